@@ -1,0 +1,41 @@
+import os from 'node:os';
+import { loadConfig } from '../config/load-config.js';
+import type { Config } from '../config/schema.js';
+import { openDatabase, type Database } from '../storage/database.js';
+
+/** Options every command accepts (see main.ts). */
+export interface GlobalOptions {
+  config?: string;
+  dataDir?: string;
+  databaseUrl?: string;
+  logLevel?: string;
+}
+
+export interface CliContext {
+  config: Config;
+  database: Database;
+  actor: string;
+}
+
+export function configFromOptions(global: GlobalOptions, extra: Record<string, unknown> = {}): Config {
+  return loadConfig({
+    configFile: global.config,
+    overrides: {
+      data_dir: global.dataDir,
+      'database.url': global.databaseUrl,
+      'log.level': global.logLevel,
+      ...extra,
+    },
+  }).config;
+}
+
+/** Loads config, opens (and migrates) the database, runs `body`, always closes. */
+export async function withContext<T>(global: GlobalOptions, body: (context: CliContext) => Promise<T>): Promise<T> {
+  const config = configFromOptions(global);
+  const database = await openDatabase(config);
+  try {
+    return await body({ config, database, actor: `cli:${os.userInfo().username}` });
+  } finally {
+    await database.close();
+  }
+}

@@ -1,0 +1,66 @@
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { datasetNames } from '../../ingest/datasets/index.js';
+import { importFile } from '../../ingest/import-file.js';
+import type { ImportReport } from '../../ingest/import-report.js';
+import { withContext, type GlobalOptions } from '../cli-context.js';
+import { createProgressReporter } from '../progress-bar.js';
+
+/** How many errors the terminal shows before pointing at the rejects file. */
+const shownErrors = 20;
+
+export function registerImportCommand(program: Command): void {
+  program
+    .command('import')
+    .description(`Import a CSV file as a new dataset version (datasets: ${datasetNames.join(', ')})`)
+    .argument('<dataset>', `one of: ${datasetNames.join(', ')}`)
+    .argument('<file>', 'CSV file (UTF-8/UTF-16/Windows-1252; comma, semicolon or tab)')
+    .option('--lenient', 'load the valid rows and report the rejected ones (default: strict, all or nothing)')
+    .option('--dry-run', 'validate and report what would change, write nothing')
+    .option('--json', 'print the import report as JSON')
+    .action(async (dataset: string, file: string, options: { lenient?: boolean; dryRun?: boolean; json?: boolean }, command: Command) => {
+      const global = command.optsWithGlobals<GlobalOptions>();
+      const report = await withContext(global, async ({ config, database, actor }) => {
+        const sizeMb = safeSize(file) / 1e6;
+        const progress = !options.json && sizeMb >= config.ingest.progress_min_mb ? createProgressReporter(process.stderr, path.basename(file)) : null;
+        try {
+          return await importFile(database, config, {
+            dataset,
+            file,
+            mode: options.lenient ? 'lenient' : options.dryRun ? config.ingest.mode : 'strict',
+            dryRun: options.dryRun ?? false,
+            actor,
+            onProgress: progress?.update,
+          });
+        } finally {
+          progress?.done();
+        }
+      });
+      if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      else printReport(report);
+      if (report.status === 'failed') process.exitCode = 1;
+    });
+}
+
+function safeSize(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+function printReport(report: ImportReport): void {
+  const out = report.status === 'failed' ? process.stderr : process.stdout;
+  out.write(`${report.status === 'failed' ? 'error: ' : ''}${report.message}\n`);
+  if (report.ignoredColumns.length > 0) out.write(`note: ignored columns not used by ${report.dataset}: ${report.ignoredColumns.join(', ')}\n`);
+  for (const error of report.errors.slice(0, shownErrors)) out.write(`  ${error.message}\n`);
+  if (report.errorCount > shownErrors || (report.rejectsFile && report.errorCount > 0)) {
+    const more = report.errorCount - Math.min(report.errorCount, shownErrors);
+    out.write(`  ${more > 0 ? `… and ${more} more. ` : ''}All ${report.errorCount} errors: ${report.rejectsFile ?? '(none)'}\n`);
+  }
+  if (report.status !== 'failed') {
+    out.write(`  import ${report.importId}  ${report.rows.total} rows  sha256 ${report.sha256.slice(0, 12)}  ${report.encoding ?? ''} '${report.delimiter === '\t' ? '\\t' : (report.delimiter ?? '')}'\n`);
+  }
+}

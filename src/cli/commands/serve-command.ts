@@ -1,0 +1,35 @@
+import type { Command } from 'commander';
+import { buildApp } from '../../api/app.js';
+import { openDatabase } from '../../storage/database.js';
+import { loadDemoData } from '../../sample/load-demo-data.js';
+import { listVersions } from '../../versions/versions-repository.js';
+import { configFromOptions, type GlobalOptions } from '../cli-context.js';
+
+export function registerServeCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('Start the HTTP server (API, OpenAPI docs at /docs)')
+    .option('--host <host>', 'address to listen on (config server.host)')
+    .option('--port <port>', 'port to listen on (config server.port)', (value) => Number(value))
+    .option('--demo-if-empty', 'load the bundled demo data when the database has never had any')
+    .action(async (options: { host?: string; port?: number; demoIfEmpty?: boolean }, command: Command) => {
+      const global = command.optsWithGlobals<GlobalOptions>();
+      const config = configFromOptions(global, { 'server.host': options.host, 'server.port': options.port });
+      const database = await openDatabase(config);
+      if (options.demoIfEmpty && (await listVersions(database.kysely)).length === 0) {
+        process.stdout.write('Empty database: loading the bundled demo MSP (marked as demo data; `moatmetrics versions rollback 0` removes it)…\n');
+        const reports = await loadDemoData(database, config);
+        process.stdout.write(`Demo data loaded: ${reports.map((r) => `${r.dataset} ${r.rows.added}`).join(', ')} rows.\n`);
+      }
+      const app = await buildApp({ config, database, logger: { level: config.log.level } });
+      const close = async (): Promise<void> => {
+        await app.close();
+        await database.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void close());
+      process.once('SIGTERM', () => void close());
+      const address = await app.listen({ host: config.server.host, port: config.server.port });
+      process.stdout.write(`MoatMetrics is listening on ${address} (API docs: ${address}/docs, data: ${config.data_dir})\n`);
+    });
+}

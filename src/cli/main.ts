@@ -1,0 +1,39 @@
+import { Command, CommanderError } from 'commander';
+import { isMmError } from '../errors.js';
+import { registerDemoCommand } from './commands/demo-command.js';
+import { registerImportCommand } from './commands/import-command.js';
+import { registerServeCommand } from './commands/serve-command.js';
+import { registerVersionsCommand } from './commands/versions-command.js';
+
+/** The `moatmetrics` command line. User errors print one line and exit 1; never a stack trace. */
+const program = new Command()
+  .name('moatmetrics')
+  .description('Self-hosted analytics for managed IT service providers')
+  .option('--data-dir <dir>', 'data directory (database, raw files, import reports); env MOATMETRICS_DATA_DIR')
+  .option('--database-url <url>', 'postgres://… to use PostgreSQL instead of the embedded SQLite; env MOATMETRICS_DATABASE_URL')
+  .option('--config <file>', 'config file (default ./config/config.yaml); env MOATMETRICS_CONFIG')
+  .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent')
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride();
+
+registerServeCommand(program);
+registerImportCommand(program);
+registerVersionsCommand(program);
+registerDemoCommand(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // Commander already printed help or the usage problem.
+    process.exitCode = error.exitCode === 0 ? 0 : 2;
+  } else if (isMmError(error)) {
+    process.stderr.write(`error: ${error.message}\n`);
+    process.exitCode = 1;
+  } else {
+    process.stderr.write(`internal error: ${(error as Error).message ?? String(error)}\n`);
+    if (process.env.MOATMETRICS_DEBUG) process.stderr.write(`${(error as Error).stack ?? ''}\n`);
+    else process.stderr.write('(set MOATMETRICS_DEBUG=1 for details)\n');
+    process.exitCode = 70;
+  }
+}

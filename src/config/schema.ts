@@ -1,0 +1,70 @@
+import { z } from 'zod';
+
+/**
+ * The configuration contract. Precedence: CLI flags > MOATMETRICS_* environment >
+ * config/config.yaml > these defaults. Every object is strict, so a misspelt key is an
+ * error naming the key rather than a silently ignored setting.
+ */
+export const configSchema = z
+  .object({
+    data_dir: z.string().min(1).default('./data'),
+    database: z
+      .object({
+        /** Empty: the embedded SQLite file `<data_dir>/moatmetrics.db`. `postgres://…`: PostgreSQL. */
+        url: z
+          .string()
+          .default('')
+          .refine((url) => url === '' || /^postgres(ql)?:\/\//.test(url) || url.startsWith('sqlite:'), {
+            message: 'must be empty (embedded SQLite), sqlite:<path> or a postgres:// URL',
+          }),
+        /** Pool size for PostgreSQL. */
+        pool_size: z.number().int().min(1).max(100).default(10),
+      })
+      .strict()
+      .default({ url: '', pool_size: 10 }),
+    server: z
+      .object({
+        host: z.string().min(1).default('127.0.0.1'),
+        port: z.number().int().min(0).max(65535).default(8080),
+        /** Largest accepted upload (import body), in megabytes. */
+        upload_limit_mb: z.number().positive().max(102400).default(512),
+      })
+      .strict()
+      .default({ host: '127.0.0.1', port: 8080, upload_limit_mb: 512 }),
+    ingest: z
+      .object({
+        /** `strict`: one bad row rejects the file. `lenient`: good rows load, bad rows are reported. */
+        mode: z.enum(['strict', 'lenient']).default('strict'),
+        /** Rows per write batch inside the import transaction. */
+        batch_rows: z.number().int().min(1).max(1_000_000).default(5000),
+        /** Errors kept inline on an import record; all of them go to its rejects file. */
+        inline_errors: z.number().int().min(1).max(100_000).default(200),
+        /** Show a progress bar on a terminal for files above this size (MB). */
+        progress_min_mb: z.number().min(0).default(5),
+      })
+      .strict()
+      .default({ mode: 'strict', batch_rows: 5000, inline_errors: 200, progress_min_mb: 5 }),
+    analytics: z
+      .object({
+        /** Burdened cost per hour for staff without a cost rate (DESIGN section 4). */
+        default_cost_rate: z.number().min(0).default(45),
+        /** Anchor for relative periods; defaults to the latest date in the data. */
+        as_of: z
+          .string()
+          .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+          .nullable()
+          .default(null),
+      })
+      .strict()
+      .default({ default_cost_rate: 45, as_of: null }),
+    log: z
+      .object({
+        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      })
+      .strict()
+      .default({ level: 'info' }),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;

@@ -1,0 +1,53 @@
+/**
+ * The one error catalogue. Every error a user can meet has a stable code, an HTTP status
+ * and a message template, declared here once; the API, the CLI and docs/ERRORS.md use it.
+ * Modules throw with `new MmError('MM_IMPORT_BAD_ROW', { ... })`, never ad-hoc strings.
+ */
+
+export interface ErrorSpec {
+  status: number;
+  /** Short title for docs and API responses. */
+  title: string;
+}
+
+export const errorCatalogue = {
+  MM_CONFIG_INVALID: { status: 500, title: 'Configuration is invalid' },
+  MM_USAGE: { status: 400, title: 'Command used wrongly' },
+  MM_FILE_NOT_FOUND: { status: 400, title: 'File not found' },
+  MM_IMPORT_UNKNOWN_DATASET: { status: 404, title: 'Unknown dataset' },
+  MM_IMPORT_ENCODING: { status: 422, title: 'File encoding cannot be read' },
+  MM_IMPORT_MALFORMED_CSV: { status: 422, title: 'File is not well-formed CSV' },
+  MM_IMPORT_HEADER: { status: 422, title: 'Header row is missing required columns' },
+  MM_IMPORT_BAD_ROWS: { status: 422, title: 'Rows failed validation' },
+  MM_IMPORT_EMPTY: { status: 422, title: 'File has no data rows' },
+  MM_IMPORT_NOT_FOUND: { status: 404, title: 'Import not found' },
+  MM_UPLOAD_TOO_LARGE: { status: 413, title: 'Upload is larger than the configured limit' },
+  MM_UPLOAD_MISSING_FILE: { status: 400, title: 'No file in the upload' },
+  MM_VERSION_NOT_FOUND: { status: 404, title: 'Dataset version not found' },
+  MM_VERSION_ROLLBACK: { status: 409, title: 'Rollback is not possible' },
+  MM_DATABASE_UNAVAILABLE: { status: 503, title: 'Database is unavailable' },
+  MM_VALIDATION: { status: 400, title: 'Request is invalid' },
+  MM_NOT_FOUND: { status: 404, title: 'Not found' },
+  MM_INTERNAL: { status: 500, title: 'Internal error' },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof errorCatalogue;
+
+/** An expected, user-facing failure. Its message is safe to show; it never carries a stack to users. */
+export class MmError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly details: unknown;
+
+  constructor(code: ErrorCode, message: string, details?: unknown) {
+    super(message);
+    this.name = 'MmError';
+    this.code = code;
+    this.status = errorCatalogue[code].status;
+    this.details = details;
+  }
+}
+
+export function isMmError(error: unknown): error is MmError {
+  return error instanceof MmError;
+}

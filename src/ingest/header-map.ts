@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import { MmError } from '../errors.js';
+import type { DatasetDefinition } from './datasets/dataset-definition.js';
+
+/** One file column that feeds a canonical field. */
+export interface MappedColumn {
+  /** 0-based position in the record. */
+  index: number;
+  field: string;
+  /** The header cell as written in the file. */
+  header: string;
+}
+
+export interface HeaderMap {
+  columns: MappedColumn[];
+  /** Header cells that match no field: ignored, and reported as a warning. */
+  ignored: string[];
+  /** Number of header cells (the expected field count of every record). */
+  width: number;
+  /** Zod schema over the mapped fields only. */
+  rowSchema: z.ZodObject;
+  /** 1-based column and header for a canonical field, for error messages. */
+  locate(field: string): { column: number; header: string } | null;
+}
+
+/** `Time Entry ID` → `time_entry_id`, `IsNonBillable` → `isnonbillable`. */
+export function normaliseHeader(cell: string): string {
+  return cell
+    .trim()
+    .replace(/^\uFEFF/, '')
+    .toLowerCase()
+    .replace(/[\s\-./#]+/g, '_')
+    .replace(/[()]/g, '')
+    .replace(/^_+|_+$/g, '');
+}
+
+/** Maps a header row onto a dataset's fields by name and alias; refuses missing, ambiguous or duplicate columns. */
+export function mapHeader(dataset: DatasetDefinition, header: string[], fileLabel: string): HeaderMap {
+  const lookup = new Map<string, string>();
+  for (const [field, spec] of Object.entries(dataset.fields)) {
+    lookup.set(field, field);
+    for (const alias of spec.aliases) if (!lookup.has(alias)) lookup.set(alias, field);
+  }
+  const columns: MappedColumn[] = [];
+  const ignored: string[] = [];
+  const byField = new Map<string, MappedColumn>();
+  header.forEach((cell, index) => {
+    const name = normaliseHeader(cell);
+    const field = lookup.get(name);
+    if (name === '' || !field) {
+      if (name !== '') ignored.push(cell.trim());
+      return;
+    }
+    const earlier = byField.get(field);
+    if (earlier) {
+      throw new MmError(
+        'MM_IMPORT_HEADER',
+        `${fileLabel} line 1: columns '${earlier.header}' (column ${earlier.index + 1}) and '${cell.trim()}' (column ${index + 1}) both mean ${field}; remove one`,
+        { line: 1, column: index + 1 },
+      );
+    }
+    const mapped = { index, field, header: cell.trim() };
+    byField.set(field, mapped);
+    columns.push(mapped);
+  });
+
+  const missing = Object.entries(dataset.fields)
+    .filter(([field, spec]) => spec.requiredColumn && !byField.has(field))
+    .map(([field]) => field);
+  if (dataset.referencesClient && !byField.has('client_id') && !byField.has('client_name')) missing.unshift('client_id or client_name');
+  if (missing.length > 0) {
+    throw new MmError(
+      'MM_IMPORT_HEADER',
+      `${fileLabel} line 1: missing required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} for ${dataset.name} (found: ${header.map((h) => h.trim()).join(', ') || 'nothing'})`,
+      { line: 1, missing },
+    );
+  }
+
+  const shape: Record<string, z.ZodType<unknown, string>> = {};
+  for (const column of columns) shape[column.field] = dataset.fields[column.field]!.schema;
+  return {
+    columns,
+    ignored,
+    width: header.length,
+    rowSchema: z.object(shape),
+    locate(field) {
+      const column = byField.get(field);
+      return column ? { column: column.index + 1, header: column.header } : null;
+    },
+  };
+}

@@ -1,0 +1,429 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { Config } from '../config/schema.js';
+import { isMmError, MmError, type ErrorCode } from '../errors.js';
+import { csvLine } from '../export/csv-cell.js';
+import type { Database } from '../storage/database.js';
+import type { DatasetVersionTable, ImportTable } from '../storage/schema.js';
+import { CsvParser, detectDelimiter, type Delimiter } from './csv-reader.js';
+import { clientNameKey } from './datasets/clients.js';
+import type { DatasetDefinition, RowContext } from './datasets/dataset-definition.js';
+import { getDataset } from './datasets/index.js';
+import { createDecoder } from './encoding.js';
+import { mapHeader, type HeaderMap } from './header-map.js';
+import { formatRowError, type ImportReport, type RowError } from './import-report.js';
+import { inspectFile } from './inspect-file.js';
+import type { ImportWriter, StagedRow, WriteRejection } from './writers/import-writer.js';
+import { PostgresImportWriter } from './writers/postgres-import-writer.js';
+import { SqliteImportWriter } from './writers/sqlite-import-writer.js';
+
+export interface ImportProgress {
+  bytesRead: number;
+  totalBytes: number;
+  rows: number;
+}
+
+export interface ImportFileOptions {
+  dataset: string;
+  /** Path of the file to read. */
+  file: string;
+  /** Name shown in messages (defaults to the file's base name; uploads pass the client's name). */
+  fileName?: string;
+  mode?: 'strict' | 'lenient';
+  dryRun?: boolean;
+  /** Who asked for the import (user name, `cli:<os user>`, `demo`). */
+  actor?: string;
+  isDemo?: boolean;
+  onProgress?: (progress: ImportProgress) => void;
+}
+
+/**
+ * Imports one CSV file as one transaction and one new dataset version.
+ *
+ * The file is read twice, both times as a stream: once for its sha256, encoding and a copy
+ * into `data/raw/`, then to parse, validate and write rows in batches. Problems with the
+ * file as a whole (encoding, malformed CSV, header) and with rows come back in the report
+ * with status `failed`; only usage errors (unknown dataset, missing file) throw.
+ */
+export async function importFile(database: Database, config: Config, options: ImportFileOptions): Promise<ImportReport> {
+  const dataset = getDataset(options.dataset);
+  const fileName = options.fileName ?? path.basename(options.file);
+  const importId = randomUUID();
+  const mode = options.mode ?? config.ingest.mode;
+  const dryRun = options.dryRun ?? false;
+  const startedAt = new Date().toISOString();
+  const rawDir = path.join(config.data_dir, 'raw');
+  const importDir = path.join(config.data_dir, 'imports', importId);
+  await mkdir(rawDir, { recursive: true });
+  const rawTemp = path.join(rawDir, `.incoming-${importId}`);
+
+  const report: ImportReport = {
+    importId,
+    dataset: dataset.name,
+    fileName,
+    sha256: '',
+    bytes: 0,
+    encoding: null,
+    delimiter: null,
+    mode,
+    dryRun,
+    status: 'failed',
+    version: null,
+    rows: { total: 0, added: 0, updated: 0, unchanged: 0, rejected: 0 },
+    errorCount: 0,
+    errors: [],
+    errorCode: null,
+    ignoredColumns: [],
+    message: '',
+    rejectsFile: null,
+    createdBy: options.actor ?? 'anonymous',
+    startedAt,
+    finishedAt: startedAt,
+  };
+
+  const errors = new ErrorSink(fileName, importDir, config.ingest.inline_errors, report);
+  let writer: ImportWriter | null = null;
+  try {
+    const inspected = await inspectFile(options.file, fileName, rawTemp).catch(async (error: unknown) => {
+      if (isMmError(error) && error.code === 'MM_FILE_NOT_FOUND') await rm(rawTemp, { force: true });
+      throw error;
+    });
+    report.sha256 = inspected.sha256;
+    report.bytes = inspected.bytes;
+    report.encoding = inspected.encoding.encoding;
+
+    writer = createWriter(database, dataset);
+    const version = await writer.begin();
+    const clients = dataset.referencesClient || dataset.name === 'clients' ? await loadClientIndex(database) : emptyClientIndex();
+    await streamRows({ file: options.file, inspected, dataset, writer, errors, report, clients, batchRows: config.ingest.batch_rows, onProgress: options.onProgress });
+    const flushed = await writer.flush();
+    for (const rejection of flushed.rejections) errors.addRejection(rejection);
+    report.rows.added = flushed.counts.added;
+    report.rows.updated = flushed.counts.updated;
+    report.rows.unchanged = flushed.counts.unchanged;
+
+    if (report.rows.total === 0) {
+      throw new MmError('MM_IMPORT_EMPTY', `${fileName}: the file has a header but no data rows`);
+    }
+    const rejected = report.rows.rejected;
+    const changed = report.rows.added + report.rows.updated > 0;
+    if (rejected > 0 && mode === 'strict') {
+      report.errorCode = 'MM_IMPORT_BAD_ROWS';
+      report.rows.added = report.rows.updated = report.rows.unchanged = 0;
+      report.message = `${rejected} of ${report.rows.total} rows rejected; nothing was imported (strict mode). Fix the rows or import with --lenient to load the valid ones.`;
+      await writer.rollback();
+    } else if (dryRun) {
+      report.status = 'validated';
+      report.message = `Dry run: ${report.rows.total} rows read, ${rejected} would be rejected; would add ${report.rows.added}, update ${report.rows.updated}, leave ${report.rows.unchanged} unchanged. Nothing was written.`;
+      await writer.rollback();
+    } else {
+      report.status = changed ? 'succeeded' : 'unchanged';
+      report.version = changed ? version : null;
+      report.message = changed
+        ? `Imported ${dataset.name} as version ${version}: ${report.rows.added} added, ${report.rows.updated} updated, ${report.rows.unchanged} unchanged, ${rejected} rejected.`
+        : `Nothing changed: every row of ${fileName} is already in the current data (${report.rows.unchanged} unchanged, ${rejected} rejected); no new version.`;
+      await errors.close();
+      report.finishedAt = new Date().toISOString();
+      await rename(rawTemp, path.join(rawDir, inspected.sha256));
+      await writer.commit({
+        version: changed ? versionRecord(report, version, options.isDemo ?? false) : null,
+        importRecord: importRecord(report),
+      });
+      writer = null;
+      return report;
+    }
+  } catch (error) {
+    await writer?.rollback();
+    if (!isMmError(error) || error.code === 'MM_FILE_NOT_FOUND' || error.code === 'MM_IMPORT_UNKNOWN_DATASET') {
+      await rm(rawTemp, { force: true });
+      await errors.close();
+      throw error;
+    }
+    // The file as a whole was refused: record it like a row error so every surface shows it.
+    report.errorCode = error.code as ErrorCode;
+    const details = (error.details ?? {}) as { line?: number; column?: number };
+    errors.addFileError(details.line ?? 0, details.column ?? null, error.message);
+    report.message = `${error.message}${error.code === 'MM_IMPORT_EMPTY' ? '' : ' Nothing was imported.'}`;
+    report.rows.added = report.rows.updated = report.rows.unchanged = 0;
+  }
+  await rm(rawTemp, { force: true });
+  await errors.close();
+  report.finishedAt = new Date().toISOString();
+  await database.kysely.insertInto('imports').values(importRecord(report)).execute();
+  return report;
+}
+
+function createWriter(database: Database, dataset: DatasetDefinition): ImportWriter {
+  if (database.target.dialect === 'sqlite') return new SqliteImportWriter(database.target.file, dataset, database.kysely);
+  return new PostgresImportWriter(database.pgPool!, dataset, database.kysely);
+}
+
+interface StreamRowsInput {
+  file: string;
+  inspected: Awaited<ReturnType<typeof inspectFile>>;
+  dataset: DatasetDefinition;
+  writer: ImportWriter;
+  errors: ErrorSink;
+  report: ImportReport;
+  clients: ClientIndex;
+  batchRows: number;
+  onProgress: ((progress: ImportProgress) => void) | undefined;
+}
+
+async function streamRows(input: StreamRowsInput): Promise<void> {
+  const { dataset, writer, errors, report, clients } = input;
+  const fileName = report.fileName;
+  const raw = createReadStream(input.file, { highWaterMark: 1 << 20 });
+  let bytesRead = 0;
+  raw.on('data', (chunk) => (bytesRead += chunk.length));
+  const decoded = raw.pipe(createDecoder(input.inspected.encoding));
+  raw.on('error', (error) => decoded.destroy(error));
+
+  let header: HeaderMap | null = null;
+  let parser: CsvParser | null = null;
+  let pending: StagedRow[] = [];
+  const context: RowContext = {
+    resolveClient: (id, name) => clients.resolve(id, name),
+    existingClientIdByName: (nameKey) => clients.byName.get(nameKey) ?? null,
+  };
+  const onRecord = (fields: string[], line: number): void => {
+    if (!header) {
+      header = mapHeader(dataset, fields, fileName);
+      report.ignoredColumns = header.ignored;
+      return;
+    }
+    report.rows.total += 1;
+    const staged = readRow(dataset, header, fields, line, context, errors);
+    if (staged) pending.push(staged);
+    else report.rows.rejected += 1;
+  };
+
+  let lastProgress = 0;
+  try {
+    await consume();
+  } finally {
+    raw.destroy();
+    decoded.destroy();
+  }
+
+  async function consume(): Promise<void> {
+  for await (const chunk of decoded) {
+    const text = chunk as string;
+    if (!parser) {
+      const delimiter: Delimiter = detectDelimiter(text);
+      report.delimiter = delimiter;
+      parser = new CsvParser({ delimiter, fileLabel: fileName, onRecord });
+    }
+    parser.push(text);
+    if (pending.length >= input.batchRows) {
+      errors.addRejections(await writer.write(pending));
+      pending = [];
+    }
+    if (input.onProgress && Date.now() - lastProgress > 200) {
+      lastProgress = Date.now();
+      input.onProgress({ bytesRead, totalBytes: input.inspected.bytes, rows: report.rows.total });
+    }
+  }
+  if (!parser) throw new MmError('MM_IMPORT_EMPTY', `${fileName}: the file is empty (no header row)`);
+  (parser as CsvParser).end();
+  if (!header) throw new MmError('MM_IMPORT_EMPTY', `${fileName}: the file is empty (no header row)`);
+  if (pending.length > 0) errors.addRejections(await writer.write(pending));
+  input.onProgress?.({ bytesRead, totalBytes: input.inspected.bytes, rows: report.rows.total });
+  }
+}
+
+/** Validates one record and turns it into a staged row, or records why not. */
+function readRow(
+  dataset: DatasetDefinition,
+  header: HeaderMap,
+  fields: string[],
+  line: number,
+  context: RowContext,
+  errors: ErrorSink,
+): StagedRow | null {
+  if (fields.length !== header.width) {
+    // Spreadsheets often pad rows with empty trailing cells; only real data beyond the header is ragged.
+    const padded = fields.length > header.width && fields.slice(header.width).every((f) => f.trim() === '');
+    if (!padded) {
+      errors.addRow({ line, column: null, field: null, value: null, reason: `has ${fields.length} fields but the header has ${header.width} (check delimiters and quotes)` });
+      return null;
+    }
+  }
+  const cells: Record<string, string> = {};
+  for (const column of header.columns) cells[column.field] = fields[column.index] ?? '';
+  const parsed = header.rowSchema.safeParse(cells);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const field = String(issue.path[0] ?? '');
+      const at = header.locate(field);
+      errors.addRow({ line, column: at?.column ?? null, field: at?.header ?? field, value: cells[field] ?? null, reason: issue.message });
+    }
+    return null;
+  }
+  const data = parsed.data as Record<string, unknown>;
+  if (dataset.referencesClient) {
+    const id = (data.client_id as string | null | undefined) ?? null;
+    const name = (data.client_name as string | null | undefined) ?? null;
+    const clientId = context.resolveClient(id, name);
+    if (clientId === null) {
+      const field = id !== null ? 'client_id' : 'client_name';
+      const at = header.locate(field);
+      const reason =
+        id === null && name === null
+          ? 'client is required (client_id or client_name)'
+          : `unknown client: no client has this ${id !== null ? 'id' : 'name'}; import it in clients first`;
+      errors.addRow({ line, column: at?.column ?? null, field: at?.header ?? field, value: id ?? name, reason });
+      return null;
+    }
+    data.client_id = clientId;
+  }
+  const built = dataset.build(data, context);
+  if ('problem' in built) {
+    const at = built.problem.field ? header.locate(built.problem.field) : null;
+    errors.addRow({
+      line,
+      column: at?.column ?? null,
+      field: at?.header ?? built.problem.field,
+      value: at ? (fields[at.column - 1] ?? null) : null,
+      reason: built.problem.reason,
+    });
+    return null;
+  }
+  const values = dataset.columns.map((column) => built.values[column] ?? null);
+  let baseKey: string | null = null;
+  if (built.key === null) {
+    // No id in the file: the row's content names it, so re-importing the file finds it again.
+    baseKey = createHash('sha256').update(`${dataset.name}\u001f${values.slice(1).join('\u001f')}`).digest('base64url').slice(0, 22);
+  } else {
+    values[0] = built.key;
+  }
+  return { values, baseKey, line };
+}
+
+interface ClientIndex {
+  byId: Set<string>;
+  byName: Map<string, string>;
+  resolve(id: string | null, name: string | null): string | null;
+}
+
+function emptyClientIndex(): ClientIndex {
+  return { byId: new Set(), byName: new Map(), resolve: () => null };
+}
+
+/** Every client id and lower-cased name (an MSP has thousands at most). */
+async function loadClientIndex(database: Database): Promise<ClientIndex> {
+  const rows = await database.kysely.selectFrom('clients').select(['client_id', 'client_name_key']).execute();
+  const byId = new Set(rows.map((r) => r.client_id));
+  const byName = new Map(rows.map((r) => [r.client_name_key, r.client_id]));
+  return {
+    byId,
+    byName,
+    resolve(id, name) {
+      if (id !== null) return byId.has(id) ? id : null;
+      if (name !== null) return byName.get(clientNameKey(name)) ?? null;
+      return null;
+    },
+  };
+}
+
+/**
+ * Collects errors: counts all of them, keeps the first few inline, and streams every one
+ * to `data/imports/<id>/rejected.csv` so a million bad rows cost no memory.
+ */
+class ErrorSink {
+  private stream: WriteStream | null = null;
+  private lastRejectedLine = -1;
+
+  constructor(
+    private readonly fileName: string,
+    private readonly dir: string,
+    private readonly inlineLimit: number,
+    private readonly report: ImportReport,
+  ) {}
+
+  addRow(error: Omit<RowError, 'message'>): void {
+    const full: RowError = { ...error, message: formatRowError(this.fileName, error) };
+    this.report.errorCount += 1;
+    if (this.report.errors.length < this.inlineLimit) this.report.errors.push(full);
+    if (!this.stream) {
+      // Synchronous on purpose: the sink is called from the synchronous parse loop, once per import.
+      mkdirSync(this.dir, { recursive: true });
+      this.report.rejectsFile = path.join(this.dir, 'rejected.csv');
+      this.stream = createWriteStream(this.report.rejectsFile);
+      this.stream.write(csvLine(['line', 'column', 'field', 'value', 'reason']));
+    }
+    this.stream.write(csvLine([full.line, full.column, full.field, full.value, full.reason]));
+  }
+
+  addRejection(rejection: WriteRejection): void {
+    if (rejection.line !== this.lastRejectedLine) this.report.rows.rejected += 1;
+    this.lastRejectedLine = rejection.line;
+    this.addRow({ line: rejection.line, column: null, field: rejection.field, value: rejection.value, reason: rejection.reason });
+  }
+
+  addRejections(rejections: WriteRejection[]): void {
+    for (const rejection of rejections) this.addRejection(rejection);
+  }
+
+  /** A whole-file problem; its message already names the file and place. */
+  addFileError(line: number, column: number | null, message: string): void {
+    this.report.errorCount += 1;
+    this.report.errors.push({ line, column, field: null, value: null, reason: message, message });
+  }
+
+  async close(): Promise<void> {
+    const stream = this.stream;
+    this.stream = null;
+    if (stream) await new Promise<void>((resolve, reject) => stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
+  }
+}
+
+function versionRecord(report: ImportReport, number: number, isDemo: boolean): DatasetVersionTable {
+  return {
+    number,
+    dataset: report.dataset,
+    import_id: report.importId,
+    created_by: report.createdBy,
+    created_at: report.finishedAt,
+    file_name: report.fileName,
+    file_sha256: report.sha256,
+    rows_added: report.rows.added,
+    rows_updated: report.rows.updated,
+    rows_unchanged: report.rows.unchanged,
+    rows_rejected: report.rows.rejected,
+    status: 'active',
+    rolled_back_at: null,
+    rolled_back_by: null,
+    is_demo: isDemo ? 1 : 0,
+  };
+}
+
+function importRecord(report: ImportReport): ImportTable {
+  return {
+    id: report.importId,
+    dataset: report.dataset,
+    file_name: report.fileName,
+    file_sha256: report.sha256,
+    file_bytes: report.bytes,
+    encoding: report.encoding,
+    delimiter: report.delimiter,
+    mode: report.mode,
+    dry_run: report.dryRun ? 1 : 0,
+    status: report.status,
+    version_number: report.version,
+    rows_total: report.rows.total,
+    rows_added: report.rows.added,
+    rows_updated: report.rows.updated,
+    rows_unchanged: report.rows.unchanged,
+    rows_rejected: report.rows.rejected,
+    error_count: report.errorCount,
+    errors_json: JSON.stringify({ errorCode: report.errorCode, errors: report.errors, ignoredColumns: report.ignoredColumns }),
+    message: report.message,
+    created_by: report.createdBy,
+    started_at: report.startedAt,
+    finished_at: report.finishedAt,
+    rejects_file: report.rejectsFile,
+  };
+}

@@ -1,0 +1,40 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
+import { Transform } from 'node:stream';
+import { MmError } from '../errors.js';
+import { EncodingScanner, type EncodingScan } from './encoding.js';
+
+export interface InspectedFile {
+  sha256: string;
+  bytes: number;
+  encoding: EncodingScan;
+}
+
+/**
+ * One pass over the raw bytes: sha256, encoding decision over the whole file (not a
+ * guess from its first kilobytes) and a copy into the raw store, in constant memory.
+ */
+export async function inspectFile(file: string, fileLabel: string, copyTo: string): Promise<InspectedFile> {
+  try {
+    const info = await stat(file);
+    if (!info.isFile()) throw new MmError('MM_FILE_NOT_FOUND', `${file}: not a regular file`);
+  } catch (error) {
+    if (error instanceof MmError) throw error;
+    throw new MmError('MM_FILE_NOT_FOUND', `${file}: no such file`);
+  }
+  const hash = createHash('sha256');
+  const scanner = new EncodingScanner(fileLabel);
+  let bytes = 0;
+  const observe = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      hash.update(chunk);
+      scanner.push(chunk);
+      bytes += chunk.length;
+      callback(null, chunk);
+    },
+  });
+  await pipeline(createReadStream(file, { highWaterMark: 1 << 20 }), observe, createWriteStream(copyTo));
+  return { sha256: hash.digest('hex'), bytes, encoding: scanner.finish() };
+}

@@ -1,0 +1,158 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Kysely } from 'kysely';
+import { openSqliteConnection } from '../../storage/database.js';
+import type { DatabaseSchema, DatasetVersionTable, ImportTable } from '../../storage/schema.js';
+import type { DatasetDefinition } from '../datasets/dataset-definition.js';
+import { duplicateReason, type ImportWriter, type StagedRow, type WriteCounts, type WriteRejection } from './import-writer.js';
+
+type Row = Record<string, unknown>;
+
+/**
+ * SQLite: a dedicated connection holds `BEGIN IMMEDIATE` for the whole import, so the
+ * server's own connection keeps reading the previous version (WAL) until the commit.
+ * New rows go in with `ON CONFLICT DO NOTHING`; only conflicts pay for a lookup, which
+ * decides between duplicate-in-file, unchanged and updated (with an undo entry).
+ */
+export class SqliteImportWriter implements ImportWriter {
+  private connection: BetterSqlite3.Database | null = null;
+  private version = 0;
+  private counts: WriteCounts = { added: 0, updated: 0, unchanged: 0 };
+  private statements!: {
+    insert: BetterSqlite3.Statement;
+    select: BetterSqlite3.Statement;
+    update: BetterSqlite3.Statement;
+    undo: BetterSqlite3.Statement;
+    markSeen: BetterSqlite3.Statement;
+    wasSeen: BetterSqlite3.Statement;
+    nameHolder: BetterSqlite3.Statement | null;
+  };
+
+  constructor(
+    private readonly file: string,
+    private readonly dataset: DatasetDefinition,
+    private readonly kysely: Kysely<DatabaseSchema>,
+  ) {}
+
+  async begin(): Promise<number> {
+    const connection = openSqliteConnection(this.file);
+    this.connection = connection;
+    const { columns, keyColumn, name } = this.dataset;
+    const all = [...columns, 'version_number', 'source_line'];
+    connection.exec('CREATE TEMP TABLE IF NOT EXISTS import_seen (row_key TEXT PRIMARY KEY) WITHOUT ROWID');
+    connection.exec('DELETE FROM import_seen');
+    connection.exec('BEGIN IMMEDIATE');
+    this.version = (connection.prepare('SELECT COALESCE(MAX(number), 0) + 1 AS n FROM dataset_versions').get() as { n: number }).n;
+    const rest = columns.slice(1);
+    this.statements = {
+      insert: connection.prepare(
+        `INSERT INTO ${name} (${all.join(', ')}) VALUES (${all.map(() => '?').join(', ')}) ON CONFLICT (${keyColumn}) DO NOTHING`,
+      ),
+      select: connection.prepare(`SELECT ${all.join(', ')} FROM ${name} WHERE ${keyColumn} = ?`),
+      update: connection.prepare(
+        `UPDATE ${name} SET ${[...rest, 'version_number', 'source_line'].map((c) => `${c} = ?`).join(', ')} WHERE ${keyColumn} = ?`,
+      ),
+      undo: connection.prepare('INSERT INTO row_undo (version_number, dataset, row_key, prior_json) VALUES (?, ?, ?, ?)'),
+      markSeen: connection.prepare('INSERT OR IGNORE INTO temp.import_seen (row_key) VALUES (?)'),
+      wasSeen: connection.prepare('SELECT 1 FROM temp.import_seen WHERE row_key = ?').pluck(),
+      nameHolder: name === 'clients' ? connection.prepare('SELECT client_id, version_number, source_line FROM clients WHERE client_name_key = ?') : null,
+    };
+    return this.version;
+  }
+
+  async write(rows: StagedRow[]): Promise<WriteRejection[]> {
+    const rejections: WriteRejection[] = [];
+    for (const row of rows) {
+      const rejection = this.writeRow(row);
+      if (rejection) rejections.push(rejection);
+    }
+    return rejections;
+  }
+
+  private writeRow(row: StagedRow): WriteRejection | null {
+    const { insert, select, update, undo, markSeen, wasSeen } = this.statements;
+    const values = row.values;
+    let occurrence = 1;
+    for (;;) {
+      if (row.baseKey !== null) values[0] = `${row.baseKey}:${occurrence}`;
+      const key = values[0] as string;
+      let inserted: boolean;
+      try {
+        inserted = insert.run(...values, this.version, row.line).changes === 1;
+      } catch (error) {
+        return this.constraintRejection(error, row);
+      }
+      if (inserted) {
+        this.counts.added += 1;
+        return null;
+      }
+      const existing = select.get(key) as Row;
+      const seenInThisFile = existing.version_number === this.version || wasSeen.get(key) !== undefined;
+      if (seenInThisFile) {
+        if (row.baseKey !== null) {
+          occurrence += 1;
+          continue;
+        }
+        return { line: row.line, field: this.dataset.keyColumn, value: key, reason: duplicateReason(this.dataset, key, existing.source_line as number) };
+      }
+      if (this.dataset.columns.every((column, i) => existing[column] === values[i])) {
+        markSeen.run(key);
+        this.counts.unchanged += 1;
+        return null;
+      }
+      try {
+        update.run(...values.slice(1), this.version, row.line, key);
+      } catch (error) {
+        return this.constraintRejection(error, row);
+      }
+      undo.run(this.version, this.dataset.name, key, JSON.stringify(existing));
+      this.counts.updated += 1;
+      return null;
+    }
+  }
+
+  /** The only constraint a valid row can break is a client name held by another client id. */
+  private constraintRejection(error: unknown, row: StagedRow): WriteRejection {
+    const code = (error as { code?: string }).code;
+    if (code !== 'SQLITE_CONSTRAINT_UNIQUE' || !this.statements.nameHolder) throw error;
+    const name = row.values[1] as string;
+    const holder = this.statements.nameHolder.get(row.values[2]) as { client_id: string; version_number: number; source_line: number } | undefined;
+    const where =
+      holder?.version_number === this.version
+        ? `already on line ${holder.source_line} of this file`
+        : `already belongs to client ${holder?.client_id ?? '?'}`;
+    return { line: row.line, field: 'client_name', value: name, reason: `client name '${name}' ${where} (names are unique, ignoring case)` };
+  }
+
+  async flush(): Promise<{ rejections: WriteRejection[]; counts: WriteCounts }> {
+    return { rejections: [], counts: { ...this.counts } };
+  }
+
+  async commit(records: { version: DatasetVersionTable | null; importRecord: ImportTable }): Promise<void> {
+    const connection = this.requireConnection();
+    if (records.version) this.run(this.kysely.insertInto('dataset_versions').values(records.version).compile());
+    this.run(this.kysely.insertInto('imports').values(records.importRecord).compile());
+    connection.exec('COMMIT');
+    this.close();
+  }
+
+  async rollback(): Promise<void> {
+    if (!this.connection) return;
+    if (this.connection.inTransaction) this.connection.exec('ROLLBACK');
+    this.close();
+  }
+
+  private run(query: { sql: string; parameters: readonly unknown[] }): void {
+    this.requireConnection().prepare(query.sql).run(...query.parameters);
+  }
+
+  private requireConnection(): BetterSqlite3.Database {
+    if (!this.connection) throw new Error('import writer used before begin()');
+    return this.connection;
+  }
+
+  private close(): void {
+    this.connection?.exec('DROP TABLE IF EXISTS temp.import_seen');
+    this.connection?.close();
+    this.connection = null;
+  }
+}

@@ -1,0 +1,102 @@
+import { mkdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { Config } from '../config/schema.js';
+import { MmError } from '../errors.js';
+import { migrationProvider } from './migrations/index.js';
+import type { DatabaseSchema } from './schema.js';
+
+// PostgreSQL returns int8 (our cents and counts) as strings; every value we store fits in 2^53.
+pg.types.setTypeParser(20, (value: string) => Number(value));
+// numeric (sums of bigints) likewise.
+pg.types.setTypeParser(1700, (value: string) => Number(value));
+
+export type DialectName = 'sqlite' | 'postgres';
+
+/** Where the database lives, resolved from config; enough to open a second connection. */
+export type DatabaseTarget =
+  | { dialect: 'sqlite'; file: string }
+  | { dialect: 'postgres'; url: string; poolSize: number };
+
+export interface Database {
+  kysely: Kysely<DatabaseSchema>;
+  target: DatabaseTarget;
+  /** The PostgreSQL pool (bulk COPY needs a raw client); null on SQLite. */
+  pgPool: pg.Pool | null;
+  close(): Promise<void>;
+}
+
+export function resolveDatabaseTarget(config: Config): DatabaseTarget {
+  const url = config.database.url;
+  if (/^postgres(ql)?:\/\//.test(url)) return { dialect: 'postgres', url, poolSize: config.database.pool_size };
+  if (url.startsWith('sqlite:')) return { dialect: 'sqlite', file: path.resolve(config.data_dir, url.slice('sqlite:'.length)) };
+  return { dialect: 'sqlite', file: path.join(config.data_dir, 'moatmetrics.db') };
+}
+
+/** Opens a better-sqlite3 connection with the settings every connection of ours needs. */
+export function openSqliteConnection(file: string): BetterSqlite3.Database {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const connection = new BetterSqlite3(file);
+  connection.pragma('journal_mode = WAL');
+  connection.pragma('foreign_keys = ON');
+  // Another connection (an import, a second process) may hold the write lock for a while.
+  connection.pragma('busy_timeout = 30000');
+  connection.pragma('synchronous = NORMAL');
+  return connection;
+}
+
+/** Opens the configured database and brings its schema up to date. */
+export async function openDatabase(config: Config, options: { migrate?: boolean } = {}): Promise<Database> {
+  const target = resolveDatabaseTarget(config);
+  let kysely: Kysely<DatabaseSchema>;
+  let pgPool: pg.Pool | null = null;
+  if (target.dialect === 'sqlite') {
+    const connection = openSqliteConnection(target.file);
+    kysely = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: connection }) });
+  } else {
+    pgPool = new pg.Pool({ connectionString: withDefaultUser(target.url), max: target.poolSize });
+    // An idle client losing its connection must not crash the process.
+    pgPool.on('error', () => undefined);
+    try {
+      const client = await pgPool.connect();
+      client.release();
+    } catch (error) {
+      await pgPool.end();
+      throw new MmError('MM_DATABASE_UNAVAILABLE', `cannot connect to PostgreSQL at ${redactUrl(target.url)}: ${(error as Error).message}`);
+    }
+    kysely = new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool: pgPool }) });
+  }
+  const database: Database = {
+    kysely,
+    target,
+    pgPool,
+    close: () => kysely.destroy(),
+  };
+  if (options.migrate !== false) await migrateToLatest(database);
+  return database;
+}
+
+export async function migrateToLatest(database: Database): Promise<void> {
+  const migrator = new Migrator({ db: database.kysely, provider: migrationProvider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new MmError('MM_DATABASE_UNAVAILABLE', `database migration ${failed} failed: ${(error as Error).message}`);
+  }
+}
+
+/** Like libpq: a URL without a user name connects as the operating-system user. */
+function withDefaultUser(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.username || process.env.PGUSER) return url;
+  parsed.username = process.env.USER ?? os.userInfo().username;
+  return parsed.toString();
+}
+
+/** Hides the password in a connection URL before it reaches a log or an error. */
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+}

@@ -1,0 +1,149 @@
+/**
+ * Table types for Kysely. Money is integer cents, hours are integer milli-hours
+ * (1/1000 h, 3.6 s), so sums are exact and identical on SQLite and PostgreSQL.
+ * Dates are ISO `YYYY-MM-DD` text on both engines. Every data row records the dataset
+ * version that last wrote it and the file line it came from (provenance for explanations).
+ */
+import type { Generated } from 'kysely';
+
+export interface ProvenanceColumns {
+  version_number: number;
+  source_line: number;
+}
+
+export interface ClientTable extends ProvenanceColumns {
+  client_id: string;
+  client_name: string;
+  /** lower-cased, trimmed name: clients are matched case-insensitively. */
+  client_name_key: string;
+  industry: string | null;
+  status: 'active' | 'inactive' | 'churned';
+  contract_value_cents: number | null;
+  onboarded_on: string | null;
+  churned_on: string | null;
+}
+
+export interface StaffTable extends ProvenanceColumns {
+  staff_key: string;
+  staff_name: string;
+  role: string | null;
+  cost_rate_cents: number | null;
+  weekly_capacity_hours: number;
+}
+
+export interface InvoiceTable extends ProvenanceColumns {
+  invoice_id: string;
+  client_id: string;
+  invoice_date: string;
+  due_date: string | null;
+  total_cents: number;
+  status: 'paid' | 'pending' | 'overdue' | 'void' | 'draft';
+  currency: string;
+}
+
+export interface TimeLogTable extends ProvenanceColumns {
+  log_id: string;
+  client_id: string;
+  staff_key: string;
+  staff_name: string;
+  work_date: string;
+  hours_milli: number;
+  rate_cents: number | null;
+  billable: number;
+  ticket: string | null;
+  work_type: string | null;
+  notes: string | null;
+}
+
+export interface LicenseTable extends ProvenanceColumns {
+  license_id: string;
+  client_id: string;
+  product: string;
+  vendor: string | null;
+  seats_purchased: number;
+  seats_used: number;
+  cost_per_seat_cents: number | null;
+  total_cost_cents: number | null;
+  price_per_seat_cents: number | null;
+  billing_term: string | null;
+  renewal_date: string | null;
+  start_date: string | null;
+  end_date: string | null;
+}
+
+export interface DatasetVersionTable {
+  number: number;
+  dataset: string;
+  import_id: string;
+  created_by: string;
+  created_at: string;
+  file_name: string;
+  file_sha256: string;
+  rows_added: number;
+  rows_updated: number;
+  rows_unchanged: number;
+  rows_rejected: number;
+  status: 'active' | 'rolled_back';
+  rolled_back_at: string | null;
+  rolled_back_by: string | null;
+  /** 1 when the version holds bundled demo data, not the operator's own. */
+  is_demo: number;
+}
+
+export interface ImportTable {
+  id: string;
+  dataset: string;
+  file_name: string;
+  file_sha256: string;
+  file_bytes: number;
+  encoding: string | null;
+  delimiter: string | null;
+  mode: 'strict' | 'lenient';
+  dry_run: number;
+  status: 'succeeded' | 'unchanged' | 'failed' | 'validated';
+  version_number: number | null;
+  rows_total: number;
+  rows_added: number;
+  rows_updated: number;
+  rows_unchanged: number;
+  rows_rejected: number;
+  error_count: number;
+  /** The first errors (config ingest.inline_errors) as JSON; all of them are in the rejects file. */
+  errors_json: string;
+  message: string;
+  created_by: string;
+  started_at: string;
+  finished_at: string;
+  rejects_file: string | null;
+}
+
+/** What a version overwrote, so a rollback can restore it. Inserts need no entry: they are deleted. */
+export interface RowUndoTable {
+  version_number: number;
+  dataset: string;
+  row_key: string;
+  prior_json: string;
+}
+
+export interface AppMetaTable {
+  key: string;
+  value: string;
+}
+
+export interface MigrationLockRow {
+  id: Generated<string>;
+}
+
+export interface DatabaseSchema {
+  clients: ClientTable;
+  staff: StaffTable;
+  invoices: InvoiceTable;
+  time_logs: TimeLogTable;
+  licenses: LicenseTable;
+  dataset_versions: DatasetVersionTable;
+  imports: ImportTable;
+  row_undo: RowUndoTable;
+  app_meta: AppMetaTable;
+}
+
+export type DataTableName = 'clients' | 'staff' | 'invoices' | 'time_logs' | 'licenses';
