@@ -19,6 +19,7 @@ export class PostgresImportWriter implements ImportWriter {
   private client: pg.PoolClient | null = null;
   private copy: Writable | null = null;
   private version = 0;
+  private copyError: Error | null = null;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -37,11 +38,15 @@ export class PostgresImportWriter implements ImportWriter {
     await client.query(`CREATE TEMP TABLE import_stage (LIKE ${name}) ON COMMIT DROP`);
     await client.query(`ALTER TABLE import_stage ALTER COLUMN ${keyColumn} DROP NOT NULL, ADD COLUMN base_key text`);
     const copyColumns = [...columns, 'version_number', 'source_line', 'base_key'];
-    this.copy = client.query(copyFrom(`COPY import_stage (${copyColumns.join(', ')}) FROM STDIN`));
+    const copy = client.query(copyFrom(`COPY import_stage (${copyColumns.join(', ')}) FROM STDIN`));
+    // Keep the failure for the next write/flush instead of letting it escape as an unhandled event.
+    copy.on('error', (error: Error) => (this.copyError ??= error));
+    this.copy = copy;
     return this.version;
   }
 
   async write(rows: StagedRow[]): Promise<WriteRejection[]> {
+    if (this.copyError) throw this.copyError;
     const copy = this.copy!;
     let text = '';
     for (const row of rows) {
