@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, describe, test } from 'node:test';
+import { loadConfig } from '../../src/config/load-config.js';
+
+describe('configuration', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'mm-config-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  const withFile = (yaml: string): string => {
+    const sub = mkdtempSync(path.join(dir, 'c-'));
+    mkdirSync(path.join(sub, 'config'));
+    writeFileSync(path.join(sub, 'config', 'config.yaml'), yaml);
+    return sub;
+  };
+
+  test('defaults apply when there is no file', () => {
+    const { config, file } = loadConfig({ env: {}, cwd: dir });
+    assert.equal(file, null);
+    assert.equal(config.data_dir, path.join(dir, 'data'));
+    assert.equal(config.server.port, 8080);
+    assert.equal(config.ingest.mode, 'strict');
+    assert.equal(config.analytics.default_cost_rate, 45);
+  });
+
+  test('file < environment < flags', () => {
+    const cwd = withFile('server:\n  port: 9000\n  host: 0.0.0.0\ningest:\n  mode: lenient\n');
+    const fromFile = loadConfig({ env: {}, cwd }).config;
+    assert.equal(fromFile.server.port, 9000);
+    assert.equal(fromFile.ingest.mode, 'lenient');
+    const fromEnv = loadConfig({ env: { MOATMETRICS_SERVER_PORT: '9100', MOATMETRICS_DATA_DIR: '/srv/mm' }, cwd }).config;
+    assert.equal(fromEnv.server.port, 9100);
+    assert.equal(fromEnv.server.host, '0.0.0.0');
+    assert.equal(fromEnv.data_dir, '/srv/mm');
+    const fromFlags = loadConfig({ env: { MOATMETRICS_SERVER_PORT: '9100' }, cwd, overrides: { 'server.port': 9200, data_dir: 'scratch' } }).config;
+    assert.equal(fromFlags.server.port, 9200);
+    assert.equal(fromFlags.data_dir, path.join(cwd, 'scratch'));
+  });
+
+  test('a misspelt key in the file is refused, naming the key and the file', () => {
+    const cwd = withFile('server:\n  prot: 9000\n');
+    assert.throws(() => loadConfig({ env: {}, cwd }), { code: 'MM_CONFIG_INVALID', message: 'config/config.yaml: server.prot: unknown setting' });
+  });
+
+  test('a wrong value names the key and where it came from', () => {
+    const cwd = withFile('ingest:\n  mode: relaxed\n');
+    assert.throws(() => loadConfig({ env: {}, cwd }), (error: Error) => /^config\/config\.yaml: ingest\.mode: /.test(error.message));
+    assert.throws(() => loadConfig({ env: { MOATMETRICS_SERVER_PORT: 'eighty' }, cwd: dir }), (error: Error) => /^MOATMETRICS_SERVER_PORT: server\.port: /.test(error.message));
+    assert.throws(() => loadConfig({ env: {}, cwd: dir, overrides: { 'server.port': 70000 } }), (error: Error) => /^--port: server\.port: /.test(error.message));
+    assert.throws(() => loadConfig({ env: { MOATMETRICS_DATABASE_URL: 'mysql://x' }, cwd: dir }), (error: Error) => /database\.url: must be empty/.test(error.message));
+  });
+
+  test('an unknown MOATMETRICS_ variable is refused rather than ignored', () => {
+    assert.throws(() => loadConfig({ env: { MOATMETRICS_SERVER_PROT: '1' }, cwd: dir }), (error: Error) => error.message.startsWith('MOATMETRICS_SERVER_PROT: not a configuration setting'));
+  });
+
+  test('invalid YAML is one clear line', () => {
+    const cwd = withFile('server: [\n');
+    assert.throws(() => loadConfig({ env: {}, cwd }), (error: Error) => /not valid YAML/.test(error.message) && !error.message.includes('\n'));
+  });
+});
