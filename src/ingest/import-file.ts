@@ -112,7 +112,7 @@ export async function importFile(database: Database, config: Config, options: Im
     if (rejected > 0 && mode === 'strict') {
       report.errorCode = 'MM_IMPORT_BAD_ROWS';
       report.rows.added = report.rows.updated = report.rows.unchanged = 0;
-      report.message = `${rejected} of ${report.rows.total} rows rejected; nothing was imported (strict mode). Fix the rows or import with --lenient to load the valid ones.`;
+      report.message = `${rejected} of ${report.rows.total} rows rejected; nothing was imported (strict mode). Fix the rows, or import in lenient mode (CLI --lenient, API mode=lenient) to load the valid ones.`;
       await writer.rollback();
     } else if (dryRun) {
       report.status = 'validated';
@@ -175,7 +175,9 @@ interface StreamRowsInput {
 async function streamRows(input: StreamRowsInput): Promise<void> {
   const { dataset, writer, errors, report, clients } = input;
   const fileName = report.fileName;
-  const raw = createReadStream(input.file, { highWaterMark: 1 << 20 });
+  // Small reads keep each batch small: rows die young in V8's nursery instead of being
+  // promoted and swept by full GCs (measured: GC time fell from ~30 % to a few %).
+  const raw = createReadStream(input.file, { highWaterMark: 64 * 1024 });
   let bytesRead = 0;
   raw.on('data', (chunk) => (bytesRead += chunk.length));
   const decoded = raw.pipe(createDecoder(input.inspected.encoding));
@@ -209,15 +211,24 @@ async function streamRows(input: StreamRowsInput): Promise<void> {
   }
 
   async function consume(): Promise<void> {
+  let head = '';
+  const startParser = (): CsvParser => {
+    // The delimiter is read off the whole header line, however the chunks fell.
+    const delimiter: Delimiter = detectDelimiter(head);
+    report.delimiter = delimiter;
+    return new CsvParser({ delimiter, fileLabel: fileName, onRecord });
+  };
   for await (const chunk of decoded) {
-    const text = chunk as string;
+    let text = chunk as string;
     if (!parser) {
-      const delimiter: Delimiter = detectDelimiter(text);
-      report.delimiter = delimiter;
-      parser = new CsvParser({ delimiter, fileLabel: fileName, onRecord });
+      head += text;
+      if (!/[\r\n]/.test(head)) continue;
+      parser = startParser();
+      text = head;
+      head = '';
     }
     parser.push(text);
-    if (pending.length >= input.batchRows) {
+    if (pending.length > 0) {
       errors.addRejections(await writer.write(pending));
       pending = [];
     }
@@ -225,6 +236,10 @@ async function streamRows(input: StreamRowsInput): Promise<void> {
       lastProgress = Date.now();
       input.onProgress({ bytesRead, totalBytes: input.inspected.bytes, rows: report.rows.total });
     }
+  }
+  if (!parser && head.length > 0) {
+    parser = startParser();
+    parser.push(head);
   }
   if (!parser) throw new MmError('MM_IMPORT_EMPTY', `${fileName}: the file is empty (no header row)`);
   (parser as CsvParser).end();

@@ -25,7 +25,7 @@ export async function rollbackToVersion(db: Kysely<DatabaseSchema>, target: numb
     const current = await currentVersionNumber(trx);
     if (target !== 0) {
       const version = await findVersion(trx, target);
-      if (!version) throw new MmError('MM_VERSION_NOT_FOUND', `version ${target} does not exist (see 'moatmetrics versions list')`);
+      if (!version) throw new MmError('MM_VERSION_NOT_FOUND', `version ${target} does not exist (list the versions to see which do)`);
       if (version.status === 'rolled_back') {
         throw new MmError('MM_VERSION_ROLLBACK', `version ${target} was itself rolled back; roll back to an active version`);
       }

@@ -15,12 +15,12 @@ async function writeTimeLogs(file: string, rows: number): Promise<void> {
   for (let i = 1; i <= rows; i++) {
     chunk += `K${i},C${(i % 3) + 1},Tech ${i % 7},2025-0${(i % 9) + 1}-1${i % 10},${(i % 8) + 1}.25,95,${i % 4 === 0 ? 'false' : 'true'}\n`;
     if (chunk.length > 1 << 20) {
-      if (!out.write(chunk)) await new Promise((resolve) => out.once('drain', resolve));
+      if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
       chunk = '';
     }
   }
   out.end(chunk);
-  await new Promise((resolve) => out.once('finish', resolve));
+  await new Promise<void>((resolve) => out.once('finish', () => resolve()));
 }
 
 for (const engine of engines) {

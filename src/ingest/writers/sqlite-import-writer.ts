@@ -36,6 +36,9 @@ export class SqliteImportWriter implements ImportWriter {
   async begin(): Promise<number> {
     const connection = openSqliteConnection(this.file);
     this.connection = connection;
+    // A 64 MB page cache keeps the key index's hot pages in memory during a big import
+    // (measured: ~40 % faster on 1M rows than the 2 MB default; see docs/PERFORMANCE.md).
+    connection.pragma('cache_size = -65536');
     const { columns, keyColumn, name } = this.dataset;
     const all = [...columns, 'version_number', 'source_line'];
     connection.exec('CREATE TEMP TABLE IF NOT EXISTS import_seen (row_key TEXT PRIMARY KEY) WITHOUT ROWID');
@@ -76,10 +79,14 @@ export class SqliteImportWriter implements ImportWriter {
       if (row.baseKey !== null) values[0] = `${row.baseKey}:${occurrence}`;
       const key = values[0] as string;
       let inserted: boolean;
+      // Provenance rides at the end of the same array: no per-row spread on the hot path.
+      values.push(this.version, row.line);
       try {
-        inserted = insert.run(...values, this.version, row.line).changes === 1;
+        inserted = insert.run(values).changes === 1;
       } catch (error) {
         return this.constraintRejection(error, row);
+      } finally {
+        values.length -= 2;
       }
       if (inserted) {
         this.counts.added += 1;

@@ -1,0 +1,96 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { errorCatalogue, isMmError, MmError, type ErrorCode } from '../errors.js';
+
+/** The one shape of every error response. */
+export const errorResponseSchema = z.object({
+  error: z.object({
+    code: z.enum(Object.keys(errorCatalogue) as [ErrorCode, ...ErrorCode[]]),
+    message: z.string(),
+    details: z.unknown().optional(),
+  }),
+});
+
+export type ErrorResponse = z.infer<typeof errorResponseSchema>;
+
+export function errorBody(error: MmError): ErrorResponse {
+  const body: ErrorResponse = { error: { code: error.code, message: error.message } };
+  if (error.details !== undefined) body.error.details = error.details;
+  return body;
+}
+
+/** Error responses every route can give; routes add their own codes to these. */
+export const commonErrorResponses = {
+  400: errorResponseSchema.describe('MM_VALIDATION: a parameter is invalid'),
+  500: errorResponseSchema.describe('MM_INTERNAL: unexpected failure (logged with the request id)'),
+};
+
+export function uploadTooLargeError(limitMb: number): MmError {
+  return new MmError(
+    'MM_UPLOAD_TOO_LARGE',
+    `The upload is larger than the limit of ${limitMb} MB (server.upload_limit_mb); nothing was imported.`,
+    { limitMb },
+  );
+}
+
+/** MM_VALIDATION naming every refused value, e.g. `querystring.mode: Invalid option: expected one of "strict"|"lenient"`. */
+export function validationError(location: string, issues: ReadonlyArray<{ path: readonly PropertyKey[]; message: string }>): MmError {
+  const located = issues.map((issue) => ({ location, path: issue.path.map(String).join('.'), message: issue.message }));
+  const summary = located.map((issue) => `${issue.location}${issue.path ? `.${issue.path}` : ''}: ${issue.message}`).join('; ');
+  return new MmError('MM_VALIDATION', `The request is invalid: ${summary}`, { issues: located });
+}
+
+export interface ErrorHandlerOptions {
+  uploadLimitMb: number;
+}
+
+/**
+ * Translates every failure into the one error shape. Expected failures (MmError, request
+ * validation, Fastify's client errors) keep their message; anything else is logged in full
+ * and answered with a generic MM_INTERNAL, so no stack, SQL or file path reaches a client.
+ */
+export function createErrorHandler(options: ErrorHandlerOptions) {
+  return function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+    const translated = translateError(error, options, request);
+    if (translated.status >= 500) request.log.error({ err: error }, 'request failed');
+    else request.log.info({ code: translated.code, message: translated.message }, 'request refused');
+    if (translated.code === 'MM_UPLOAD_TOO_LARGE') {
+      // The rest of the body is never read: close the connection rather than leave it unread on a kept-alive socket.
+      reply.header('connection', 'close');
+    }
+    return reply.status(translated.status).send(errorBody(translated));
+  };
+}
+
+export function handleNotFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const path = request.url.split('?')[0]!.slice(0, 200);
+  return reply.status(404).send(errorBody(new MmError('MM_NOT_FOUND', `No route ${request.method} ${path}.`)));
+}
+
+function translateError(error: unknown, options: ErrorHandlerOptions, request: FastifyRequest): MmError {
+  if (isMmError(error)) return error;
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const location = (error as FastifyError).validationContext ?? 'request';
+    return validationError(
+      location,
+      error.validation.map((issue) => ({ path: issue.instancePath.split('/').filter(Boolean), message: issue.message ?? 'is invalid' })),
+    );
+  }
+  if (isFastifyError(error)) {
+    if (error.code === 'FST_REQ_FILE_TOO_LARGE') return uploadTooLargeError(options.uploadLimitMb);
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      // A parsed (JSON) body over Fastify's bodyLimit, not an import upload.
+      return new MmError('MM_UPLOAD_TOO_LARGE', `The request body is larger than this route accepts (${request.routeOptions.bodyLimit} bytes).`);
+    }
+    const status = error.statusCode ?? 500;
+    if (status === 404) return new MmError('MM_NOT_FOUND', error.message);
+    // Fastify's own client errors (bad JSON, unsupported media type, multipart limits) have safe messages.
+    if (status >= 400 && status < 500) return new MmError('MM_VALIDATION', error.message, { reason: error.code });
+  }
+  return new MmError('MM_INTERNAL', `An unexpected error occurred; it has been logged with request id ${request.id}.`, { requestId: request.id });
+}
+
+function isFastifyError(error: unknown): error is FastifyError {
+  return error instanceof Error && typeof (error as FastifyError).code === 'string' && (error as FastifyError).code.startsWith('FST_');
+}

@@ -1,0 +1,50 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { MmError } from '../../errors.js';
+import type { Database } from '../../storage/database.js';
+import { currentVersionNumber } from '../../versions/versions-repository.js';
+import { errorResponseSchema } from '../error-handler.js';
+import { livenessResponseSchema, readinessResponseSchema } from './health.schema.js';
+import { pingDatabase } from './health.repository.js';
+
+export interface HealthRoutesOptions {
+  database: Database;
+}
+
+/** Probes for a load balancer or orchestrator: liveness never touches the database, readiness does. */
+export const healthRoutes: FastifyPluginAsyncZod<HealthRoutesOptions> = async (app, { database }) => {
+  app.get(
+    '/healthz',
+    {
+      config: { permission: 'public' },
+      schema: {
+        summary: 'Liveness: the process is up',
+        tags: ['health'],
+        response: { 200: livenessResponseSchema },
+      },
+    },
+    async () => ({ status: 'ok' as const }),
+  );
+
+  app.get(
+    '/readyz',
+    {
+      config: { permission: 'public' },
+      schema: {
+        summary: 'Readiness: the database answers',
+        tags: ['health'],
+        response: { 200: readinessResponseSchema, 503: errorResponseSchema.describe('MM_DATABASE_UNAVAILABLE') },
+      },
+    },
+    async (request) => {
+      try {
+        await pingDatabase(database.kysely);
+        const version = await currentVersionNumber(database.kysely);
+        return { status: 'ready' as const, database: database.target.dialect, version };
+      } catch (error) {
+        // The driver's message may name hosts or users: it goes to the log, not to the prober.
+        request.log.error({ err: error }, 'readiness check failed');
+        throw new MmError('MM_DATABASE_UNAVAILABLE', `The ${database.target.dialect} database is not answering.`);
+      }
+    },
+  );
+};

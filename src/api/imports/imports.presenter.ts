@@ -1,0 +1,50 @@
+import type { ImportReport } from '../../ingest/import-report.js';
+import type { PresentedImport } from './imports.schema.js';
+
+export const importsPath = '/api/v1/imports';
+
+/**
+ * An import as the API shows it. Fields are listed one by one: the report also carries
+ * the server-side path of the rejects file, which must not leave the server.
+ */
+export function presentImport(report: ImportReport): PresentedImport {
+  const self = `${importsPath}/${encodeURIComponent(report.importId)}`;
+  return {
+    id: report.importId,
+    dataset: report.dataset,
+    fileName: report.fileName,
+    sha256: report.sha256,
+    bytes: report.bytes,
+    encoding: report.encoding,
+    delimiter: report.delimiter,
+    mode: report.mode,
+    dryRun: report.dryRun,
+    status: report.status,
+    version: report.version,
+    rows: {
+      total: report.rows.total,
+      added: report.rows.added,
+      updated: report.rows.updated,
+      unchanged: report.rows.unchanged,
+      rejected: report.rows.rejected,
+    },
+    errorCount: report.errorCount,
+    errors: report.errors.map((error) => ({
+      line: error.line,
+      column: error.column,
+      field: error.field,
+      value: error.value,
+      reason: error.reason,
+      message: error.message,
+    })),
+    ignoredColumns: [...report.ignoredColumns],
+    message: report.message,
+    createdBy: report.createdBy,
+    startedAt: report.startedAt,
+    finishedAt: report.finishedAt,
+    links: {
+      self,
+      rejects: report.rejectsFile ? `${self}/rejects` : null,
+    },
+  };
+}

@@ -1,0 +1,64 @@
+import type { Kysely } from 'kysely';
+import type { ErrorCode } from '../../errors.js';
+import type { ImportReport, RowError } from '../../ingest/import-report.js';
+import type { DatabaseSchema, ImportTable } from '../../storage/schema.js';
+
+/** What `errors_json` holds (written by importFile). */
+interface StoredErrors {
+  errorCode: ErrorCode | null;
+  errors: RowError[];
+  ignoredColumns: string[];
+}
+
+export async function findImport(db: Kysely<DatabaseSchema>, id: string): Promise<ImportReport | null> {
+  const row = await db.selectFrom('imports').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? reportFromRow(row) : null;
+}
+
+/** Newest first. */
+export async function listImports(db: Kysely<DatabaseSchema>, page: { limit: number; offset: number }): Promise<{ imports: ImportReport[]; total: number }> {
+  const rows = await db
+    .selectFrom('imports')
+    .selectAll()
+    .orderBy('started_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute();
+  const count = await db.selectFrom('imports').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
+  return { imports: rows.map(reportFromRow), total: Number(count?.n ?? 0) };
+}
+
+/** An import record read back into the report importFile returned when it ran. */
+function reportFromRow(row: ImportTable): ImportReport {
+  const stored = JSON.parse(row.errors_json) as Partial<StoredErrors>;
+  return {
+    importId: row.id,
+    dataset: row.dataset,
+    fileName: row.file_name,
+    sha256: row.file_sha256,
+    bytes: Number(row.file_bytes),
+    encoding: row.encoding,
+    delimiter: row.delimiter,
+    mode: row.mode,
+    dryRun: Number(row.dry_run) === 1,
+    status: row.status,
+    version: row.version_number === null ? null : Number(row.version_number),
+    rows: {
+      total: Number(row.rows_total),
+      added: Number(row.rows_added),
+      updated: Number(row.rows_updated),
+      unchanged: Number(row.rows_unchanged),
+      rejected: Number(row.rows_rejected),
+    },
+    errorCount: Number(row.error_count),
+    errors: stored.errors ?? [],
+    errorCode: stored.errorCode ?? null,
+    ignoredColumns: stored.ignoredColumns ?? [],
+    message: row.message,
+    rejectsFile: row.rejects_file,
+    createdBy: row.created_by,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+  };
+}

@@ -1,0 +1,109 @@
+import { z } from 'zod';
+import { errorResponseSchema } from '../error-handler.js';
+
+const booleanText = z
+  .enum(['true', 'false'])
+  .transform((value) => value === 'true');
+
+/**
+ * Import options, from the query string or from multipart form fields (the form wins).
+ * `mode` defaults to config `ingest.mode`.
+ */
+export const importOptionsSchema = z.object({
+  mode: z.enum(['strict', 'lenient']).optional().describe('strict: one bad row refuses the file; lenient: valid rows load'),
+  dry_run: booleanText.optional().describe('true: validate and report, write nothing'),
+  file_name: z.string().trim().min(1).max(255).optional().describe('Name shown in messages for a raw body (default upload.csv)'),
+});
+
+export type ImportOptions = z.infer<typeof importOptionsSchema>;
+
+export const importDatasetParamsSchema = z.object({
+  dataset: z.string().min(1).max(64).describe('clients, staff, invoices, time_logs or licenses'),
+});
+
+export const importIdParamsSchema = z.object({
+  id: z.string().min(1).max(100),
+});
+
+export const listImportsQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+export const rowErrorSchema = z.object({
+  line: z.number().int(),
+  column: z.number().int().nullable(),
+  field: z.string().nullable(),
+  value: z.string().nullable(),
+  reason: z.string(),
+  message: z.string(),
+});
+
+export const presentedImportSchema = z.object({
+  id: z.string(),
+  dataset: z.string(),
+  fileName: z.string(),
+  sha256: z.string(),
+  bytes: z.number().int(),
+  encoding: z.string().nullable(),
+  delimiter: z.string().nullable(),
+  mode: z.enum(['strict', 'lenient']),
+  dryRun: z.boolean(),
+  status: z.enum(['succeeded', 'unchanged', 'failed', 'validated']),
+  version: z.number().int().nullable(),
+  rows: z.object({
+    total: z.number().int(),
+    added: z.number().int(),
+    updated: z.number().int(),
+    unchanged: z.number().int(),
+    rejected: z.number().int(),
+  }),
+  errorCount: z.number().int(),
+  /** The first errors (config ingest.inline_errors); `links.rejects` has every one. */
+  errors: z.array(rowErrorSchema),
+  ignoredColumns: z.array(z.string()),
+  message: z.string(),
+  createdBy: z.string(),
+  startedAt: z.string(),
+  finishedAt: z.string(),
+  links: z.object({
+    self: z.string(),
+    rejects: z.string().nullable(),
+  }),
+});
+
+export type PresentedImport = z.infer<typeof presentedImportSchema>;
+
+export const importListResponseSchema = z.object({
+  imports: z.array(presentedImportSchema),
+  total: z.number().int(),
+  limit: z.number().int(),
+  offset: z.number().int(),
+});
+
+/** A refused file: the error shape, with the whole import (and its first errors) as details. */
+export const failedImportResponseSchema = z.object({
+  error: errorResponseSchema.shape.error.extend({ details: presentedImportSchema }),
+});
+
+/**
+ * The upload body, for the OpenAPI document only: the route reads its body itself as a
+ * stream, so no validator may see it.
+ */
+export const importUploadRequestBody = {
+  content: {
+    'multipart/form-data': {
+      schema: {
+        type: 'object',
+        required: ['file'],
+        properties: {
+          file: { type: 'string', format: 'binary', description: 'The CSV export' },
+          mode: { type: 'string', enum: ['strict', 'lenient'] },
+          dry_run: { type: 'string', enum: ['true', 'false'] },
+        },
+      },
+    },
+    'text/csv': { schema: { type: 'string', format: 'binary' } },
+    'application/octet-stream': { schema: { type: 'string', format: 'binary' } },
+  },
+};

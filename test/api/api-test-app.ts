@@ -1,0 +1,85 @@
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { buildApp } from '../../src/api/app.js';
+import { createTestContext, type EngineName, type TestContext } from '../support/test-database.js';
+
+export interface ApiTest {
+  t: TestContext;
+  app: FastifyInstance;
+  close(): Promise<void>;
+}
+
+/** A scratch data dir, a fresh database on `engine` and the API over it (not yet ready: hooks may still be added). */
+export async function startApiTest(engine: EngineName = 'sqlite', configOverrides: Record<string, unknown> = {}): Promise<ApiTest> {
+  const t = await createTestContext(engine, configOverrides);
+  const app = await buildApp({ config: t.config, database: t.database });
+  return {
+    t,
+    app,
+    async close() {
+      await app.close();
+      await t.cleanup();
+    },
+  };
+}
+
+/** The `{ error: { code, message, details } }` body of a response, checked to have that shape. */
+export function errorOf(response: LightMyRequestResponse): { code: string; message: string; details?: unknown } {
+  const body = response.json() as { error?: { code?: unknown; message?: unknown } };
+  if (!body.error || typeof body.error.code !== 'string' || typeof body.error.message !== 'string') {
+    throw new Error(`not an error body (${response.statusCode}): ${response.body}`);
+  }
+  return body.error as { code: string; message: string; details?: unknown };
+}
+
+export function csvUpload(url: string, csv: string | Buffer, headers: Record<string, string> = {}): InjectOptions {
+  return { method: 'POST', url, headers: { 'content-type': 'text/csv', ...headers }, payload: csv };
+}
+
+/** A multipart/form-data upload as FormData (streamed: no Content-Length, like a browser's chunked upload). */
+export function formUpload(url: string, csv: string | Buffer, fileName: string, fields: Record<string, string> = {}): InjectOptions {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(fields)) form.append(name, value);
+  form.append('file', new Blob([csv], { type: 'text/csv' }), fileName);
+  return { method: 'POST', url, payload: form };
+}
+
+/** The same upload as one buffer with a Content-Length, as curl -F sends it. */
+export function formUploadWithLength(url: string, csv: string | Buffer, fileName: string): InjectOptions {
+  const boundary = '----moatmetrics-test-boundary';
+  const payload = Buffer.concat([
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: text/csv\r\n\r\n`),
+    Buffer.from(csv),
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  return {
+    method: 'POST',
+    url,
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(payload.length) },
+    payload,
+  };
+}
+
+export const clientsCsv = [
+  'client_id,client_name,industry,status,contract_value,onboarded_on,churned_on',
+  'C1,Acme Motors,Retail,active,"1,200.00",2023-01-01,',
+  'C2,Beta Legal LLP,Legal,active,800,2023-02-01,',
+  'C3,Cobalt Clinics,Healthcare,churned,450.50,2022-05-01,2025-03-31',
+  '',
+].join('\n');
+
+export const timeLogsCsv = [
+  'log_id,client_id,staff_name,date,hours,rate,billable',
+  'T1,C1,Ann Lee,2025-01-02,1.5,95,true',
+  'T2,C2,Bob Ray,2025-01-03,2,95,false',
+  'T3,C3,Ann Lee,2025-01-06,0.25,,yes',
+  '',
+].join('\n');
+
+/** Line 3: negative hours (column 5). Line 4: a client nobody imported (column 2). */
+export const badTimeLogsCsv = [
+  'log_id,client_id,staff_name,date,hours,rate,billable',
+  'B1,C1,Ann Lee,2025-02-03,1,95,true',
+  'B2,C1,Ann Lee,2025-02-04,-2,95,true',
+  'B3,ZZ9,Bob Ray,2025-02-05,1,95,true',
+  '',
+].join('\n');
