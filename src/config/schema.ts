@@ -36,14 +36,14 @@ export const configSchema = z
         /** `strict`: one bad row rejects the file. `lenient`: good rows load, bad rows are reported. */
         mode: z.enum(['strict', 'lenient']).default('strict'),
         /** Rows per write batch inside the import transaction. */
-        batch_rows: z.number().int().min(1).max(1_000_000).default(5000),
+        batch_rows: z.number().int().min(1).max(1_000_000).default(1000),
         /** Errors kept inline on an import record; all of them go to its rejects file. */
         inline_errors: z.number().int().min(1).max(100_000).default(200),
         /** Show a progress bar on a terminal for files above this size (MB). */
         progress_min_mb: z.number().min(0).default(5),
       })
       .strict()
-      .default({ mode: 'strict', batch_rows: 5000, inline_errors: 200, progress_min_mb: 5 }),
+      .default({ mode: 'strict', batch_rows: 1000, inline_errors: 200, progress_min_mb: 5 }),
     analytics: z
       .object({
         /** Burdened cost per hour for staff without a cost rate (DESIGN section 4). */

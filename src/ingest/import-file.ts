@@ -228,7 +228,7 @@ async function streamRows(input: StreamRowsInput): Promise<void> {
       head = '';
     }
     parser.push(text);
-    if (pending.length > 0) {
+    if (pending.length >= input.batchRows) {
       errors.addRejections(await writer.write(pending));
       pending = [];
     }

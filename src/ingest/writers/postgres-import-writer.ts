@@ -20,6 +20,7 @@ export class PostgresImportWriter implements ImportWriter {
   private copy: Writable | null = null;
   private version = 0;
   private copyError: Error | null = null;
+  private derivedRows = 0;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -50,6 +51,7 @@ export class PostgresImportWriter implements ImportWriter {
     const copy = this.copy!;
     let text = '';
     for (const row of rows) {
+      if (row.baseKey !== null) this.derivedRows += 1;
       text += row.values.map(copyField).join('\t') + `\t${this.version}\t${row.line}\t${copyField(row.baseKey)}\n`;
     }
     if (!copy.write(text)) await once(copy, 'drain');
@@ -66,7 +68,7 @@ export class PostgresImportWriter implements ImportWriter {
     const rejections: WriteRejection[] = [];
 
     // Rows without an id: <content hash>:<occurrence>, numbered in file order.
-    await client.query(`
+    if (this.derivedRows > 0) await client.query(`
       UPDATE import_stage s SET ${key} = s.base_key || ':' || d.n
       FROM (SELECT source_line, row_number() OVER (PARTITION BY base_key ORDER BY source_line) AS n
             FROM import_stage WHERE base_key IS NOT NULL) d
