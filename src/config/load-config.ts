@@ -8,6 +8,15 @@ import { configSchema, type Config } from './schema.js';
 /** Environment variables that are read elsewhere and are not config keys. */
 const nonConfigEnv = new Set(['MOATMETRICS_CONFIG', 'MOATMETRICS_ADMIN_PASSWORD', 'MOATMETRICS_DEBUG']);
 
+/** The CLI flag that sets a key, for error messages (see src/cli). */
+const flagNames: Record<string, string> = {
+  data_dir: '--data-dir',
+  'database.url': '--database-url',
+  'log.level': '--log-level',
+  'server.host': '--host',
+  'server.port': '--port',
+};
+
 export interface LoadConfigOptions {
   /** Explicit config file; otherwise MOATMETRICS_CONFIG, otherwise ./config/config.yaml if present. */
   configFile?: string | undefined;
@@ -54,7 +63,7 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   for (const [key, value] of Object.entries(options.overrides ?? {})) {
     if (value === undefined) continue;
     setPath(merged, key, value);
-    origin.set(key, `--${key.split('.').at(-1)!.replaceAll('_', '-')}`);
+    origin.set(key, flagNames[key] ?? `--${key.split('.').at(-1)!.replaceAll('_', '-')}`);
   }
 
   const parsed = configSchema.safeParse(merged);

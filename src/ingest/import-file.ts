@@ -112,7 +112,9 @@ export async function importFile(database: Database, config: Config, options: Im
     if (rejected > 0 && mode === 'strict') {
       report.errorCode = 'MM_IMPORT_BAD_ROWS';
       report.rows.added = report.rows.updated = report.rows.unchanged = 0;
-      report.message = `${rejected} of ${report.rows.total} rows rejected; nothing was imported (strict mode). Fix the rows, or import in lenient mode (CLI --lenient, API mode=lenient) to load the valid ones.`;
+      report.message = dryRun
+        ? `Dry run: ${rejected} of ${report.rows.total} rows would be rejected, so in strict mode nothing would be imported. Nothing was written.`
+        : `${rejected} of ${report.rows.total} rows rejected; nothing was imported (strict mode). Fix the rows, or import in lenient mode (CLI --lenient, API mode=lenient) to load the valid ones.`;
       await writer.rollback();
     } else if (dryRun) {
       report.status = 'validated';

@@ -49,6 +49,7 @@ describe('configuration', () => {
     assert.throws(() => loadConfig({ env: {}, cwd }), (error: Error) => /^config\/config\.yaml: ingest\.mode: /.test(error.message));
     assert.throws(() => loadConfig({ env: { MOATMETRICS_SERVER_PORT: 'eighty' }, cwd: dir }), (error: Error) => /^MOATMETRICS_SERVER_PORT: server\.port: /.test(error.message));
     assert.throws(() => loadConfig({ env: {}, cwd: dir, overrides: { 'server.port': 70000 } }), (error: Error) => /^--port: server\.port: /.test(error.message));
+    assert.throws(() => loadConfig({ env: {}, cwd: dir, overrides: { 'log.level': 'loud' } }), (error: Error) => /^--log-level: log\.level: /.test(error.message));
     assert.throws(() => loadConfig({ env: { MOATMETRICS_DATABASE_URL: 'mysql://x' }, cwd: dir }), (error: Error) => /database\.url: must be empty/.test(error.message));
   });
 

@@ -6,12 +6,12 @@ import { datasets } from '../../src/ingest/datasets/index.js';
 test('docs/IMPORTING.md lists every dataset column with exactly its aliases', () => {
   const doc = readFileSync(new URL('../../docs/IMPORTING.md', import.meta.url), 'utf8');
   for (const dataset of Object.values(datasets)) {
-    const section = doc.split(`### ${dataset.name}\n`)[1]?.split('\n### ')[0];
+    const section: string | undefined = doc.split(`### ${dataset.name}\n`)[1]?.split('\n### ')[0];
     assert.ok(section, `section for ${dataset.name}`);
     for (const [field, spec] of Object.entries(dataset.fields)) {
-      const row = section.split('\n').find((line) => line.startsWith(`| \`${field}\` |`));
+      const row: string | undefined = section.split('\n').find((line) => line.startsWith(`| \`${field}\` |`));
       assert.ok(row, `${dataset.name}.${field} documented`);
-      const documented = [...row.split('|')[3]!.matchAll(/`([^`]+)`/g)].map((m) => m[1]);
+      const documented: string[] = [...row.split('|')[3]!.matchAll(/`([^`]+)`/g)].map((m) => m[1]!);
       assert.deepEqual(documented, [...spec.aliases], `${dataset.name}.${field} aliases`);
     }
   }

@@ -16,7 +16,7 @@ export function registerImportCommand(program: Command): void {
     .description(`Import a CSV file as a new dataset version (datasets: ${datasetNames.join(', ')})`)
     .argument('<dataset>', `one of: ${datasetNames.join(', ')}`)
     .argument('<file>', 'CSV file (UTF-8/UTF-16/Windows-1252; comma, semicolon or tab)')
-    .option('--lenient', 'load the valid rows and report the rejected ones (default: strict, all or nothing)')
+    .option('--lenient', 'load the valid rows and report the rejected ones (default: config ingest.mode, strict: all or nothing)')
     .option('--dry-run', 'validate and report what would change, write nothing')
     .option('--json', 'print the import report as JSON')
     .action(async (dataset: string, file: string, options: { lenient?: boolean; dryRun?: boolean; json?: boolean }, command: Command) => {
@@ -28,7 +28,8 @@ export function registerImportCommand(program: Command): void {
           return await importFile(database, config, {
             dataset,
             file,
-            mode: options.lenient ? 'lenient' : options.dryRun ? config.ingest.mode : 'strict',
+            // The same mode with and without --dry-run, so a dry run predicts the real import.
+            mode: options.lenient ? 'lenient' : config.ingest.mode,
             dryRun: options.dryRun ?? false,
             actor,
             onProgress: progress?.update,
@@ -55,7 +56,9 @@ function printReport(report: ImportReport): void {
   const out = report.status === 'failed' ? process.stderr : process.stdout;
   out.write(`${report.status === 'failed' ? 'error: ' : ''}${report.message}\n`);
   if (report.ignoredColumns.length > 0) out.write(`note: ignored columns not used by ${report.dataset}: ${report.ignoredColumns.join(', ')}\n`);
-  for (const error of report.errors.slice(0, shownErrors)) out.write(`  ${error.message}\n`);
+  // A whole-file refusal (header, encoding, malformed CSV) is already the message itself.
+  const listed = report.errors.filter((error) => !report.message.startsWith(error.message));
+  for (const error of listed.slice(0, shownErrors)) out.write(`  ${error.message}\n`);
   if (report.errorCount > shownErrors || (report.rejectsFile && report.errorCount > 0)) {
     const more = report.errorCount - Math.min(report.errorCount, shownErrors);
     out.write(`  ${more > 0 ? `… and ${more} more. ` : ''}All ${report.errorCount} errors: ${report.rejectsFile ?? '(none)'}\n`);

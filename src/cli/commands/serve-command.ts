@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { buildApp } from '../../api/app.js';
+import { MmError } from '../../errors.js';
 import { openDatabase } from '../../storage/database.js';
 import { loadDemoData } from '../../sample/load-demo-data.js';
 import { listVersions } from '../../versions/versions-repository.js';
@@ -29,7 +30,24 @@ export function registerServeCommand(program: Command): void {
       };
       process.once('SIGINT', () => void close());
       process.once('SIGTERM', () => void close());
-      const address = await app.listen({ host: config.server.host, port: config.server.port });
+      let address: string;
+      try {
+        address = await app.listen({ host: config.server.host, port: config.server.port });
+      } catch (error) {
+        await app.close();
+        await database.close();
+        throw listenError(error, config.server.host, config.server.port);
+      }
       process.stdout.write(`MoatMetrics is listening on ${address} (API docs: ${address}/docs, data: ${config.data_dir})\n`);
     });
+}
+
+/** Turns the usual reasons a port cannot be opened into one line for the user; anything else stays internal. */
+function listenError(error: unknown, host: string, port: number): unknown {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  const where = `${host}:${port}`;
+  if (code === 'EADDRINUSE') return new MmError('MM_USAGE', `cannot listen on ${where}: the address is already in use (choose another with --port or server.port)`);
+  if (code === 'EACCES') return new MmError('MM_USAGE', `cannot listen on ${where}: permission denied (ports below 1024 need privileges; choose another with --port)`);
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') return new MmError('MM_USAGE', `cannot listen on ${where}: no such address on this machine (check --host or server.host)`);
+  return error;
 }
