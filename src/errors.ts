@@ -26,6 +26,7 @@ export const errorCatalogue = {
   MM_VERSION_NOT_FOUND: { status: 404, title: 'Dataset version not found' },
   MM_VERSION_ROLLBACK: { status: 409, title: 'Rollback is not possible' },
   MM_DATABASE_UNAVAILABLE: { status: 503, title: 'Database is unavailable' },
+  MM_QUERY_INVALID: { status: 400, title: 'Query plan is invalid' },
   MM_VALIDATION: { status: 400, title: 'Request is invalid' },
   MM_NOT_FOUND: { status: 404, title: 'Not found' },
   MM_INTERNAL: { status: 500, title: 'Internal error' },

@@ -1,0 +1,282 @@
+import type { Config } from '../config/schema.js';
+import { MmError } from '../errors.js';
+import type { Database } from '../storage/database.js';
+import { currentVersionNumber } from '../versions/versions-repository.js';
+import { daysIn, type Period } from './period.js';
+import { queryPlanSchema, type DimensionName, type MeasureName, type QueryPlan, type QueryPlanInput } from './query-plan.js';
+import { invoiceDimensions, invoiceFacts } from './sources/invoice-facts.js';
+import { licenseCostDimensions, licenseCostFacts, licenseSeatDimensions, licenseSeatFacts } from './sources/license-facts.js';
+import type { SourceContext, SourceRow } from './sources/source-context.js';
+import { timeLogDimensions, timeLogFacts } from './sources/time-log-facts.js';
+
+/** One result row: its group values, labels and the requested measures. */
+export type MetricRow = Partial<Record<DimensionName, string | null>> & {
+  client_name?: string | null;
+  staff_name?: string | null;
+} & Partial<Record<MeasureName, number | null>>;
+
+export interface MetricResult {
+  plan: QueryPlan;
+  period: Period;
+  /** The dataset version the numbers were computed on. */
+  version: number;
+  rows: MetricRow[];
+  /** Raw integer sums per row (same order), for confidence and explanations. */
+  sums: Array<Record<string, number>>;
+  assumptions: string[];
+}
+
+type Source = 'invoices' | 'time_logs' | 'license_cost' | 'license_seats' | 'staff_capacity';
+
+/** Which fact sources a measure needs. Derived measures need all of their inputs' sources. */
+const measureSources: Record<MeasureName, Source[]> = {
+  revenue: ['invoices'],
+  collected_revenue: ['invoices'],
+  outstanding: ['invoices'],
+  invoice_count: ['invoices'],
+  hours: ['time_logs'],
+  billable_hours: ['time_logs'],
+  non_billable_hours: ['time_logs'],
+  labor_cost: ['time_logs'],
+  license_cost: ['license_cost'],
+  total_cost: ['time_logs', 'license_cost'],
+  gross_profit: ['invoices', 'time_logs', 'license_cost'],
+  gross_margin_pct: ['invoices', 'time_logs', 'license_cost'],
+  effective_hourly_rate: ['invoices', 'time_logs', 'license_cost'],
+  seats_purchased: ['license_seats'],
+  seats_used: ['license_seats'],
+  license_utilization_pct: ['license_seats'],
+  unused_seats: ['license_seats'],
+  over_assigned_seats: ['license_seats'],
+  license_waste: ['license_seats'],
+  billable_ratio_pct: ['time_logs'],
+  staff_utilization_pct: ['time_logs', 'staff_capacity'],
+  client_count: [],
+};
+
+const sourceDimensions: Record<Source, readonly DimensionName[]> = {
+  invoices: invoiceDimensions,
+  time_logs: timeLogDimensions,
+  license_cost: licenseCostDimensions,
+  license_seats: licenseSeatDimensions,
+  staff_capacity: ['staff'],
+};
+
+const whyNot: Partial<Record<DimensionName, string>> = {
+  staff: 'invoices and licenses are not assigned to staff',
+  product: 'only licenses have a product',
+  vendor: 'only licenses have a vendor',
+  invoice_status: 'only invoices have a status',
+  month: 'seat counts are a snapshot, not a monthly flow',
+  quarter: 'seat counts are a snapshot, not a monthly flow',
+  year: 'seat counts are a snapshot, not a monthly flow',
+};
+
+/**
+ * Answers a QueryPlan from the current data. Each fact source is aggregated in SQL with
+ * exact integer sums (cents, milli-hours); the derived measures (margin, rates, ratios) are
+ * computed here from those sums — the one place in the product where that happens.
+ */
+export async function runQuery(database: Database, config: Config, input: QueryPlanInput): Promise<MetricResult> {
+  const parsed = queryPlanSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new MmError('MM_QUERY_INVALID', `query plan: ${issue.path.join('.') || '(plan)'}: ${issue.message}`);
+  }
+  const plan = parsed.data;
+  const sources = new Set(plan.measures.flatMap((m) => measureSources[m]));
+  for (const measure of plan.measures) {
+    for (const source of measureSources[measure]) {
+      const bad = plan.groupBy.find((dim) => !sourceDimensions[source].includes(dim));
+      if (bad) throw new MmError('MM_QUERY_INVALID', `${measure} cannot be grouped by ${bad}: ${whyNot[bad] ?? 'not supported'}`);
+    }
+  }
+  if (plan.measures.includes('client_count') && plan.groupBy.some((d) => d !== 'client' && d !== 'industry')) {
+    throw new MmError('MM_QUERY_INVALID', 'client_count can only be grouped by client or industry');
+  }
+
+  const version = await currentVersionNumber(database.kysely);
+  const period = await resolvePeriod(database, plan);
+  const context: SourceContext = {
+    db: database.kysely,
+    period,
+    filters: plan.filters,
+    groupBy: plan.groupBy,
+    defaultCostRateCents: Math.round(config.analytics.default_cost_rate * 100),
+  };
+
+  const groups = new Map<string, { dims: MetricRow; sums: Record<string, number> }>();
+  const merge = (rows: SourceRow[]): void => {
+    for (const row of rows) {
+      const key = JSON.stringify(plan.groupBy.map((d) => row.dims[d] ?? null));
+      let group = groups.get(key);
+      if (!group) {
+        group = { dims: { ...row.dims }, sums: {} };
+        groups.set(key, group);
+      }
+      if (row.labels.client_name) group.dims.client_name = row.labels.client_name;
+      if (row.labels.staff_name) group.dims.staff_name = row.labels.staff_name;
+      for (const [name, value] of Object.entries(row.sums)) group.sums[name] = (group.sums[name] ?? 0) + value;
+    }
+  };
+  // Every client (or staff member) in scope gets a row, even one with no data in the period.
+  if (plan.groupBy.length === 1 && plan.groupBy[0] === 'client') merge(await clientRows(context));
+  if (plan.measures.includes('client_count')) merge(await clientCountRows(context));
+  if (sources.has('invoices')) merge(await invoiceFacts(context));
+  if (sources.has('time_logs')) merge(await timeLogFacts(context));
+  if (sources.has('license_cost')) merge(await licenseCostFacts(context));
+  if (sources.has('license_seats')) merge(await licenseSeatFacts(context));
+  if (sources.has('staff_capacity')) merge(await staffCapacityRows(context));
+  if (groups.size === 0 && plan.groupBy.length === 0) groups.set('[]', { dims: {}, sums: {} });
+
+  const assumptions: string[] = [];
+  let rows = [...groups.values()].map((group) => ({ row: { ...group.dims, ...derive(plan.measures, group.sums) }, sums: group.sums }));
+  const defaultHours = rows.reduce((sum, r) => sum + (r.sums.default_rate_milli ?? 0), 0) / 1000;
+  if (defaultHours > 0 && plan.measures.some((m) => measureSources[m].includes('time_logs') && /cost|profit|margin|rate/.test(m))) {
+    assumptions.push(`${round(defaultHours, 3)} hours were costed at the default rate ${config.analytics.default_cost_rate.toFixed(2)}/h (staff without a cost rate)`);
+  }
+
+  for (const threshold of plan.filters.thresholds ?? []) {
+    rows = rows.filter(({ row }) => compare(row[threshold.measure] ?? null, threshold.op, threshold.value));
+  }
+  const sort = plan.sort ?? plan.groupBy.map((by) => ({ by, direction: 'asc' as const }));
+  rows.sort((a, b) => {
+    for (const { by, direction } of sort) {
+      const order = compareValues(a.row[by as keyof MetricRow] ?? null, b.row[by as keyof MetricRow] ?? null);
+      if (order !== 0) return direction === 'desc' ? -order : order;
+    }
+    return compareValues(JSON.stringify(a.row), JSON.stringify(b.row));
+  });
+  if (plan.limit) rows = rows.slice(0, plan.limit);
+  return { plan, period, version, rows: rows.map((r) => r.row), sums: rows.map((r) => r.sums), assumptions };
+}
+
+/** The measures of one group, from its integer sums; money in dollars (2 decimals). */
+export function derive(measures: readonly MeasureName[], sums: Record<string, number>): Partial<Record<MeasureName, number | null>> {
+  const s = (name: string): number => sums[name] ?? 0;
+  const revenueCents = s('revenue_cents');
+  const laborCents = s('labor_millicents') / 1000;
+  const licenseCents = s('license_cost_cents');
+  const hours = s('hours_milli') / 1000;
+  const profitCents = revenueCents - laborCents - licenseCents;
+  const values: Record<MeasureName, () => number | null> = {
+    revenue: () => money(revenueCents),
+    collected_revenue: () => money(s('collected_cents')),
+    outstanding: () => money(s('outstanding_cents')),
+    invoice_count: () => s('invoice_count'),
+    hours: () => round(hours, 3),
+    billable_hours: () => round(s('billable_milli') / 1000, 3),
+    non_billable_hours: () => round((s('hours_milli') - s('billable_milli')) / 1000, 3),
+    labor_cost: () => money(laborCents),
+    license_cost: () => money(licenseCents),
+    total_cost: () => money(laborCents + licenseCents),
+    gross_profit: () => money(profitCents),
+    gross_margin_pct: () => (revenueCents === 0 ? null : round((100 * profitCents) / revenueCents, 2)),
+    effective_hourly_rate: () => (hours === 0 ? null : round((revenueCents - licenseCents) / 100 / hours, 2)),
+    seats_purchased: () => s('seats_purchased'),
+    seats_used: () => s('seats_used'),
+    license_utilization_pct: () => (s('seats_purchased') === 0 ? null : round((100 * s('seats_used')) / s('seats_purchased'), 2)),
+    unused_seats: () => s('unused_seats'),
+    over_assigned_seats: () => s('over_assigned_seats'),
+    license_waste: () => money(s('waste_cents')),
+    billable_ratio_pct: () => (hours === 0 ? null : round((100 * s('billable_milli')) / s('hours_milli'), 2)),
+    staff_utilization_pct: () => (s('capacity_milli') === 0 ? null : round((100 * s('billable_milli')) / s('capacity_milli'), 2)),
+    client_count: () => s('client_count'),
+  };
+  return Object.fromEntries(measures.map((m) => [m, values[m]()]));
+}
+
+function money(cents: number): number {
+  return round(cents / 100, 2);
+}
+
+/** Half away from zero at `digits` decimals, without binary-float surprises like 1.005 → 1.00. */
+export function round(value: number, digits: number): number {
+  const factor = 10 ** digits;
+  const scaled = Math.abs(value) * factor;
+  const rounded = Math.round(Number(scaled.toPrecision(15))) / factor;
+  return value < 0 ? -rounded : rounded;
+}
+
+function compare(value: number | null, op: string, target: number): boolean {
+  if (value === null) return false;
+  switch (op) {
+    case '<': return value < target;
+    case '<=': return value <= target;
+    case '>': return value > target;
+    case '>=': return value >= target;
+    case '=': return value === target;
+    default: return value !== target;
+  }
+}
+
+function compareValues(a: unknown, b: unknown): number {
+  if (a === b) return 0;
+  if (a === null || a === undefined) return 1;
+  if (b === null || b === undefined) return -1;
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  return String(a) < String(b) ? -1 : 1;
+}
+
+/** DESIGN section 4: the default period runs from the earliest to the latest invoice or time-log date. */
+async function resolvePeriod(database: Database, plan: QueryPlan): Promise<Period> {
+  if (plan.filters.from && plan.filters.to) return { from: plan.filters.from, to: plan.filters.to };
+  const [invoices, logs] = await Promise.all([
+    database.kysely.selectFrom('invoices').select((eb) => [eb.fn.min('invoice_date').as('lo'), eb.fn.max('invoice_date').as('hi')]).executeTakeFirst(),
+    database.kysely.selectFrom('time_logs').select((eb) => [eb.fn.min('work_date').as('lo'), eb.fn.max('work_date').as('hi')]).executeTakeFirst(),
+  ]);
+  const los = [invoices?.lo, logs?.lo].filter((d): d is string => typeof d === 'string');
+  const his = [invoices?.hi, logs?.hi].filter((d): d is string => typeof d === 'string');
+  const today = new Date().toISOString().slice(0, 10);
+  return {
+    from: plan.filters.from ?? (los.length > 0 ? los.sort()[0]! : today),
+    to: plan.filters.to ?? (his.length > 0 ? his.sort().at(-1)! : today),
+  };
+}
+
+async function clientRows(context: SourceContext): Promise<SourceRow[]> {
+  let query = context.db.selectFrom('clients').select(['client_id', 'client_name']);
+  if (context.filters.clients) query = query.where('client_id', 'in', context.filters.clients);
+  if (context.filters.industries) query = query.where('industry', 'in', context.filters.industries);
+  const rows = await query.execute();
+  return rows.map((r) => ({ dims: { client: r.client_id }, labels: { client_name: r.client_name }, sums: {} }));
+}
+
+async function clientCountRows(context: SourceContext): Promise<SourceRow[]> {
+  let query = context.db.selectFrom('clients').select(['client_id', 'client_name', 'industry']);
+  if (context.filters.clients) query = query.where('client_id', 'in', context.filters.clients);
+  if (context.filters.industries) query = query.where('industry', 'in', context.filters.industries);
+  const rows = await query.execute();
+  return rows.map((r) => ({
+    dims: Object.fromEntries(context.groupBy.map((d) => [d, d === 'client' ? r.client_id : r.industry])),
+    labels: context.groupBy.includes('client') ? { client_name: r.client_name } : {},
+    sums: { client_count: 1 },
+  }));
+}
+
+/**
+ * Capacity for staff utilization: weekly_capacity_hours × days(P) / 7 (milli-hours), for
+ * every staff member in the staff list plus anyone who logged time without being in it
+ * (who gets the default 40 h week).
+ */
+async function staffCapacityRows(context: SourceContext): Promise<SourceRow[]> {
+  let staff = context.db.selectFrom('staff').select(['staff_key', 'staff_name', 'weekly_capacity_hours']);
+  if (context.filters.staff) staff = staff.where('staff_key', 'in', context.filters.staff.map((n) => n.trim().toLowerCase()));
+  const listed = await staff.execute();
+  let loggers = context.db
+    .selectFrom('time_logs')
+    .select(['staff_key', (eb) => eb.fn.max('staff_name').as('staff_name')])
+    .where('work_date', '>=', context.period.from)
+    .where('work_date', '<=', context.period.to)
+    .groupBy('staff_key');
+  if (context.filters.staff) loggers = loggers.where('staff_key', 'in', context.filters.staff.map((n) => n.trim().toLowerCase()));
+  const known = new Set(listed.map((s) => s.staff_key));
+  const unlisted = (await loggers.execute()).filter((s) => !known.has(s.staff_key));
+  const days = daysIn(context.period);
+  const all = [...listed.map((s) => ({ key: s.staff_key, name: s.staff_name, weekly: Number(s.weekly_capacity_hours) })), ...unlisted.map((s) => ({ key: s.staff_key, name: s.staff_name, weekly: 40 }))];
+  return all.map((s) => ({
+    dims: context.groupBy.includes('staff') ? { staff: s.key } : {},
+    labels: context.groupBy.includes('staff') ? { staff_name: s.name } : {},
+    sums: { capacity_milli: Math.round((s.weekly * 1000 * days) / 7) },
+  }));
+}

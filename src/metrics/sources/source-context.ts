@@ -1,0 +1,40 @@
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { DatabaseSchema } from '../../storage/schema.js';
+import type { Period } from '../period.js';
+import type { DimensionName, QueryPlan } from '../query-plan.js';
+
+/** What every fact source needs to build its SQL. */
+export interface SourceContext {
+  db: Kysely<DatabaseSchema>;
+  period: Period;
+  filters: QueryPlan['filters'];
+  groupBy: DimensionName[];
+  defaultCostRateCents: number;
+}
+
+/** One aggregated row of a source: group values, display labels and integer sums. */
+export interface SourceRow {
+  dims: Partial<Record<DimensionName, string | null>>;
+  labels: { client_name?: string; staff_name?: string };
+  sums: Record<string, number>;
+}
+
+/** `YYYY-MM` of a date column. */
+export function monthOf(column: string): RawBuilder<string> {
+  return sql<string>`substr(${sql.ref(column)}, 1, 7)`;
+}
+
+/** `YYYY-Qn` of a date column (calendar quarters). */
+export function quarterOf(column: string): RawBuilder<string> {
+  return sql<string>`substr(${sql.ref(column)}, 1, 4) || '-Q' || CAST((CAST(substr(${sql.ref(column)}, 6, 2) AS INTEGER) + 2) / 3 AS TEXT)`;
+}
+
+export function yearOf(column: string): RawBuilder<string> {
+  return sql<string>`substr(${sql.ref(column)}, 1, 4)`;
+}
+
+/** Rows from either engine: counts and sums arrive as numbers (see storage/database.ts). */
+export function toNumber(value: unknown): number {
+  if (value === null || value === undefined) return 0;
+  return typeof value === 'number' ? value : Number(value);
+}
