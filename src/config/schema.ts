@@ -54,9 +54,11 @@ export const configSchema = z
           .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
           .nullable()
           .default(null),
+        /** Seats kept above those in use when recommending a license reduction (percent). */
+        license_headroom_pct: z.number().min(0).max(100).default(10),
       })
       .strict()
-      .default({ default_cost_rate: 45, as_of: null }),
+      .default({ default_cost_rate: 45, as_of: null, license_headroom_pct: 10 }),
     log: z
       .object({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
