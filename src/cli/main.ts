@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { isMmError } from '../errors.js';
+import { registerAnalyzeCommand } from './commands/analyze-command.js';
 import { registerDemoCommand } from './commands/demo-command.js';
 import { registerImportCommand } from './commands/import-command.js';
 import { registerServeCommand } from './commands/serve-command.js';
@@ -20,6 +21,7 @@ registerServeCommand(program);
 registerImportCommand(program);
 registerVersionsCommand(program);
 registerDemoCommand(program);
+registerAnalyzeCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -82,7 +82,7 @@ export interface ConfidenceFactor {
   contribution: number;
   /** What was measured, e.g. "92 % of hours have a staff cost rate (8 % used the default 45.00/h)". */
   detail: string;
-  /** What data would raise the score; null when it is already (nearly) perfect. */
+  /** What data would raise the score; null when the factor costs nothing visible (contribution 0 and score ≥ 0.99). */
   improve: string | null;
 }
 
@@ -173,9 +173,12 @@ export const CONFIDENCE_MODEL = {
  */
 export function computeConfidence(inputs: QualityInputs, options: ConfidenceOptions = {}): Confidence {
   checkInputs(inputs);
-  const weights = { ...DEFAULT_CONFIDENCE_WEIGHTS, ...options.weights };
-  for (const [name, weight] of Object.entries(weights)) {
+  const weights: Record<ConfidenceFactorName, number> = { ...DEFAULT_CONFIDENCE_WEIGHTS };
+  for (const [name, weight] of Object.entries(options.weights ?? {})) {
+    if (weight === undefined) continue;
+    if (!Object.hasOwn(DEFAULT_CONFIDENCE_WEIGHTS, name)) throw new RangeError(`Unknown confidence factor "${name}"`);
     if (!(Number.isFinite(weight) && weight >= 0)) throw new RangeError(`Weight of ${name} must be ≥ 0, got ${weight}`);
+    weights[name as ConfidenceFactorName] = weight;
   }
 
   const measured = measureFactors(inputs).filter((factor) => weights[factor.name] > 0);
@@ -210,7 +213,8 @@ export function computeConfidence(inputs: QualityInputs, options: ConfidenceOpti
       weight: weights[factor.name],
       contribution: (shares[i] as number) / 100,
       detail: factor.detail,
-      improve: factor.score >= CONFIDENCE_MODEL.goodScore ? null : factor.improve,
+      // Advice whenever the factor visibly costs something, or is short of good.
+      improve: shares[i] === 0 && factor.score >= CONFIDENCE_MODEL.goodScore ? null : factor.improve,
     })),
   };
 }
@@ -250,7 +254,7 @@ function measureFactors(q: QualityInputs): Measured[] {
     label: 'Number of invoices',
     score: invoiceScore,
     detail: `${count(q.invoiceCount, 'invoice')} in the period${sampleComment(invoiceScore, 'invoice')}`,
-    improve: `${enoughFor(m.invoiceScale)} invoices or more would make this reliable: widen the period or import earlier invoices`,
+    improve: `${sampleAdvice(q.invoiceCount, m.invoiceScale, 'invoices')}: widen the period or import earlier invoices`,
   });
 
   const timeLogScore = 1 - Math.exp(-q.timeLogCount / m.timeLogScale);
@@ -259,7 +263,7 @@ function measureFactors(q: QualityInputs): Measured[] {
     label: 'Number of time logs',
     score: timeLogScore,
     detail: `${count(q.timeLogCount, 'time log')} in the period${sampleComment(timeLogScore, 'time log')}`,
-    improve: `${enoughFor(m.timeLogScale)} time logs or more would make this reliable: widen the period or import earlier time logs`,
+    improve: `${sampleAdvice(q.timeLogCount, m.timeLogScale, 'time logs')}: widen the period or import earlier time logs`,
   });
 
   const gapsScore =
@@ -435,9 +439,10 @@ function sampleComment(score: number, noun: string): string {
   return `: a small sample, so one unusual ${noun} moves the result a lot`;
 }
 
-/** The smallest count whose sample-size score 1 − e^(−n/scale) reaches the "good" score. */
-function enoughFor(scale: number): number {
-  return Math.ceil(-scale * Math.log(1 - CONFIDENCE_MODEL.goodScore));
+/** Names the count at which the sample-size score 1 − e^(−n/scale) reaches the "good" score. */
+function sampleAdvice(n: number, scale: number, nouns: string): string {
+  const enough = Math.ceil(-scale * Math.log(1 - CONFIDENCE_MODEL.goodScore));
+  return n < enough ? `${enough} ${nouns} or more would make this reliable` : `More ${nouns} would make this more reliable`;
 }
 
 // --- Outliers ------------------------------------------------------------------------------

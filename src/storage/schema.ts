@@ -125,6 +125,35 @@ export interface RowUndoTable {
   prior_json: string;
 }
 
+export interface AnalyticsRunTable {
+  id: string;
+  kind: string;
+  plan_hash: string;
+  plan_json: string;
+  dataset_version: number;
+  period_from: string;
+  period_to: string;
+  payload_json: string;
+  created_by: string;
+  created_at: string;
+}
+
+export interface AnalyticsResultTable {
+  id: string;
+  run_id: string;
+  kind: string;
+  subject: string;
+  subject_label: string;
+  metric: string;
+  value: number | null;
+  confidence: number;
+  review_status: 'auto_approved' | 'approved_with_note' | 'pending_review' | 'approved' | 'rejected';
+  review_reasons_json: string;
+  dataset_version: number;
+  detail_json: string;
+  created_at: string;
+}
+
 export interface AppMetaTable {
   key: string;
   value: string;
@@ -144,6 +173,8 @@ export interface DatabaseSchema {
   imports: ImportTable;
   row_undo: RowUndoTable;
   app_meta: AppMetaTable;
+  analytics_runs: AnalyticsRunTable;
+  analytics_results: AnalyticsResultTable;
 }
 
 export type DataTableName = 'clients' | 'staff' | 'invoices' | 'time_logs' | 'licenses';

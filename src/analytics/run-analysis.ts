@@ -1,0 +1,177 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Config } from '../config/schema.js';
+import type { Confidence } from '../explain/confidence.js';
+import type { Interval } from '../explain/bootstrap.js';
+import { decideReview, type ReviewDecision } from '../governance/review-policy.js';
+import type { Period } from '../metrics/period.js';
+import type { Database } from '../storage/database.js';
+import type { AnalyticsResultTable } from '../storage/schema.js';
+import { currentVersionNumber } from '../versions/versions-repository.js';
+import type { AnalysisFilters } from './analysis-filters.js';
+import { clientInsights, type ClientInsight } from './client-insights.js';
+import { licenseEfficiency, type LicenseEfficiencyAnalysis, type LicensePositionRow } from './license-efficiency.js';
+import { monthlyTrends, type TrendsAnalysis } from './monthly-trends.js';
+import { portfolioOverview, type PortfolioOverview } from './portfolio-overview.js';
+import { profitabilityByClient, type ProfitabilityRow } from './profitability.js';
+import { staffUtilization, type StaffUtilizationAnalysis } from './staff-utilization.js';
+
+export interface ReviewState extends ReviewDecision {
+  resultId: string;
+}
+
+export type ClientResult = Omit<ProfitabilityRow, 'sums'> & ClientInsight & { review: ReviewState };
+export type LicenseResult = LicensePositionRow & { review: ReviewState };
+
+/** Everything `moatmetrics analyze` and `POST /api/v1/analytics/runs` return. */
+export interface AnalysisDocument {
+  runId: string;
+  /** True when these numbers were computed earlier for the same plan and dataset version. */
+  cached: boolean;
+  version: number;
+  period: Period;
+  filters: AnalysisFilters;
+  generatedAt: string;
+  overview: PortfolioOverview & { confidence: Confidence; marginInterval: Interval | null; review: ReviewState };
+  clients: ClientResult[];
+  licenses: Omit<LicenseEfficiencyAnalysis, 'positions'> & { positions: LicenseResult[] };
+  staff: StaffUtilizationAnalysis;
+  trends: TrendsAnalysis;
+  pendingReviews: number;
+}
+
+/**
+ * Runs the full analysis for some filters, or returns the stored run for the same plan and
+ * dataset version (results only change when data does). Each client's profitability, each
+ * license position and the portfolio total become a reviewable result routed by the policy.
+ */
+export async function runAnalysis(database: Database, config: Config, options: { filters?: AnalysisFilters; actor: string }): Promise<AnalysisDocument> {
+  const filters = normaliseFilters(options.filters ?? {});
+  const version = await currentVersionNumber(database.kysely);
+  const planJson = JSON.stringify({
+    kind: 'full',
+    filters,
+    default_cost_rate: config.analytics.default_cost_rate,
+    as_of: config.analytics.as_of,
+    license_headroom_pct: config.analytics.license_headroom_pct,
+    review: config.review,
+  });
+  const planHash = createHash('sha256').update(planJson).digest('hex');
+  const stored = await database.kysely
+    .selectFrom('analytics_runs')
+    .select(['payload_json'])
+    .where('plan_hash', '=', planHash)
+    .where('dataset_version', '=', version)
+    .executeTakeFirst();
+  if (stored) return withCurrentReviews(database, { ...(JSON.parse(stored.payload_json) as AnalysisDocument), cached: true });
+
+  const document = await computeAnalysis(database, config, filters, version);
+  const now = new Date().toISOString();
+  const results: AnalyticsResultTable[] = [];
+  const record = (kind: string, subject: string, label: string, metric: string, value: number | null, confidence: number, decision: ReviewDecision, detail: unknown): ReviewState => {
+    const id = randomUUID();
+    results.push({
+      id,
+      run_id: document.runId,
+      kind,
+      subject,
+      subject_label: label,
+      metric,
+      value,
+      confidence,
+      review_status: decision.status,
+      review_reasons_json: JSON.stringify(decision.reasons),
+      dataset_version: version,
+      detail_json: JSON.stringify(detail),
+      created_at: now,
+    });
+    return { ...decision, resultId: id };
+  };
+  for (const client of document.clients) {
+    const decision = decideReview({ confidence: client.confidence.value, grossMarginPct: client.grossMarginPct }, config.review);
+    client.review = record('profitability', client.clientId, client.clientName, 'gross_margin_pct', client.grossMarginPct, client.confidence.value, decision, { grossProfit: client.grossProfit, revenue: client.revenue });
+  }
+  for (const position of document.licenses.positions) {
+    const decision = decideReview({ confidence: 1, overAssignedSeats: position.overAssignedSeats }, config.review);
+    position.review = record('license', `${position.clientId}:${position.product}`, `${position.product} for ${position.clientName}`, 'license_utilization_pct', position.utilizationPct, 1, decision, position.recommendation);
+  }
+  const overview = document.overview;
+  overview.review = record('overview', 'portfolio', 'Portfolio', 'gross_margin_pct', overview.totals.grossMarginPct, overview.confidence.value, decideReview({ confidence: overview.confidence.value }, config.review), overview.totals);
+  document.pendingReviews = results.filter((r) => r.review_status === 'pending_review').length;
+
+  await database.kysely.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('analytics_runs')
+      .values({ id: document.runId, kind: 'full', plan_hash: planHash, plan_json: planJson, dataset_version: version, period_from: document.period.from, period_to: document.period.to, payload_json: JSON.stringify(document), created_by: options.actor, created_at: now })
+      .execute();
+    for (let i = 0; i < results.length; i += 500) await trx.insertInto('analytics_results').values(results.slice(i, i + 500)).execute();
+  });
+  return document;
+}
+
+async function computeAnalysis(database: Database, config: Config, filters: AnalysisFilters, version: number): Promise<AnalysisDocument> {
+  const overview = await portfolioOverview(database, config, filters);
+  const scoped = { ...filters, from: overview.period.from, to: overview.period.to };
+  const profitability = await profitabilityByClient(database, config, scoped);
+  const insights = await clientInsights(database, config, profitability.rows, { period: overview.period, version, filters: scoped });
+  const licenses = await licenseEfficiency(database, config, scoped);
+  const staff = await staffUtilization(database, config, scoped);
+  const trends = await monthlyTrends(database, config, scoped);
+  const pending: ReviewState = { status: 'pending_review', reasons: [], resultId: '' };
+  const portfolio = portfolioConfidence(profitability.rows, insights);
+  return {
+    runId: randomUUID(),
+    cached: false,
+    version,
+    period: overview.period,
+    filters,
+    generatedAt: new Date().toISOString(),
+    overview: { ...overview, confidence: portfolio, marginInterval: null, review: pending },
+    clients: profitability.rows.map(({ sums: _sums, ...row }) => ({ ...row, ...insights.get(row.clientId)!, review: pending })),
+    licenses: { ...licenses, positions: licenses.positions.map((p) => ({ ...p, review: pending })) },
+    staff,
+    trends,
+    pendingReviews: 0,
+  };
+}
+
+/** The portfolio's confidence: each factor's score weighted by the clients' revenue share. */
+function portfolioConfidence(rows: ProfitabilityRow[], insights: Map<string, ClientInsight>): Confidence {
+  const total = rows.reduce((s, r) => s + Math.max(r.revenue, 0), 0);
+  const weighted = rows.map((r) => ({ weight: total > 0 ? Math.max(r.revenue, 0) / total : 1 / rows.length, confidence: insights.get(r.clientId)!.confidence }));
+  const first = weighted[0]?.confidence;
+  if (!first) return { value: 0, factors: [] };
+  const value = Math.round(weighted.reduce((s, w) => s + w.weight * w.confidence.value, 0) * 100) / 100;
+  return {
+    value,
+    factors: first.factors.map((factor, i) => ({
+      ...factor,
+      score: Math.round(weighted.reduce((s, w) => s + w.weight * (w.confidence.factors[i]?.score ?? 1), 0) * 1000) / 1000,
+      contribution: Math.round(weighted.reduce((s, w) => s + w.weight * (w.confidence.factors[i]?.contribution ?? 0), 0) * 100) / 100,
+      detail: `revenue-weighted over ${rows.length} clients`,
+    })),
+  };
+}
+
+/** Review decisions made after the run (approve, reject) replace the stored ones. */
+async function withCurrentReviews(database: Database, document: AnalysisDocument): Promise<AnalysisDocument> {
+  const rows = await database.kysely.selectFrom('analytics_results').select(['id', 'review_status', 'review_reasons_json']).where('run_id', '=', document.runId).execute();
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const refresh = (review: ReviewState): ReviewState => {
+    const row = byId.get(review.resultId);
+    return row ? { resultId: review.resultId, status: row.review_status, reasons: JSON.parse(row.review_reasons_json) as string[] } : review;
+  };
+  for (const client of document.clients) client.review = refresh(client.review);
+  for (const position of document.licenses.positions) position.review = refresh(position.review);
+  document.overview.review = refresh(document.overview.review);
+  document.pendingReviews = rows.filter((r) => r.review_status === 'pending_review').length;
+  return document;
+}
+
+function normaliseFilters(filters: AnalysisFilters): AnalysisFilters {
+  const out: AnalysisFilters = {};
+  if (filters.from) out.from = filters.from;
+  if (filters.to) out.to = filters.to;
+  if (filters.clients?.length) out.clients = [...filters.clients].sort();
+  if (filters.industries?.length) out.industries = [...filters.industries].sort();
+  return out;
+}

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+
+/**
+ * Which results a person must look at before they are trusted (DESIGN section 5).
+ * Defaults: confidence < 0.7 → pending review; ≥ 0.9 → auto-approved; in between →
+ * approved with a note; a negative margin or over-assigned seats always go to review.
+ * The policy file of the governance issue will carry these; until then they are config.
+ */
+export const reviewPolicySchema = z
+  .object({
+    review_below: z.number().min(0).max(1).default(0.7),
+    auto_approve_at: z.number().min(0).max(1).default(0.9),
+    always_review_negative_margin: z.boolean().default(true),
+    always_review_over_assigned_seats: z.boolean().default(true),
+  })
+  .strict()
+  .refine((p) => p.review_below <= p.auto_approve_at, { message: 'review_below must not exceed auto_approve_at', path: ['review_below'] });
+
+export type ReviewPolicy = z.infer<typeof reviewPolicySchema>;
+export type ReviewStatus = 'auto_approved' | 'approved_with_note' | 'pending_review' | 'approved' | 'rejected';
+
+export interface ReviewSubject {
+  confidence: number;
+  grossMarginPct?: number | null;
+  overAssignedSeats?: number;
+}
+
+export interface ReviewDecision {
+  status: ReviewStatus;
+  reasons: string[];
+}
+
+export function decideReview(subject: ReviewSubject, policy: ReviewPolicy): ReviewDecision {
+  const reasons: string[] = [];
+  if (policy.always_review_negative_margin && subject.grossMarginPct !== undefined && subject.grossMarginPct !== null && subject.grossMarginPct < 0) {
+    reasons.push(`negative margin (${subject.grossMarginPct.toFixed(2)} %)`);
+  }
+  if (policy.always_review_over_assigned_seats && (subject.overAssignedSeats ?? 0) > 0) {
+    reasons.push(`${subject.overAssignedSeats} over-assigned seat${subject.overAssignedSeats === 1 ? '' : 's'}`);
+  }
+  if (subject.confidence < policy.review_below) reasons.push(`confidence ${subject.confidence.toFixed(2)} below ${policy.review_below}`);
+  if (reasons.length > 0) return { status: 'pending_review', reasons };
+  if (subject.confidence >= policy.auto_approve_at) return { status: 'auto_approved', reasons: [] };
+  return { status: 'approved_with_note', reasons: [`confidence ${subject.confidence.toFixed(2)} below auto-approval at ${policy.auto_approve_at}`] };
+}
+
+export const reviewStatusLabels: Record<ReviewStatus, string> = {
+  auto_approved: 'approved (auto)',
+  approved_with_note: 'approved with note',
+  pending_review: 'PENDING REVIEW',
+  approved: 'approved',
+  rejected: 'rejected',
+};

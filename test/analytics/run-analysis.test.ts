@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { runAnalysis } from '../../src/analytics/run-analysis.js';
+import { importFile } from '../../src/ingest/import-file.js';
+import { edgeCaseMsp } from '../support/edge-case-msp.js';
+import { createTestContext, engines, type TestContext } from '../support/test-database.js';
+
+const quarter = { from: '2025-01-01', to: '2025-03-31' };
+
+for (const engine of engines) {
+  describe(`analysis runs on ${engine}`, () => {
+    let t: TestContext;
+    before(async () => {
+      t = await createTestContext(engine);
+      for (const [dataset, content] of Object.entries(edgeCaseMsp)) {
+        const report = await importFile(t.database, t.config, { dataset, file: t.file(`${dataset}.csv`, content) });
+        assert.equal(report.status, 'succeeded', report.message);
+      }
+    });
+    after(async () => {
+      await t.cleanup();
+    });
+
+    test('every client carries confidence, an explanation and an exact attribution; the policy routes reviews', async () => {
+      const doc = await runAnalysis(t.database, t.config, { filters: quarter, actor: 'tester' });
+      assert.equal(doc.cached, false);
+      assert.equal(doc.version, 5);
+      const beta = doc.clients.find((c) => c.clientName === 'Beta')!;
+      assert.equal(beta.review.status, 'pending_review');
+      assert.ok(beta.review.reasons.includes('negative margin (-65.00 %)'), beta.review.reasons.join('; '));
+      // Tiny fixture: one invoice, two time logs, 92 % of hours at the default rate → confidence near 0, listed reasons.
+      assert.ok(beta.confidence.value < 0.3, String(beta.confidence.value));
+      assert.ok(beta.review.reasons.some((r) => r.startsWith('confidence ')));
+      assert.equal(beta.confidence.factors.find((f) => f.name === 'cost_rate_coverage')!.detail, '8 % of hours have a staff cost rate (92 % used the default 45.00/h)');
+      assert.ok(beta.confidence.factors.length > 0);
+      assert.match(beta.explanation[0]!, /^Gross margin = \(revenue − labor cost − license cost\) \/ revenue, for Beta from 2025-01-01 to 2025-03-31 \(dataset version 5\)/);
+      // Baseline = median of the paying clients (Acme 1800/780/690, Beta 300/295/200, Delta 400/0/0): 400 / 295 / 200.
+      assert.deepEqual(beta.baseline, { label: 'portfolio median client', revenue: 400, labor_cost: 295, license_cost: 200 });
+      const attribution = beta.attribution;
+      assert.ok(attribution.contributions, 'margin defined on both sides');
+      const sum = Object.values(attribution.contributions).reduce((s, v) => s + v, 0);
+      assert.ok(Math.abs(sum - (attribution.value - attribution.baselineValue)) < 1e-9);
+      assert.ok(Math.abs(attribution.value - -65) < 1e-9);
+      assert.ok(Math.abs(attribution.baselineValue - -23.75) < 1e-9, String(attribution.baselineValue)); // (400 − 295 − 200) / 400
+      const cobalt = doc.clients.find((c) => c.clientName === 'Cobalt')!;
+      assert.equal(cobalt.attribution.contributions, null);
+      const zoom = doc.licenses.positions.find((p) => p.product === 'Zoom Pro')!;
+      assert.equal(zoom.review.status, 'pending_review');
+      assert.deepEqual(zoom.review.reasons, ['1 over-assigned seat']);
+      const stored = await t.database.kysely.selectFrom('analytics_results').select(['kind', 'review_status']).where('run_id', '=', doc.runId).execute();
+      assert.equal(stored.length, doc.clients.length + doc.licenses.positions.length + 1);
+      assert.equal(doc.pendingReviews, stored.filter((r) => r.review_status === 'pending_review').length);
+    });
+
+    test('the same plan on the same version is served from the store; new data recomputes', async () => {
+      const first = await runAnalysis(t.database, t.config, { filters: quarter, actor: 'tester' });
+      const again = await runAnalysis(t.database, t.config, { filters: quarter, actor: 'tester' });
+      assert.equal(again.cached, true);
+      assert.equal(again.runId, first.runId);
+      assert.deepEqual(again.clients.map((c) => c.grossProfit), first.clients.map((c) => c.grossProfit));
+      await t.database.kysely.updateTable('analytics_results').set({ review_status: 'approved' }).where('run_id', '=', first.runId).where('kind', '=', 'license').execute();
+      const reviewed = await runAnalysis(t.database, t.config, { filters: quarter, actor: 'tester' });
+      assert.equal(reviewed.licenses.positions.find((p) => p.product === 'Zoom Pro')!.review.status, 'approved');
+      const report = await importFile(t.database, t.config, { dataset: 'invoices', file: t.file('more.csv', 'invoice_id,client_id,invoice_date,total_amount,status\nI8,C2,2025-03-20,1000.00,paid\n') });
+      assert.equal(report.version, 6);
+      const fresh = await runAnalysis(t.database, t.config, { filters: quarter, actor: 'tester' });
+      assert.equal(fresh.cached, false);
+      assert.equal(fresh.version, 6);
+      assert.equal(fresh.clients.find((c) => c.clientName === 'Beta')!.revenue, 1300);
+    });
+  });
+}
