@@ -3,6 +3,7 @@ import { MmError } from '../errors.js';
 import type { Database } from '../storage/database.js';
 import { currentVersionNumber } from '../versions/versions-repository.js';
 import { daysIn, type Period } from './period.js';
+import { cachedResult, storeResult } from './result-cache.js';
 import { queryPlanSchema, type DimensionName, type MeasureName, type QueryPlan, type QueryPlanInput } from './query-plan.js';
 import { invoiceDimensions, invoiceFacts } from './sources/invoice-facts.js';
 import { licenseCostDimensions, licenseCostFacts, licenseSeatDimensions, licenseSeatFacts } from './sources/license-facts.js';
@@ -84,7 +85,6 @@ export async function runQuery(database: Database, config: Config, input: QueryP
     throw new MmError('MM_QUERY_INVALID', `query plan: ${issue.path.join('.') || '(plan)'}: ${issue.message}`);
   }
   const plan = parsed.data;
-  const sources = new Set(plan.measures.flatMap((m) => measureSources[m]));
   for (const measure of plan.measures) {
     for (const source of measureSources[measure]) {
       const bad = plan.groupBy.find((dim) => !sourceDimensions[source].includes(dim));
@@ -96,6 +96,16 @@ export async function runQuery(database: Database, config: Config, input: QueryP
   }
 
   const version = await currentVersionNumber(database.kysely);
+  const cacheKey = JSON.stringify([plan, version, config.analytics.default_cost_rate]);
+  const cached = cachedResult<MetricResult>(database, cacheKey);
+  if (cached) return cached;
+  const result = await computeQuery(database, config, plan, version);
+  storeResult(database, cacheKey, result);
+  return result;
+}
+
+async function computeQuery(database: Database, config: Config, plan: QueryPlan, version: number): Promise<MetricResult> {
+  const sources = new Set(plan.measures.flatMap((m) => measureSources[m]));
   const period = await resolvePeriod(database, plan);
   const context: SourceContext = {
     db: database.kysely,

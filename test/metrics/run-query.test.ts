@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { importFile } from '../../src/ingest/import-file.js';
 import { runQuery, type MetricRow } from '../../src/metrics/run-query.js';
+import { rollbackToVersion } from '../../src/versions/rollback-version.js';
 import { edgeCaseMsp as files } from '../support/edge-case-msp.js';
 import { createTestContext, engines, type TestContext } from '../support/test-database.js';
 
@@ -134,6 +135,23 @@ for (const engine of engines) {
       const result = await runQuery(t.database, t.config, { measures: ['revenue', 'hours'] });
       assert.deepEqual(result.period, { from: '2025-01-10', to: '2025-03-31' });
       assert.deepEqual(result.rows[0], { revenue: 2500, hours: 25.5 });
+    });
+
+    test('answers are cached per plan and dataset version, and never outlive the version', async () => {
+      const plan = { measures: ['revenue' as const], filters: { from: '2024-01-01', to: '2025-12-31' } };
+      const first = await runQuery(t.database, t.config, plan);
+      first.rows[0]!.revenue = -1; // callers get copies: changing one does not change the cache
+      // A change behind the importer's back (no new version) is not seen: the stored answer is served.
+      await t.database.kysely.updateTable('invoices').set({ total_cents: 0 }).where('invoice_id', '=', 'I7').execute();
+      assert.deepEqual((await runQuery(t.database, t.config, plan)).rows, [{ revenue: 2500 }]);
+      // An import is a new version: the answer is recomputed (I7 is restored to 400.00 by the same file).
+      const report = await importFile(t.database, t.config, { dataset: 'invoices', file: t.file('invoices-again.csv', files.invoices.replace('I7,C4,2025-02-15,400.00,paid', 'I7,C4,2025-02-15,450.00,paid')) });
+      assert.equal(report.status, 'succeeded', report.message);
+      assert.deepEqual((await runQuery(t.database, t.config, plan)).rows, [{ revenue: 2550 }]);
+      // Rolling back returns to version 5; undo the direct edit too, so version 5 means the original data again.
+      await rollbackToVersion(t.database.kysely, 5, 'tester');
+      await t.database.kysely.updateTable('invoices').set({ total_cents: 40000 }).where('invoice_id', '=', 'I7').execute();
+      assert.deepEqual((await runQuery(t.database, t.config, plan)).rows, [{ revenue: 2500 }]);
     });
 
     test('questions the data cannot answer are refused with the reason', async () => {

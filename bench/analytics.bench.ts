@@ -1,0 +1,114 @@
+/**
+ * Metric-layer benchmark (issue: metric layer). Builds a generated MSP, imports it, then
+ * times the full profitability-by-client query and a single-client drill-down, cold (first
+ * run after opening the database) and warm (median of 5), on SQLite and PostgreSQL.
+ *
+ * Usage: npm run bench:analytics -- [--clients 1000] [--time-logs 1000000] [--invoices 100000] [--licenses 10000] [--skip-pg]
+ * The issue's target scale is --clients 10000 --time-logs 10000000 --invoices 1000000 --licenses 100000.
+ */
+import { createWriteStream } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { createRandom } from '../src/explain/bootstrap.js';
+import { importFile } from '../src/ingest/import-file.js';
+import { runQuery } from '../src/metrics/run-query.js';
+import { writeLargeMspReferenceData, writeLargeTimeLogs } from '../src/sample/index.js';
+import { openDatabase } from '../src/storage/database.js';
+import { benchConfig, machine, scratchDir, scratchPostgres } from './bench-support.js';
+
+const { values: args } = parseArgs({
+  options: {
+    clients: { type: 'string', default: '1000' },
+    'time-logs': { type: 'string', default: '1000000' },
+    invoices: { type: 'string', default: '100000' },
+    licenses: { type: 'string', default: '10000' },
+    'skip-pg': { type: 'boolean', default: false },
+  },
+});
+const clients = Number(args.clients);
+const counts = { timeLogs: Number(args['time-logs']), invoices: Number(args.invoices), licenses: Number(args.licenses) };
+
+const pad = (n: number): string => `C${String(n).padStart(4, '0')}`;
+
+async function writeLines(file: string, header: string, rows: number, line: (i: number) => string): Promise<void> {
+  const out = createWriteStream(file);
+  out.write(`${header}\n`);
+  let chunk = '';
+  for (let i = 1; i <= rows; i++) {
+    chunk += `${line(i)}\n`;
+    if (chunk.length > 1 << 20) {
+      if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+      chunk = '';
+    }
+  }
+  out.end(chunk);
+  await new Promise<void>((resolve) => out.once('finish', () => resolve()));
+}
+
+console.log(`machine: ${machine()}`);
+const dir = scratchDir('analytics');
+const reference = await writeLargeMspReferenceData(dir, { clients, staff: 50 });
+const files = {
+  clients: reference.clients,
+  staff: reference.staff,
+  time_logs: path.join(dir, 'time_logs.csv'),
+  invoices: path.join(dir, 'invoices.csv'),
+  licenses: path.join(dir, 'licenses.csv'),
+};
+await writeLargeTimeLogs(files.time_logs, { rows: counts.timeLogs, clients, staff: 50 });
+const random = createRandom(7);
+const statuses = ['paid', 'paid', 'paid', 'paid', 'paid', 'pending', 'overdue', 'void', 'draft'];
+await writeLines(files.invoices, 'invoice_id,client_id,invoice_date,total_amount,status', counts.invoices, (i) => {
+  const month = 1 + Math.floor(random() * 14);
+  const date = month <= 2 ? `2024-${String(month + 10).padStart(2, '0')}-28` : `2025-${String(month - 2).padStart(2, '0')}-28`;
+  return `INV-${i},${pad(1 + Math.floor(random() * clients))},${date},${(200 + random() * 9000).toFixed(2)},${statuses[Math.floor(random() * statuses.length)]}`;
+});
+const products = ['Microsoft 365 E3,Microsoft,36.00', 'Microsoft 365 Business Premium,Microsoft,22.00', 'Zoom Pro,Zoom,13.33', 'Adobe Acrobat Pro,Adobe,20.39', 'Duo MFA,Cisco,3.00'];
+await writeLines(files.licenses, 'license_id,client_id,product,vendor,cost_per_seat,seats_purchased,seats_used', counts.licenses, (i) => {
+  const seats = 1 + Math.floor(random() * 80);
+  return `LIC-${i},${pad(1 + Math.floor(random() * clients))},${products[i % products.length]},${seats},${Math.max(0, seats + Math.floor(random() * 12) - 9)}`;
+});
+console.log(`data: ${clients} clients, 50 staff, ${counts.timeLogs} time logs, ${counts.invoices} invoices, ${counts.licenses} licenses`);
+
+const plan = {
+  measures: ['revenue', 'labor_cost', 'license_cost', 'total_cost', 'gross_profit', 'gross_margin_pct', 'effective_hourly_rate', 'hours', 'invoice_count'] as const,
+};
+
+async function measureEngine(name: string, url: string): Promise<void> {
+  const config = benchConfig(path.join(dir, `${name}-data`), url);
+  let database = await openDatabase(config);
+  const started = performance.now();
+  for (const dataset of ['clients', 'staff', 'invoices', 'time_logs', 'licenses'] as const) {
+    const report = await importFile(database, config, { dataset, file: files[dataset] });
+    if (report.status !== 'succeeded') throw new Error(`${name} ${dataset}: ${report.message}`);
+  }
+  console.log(`${name}: import of everything ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  await database.close();
+  database = await openDatabase(config);
+  const time = async (label: string, run: () => Promise<unknown>): Promise<void> => {
+    const cold = performance.now();
+    await run();
+    const coldMs = performance.now() - cold;
+    const warm: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const t = performance.now();
+      await run();
+      warm.push(performance.now() - t);
+    }
+    warm.sort((a, b) => a - b);
+    console.log(`${name}: ${label}: cold ${coldMs.toFixed(0)} ms, warm median ${warm[2]!.toFixed(0)} ms (min ${warm[0]!.toFixed(0)}, max ${warm[4]!.toFixed(0)})`);
+  };
+  await time(`profitability by client (${clients} rows)`, () => runQuery(database, config, { ...plan, measures: [...plan.measures], groupBy: ['client'] }));
+  await time('single-client drill-down', () => runQuery(database, config, { ...plan, measures: [...plan.measures], filters: { clients: [pad(17)] } }));
+  await database.close();
+}
+
+await measureEngine('sqlite', '');
+if (!args['skip-pg']) {
+  const scratch = await scratchPostgres();
+  try {
+    await measureEngine('postgres', scratch.url);
+  } finally {
+    await scratch.drop();
+  }
+}
