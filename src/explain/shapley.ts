@@ -233,7 +233,7 @@ export type MetricAttribution<Driver extends string> =
 
 export type AttributedMetric = 'gross_margin_pct' | 'gross_profit' | 'effective_hourly_rate';
 
-/** gross_margin_pct = 100 × (revenue − labor_cost − license_cost) / revenue; null when revenue is 0. */
+/** gross_margin_pct = 100 × (revenue − labor_cost − license_cost) / revenue (not finite when revenue is 0: check first). */
 export function grossMarginPct(d: Readonly<Record<string, number>>): number {
   const revenue = d.revenue as number;
   return (100 * (revenue - (d.labor_cost as number) - (d.license_cost as number))) / revenue;
@@ -244,7 +244,7 @@ export function grossProfit(d: Readonly<Record<string, number>>): number {
   return (d.revenue as number) - (d.labor_cost as number) - (d.license_cost as number);
 }
 
-/** effective_hourly_rate = (revenue − license_cost) / hours; null when hours is 0. */
+/** effective_hourly_rate = (revenue − license_cost) / hours (not finite when hours is 0: check first). */
 export function effectiveHourlyRate(d: Readonly<Record<string, number>>): number {
   return ((d.revenue as number) - (d.license_cost as number)) / (d.hours as number);
 }

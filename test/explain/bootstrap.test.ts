@@ -75,6 +75,20 @@ describe('bootstrapInterval', () => {
     assert.ok(w5000 < w500 / 2 && w5000 > w500 / 5, `${w500} → ${w5000}`);
   });
 
+  it('reports the requested percentiles of the resampled statistic', () => {
+    // The statistic "first draw of the resample" is uniform on 1..100: its 5th percentile is
+    // the step from 5 to 6, its 95th the step from 95 to 96 (25/26 and 75/76 at level 0.5).
+    // With 20 000 resamples an estimated 5th percentile is off by more than ±0.5 (one value,
+    // i.e. 200 of 20 000 draws) only with vanishing probability.
+    const values = Array.from({ length: 100 }, (_, i) => i + 1);
+    const firstDraw = (s: readonly number[]) => s[0] as number;
+    const ninety = bootstrapInterval(values, firstDraw, { resamples: 20_000 });
+    const half = bootstrapInterval(values, firstDraw, { resamples: 20_000, level: 0.5 });
+    assert.ok(ninety && half);
+    assert.ok(Math.abs(ninety.low - 5.5) <= 1 && Math.abs(ninety.high - 95.5) <= 1, JSON.stringify(ninety));
+    assert.ok(Math.abs(half.low - 25.5) <= 1 && Math.abs(half.high - 75.5) <= 1, JSON.stringify(half));
+  });
+
   it('is wider at a higher level', () => {
     const narrow = bootstrapInterval(data, mean, { level: 0.5 });
     const wide = bootstrapInterval(data, mean, { level: 0.99 });
@@ -199,18 +213,5 @@ describe('bootstrapRatioInterval', () => {
     assert.throws(() => bootstrapRatioInterval([], margin), RangeError);
     assert.throws(() => bootstrapRatioInterval([groups[0]!, { name: 'revenue', values: [1, 2] }], margin), RangeError);
     assert.throws(() => bootstrapRatioInterval([{ name: 'x', values: [1, Number.NaN] }], () => 1), RangeError);
-  });
-
-  it('runs 1000 resamples of 10 000 values well under 100 ms', () => {
-    const values = normalSample(33, 10_000, 150, 40);
-    const times: number[] = [];
-    // Best of three, so a busy machine does not fail the test on one unlucky run.
-    for (let run = 0; run < 3; run++) {
-      const start = performance.now();
-      const interval = bootstrapRatioInterval([{ name: 'revenue', values }], (s) => (s.revenue as number) / 10_000);
-      times.push(performance.now() - start);
-      assert.ok(interval);
-    }
-    assert.ok(Math.min(...times) < 100, `best of 3: ${Math.min(...times).toFixed(1)} ms`);
   });
 });
