@@ -2,11 +2,13 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from '../config/schema.js';
 import type { Database } from '../storage/database.js';
+import { analyticsRoutes } from './analytics/analytics.routes.js';
 import { installAuthHook } from './auth-hook.js';
 import { registerApiDocs } from './docs/api-docs.js';
 import { createErrorHandler, handleNotFound } from './error-handler.js';
 import { healthRoutes } from './health/health.routes.js';
 import { importRoutes } from './imports/imports.routes.js';
+import { resultRoutes } from './results/results.routes.js';
 import { versionRoutes } from './versions/versions.routes.js';
 
 export interface BuildAppOptions {
@@ -34,5 +36,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.register(healthRoutes, { database });
   app.register(importRoutes, { prefix: '/api/v1/imports', config, database });
   app.register(versionRoutes, { prefix: '/api/v1/versions', database });
+  app.register(analyticsRoutes, { prefix: '/api/v1/analytics', config, database });
+  app.register(resultRoutes, { prefix: '/api/v1/results', database });
   return app;
 }

@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
  * `public` routes (health, docs) need no identity. Names follow the policy file's
  * `resource:action` style (DESIGN section 7) so the auth issue can map roles onto them.
  */
-export const routePermissions = ['public', 'data:read', 'data:import', 'data:rollback'] as const;
+export const routePermissions = ['public', 'data:read', 'data:import', 'data:rollback', 'analytics:run', 'results:read'] as const;
 
 export type RoutePermission = (typeof routePermissions)[number];
 

@@ -1,0 +1,189 @@
+import type { Kysely, SelectQueryBuilder } from 'kysely';
+import type { ReviewStatus } from '../governance/review-policy.js';
+import type { Period } from '../metrics/period.js';
+import type { DatabaseSchema } from '../storage/schema.js';
+
+/**
+ * Reads the reviewable results `runAnalysis` stores (`analytics_results`, one per client's
+ * profitability, license position and portfolio total), with the period of the run that
+ * produced them. Review decisions update these rows in place, so what is read here is the
+ * current status, not the one the policy first chose.
+ */
+
+/** One stored result as the API and the review queue show it. */
+export interface StoredResult {
+  id: string;
+  runId: string;
+  /** `profitability`, `license` or `overview` (as written by runAnalysis). */
+  kind: string;
+  /** A client id, `clientId:product`, or `portfolio`. */
+  subject: string;
+  subjectLabel: string;
+  metric: string;
+  value: number | null;
+  confidence: number;
+  reviewStatus: ReviewStatus;
+  reasons: string[];
+  datasetVersion: number;
+  /** The period of the run the value was computed for. */
+  period: Period;
+  createdAt: string;
+}
+
+export interface StoredResultWithDetail extends StoredResult {
+  /** What runAnalysis kept beside the value (e.g. gross profit and revenue, a seat recommendation). */
+  detail: unknown;
+}
+
+export interface ResultFilter {
+  status?: ReviewStatus;
+  kind?: string;
+  subject?: string;
+  datasetVersion?: number;
+}
+
+/** The review a result currently has, keyed by subject in `latestReviews`. */
+export interface SubjectReview {
+  resultId: string;
+  status: ReviewStatus;
+  reasons: string[];
+  /** The value that was reviewed, so a caller can check it labels the number it shows. */
+  value: number | null;
+}
+
+type ResultQuery = SelectQueryBuilder<DatabaseSchema, 'analytics_results' | 'analytics_runs', object>;
+
+function joinedResults(db: Kysely<DatabaseSchema>): ResultQuery {
+  return db.selectFrom('analytics_results').innerJoin('analytics_runs', 'analytics_runs.id', 'analytics_results.run_id');
+}
+
+function withFilter(query: ResultQuery, filter: ResultFilter): ResultQuery {
+  let q = query;
+  if (filter.status !== undefined) q = q.where('analytics_results.review_status', '=', filter.status);
+  if (filter.kind !== undefined) q = q.where('analytics_results.kind', '=', filter.kind);
+  if (filter.subject !== undefined) q = q.where('analytics_results.subject', '=', filter.subject);
+  if (filter.datasetVersion !== undefined) q = q.where('analytics_results.dataset_version', '=', filter.datasetVersion);
+  return q;
+}
+
+const resultColumns = [
+  'analytics_results.id',
+  'analytics_results.run_id',
+  'analytics_results.kind',
+  'analytics_results.subject',
+  'analytics_results.subject_label',
+  'analytics_results.metric',
+  'analytics_results.value',
+  'analytics_results.confidence',
+  'analytics_results.review_status',
+  'analytics_results.review_reasons_json',
+  'analytics_results.dataset_version',
+  'analytics_results.created_at',
+  'analytics_runs.period_from',
+  'analytics_runs.period_to',
+] as const;
+
+/**
+ * Newest first; within one run (which stores all its results at the same instant) by kind
+ * and subject, so that pages are stable.
+ */
+export async function listResults(
+  db: Kysely<DatabaseSchema>,
+  filter: ResultFilter,
+  page: { limit: number; offset: number },
+): Promise<{ results: StoredResult[]; total: number }> {
+  const rows = await withFilter(joinedResults(db), filter)
+    .select(resultColumns)
+    .orderBy('analytics_results.created_at', 'desc')
+    .orderBy('analytics_results.run_id')
+    .orderBy('analytics_results.kind')
+    .orderBy('analytics_results.subject')
+    .orderBy('analytics_results.id')
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute();
+  const count = await withFilter(joinedResults(db), filter)
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirst();
+  return { results: rows.map(resultFromRow), total: Number(count?.n ?? 0) };
+}
+
+export async function findResult(db: Kysely<DatabaseSchema>, id: string): Promise<StoredResultWithDetail | null> {
+  const row = await joinedResults(db)
+    .select([...resultColumns, 'analytics_results.detail_json'])
+    .where('analytics_results.id', '=', id)
+    .executeTakeFirst();
+  return row ? { ...resultFromRow(row), detail: JSON.parse(row.detail_json) as unknown } : null;
+}
+
+/**
+ * Per subject, the review of the newest stored result of `kind` computed on `datasetVersion`
+ * for exactly `period`: the same number a fresh analysis of that period shows. Results for
+ * other periods are left out, because their values (and so their reviews) differ.
+ */
+export async function latestReviews(
+  db: Kysely<DatabaseSchema>,
+  scope: { kind: string; datasetVersion: number; period: Period },
+): Promise<Map<string, SubjectReview>> {
+  const rows = await joinedResults(db)
+    .select([
+      'analytics_results.id',
+      'analytics_results.subject',
+      'analytics_results.value',
+      'analytics_results.review_status',
+      'analytics_results.review_reasons_json',
+    ])
+    .where('analytics_results.kind', '=', scope.kind)
+    .where('analytics_results.dataset_version', '=', scope.datasetVersion)
+    .where('analytics_runs.period_from', '=', scope.period.from)
+    .where('analytics_runs.period_to', '=', scope.period.to)
+    .orderBy('analytics_results.created_at', 'desc')
+    .orderBy('analytics_results.id')
+    .execute();
+  const reviews = new Map<string, SubjectReview>();
+  for (const row of rows) {
+    if (reviews.has(row.subject)) continue;
+    reviews.set(row.subject, {
+      resultId: row.id,
+      status: row.review_status,
+      reasons: JSON.parse(row.review_reasons_json) as string[],
+      value: row.value === null ? null : Number(row.value),
+    });
+  }
+  return reviews;
+}
+
+interface ResultRow {
+  id: string;
+  run_id: string;
+  kind: string;
+  subject: string;
+  subject_label: string;
+  metric: string;
+  value: number | null;
+  confidence: number;
+  review_status: ReviewStatus;
+  review_reasons_json: string;
+  dataset_version: number;
+  created_at: string;
+  period_from: string;
+  period_to: string;
+}
+
+function resultFromRow(row: ResultRow): StoredResult {
+  return {
+    id: row.id,
+    runId: row.run_id,
+    kind: row.kind,
+    subject: row.subject,
+    subjectLabel: row.subject_label,
+    metric: row.metric,
+    value: row.value === null ? null : Number(row.value),
+    confidence: Number(row.confidence),
+    reviewStatus: row.review_status,
+    reasons: JSON.parse(row.review_reasons_json) as string[],
+    datasetVersion: Number(row.dataset_version),
+    period: { from: row.period_from, to: row.period_to },
+    createdAt: row.created_at,
+  };
+}

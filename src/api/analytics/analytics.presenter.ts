@@ -1,0 +1,40 @@
+import type { ProfitabilityAnalysis } from '../../analytics/profitability.js';
+import type { SubjectReview } from '../../analytics/results-repository.js';
+import type { PresentedProfitability } from './analytics.schema.js';
+
+/**
+ * Profitability as the API shows it: without the integer `sums` behind each row (internal
+ * inputs to confidence), and with each client's current review, so a margin waiting for a
+ * reviewer is labelled as such. A stored review only labels the same number: if the value
+ * differs (settings changed since the run), the row has no review rather than a stale one.
+ */
+export function presentProfitability(analysis: ProfitabilityAnalysis, reviews: ReadonlyMap<string, SubjectReview>): PresentedProfitability {
+  return {
+    period: { from: analysis.period.from, to: analysis.period.to },
+    version: analysis.version,
+    assumptions: [...analysis.assumptions],
+    rows: analysis.rows.map((row) => {
+      const review = reviews.get(row.clientId);
+      return {
+        clientId: row.clientId,
+        clientName: row.clientName,
+        revenue: row.revenue,
+        laborCost: row.laborCost,
+        licenseCost: row.licenseCost,
+        totalCost: row.totalCost,
+        grossProfit: row.grossProfit,
+        grossMarginPct: row.grossMarginPct,
+        effectiveHourlyRate: row.effectiveHourlyRate,
+        hours: row.hours,
+        invoiceCount: row.invoiceCount,
+        band: row.band,
+        review: review && sameValue(review.value, row.grossMarginPct) ? { status: review.status, reasons: review.reasons, resultId: review.resultId } : null,
+      };
+    }),
+  };
+}
+
+function sameValue(stored: number | null, shown: number | null): boolean {
+  if (stored === null || shown === null) return stored === shown;
+  return Math.abs(stored - shown) < 1e-9;
+}

@@ -1,0 +1,215 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { AnalysisFilters } from '../../analytics/analysis-filters.js';
+import { licenseEfficiency } from '../../analytics/license-efficiency.js';
+import { monthlyTrends } from '../../analytics/monthly-trends.js';
+import { portfolioOverview } from '../../analytics/portfolio-overview.js';
+import { profitabilityByClient } from '../../analytics/profitability.js';
+import { latestReviews } from '../../analytics/results-repository.js';
+import { runAnalysis, type AnalysisDocument } from '../../analytics/run-analysis.js';
+import { staffUtilization } from '../../analytics/staff-utilization.js';
+import type { Config } from '../../config/schema.js';
+import { clientNameKey } from '../../ingest/datasets/clients.js';
+import type { Database } from '../../storage/database.js';
+import { commonErrorResponses, validationError } from '../error-handler.js';
+import { presentProfitability } from './analytics.presenter.js';
+import { findClientsByIdOrName, listIndustries } from './analytics.repository.js';
+import {
+  analysisDocumentSchema,
+  analysisQuerySchema,
+  analysisRunBodySchema,
+  licenseEfficiencySchema,
+  monthlyTrendsSchema,
+  portfolioOverviewSchema,
+  profitabilityResponseSchema,
+  staffUtilizationSchema,
+  type AnalysisQuery,
+} from './analytics.schema.js';
+
+export interface AnalyticsRoutesOptions {
+  config: Config;
+  database: Database;
+}
+
+const tags = ['analytics'];
+const filterDescription =
+  'Filters: `from`, `to` (YYYY-MM-DD), `client` (id or name, case-insensitive) and `industry`, each repeatable or comma-separated. ' +
+  'The numbers are computed on the current dataset version, which the response names.';
+
+/** Mounted at /api/v1/analytics. */
+export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = async (app, { config, database }) => {
+  const filtersOf = (query: AnalysisQuery) =>
+    resolveFilters(database, { from: query.from, to: query.to, clients: query.client, industries: query.industry }, { location: 'querystring', clients: 'client', industries: 'industry' });
+
+  app.get(
+    '/overview',
+    {
+      config: { permission: 'data:read' },
+      schema: {
+        summary: 'Portfolio totals, clients per margin band and the clients losing money',
+        description: filterDescription,
+        tags,
+        querystring: analysisQuerySchema,
+        response: { 200: portfolioOverviewSchema, ...commonErrorResponses },
+      },
+    },
+    async (request) => portfolioOverview(database, config, await filtersOf(request.query)),
+  );
+
+  app.get(
+    '/profitability',
+    {
+      config: { permission: 'data:read' },
+      schema: {
+        summary: 'Revenue, costs, gross profit, margin and band per client, worst margin first',
+        description: `${filterDescription} Each row carries the client's current review for this period and version once an analysis run (POST /api/v1/analytics/runs) stored one; otherwise \`review\` is null.`,
+        tags,
+        querystring: analysisQuerySchema,
+        response: { 200: profitabilityResponseSchema, ...commonErrorResponses },
+      },
+    },
+    async (request) => {
+      const analysis = await profitabilityByClient(database, config, await filtersOf(request.query));
+      const reviews = await latestReviews(database.kysely, { kind: 'profitability', datasetVersion: analysis.version, period: analysis.period });
+      return presentProfitability(analysis, reviews);
+    },
+  );
+
+  app.get(
+    '/licenses',
+    {
+      config: { permission: 'data:read' },
+      schema: {
+        summary: 'License utilization, unused and over-assigned seats, monthly waste and reclaim recommendations',
+        description: filterDescription,
+        tags,
+        querystring: analysisQuerySchema,
+        response: { 200: licenseEfficiencySchema, ...commonErrorResponses },
+      },
+    },
+    async (request) => licenseEfficiency(database, config, await filtersOf(request.query)),
+  );
+
+  app.get(
+    '/utilization',
+    {
+      config: { permission: 'data:read' },
+      schema: {
+        summary: 'Staff utilization and billable ratio, busiest first, and the overall figure',
+        description: filterDescription,
+        tags,
+        querystring: analysisQuerySchema,
+        response: { 200: staffUtilizationSchema, ...commonErrorResponses },
+      },
+    },
+    async (request) => staffUtilization(database, config, await filtersOf(request.query)),
+  );
+
+  app.get(
+    '/trends',
+    {
+      config: { permission: 'data:read' },
+      schema: {
+        summary: 'Month by month revenue, costs, profit, margin, hours and billable ratio',
+        description: filterDescription,
+        tags,
+        querystring: analysisQuerySchema,
+        response: { 200: monthlyTrendsSchema, ...commonErrorResponses },
+      },
+    },
+    async (request) => monthlyTrends(database, config, await filtersOf(request.query)),
+  );
+
+  app.post(
+    '/runs',
+    {
+      config: { permission: 'analytics:run' },
+      schema: {
+        summary: 'Run the full analysis (confidence, explanation, attribution, review routing) and store its results',
+        description:
+          'The same filters on the same dataset version are answered from the stored run (200, `cached: true`, the same `runId`), ' +
+          'with review decisions made since; otherwise the analysis is computed and stored (201).',
+        tags,
+        body: analysisRunBodySchema,
+        response: {
+          201: analysisDocumentSchema.describe('Computed and stored'),
+          200: analysisDocumentSchema.describe('The stored run for the same plan and dataset version'),
+          ...commonErrorResponses,
+        },
+      },
+    },
+    async (request, reply) => {
+      const filters = await resolveFilters(database, request.body ?? {}, { location: 'body', clients: 'clients', industries: 'industries' });
+      const document = await runAnalysisOnce(database, config, { filters, actor: request.actor });
+      return reply.status(document.cached ? 200 : 201).send(document);
+    },
+  );
+};
+
+/**
+ * Two identical runs started together (a double-clicked button) both compute, and the
+ * second to store hits the (plan, dataset version) unique key. The first one's stored run
+ * is then the answer: asking again serves it, as it would have a moment later.
+ */
+async function runAnalysisOnce(database: Database, config: Config, options: { filters: AnalysisFilters; actor: string }): Promise<AnalysisDocument> {
+  try {
+    return await runAnalysis(database, config, options);
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    return runAnalysis(database, config, options);
+  }
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  // PostgreSQL unique_violation; better-sqlite3's extended result code.
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
+interface FilterInput {
+  from?: string | undefined;
+  to?: string | undefined;
+  clients?: string[] | undefined;
+  industries?: string[] | undefined;
+}
+
+/**
+ * Client ids or names and industries, as people type them, turned into the ids and stored
+ * spellings the metric layer filters on. An unknown value is refused by name rather than
+ * silently matching nothing (an empty report would read as "no problems").
+ */
+async function resolveFilters(
+  database: Database,
+  input: FilterInput,
+  names: { location: string; clients: string; industries: string },
+): Promise<AnalysisFilters> {
+  const filters: AnalysisFilters = {};
+  if (input.from) filters.from = input.from;
+  if (input.to) filters.to = input.to;
+  const problems: Array<{ path: string[]; message: string }> = [];
+
+  if (input.clients?.length) {
+    const found = await findClientsByIdOrName(database.kysely, input.clients);
+    const ids = new Set<string>();
+    for (const wanted of input.clients) {
+      // An id wins over a name, in case one client's name is another's id.
+      const match = found.find((c) => c.clientId === wanted) ?? found.find((c) => c.nameKey === clientNameKey(wanted));
+      if (match) ids.add(match.clientId);
+      else problems.push({ path: [names.clients], message: `no client has the id or name '${wanted}'` });
+    }
+    filters.clients = [...ids];
+  }
+
+  if (input.industries?.length) {
+    const known = await listIndustries(database.kysely);
+    const industries = new Set<string>();
+    for (const wanted of input.industries) {
+      const matches = known.filter((industry) => industry.trim().toLowerCase() === wanted.trim().toLowerCase());
+      if (matches.length > 0) for (const industry of matches) industries.add(industry);
+      else problems.push({ path: [names.industries], message: `no client is in the industry '${wanted}'` });
+    }
+    filters.industries = [...industries];
+  }
+
+  if (problems.length > 0) throw validationError(names.location, problems);
+  return filters;
+}

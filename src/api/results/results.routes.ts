@@ -1,0 +1,51 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { findResult, listResults } from '../../analytics/results-repository.js';
+import { MmError } from '../../errors.js';
+import type { Database } from '../../storage/database.js';
+import { commonErrorResponses, errorResponseSchema } from '../error-handler.js';
+import { presentResult, presentResultWithDetail } from './results.presenter.js';
+import { listResultsQuerySchema, presentedResultWithDetailSchema, resultIdParamsSchema, resultListResponseSchema } from './results.schema.js';
+
+export interface ResultRoutesOptions {
+  database: Database;
+}
+
+/** Mounted at /api/v1/results: the reviewable results analysis runs stored, with their current review status. */
+export const resultRoutes: FastifyPluginAsyncZod<ResultRoutesOptions> = async (app, { database }) => {
+  app.get(
+    // '' not '/': the list lives at /api/v1/<resource>, without a trailing-slash twin.
+    '',
+    {
+      config: { permission: 'results:read' },
+      schema: {
+        summary: 'Stored analysis results, newest first, by review status, kind, subject or dataset version',
+        tags: ['results'],
+        querystring: listResultsQuerySchema,
+        response: { 200: resultListResponseSchema, ...commonErrorResponses },
+      },
+    },
+    async (request) => {
+      const { status, kind, subject, version, limit, offset } = request.query;
+      const { results, total } = await listResults(database.kysely, { status, kind, subject, datasetVersion: version }, { limit, offset });
+      return { results: results.map(presentResult), total, limit, offset };
+    },
+  );
+
+  app.get(
+    '/:id',
+    {
+      config: { permission: 'results:read' },
+      schema: {
+        summary: 'One stored result with its detail',
+        tags: ['results'],
+        params: resultIdParamsSchema,
+        response: { 200: presentedResultWithDetailSchema, ...commonErrorResponses, 404: errorResponseSchema.describe('MM_NOT_FOUND') },
+      },
+    },
+    async (request) => {
+      const result = await findResult(database.kysely, request.params.id);
+      if (!result) throw new MmError('MM_NOT_FOUND', `Result ${request.params.id} does not exist.`);
+      return presentResultWithDetail(result);
+    },
+  );
+};

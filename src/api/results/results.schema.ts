@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import type { StoredResult, StoredResultWithDetail } from '../../analytics/results-repository.js';
+import { reviewStatusSchema, type Assert, type Equivalent } from '../analytics/analytics.schema.js';
+
+export const listResultsQuerySchema = z.object({
+  status: reviewStatusSchema.optional().describe('Only results with this review status, e.g. pending_review'),
+  kind: z.string().min(1).max(64).optional().describe('profitability, license or overview'),
+  subject: z.string().min(1).max(300).optional().describe('A client id, `clientId:product`, or `portfolio`'),
+  version: z.coerce.number().int().min(0).optional().describe('Only results computed on this dataset version'),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+export const resultIdParamsSchema = z.object({
+  id: z.string().min(1).max(100),
+});
+
+export const presentedResultSchema = z.object({
+  id: z.string(),
+  runId: z.string(),
+  kind: z.string(),
+  subject: z.string(),
+  subjectLabel: z.string(),
+  metric: z.string(),
+  value: z.number().nullable(),
+  confidence: z.number(),
+  reviewStatus: reviewStatusSchema,
+  reasons: z.array(z.string()),
+  datasetVersion: z.number().int(),
+  period: z.object({ from: z.string(), to: z.string() }),
+  createdAt: z.string(),
+});
+
+export const presentedResultWithDetailSchema = presentedResultSchema.extend({
+  detail: z.unknown().describe('What the run kept beside the value: gross profit and revenue, a seat recommendation, or the portfolio totals'),
+});
+
+export const resultListResponseSchema = z.object({
+  /** Newest first. */
+  results: z.array(presentedResultSchema),
+  total: z.number().int(),
+  limit: z.number().int(),
+  offset: z.number().int(),
+});
+
+export type PresentedResult = z.infer<typeof presentedResultSchema>;
+export type PresentedResultWithDetail = z.infer<typeof presentedResultWithDetailSchema>;
+
+/** Compile-time: the documented result is exactly what the repository reads. */
+export type ResultSchemasMatchRepository = [Assert<Equivalent<PresentedResult, StoredResult>>, Assert<Equivalent<PresentedResultWithDetail, StoredResultWithDetail>>];
