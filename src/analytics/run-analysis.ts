@@ -92,20 +92,37 @@ export async function runAnalysis(database: Database, config: Config, options: {
   }
   for (const position of document.licenses.positions) {
     const decision = decideReview({ confidence: 1, overAssignedSeats: position.overAssignedSeats }, config.review);
-    position.review = record('license', `${position.clientId}:${position.product}`, `${position.product} for ${position.clientName}`, 'license_utilization_pct', position.utilizationPct, 1, decision, position.recommendation);
+    position.review = record('license', `${position.clientId}:${position.vendor ?? ''}:${position.product}`, `${position.product} for ${position.clientName}`, 'license_utilization_pct', position.utilizationPct, 1, decision, position.recommendation);
   }
   const overview = document.overview;
   overview.review = record('overview', 'portfolio', 'Portfolio', 'gross_margin_pct', overview.totals.grossMarginPct, overview.confidence.value, decideReview({ confidence: overview.confidence.value }, config.review), overview.totals);
   document.pendingReviews = results.filter((r) => r.review_status === 'pending_review').length;
 
+  try {
+    await storeRun(database, document, results, { planHash, planJson, version, actor: options.actor, now });
+  } catch (error) {
+    // The same plan on the same version finished first elsewhere (unique key): serve that one.
+    const winner = await database.kysely.selectFrom('analytics_runs').select(['payload_json']).where('plan_hash', '=', planHash).where('dataset_version', '=', version).executeTakeFirst();
+    if (!winner) throw error;
+    return withCurrentReviews(database, { ...(JSON.parse(winner.payload_json) as AnalysisDocument), cached: true });
+  }
+  return document;
+}
+
+async function storeRun(
+  database: Database,
+  document: AnalysisDocument,
+  results: AnalyticsResultTable[],
+  run: { planHash: string; planJson: string; version: number; actor: string; now: string },
+): Promise<void> {
+  const { planHash, planJson, version, now, actor } = run;
   await database.kysely.transaction().execute(async (trx) => {
     await trx
       .insertInto('analytics_runs')
-      .values({ id: document.runId, kind: 'full', plan_hash: planHash, plan_json: planJson, dataset_version: version, period_from: document.period.from, period_to: document.period.to, payload_json: JSON.stringify(document), created_by: options.actor, created_at: now })
+      .values({ id: document.runId, kind: 'full', plan_hash: planHash, plan_json: planJson, dataset_version: version, period_from: document.period.from, period_to: document.period.to, payload_json: JSON.stringify(document), created_by: actor, created_at: now })
       .execute();
     for (let i = 0; i < results.length; i += 500) await trx.insertInto('analytics_results').values(results.slice(i, i + 500)).execute();
   });
-  return document;
 }
 
 async function computeAnalysis(database: Database, config: Config, filters: AnalysisFilters, version: number): Promise<AnalysisDocument> {

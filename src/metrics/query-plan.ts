@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseDate } from '../ingest/field-types.js';
 
 /**
  * A question to the data, as data: which measures, grouped by which dimensions, under
@@ -35,7 +36,11 @@ export type MeasureName = (typeof measureNames)[number];
 export const dimensionNames = ['client', 'industry', 'staff', 'product', 'vendor', 'month', 'quarter', 'year', 'invoice_status'] as const;
 export type DimensionName = (typeof dimensionNames)[number];
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
+/** A real calendar day written YYYY-MM-DD (2025-02-30 is refused). */
+export const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+  .refine((value) => parseDate(value) === value, 'is not a calendar date');
 
 export const thresholdSchema = z
   .object({

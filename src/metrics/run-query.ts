@@ -78,7 +78,7 @@ const whyNot: Partial<Record<DimensionName, string>> = {
  * exact integer sums (cents, milli-hours); the derived measures (margin, rates, ratios) are
  * computed here from those sums — the one place in the product where that happens.
  */
-export async function runQuery(database: Database, config: Config, input: QueryPlanInput): Promise<MetricResult> {
+export async function runQuery(database: Database, config: Config, input: QueryPlanInput, options: { useCache?: boolean } = {}): Promise<MetricResult> {
   const parsed = queryPlanSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -97,7 +97,7 @@ export async function runQuery(database: Database, config: Config, input: QueryP
 
   const version = await currentVersionNumber(database.kysely);
   const cacheKey = JSON.stringify([plan, version, config.analytics.default_cost_rate]);
-  const cached = cachedResult<MetricResult>(database, cacheKey);
+  const cached = options.useCache === false ? undefined : cachedResult<MetricResult>(database, cacheKey);
   if (cached) return cached;
   const result = await computeQuery(database, config, plan, version);
   storeResult(database, cacheKey, result);
@@ -238,10 +238,14 @@ async function resolvePeriod(database: Database, plan: QueryPlan): Promise<Perio
   const los = [invoices?.lo, logs?.lo].filter((d): d is string => typeof d === 'string');
   const his = [invoices?.hi, logs?.hi].filter((d): d is string => typeof d === 'string');
   const today = new Date().toISOString().slice(0, 10);
-  return {
+  const period = {
     from: plan.filters.from ?? (los.length > 0 ? los.sort()[0]! : today),
     to: plan.filters.to ?? (his.length > 0 ? his.sort().at(-1)! : today),
   };
+  if (period.from > period.to) {
+    throw new MmError('MM_QUERY_INVALID', `the period ${period.from} to ${period.to} is empty: the data ${plan.filters.from ? 'ends' : 'starts'} on ${plan.filters.from ? period.to : period.from}`);
+  }
+  return period;
 }
 
 async function clientRows(context: SourceContext): Promise<SourceRow[]> {

@@ -101,7 +101,7 @@ for (const engine of engines) {
       const beta = body.results.find((r) => r.kind === 'profitability' && r.subject === 'C2');
       assert.ok(beta, JSON.stringify(body.results.map((r) => r.subject)));
       assert.equal(beta.value, -65);
-      const zoom = body.results.find((r) => r.kind === 'license' && r.subject === 'C1:Zoom Pro');
+      const zoom = body.results.find((r) => r.kind === 'license' && r.subject === 'C1:Zoom:Zoom Pro');
       assert.ok(zoom);
       assert.equal(zoom.subjectLabel, 'Zoom Pro for Acme');
       assert.deepEqual(zoom.reasons, ['1 over-assigned seat']);

@@ -93,7 +93,7 @@ describe('stored analysis results over HTTP', () => {
     const beta = fromQuarter.find((r) => r.kind === 'profitability' && r.subjectLabel === 'Beta');
     assert.ok(beta);
     assert.ok(beta.reasons.includes('negative margin (-65.00 %)'));
-    const zoom = fromQuarter.find((r) => r.kind === 'license' && r.subject === 'C1:Zoom Pro');
+    const zoom = fromQuarter.find((r) => r.kind === 'license' && r.subject === 'C1:Zoom:Zoom Pro');
     assert.ok(zoom);
     assert.deepEqual(zoom.reasons, ['1 over-assigned seat']);
     assert.equal(zoom.value, 150);

@@ -159,6 +159,8 @@ for (const engine of engines) {
       await assert.rejects(runQuery(t.database, t.config, { measures: ['unused_seats'], groupBy: ['month'] }), /seat counts are a snapshot/);
       await assert.rejects(runQuery(t.database, t.config, { measures: ['profit' as never] }), { code: 'MM_QUERY_INVALID' });
       await assert.rejects(runQuery(t.database, t.config, { measures: ['revenue'], filters: { from: '2025-03-01', to: '2025-01-01' } }), /from must not be after filters.to/);
+      await assert.rejects(runQuery(t.database, t.config, { measures: ['revenue'], filters: { from: '2025-02-30' } }), { code: 'MM_QUERY_INVALID', message: 'query plan: filters.from: is not a calendar date' });
+      await assert.rejects(runQuery(t.database, t.config, { measures: ['revenue'], filters: { from: '2026-01-01' } }), { code: 'MM_QUERY_INVALID', message: 'the period 2026-01-01 to 2025-03-31 is empty: the data ends on 2025-03-31' });
     });
   });
 }
