@@ -107,6 +107,18 @@ for (const engine of engines) {
       assert.deepEqual(zoom.reasons, ['1 over-assigned seat']);
     });
 
+    test('after a run, GET licenses labels the over-assigned position as pending review', async () => {
+      const response = await get('/api/v1/analytics/licenses?from=2025-01-01&to=2025-03-31');
+      assert.equal(response.statusCode, 200, response.body);
+      const positions = (response.json() as { positions: Array<{ product: string; clientName: string; review: { status: string; reasons: string[] } | null }> }).positions;
+      const zoom = positions.find((p) => p.product === 'Zoom Pro')!;
+      assert.deepEqual([zoom.review?.status, zoom.review?.reasons], ['pending_review', ['1 over-assigned seat']]);
+      const e3 = positions.find((p) => p.product === 'Microsoft 365 E3' && p.clientName === 'Acme')!;
+      assert.equal(e3.review?.status, 'auto_approved');
+      const otherPeriod = await get('/api/v1/analytics/licenses?from=2025-01-01&to=2025-02-28');
+      assert.ok((otherPeriod.json() as { positions: Array<{ review: unknown }> }).positions.every((p) => p.review === null));
+    });
+
     test('identical runs started together all answer with the one stored run', async () => {
       const responses = await Promise.all([1, 2, 3].map(() => run({ clients: ['Acme'] })));
       for (const response of responses) assert.ok(response.statusCode === 201 || response.statusCode === 200, response.body);

@@ -1,6 +1,7 @@
+import type { LicenseEfficiencyAnalysis } from '../../analytics/license-efficiency.js';
 import type { ProfitabilityAnalysis } from '../../analytics/profitability.js';
 import type { SubjectReview } from '../../analytics/results-repository.js';
-import type { PresentedProfitability } from './analytics.schema.js';
+import type { PresentedLicenseEfficiency, PresentedProfitability } from './analytics.schema.js';
 
 /**
  * Profitability as the API shows it: without the integer `sums` behind each row (internal
@@ -37,4 +38,18 @@ export function presentProfitability(analysis: ProfitabilityAnalysis, reviews: R
 function sameValue(stored: number | null, shown: number | null): boolean {
   if (stored === null || shown === null) return stored === shown;
   return Math.abs(stored - shown) < 1e-9;
+}
+
+/** License positions with their current review, so over-assigned seats waiting for a reviewer are labelled. */
+export function presentLicenses(analysis: LicenseEfficiencyAnalysis, reviews: ReadonlyMap<string, SubjectReview>): PresentedLicenseEfficiency {
+  return {
+    ...analysis,
+    positions: analysis.positions.map((position) => {
+      const review = reviews.get(`${position.clientId}:${position.vendor ?? ''}:${position.product}`);
+      return {
+        ...position,
+        review: review && sameValue(review.value, position.utilizationPct) ? { status: review.status, reasons: review.reasons, resultId: review.resultId } : null,
+      };
+    }),
+  };
 }

@@ -11,13 +11,13 @@ import type { Config } from '../../config/schema.js';
 import { clientNameKey } from '../../ingest/datasets/clients.js';
 import type { Database } from '../../storage/database.js';
 import { commonErrorResponses, validationError } from '../error-handler.js';
-import { presentProfitability } from './analytics.presenter.js';
+import { presentLicenses, presentProfitability } from './analytics.presenter.js';
 import { findClientsByIdOrName, listIndustries } from './analytics.repository.js';
 import {
   analysisDocumentSchema,
   analysisQuerySchema,
   analysisRunBodySchema,
-  licenseEfficiencySchema,
+  presentedLicenseEfficiencySchema,
   monthlyTrendsSchema,
   portfolioOverviewSchema,
   profitabilityResponseSchema,
@@ -83,10 +83,14 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = as
         description: filterDescription,
         tags,
         querystring: analysisQuerySchema,
-        response: { 200: licenseEfficiencySchema, ...commonErrorResponses },
+        response: { 200: presentedLicenseEfficiencySchema, ...commonErrorResponses },
       },
     },
-    async (request) => licenseEfficiency(database, config, await filtersOf(request.query)),
+    async (request) => {
+      const analysis = await licenseEfficiency(database, config, await filtersOf(request.query));
+      const reviews = await latestReviews(database.kysely, { kind: 'license', datasetVersion: analysis.version, period: analysis.period });
+      return presentLicenses(analysis, reviews);
+    },
   );
 
   app.get(

@@ -207,6 +207,12 @@ const licenseSummaryFields = {
 };
 
 export const licenseEfficiencySchema = z.object({ ...licenseSummaryFields, positions: z.array(z.object(licensePositionFields)) });
+/** As served by GET /analytics/licenses: each position with its current review (null until a run stored one). */
+export const presentedLicenseEfficiencySchema = z.object({
+  ...licenseSummaryFields,
+  positions: z.array(z.object({ ...licensePositionFields, review: reviewStateSchema.nullable() })),
+});
+export type PresentedLicenseEfficiency = z.output<typeof presentedLicenseEfficiencySchema>;
 
 export const staffUtilizationSchema = z.object({
   period: periodSchema,
