@@ -106,7 +106,7 @@ export async function runQuery(database: Database, config: Config, input: QueryP
 
 async function computeQuery(database: Database, config: Config, plan: QueryPlan, version: number): Promise<MetricResult> {
   const sources = new Set(plan.measures.flatMap((m) => measureSources[m]));
-  const period = await resolvePeriod(database, plan);
+  const period = await resolvePeriod(database, plan, version);
   const context: SourceContext = {
     db: database.kysely,
     period,
@@ -229,18 +229,13 @@ function compareValues(a: unknown, b: unknown): number {
 }
 
 /** DESIGN section 4: the default period runs from the earliest to the latest invoice or time-log date. */
-async function resolvePeriod(database: Database, plan: QueryPlan): Promise<Period> {
+async function resolvePeriod(database: Database, plan: QueryPlan, version: number): Promise<Period> {
   if (plan.filters.from && plan.filters.to) return { from: plan.filters.from, to: plan.filters.to };
-  const [invoices, logs] = await Promise.all([
-    database.kysely.selectFrom('invoices').select((eb) => [eb.fn.min('invoice_date').as('lo'), eb.fn.max('invoice_date').as('hi')]).executeTakeFirst(),
-    database.kysely.selectFrom('time_logs').select((eb) => [eb.fn.min('work_date').as('lo'), eb.fn.max('work_date').as('hi')]).executeTakeFirst(),
-  ]);
-  const los = [invoices?.lo, logs?.lo].filter((d): d is string => typeof d === 'string');
-  const his = [invoices?.hi, logs?.hi].filter((d): d is string => typeof d === 'string');
+  const range = await dataDateRange(database, version);
   const today = new Date().toISOString().slice(0, 10);
   const period = {
-    from: plan.filters.from ?? (los.length > 0 ? los.sort()[0]! : today),
-    to: plan.filters.to ?? (his.length > 0 ? his.sort().at(-1)! : today),
+    from: plan.filters.from ?? range.from ?? today,
+    to: plan.filters.to ?? range.to ?? today,
   };
   if (period.from > period.to) {
     throw new MmError('MM_QUERY_INVALID', `the period ${period.from} to ${period.to} is empty: the data ${plan.filters.from ? 'ends' : 'starts'} on ${plan.filters.from ? period.to : period.from}`);
@@ -293,4 +288,28 @@ async function staffCapacityRows(context: SourceContext): Promise<SourceRow[]> {
     labels: context.groupBy.includes('staff') ? { staff_name: s.name } : {},
     sums: { capacity_milli: Math.round((s.weekly * 1000 * days) / 7) },
   }));
+}
+
+/**
+ * Earliest and latest invoice or time-log date of a dataset version. Finding them scans
+ * both tables, so the answer is kept in app_meta under the version number: each version
+ * pays the scan once, whichever process asks first.
+ */
+async function dataDateRange(database: Database, version: number): Promise<{ from: string | null; to: string | null }> {
+  const key = `date_range@${version}`;
+  const stored = await database.kysely.selectFrom('app_meta').select('value').where('key', '=', key).executeTakeFirst();
+  if (stored) return JSON.parse(stored.value) as { from: string | null; to: string | null };
+  const [invoices, logs] = await Promise.all([
+    database.kysely.selectFrom('invoices').select((eb) => [eb.fn.min('invoice_date').as('lo'), eb.fn.max('invoice_date').as('hi')]).executeTakeFirst(),
+    database.kysely.selectFrom('time_logs').select((eb) => [eb.fn.min('work_date').as('lo'), eb.fn.max('work_date').as('hi')]).executeTakeFirst(),
+  ]);
+  const los = [invoices?.lo, logs?.lo].filter((d): d is string => typeof d === 'string').sort();
+  const his = [invoices?.hi, logs?.hi].filter((d): d is string => typeof d === 'string').sort();
+  const range = { from: los[0] ?? null, to: his.at(-1) ?? null };
+  await database.kysely
+    .insertInto('app_meta')
+    .values({ key, value: JSON.stringify(range) })
+    .onConflict((conflict) => conflict.column('key').doNothing())
+    .execute();
+  return range;
 }
