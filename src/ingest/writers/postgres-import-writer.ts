@@ -132,6 +132,9 @@ export class PostgresImportWriter implements ImportWriter {
     if (records.version) await this.run(this.kysely.insertInto('dataset_versions').values(records.version).compile());
     await this.run(this.kysely.insertInto('imports').values(records.importRecord).compile());
     await client.query('COMMIT');
+    // Fresh planner statistics: without them PostgreSQL guesses a few hundred rows for a
+    // table that just received a million and picks sort-based plans (measured 1.6 s vs 0.4 s).
+    await client.query(`ANALYZE ${this.dataset.name}`);
     this.release();
   }
 
