@@ -15,6 +15,12 @@ import { portfolioOverview, type PortfolioOverview } from './portfolio-overview.
 import { profitabilityByClient, type ProfitabilityRow } from './profitability.js';
 import { staffUtilization, type StaffUtilizationAnalysis } from './staff-utilization.js';
 
+/**
+ * Part of every stored run's key: bump it whenever a calculation changes (confidence model,
+ * attribution, recommendations), so runs stored by an older MoatMetrics are not served.
+ */
+export const analysisEngineVersion = 1;
+
 export interface ReviewState extends ReviewDecision {
   resultId: string;
 }
@@ -49,6 +55,7 @@ export async function runAnalysis(database: Database, config: Config, options: {
   const version = await currentVersionNumber(database.kysely);
   const planJson = JSON.stringify({
     kind: 'full',
+    engine: analysisEngineVersion,
     filters,
     default_cost_rate: config.analytics.default_cost_rate,
     as_of: config.analytics.as_of,
