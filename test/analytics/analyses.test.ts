@@ -5,8 +5,7 @@ import { monthlyTrends } from '../../src/analytics/monthly-trends.js';
 import { portfolioOverview } from '../../src/analytics/portfolio-overview.js';
 import { profitabilityByClient } from '../../src/analytics/profitability.js';
 import { staffUtilization } from '../../src/analytics/staff-utilization.js';
-import { importFile } from '../../src/ingest/import-file.js';
-import { edgeCaseMsp } from '../support/edge-case-msp.js';
+import { importEdgeCaseMsp } from '../support/edge-case-msp.js';
 import { createTestContext, engines, type TestContext } from '../support/test-database.js';
 
 const quarter = { from: '2025-01-01', to: '2025-03-31' };
@@ -16,10 +15,7 @@ for (const engine of engines) {
     let t: TestContext;
     before(async () => {
       t = await createTestContext(engine);
-      for (const [dataset, content] of Object.entries(edgeCaseMsp)) {
-        const report = await importFile(t.database, t.config, { dataset, file: t.file(`${dataset}.csv`, content) });
-        assert.equal(report.status, 'succeeded', report.message);
-      }
+      await importEdgeCaseMsp(t);
     });
     after(async () => {
       await t.cleanup();

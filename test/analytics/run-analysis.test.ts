@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { runAnalysis } from '../../src/analytics/run-analysis.js';
 import { importFile } from '../../src/ingest/import-file.js';
-import { edgeCaseMsp } from '../support/edge-case-msp.js';
+import { importEdgeCaseMsp } from '../support/edge-case-msp.js';
 import { createTestContext, engines, type TestContext } from '../support/test-database.js';
 
 const quarter = { from: '2025-01-01', to: '2025-03-31' };
@@ -12,10 +12,7 @@ for (const engine of engines) {
     let t: TestContext;
     before(async () => {
       t = await createTestContext(engine);
-      for (const [dataset, content] of Object.entries(edgeCaseMsp)) {
-        const report = await importFile(t.database, t.config, { dataset, file: t.file(`${dataset}.csv`, content) });
-        assert.equal(report.status, 'succeeded', report.message);
-      }
+      await importEdgeCaseMsp(t);
     });
     after(async () => {
       await t.cleanup();

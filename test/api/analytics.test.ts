@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import type { AnalysisDocument } from '../../src/analytics/run-analysis.js';
-import { importFile } from '../../src/ingest/import-file.js';
-import { edgeCaseMsp } from '../support/edge-case-msp.js';
+import { importEdgeCaseMsp } from '../support/edge-case-msp.js';
 import { engines } from '../support/test-database.js';
 import { errorOf, startApiTest, type ApiTest } from './api-test-app.js';
 
@@ -18,10 +17,7 @@ interface ProfitabilityBody {
 /** The API over the hand-computed edge-case MSP (dataset version 5). */
 async function startEdgeCaseApi(engine: 'sqlite' | 'postgres'): Promise<ApiTest> {
   const api = await startApiTest(engine);
-  for (const [dataset, content] of Object.entries(edgeCaseMsp)) {
-    const report = await importFile(api.t.database, api.t.config, { dataset, file: api.t.file(`${dataset}.csv`, content) });
-    assert.equal(report.status, 'succeeded', report.message);
-  }
+  await importEdgeCaseMsp(api.t);
   await api.app.ready();
   return api;
 }

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { AnalysisDocument } from '../../src/analytics/run-analysis.js';
-import { importFile } from '../../src/ingest/import-file.js';
-import { edgeCaseMsp } from '../support/edge-case-msp.js';
+import { importEdgeCaseMsp } from '../support/edge-case-msp.js';
 import { errorOf, startApiTest, type ApiTest } from './api-test-app.js';
 
 interface ResultBody {
@@ -35,10 +34,7 @@ describe('stored analysis results over HTTP', () => {
   let januaryRun: AnalysisDocument;
   before(async () => {
     api = await startApiTest('sqlite');
-    for (const [dataset, content] of Object.entries(edgeCaseMsp)) {
-      const report = await importFile(api.t.database, api.t.config, { dataset, file: api.t.file(`${dataset}.csv`, content) });
-      assert.equal(report.status, 'succeeded', report.message);
-    }
+    await importEdgeCaseMsp(api.t);
     await api.app.ready();
     const january = await api.app.inject({ method: 'POST', url: '/api/v1/analytics/runs', payload: { from: '2025-01-01', to: '2025-01-31' } });
     januaryRun = january.json() as AnalysisDocument;

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { importFile } from '../../src/ingest/import-file.js';
 import { runQuery, type MetricRow } from '../../src/metrics/run-query.js';
 import { rollbackToVersion } from '../../src/versions/rollback-version.js';
-import { edgeCaseMsp as files } from '../support/edge-case-msp.js';
+import { edgeCaseMsp as files, importEdgeCaseMsp } from '../support/edge-case-msp.js';
 import { createTestContext, engines, type TestContext } from '../support/test-database.js';
 
 const quarter = { from: '2025-01-01', to: '2025-03-31' };
@@ -19,10 +19,7 @@ for (const engine of engines) {
     let t: TestContext;
     before(async () => {
       t = await createTestContext(engine);
-      for (const [dataset, content] of Object.entries(files)) {
-        const report = await importFile(t.database, t.config, { dataset, file: t.file(`${dataset}.csv`, content) });
-        assert.equal(report.status, 'succeeded', report.message);
-      }
+      await importEdgeCaseMsp(t);
     });
     after(async () => {
       await t.cleanup();

@@ -1,3 +1,7 @@
+import assert from 'node:assert/strict';
+import { importFile } from '../../src/ingest/import-file.js';
+import type { TestContext } from './test-database.js';
+
 /**
  * A small MSP where every edge case of DESIGN section 4 appears: a credit note, void and
  * draft invoices, a staff member without a cost rate and one missing from the staff list,
@@ -40,3 +44,11 @@ export const edgeCaseMsp: Record<'clients' | 'staff' | 'invoices' | 'time_logs' 
   ].join('\n'),
 };
 
+
+/** Imports the fixture (clients first) through the real importer: versions 1–5. */
+export async function importEdgeCaseMsp(t: TestContext): Promise<void> {
+  for (const [dataset, content] of Object.entries(edgeCaseMsp)) {
+    const report = await importFile(t.database, t.config, { dataset, file: t.file(`${dataset}.csv`, content) });
+    assert.equal(report.status, 'succeeded', report.message);
+  }
+}
