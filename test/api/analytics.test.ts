@@ -58,6 +58,7 @@ for (const engine of engines) {
       assert.equal(body.totals.grossProfit, 340);
       assert.equal(body.totals.clientCount, 4);
       assert.deepEqual(body.losingClients.map((c) => c.clientName), ['Beta', 'Cobalt']);
+      assert.equal((body as unknown as { review: unknown }).review, null, 'no review before a run stored one');
     });
 
     test('a run is computed once (201), then served from the store (200) with the same runId', async () => {
@@ -111,6 +112,10 @@ for (const engine of engines) {
       assert.deepEqual([zoom.review?.status, zoom.review?.reasons], ['pending_review', ['1 over-assigned seat']]);
       const e3 = positions.find((p) => p.product === 'Microsoft 365 E3' && p.clientName === 'Acme')!;
       assert.equal(e3.review?.status, 'auto_approved');
+      const overview = (await get('/api/v1/analytics/overview?from=2025-01-01&to=2025-03-31')).json() as { review: { status: string; reasons: string[] } | null };
+      // The tiny fixture's portfolio confidence is far below 0.7: the total waits for a reviewer too.
+      assert.equal(overview.review?.status, 'pending_review');
+      assert.match(overview.review!.reasons[0]!, /^confidence 0\.\d\d below 0\.7$/);
       const otherPeriod = await get('/api/v1/analytics/licenses?from=2025-01-01&to=2025-02-28');
       assert.ok((otherPeriod.json() as { positions: Array<{ review: unknown }> }).positions.every((p) => p.review === null));
     });

@@ -1,7 +1,8 @@
 import type { LicenseEfficiencyAnalysis } from '../../analytics/license-efficiency.js';
+import type { PortfolioOverview } from '../../analytics/portfolio-overview.js';
 import type { ProfitabilityAnalysis } from '../../analytics/profitability.js';
 import type { SubjectReview } from '../../analytics/results-repository.js';
-import type { PresentedLicenseEfficiency, PresentedProfitability } from './analytics.schema.js';
+import type { PresentedLicenseEfficiency, PresentedOverview, PresentedProfitability } from './analytics.schema.js';
 
 /**
  * Profitability as the API shows it: without the integer `sums` behind each row (internal
@@ -51,5 +52,14 @@ export function presentLicenses(analysis: LicenseEfficiencyAnalysis, reviews: Re
         review: review && sameValue(review.value, position.utilizationPct) ? { status: review.status, reasons: review.reasons, resultId: review.resultId } : null,
       };
     }),
+  };
+}
+
+/** The overview with the portfolio result's current review, when a run stored the same margin. */
+export function presentOverview(analysis: PortfolioOverview, reviews: ReadonlyMap<string, SubjectReview>): PresentedOverview {
+  const review = reviews.get('portfolio');
+  return {
+    ...analysis,
+    review: review && sameValue(review.value, analysis.totals.grossMarginPct) ? { status: review.status, reasons: review.reasons, resultId: review.resultId } : null,
   };
 }

@@ -11,7 +11,7 @@ import type { Config } from '../../config/schema.js';
 import { clientNameKey } from '../../ingest/datasets/clients.js';
 import type { Database } from '../../storage/database.js';
 import { commonErrorResponses, validationError } from '../error-handler.js';
-import { presentLicenses, presentProfitability } from './analytics.presenter.js';
+import { presentLicenses, presentOverview, presentProfitability } from './analytics.presenter.js';
 import { findClientsByIdOrName, listIndustries } from './analytics.repository.js';
 import {
   analysisDocumentSchema,
@@ -19,7 +19,7 @@ import {
   analysisRunBodySchema,
   presentedLicenseEfficiencySchema,
   monthlyTrendsSchema,
-  portfolioOverviewSchema,
+  presentedOverviewSchema,
   profitabilityResponseSchema,
   staffUtilizationSchema,
   type AnalysisQuery,
@@ -49,10 +49,14 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = as
         description: filterDescription,
         tags,
         querystring: analysisQuerySchema,
-        response: { 200: portfolioOverviewSchema, ...commonErrorResponses },
+        response: { 200: presentedOverviewSchema, ...commonErrorResponses },
       },
     },
-    async (request) => portfolioOverview(database, config, await filtersOf(request.query)),
+    async (request) => {
+      const analysis = await portfolioOverview(database, config, await filtersOf(request.query));
+      const reviews = await latestReviews(database.kysely, { kind: 'overview', datasetVersion: analysis.version, period: analysis.period });
+      return presentOverview(analysis, reviews);
+    },
   );
 
   app.get(

@@ -207,6 +207,9 @@ const licenseSummaryFields = {
 };
 
 export const licenseEfficiencySchema = z.object({ ...licenseSummaryFields, positions: z.array(z.object(licensePositionFields)) });
+/** As served by GET /analytics/overview: with the portfolio result's current review (null until a run stored one). */
+export const presentedOverviewSchema = portfolioOverviewSchema.extend({ review: reviewStateSchema.nullable() });
+export type PresentedOverview = z.output<typeof presentedOverviewSchema>;
 /** As served by GET /analytics/licenses: each position with its current review (null until a run stored one). */
 export const presentedLicenseEfficiencySchema = z.object({
   ...licenseSummaryFields,
