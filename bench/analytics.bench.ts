@@ -1,7 +1,8 @@
 /**
  * Metric-layer benchmark (issue: metric layer). Builds a generated MSP, imports it, then
  * times the full profitability-by-client query and a single-client drill-down, cold (first
- * run after opening the database) and warm (median of 5), on SQLite and PostgreSQL.
+ * run after opening the database) and warm (median of 5), on SQLite and PostgreSQL, with
+ * the same aggregation in DuckDB over the same files as the reference.
  *
  * Usage: npm run bench:analytics -- [--clients 1000] [--time-logs 1000000] [--invoices 100000] [--licenses 10000] [--skip-pg]
  * The issue's target scale is --clients 10000 --time-logs 10000000 --invoices 1000000 --licenses 100000.
@@ -15,6 +16,7 @@ import { runQuery } from '../src/metrics/run-query.js';
 import { writeLargeMspReferenceData, writeLargeTimeLogs } from '../src/sample/index.js';
 import { openDatabase } from '../src/storage/database.js';
 import { benchConfig, machine, scratchDir, scratchPostgres } from './bench-support.js';
+import { duckdbReference } from './duckdb-reference.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -108,6 +110,31 @@ async function measureEngine(name: string, url: string): Promise<void> {
   await time(`profitability by client (${clients} rows)`, { ...plan, measures: [...plan.measures], groupBy: ['client'] });
   await time('single-client drill-down', { ...plan, measures: [...plan.measures], filters: { clients: [pad(17)] } });
   await database.close();
+}
+
+// The reference: DuckDB over the same files, same period, same integer units.
+{
+  const config = benchConfig(path.join(dir, 'duck-period'));
+  const database = await openDatabase(config);
+  for (const dataset of ['clients', 'staff', 'invoices', 'time_logs'] as const) await importFile(database, config, { dataset, file: files[dataset] });
+  const ours = await runQuery(database, config, { measures: ['revenue', 'labor_cost', 'license_cost', 'hours'], groupBy: ['client'] });
+  await database.close();
+  const duck = await duckdbReference(files, ours.period, Math.round(config.analytics.default_cost_rate * 100));
+  console.log(`duckdb: load of everything ${duck.loadSeconds.toFixed(1)} s`);
+  const cold = performance.now();
+  const rows = await duck.run();
+  const coldMs = performance.now() - cold;
+  const warm: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t = performance.now();
+    await duck.run();
+    warm.push(performance.now() - t);
+  }
+  warm.sort((a, b) => a - b);
+  const revenue = rows.reduce((s, r) => s + r.revenue_cents, 0) / 100;
+  const ourRevenue = ours.rows.reduce((s, r) => s + (r.revenue ?? 0), 0);
+  console.log(`duckdb: profitability by client (${rows.length} rows, period ${ours.period.from}..${ours.period.to}): cold ${coldMs.toFixed(0)} ms, warm median ${warm[2]!.toFixed(0)} ms; total revenue ${revenue.toFixed(2)} (MoatMetrics ${ourRevenue.toFixed(2)})`);
+  duck.close();
 }
 
 await measureEngine('sqlite', '');
