@@ -1,6 +1,6 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { DimensionName } from '../query-plan.js';
-import { monthOf, quarterOf, toNumber, yearOf, type SourceContext, type SourceRow } from './source-context.js';
+import { monthOf, quarterOf, toSourceRows, yearOf, type SourceContext, type SourceRow } from './source-context.js';
 
 export const invoiceDimensions: readonly DimensionName[] = ['client', 'industry', 'month', 'quarter', 'year', 'invoice_status'];
 
@@ -43,15 +43,5 @@ export function invoiceFactsQuery(context: SourceContext) {
 
 export async function invoiceFacts(context: SourceContext): Promise<SourceRow[]> {
   const rows = (await invoiceFactsQuery(context).execute()) as Array<Record<string, unknown>>;
-  return rows.map((row) => ({
-    dims: Object.fromEntries(context.groupBy.map((d) => [d, (row[`d_${d}`] as string | null) ?? null])),
-    labels: row.client_name ? { client_name: row.client_name as string } : {},
-    sums: {
-      revenue_cents: toNumber(row.revenue_cents),
-      collected_cents: toNumber(row.collected_cents),
-      outstanding_cents: toNumber(row.outstanding_cents),
-      invoice_count: toNumber(row.invoice_count),
-      invoice_rows: toNumber(row.invoice_rows),
-    },
-  }));
+  return toSourceRows(rows, context.groupBy, ['revenue_cents', 'collected_cents', 'outstanding_cents', 'invoice_count', 'invoice_rows']);
 }

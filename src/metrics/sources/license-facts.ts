@@ -1,7 +1,7 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
 import { monthsOf, quarterLabel } from '../period.js';
 import type { DimensionName } from '../query-plan.js';
-import { toNumber, type SourceContext, type SourceRow } from './source-context.js';
+import { toSourceRows, type SourceContext, type SourceRow } from './source-context.js';
 
 export const licenseCostDimensions: readonly DimensionName[] = ['client', 'industry', 'product', 'vendor', 'month', 'quarter', 'year'];
 export const licenseSeatDimensions: readonly DimensionName[] = ['client', 'industry', 'product', 'vendor'];
@@ -102,25 +102,10 @@ function applyLicenseFilters<Q extends { where: (...args: any[]) => Q }>(query: 
 
 export async function licenseCostFacts(context: SourceContext): Promise<SourceRow[]> {
   const rows = (await licenseCostQuery(context).execute()) as Array<Record<string, unknown>>;
-  return rows.map((row) => ({
-    dims: Object.fromEntries(context.groupBy.map((d) => [d, (row[`d_${d}`] as string | null) ?? null])),
-    labels: row.client_name ? { client_name: row.client_name as string } : {},
-    sums: { license_cost_cents: toNumber(row.license_cost_cents) },
-  }));
+  return toSourceRows(rows, context.groupBy, ['license_cost_cents']);
 }
 
 export async function licenseSeatFacts(context: SourceContext): Promise<SourceRow[]> {
   const rows = (await licenseSeatsQuery(context).execute()) as Array<Record<string, unknown>>;
-  return rows.map((row) => ({
-    dims: Object.fromEntries(context.groupBy.map((d) => [d, (row[`d_${d}`] as string | null) ?? null])),
-    labels: row.client_name ? { client_name: row.client_name as string } : {},
-    sums: {
-      seats_purchased: toNumber(row.seats_purchased),
-      seats_used: toNumber(row.seats_used),
-      unused_seats: toNumber(row.unused_seats),
-      over_assigned_seats: toNumber(row.over_assigned_seats),
-      waste_cents: toNumber(row.waste_cents),
-      license_count: toNumber(row.license_count),
-    },
-  }));
+  return toSourceRows(rows, context.groupBy, ['seats_purchased', 'seats_used', 'unused_seats', 'over_assigned_seats', 'waste_cents', 'license_count']);
 }

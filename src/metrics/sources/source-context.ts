@@ -33,6 +33,21 @@ export function yearOf(column: string): RawBuilder<string> {
   return sql<string>`substr(${sql.ref(column)}, 1, 4)`;
 }
 
+/**
+ * Turns the rows of a source query into SourceRows: group values from the `d_<dimension>`
+ * columns, labels from `client_name` / `staff_name`, and the named sums as numbers.
+ */
+export function toSourceRows(rows: Array<Record<string, unknown>>, groupBy: readonly DimensionName[], sums: readonly string[]): SourceRow[] {
+  return rows.map((row) => ({
+    dims: Object.fromEntries(groupBy.map((d) => [d, (row[`d_${d}`] as string | null) ?? null])),
+    labels: {
+      ...(row.client_name ? { client_name: row.client_name as string } : {}),
+      ...(row.staff_name ? { staff_name: row.staff_name as string } : {}),
+    },
+    sums: Object.fromEntries(sums.map((name) => [name, toNumber(row[name])])),
+  }));
+}
+
 /** Rows from either engine: counts and sums arrive as numbers (see storage/database.ts). */
 export function toNumber(value: unknown): number {
   if (value === null || value === undefined) return 0;

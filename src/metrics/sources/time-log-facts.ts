@@ -1,6 +1,6 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { DimensionName } from '../query-plan.js';
-import { monthOf, quarterOf, toNumber, yearOf, type SourceContext, type SourceRow } from './source-context.js';
+import { monthOf, quarterOf, toSourceRows, yearOf, type SourceContext, type SourceRow } from './source-context.js';
 
 export const timeLogDimensions: readonly DimensionName[] = ['client', 'industry', 'staff', 'month', 'quarter', 'year'];
 
@@ -72,18 +72,5 @@ export function timeLogFactsQuery(context: SourceContext) {
 
 export async function timeLogFacts(context: SourceContext): Promise<SourceRow[]> {
   const rows = (await timeLogFactsQuery(context).execute()) as Array<Record<string, unknown>>;
-  return rows.map((row) => ({
-    dims: Object.fromEntries(context.groupBy.map((d) => [d, (row[`d_${d}`] as string | null) ?? null])),
-    labels: {
-      ...(row.client_name ? { client_name: row.client_name as string } : {}),
-      ...(row.staff_name ? { staff_name: row.staff_name as string } : {}),
-    },
-    sums: {
-      hours_milli: toNumber(row.hours_milli),
-      billable_milli: toNumber(row.billable_milli),
-      labor_millicents: toNumber(row.labor_millicents),
-      default_rate_milli: toNumber(row.default_rate_milli),
-      time_log_count: toNumber(row.time_log_count),
-    },
-  }));
+  return toSourceRows(rows, context.groupBy, ['hours_milli', 'billable_milli', 'labor_millicents', 'default_rate_milli', 'time_log_count']);
 }
