@@ -6,6 +6,7 @@ import type { Config } from '../config/schema.js';
 import { isMmError, MmError, type ErrorCode } from '../errors.js';
 import { csvLine } from '../export/csv-cell.js';
 import type { Database } from '../storage/database.js';
+import { RollupScope } from '../metrics/rollups/maintain-rollups.js';
 import type { DatasetVersionTable, ImportTable } from '../storage/schema.js';
 import { CsvParser, detectDelimiter, type Delimiter } from './csv-reader.js';
 import { clientNameKey } from './datasets/clients.js';
@@ -97,7 +98,8 @@ export async function importFile(database: Database, config: Config, options: Im
     writer = createWriter(database, dataset);
     const version = await writer.begin();
     const clients = dataset.referencesClient || dataset.name === 'clients' ? await loadClientIndex(database) : emptyClientIndex();
-    await streamRows({ file: options.file, inspected, dataset, writer, errors, report, clients, batchRows: config.ingest.batch_rows, onProgress: options.onProgress });
+    const rollups = new RollupScope(dataset.name, dataset.columns);
+    await streamRows({ file: options.file, inspected, dataset, writer, errors, report, clients, rollups, batchRows: config.ingest.batch_rows, onProgress: options.onProgress });
     const flushed = await writer.flush();
     for (const rejection of flushed.rejections) errors.addRejection(rejection);
     report.rows.added = flushed.counts.added;
@@ -132,6 +134,7 @@ export async function importFile(database: Database, config: Config, options: Im
       await writer.commit({
         version: changed ? versionRecord(report, version, options.isDemo ?? false) : null,
         importRecord: importRecord(report),
+        rollups: changed ? rollups : null,
       });
       writer = null;
       return report;
@@ -170,12 +173,14 @@ interface StreamRowsInput {
   errors: ErrorSink;
   report: ImportReport;
   clients: ClientIndex;
+  /** Gathers which clients and months the rows touch, for the rollup refresh at commit. */
+  rollups: RollupScope;
   batchRows: number;
   onProgress: ((progress: ImportProgress) => void) | undefined;
 }
 
 async function streamRows(input: StreamRowsInput): Promise<void> {
-  const { dataset, writer, errors, report, clients } = input;
+  const { dataset, writer, errors, report, clients, rollups } = input;
   const fileName = report.fileName;
   // Small reads keep each batch small: rows die young in V8's nursery instead of being
   // promoted and swept by full GCs (measured: GC time fell from ~30 % to a few %).
@@ -200,8 +205,10 @@ async function streamRows(input: StreamRowsInput): Promise<void> {
     }
     report.rows.total += 1;
     const staged = readRow(dataset, header, fields, line, context, errors);
-    if (staged) pending.push(staged);
-    else report.rows.rejected += 1;
+    if (staged) {
+      pending.push(staged);
+      rollups.addRow(staged.values);
+    } else report.rows.rejected += 1;
   };
 
   let lastProgress = 0;

@@ -78,7 +78,14 @@ const whyNot: Partial<Record<DimensionName, string>> = {
  * exact integer sums (cents, milli-hours); the derived measures (margin, rates, ratios) are
  * computed here from those sums — the one place in the product where that happens.
  */
-export async function runQuery(database: Database, config: Config, input: QueryPlanInput, options: { useCache?: boolean } = {}): Promise<MetricResult> {
+export interface RunQueryOptions {
+  /** `false` computes again instead of answering from the in-memory cache. */
+  useCache?: boolean;
+  /** `false` sums the rows instead of reading the monthly rollups (same answer; for tests and benchmarks). */
+  useRollups?: boolean;
+}
+
+export async function runQuery(database: Database, config: Config, input: QueryPlanInput, options: RunQueryOptions = {}): Promise<MetricResult> {
   const parsed = queryPlanSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -96,15 +103,15 @@ export async function runQuery(database: Database, config: Config, input: QueryP
   }
 
   const version = await currentVersionNumber(database.kysely);
-  const cacheKey = JSON.stringify([plan, version, config.analytics.default_cost_rate]);
+  const cacheKey = JSON.stringify([plan, version, config.analytics.default_cost_rate, options.useRollups !== false]);
   const cached = options.useCache === false ? undefined : cachedResult<MetricResult>(database, cacheKey);
   if (cached) return cached;
-  const result = await computeQuery(database, config, plan, version);
+  const result = await computeQuery(database, config, plan, version, options.useRollups !== false);
   storeResult(database, cacheKey, result);
   return result;
 }
 
-async function computeQuery(database: Database, config: Config, plan: QueryPlan, version: number): Promise<MetricResult> {
+async function computeQuery(database: Database, config: Config, plan: QueryPlan, version: number, useRollups: boolean): Promise<MetricResult> {
   const sources = new Set(plan.measures.flatMap((m) => measureSources[m]));
   const period = await resolvePeriod(database, plan, version);
   const context: SourceContext = {
@@ -113,6 +120,7 @@ async function computeQuery(database: Database, config: Config, plan: QueryPlan,
     filters: plan.filters,
     groupBy: plan.groupBy,
     defaultCostRateCents: Math.round(config.analytics.default_cost_rate * 100),
+    useRollups,
   };
 
   const groups = new Map<string, { dims: MetricRow; sums: Record<string, number> }>();
@@ -272,15 +280,11 @@ async function staffCapacityRows(context: SourceContext): Promise<SourceRow[]> {
   let staff = context.db.selectFrom('staff').select(['staff_key', 'staff_name', 'weekly_capacity_hours']);
   if (context.filters.staff) staff = staff.where('staff_key', 'in', context.filters.staff.map((n) => n.trim().toLowerCase()));
   const listed = await staff.execute();
-  let loggers = context.db
-    .selectFrom('time_logs')
-    .select(['staff_key', (eb) => eb.fn.max('staff_name').as('staff_name')])
-    .where('work_date', '>=', context.period.from)
-    .where('work_date', '<=', context.period.to)
-    .groupBy('staff_key');
-  if (context.filters.staff) loggers = loggers.where('staff_key', 'in', context.filters.staff.map((n) => n.trim().toLowerCase()));
+  const loggers = await timeLogFacts({ ...context, groupBy: ['staff'], filters: context.filters.staff ? { staff: context.filters.staff } : {} });
   const known = new Set(listed.map((s) => s.staff_key));
-  const unlisted = (await loggers.execute()).filter((s) => !known.has(s.staff_key));
+  const unlisted = loggers
+    .map((row) => ({ staff_key: row.dims.staff!, staff_name: row.labels.staff_name ?? row.dims.staff! }))
+    .filter((s) => !known.has(s.staff_key));
   const days = daysIn(context.period);
   const all = [...listed.map((s) => ({ key: s.staff_key, name: s.staff_name, weekly: Number(s.weekly_capacity_hours) })), ...unlisted.map((s) => ({ key: s.staff_key, name: s.staff_name, weekly: 40 }))];
   return all.map((s) => ({
@@ -291,17 +295,17 @@ async function staffCapacityRows(context: SourceContext): Promise<SourceRow[]> {
 }
 
 /**
- * Earliest and latest invoice or time-log date of a dataset version. Finding them scans
- * both tables, so the answer is kept in app_meta under the version number: each version
- * pays the scan once, whichever process asks first.
+ * Earliest and latest invoice or time-log date of a dataset version, read from the monthly
+ * rollups (each group knows its first and last date). Kept in app_meta under the version
+ * number as well, so each version pays even that once, whichever process asks first.
  */
 async function dataDateRange(database: Database, version: number): Promise<{ from: string | null; to: string | null }> {
   const key = `date_range@${version}`;
   const stored = await database.kysely.selectFrom('app_meta').select('value').where('key', '=', key).executeTakeFirst();
   if (stored) return JSON.parse(stored.value) as { from: string | null; to: string | null };
   const [invoices, logs] = await Promise.all([
-    database.kysely.selectFrom('invoices').select((eb) => [eb.fn.min('invoice_date').as('lo'), eb.fn.max('invoice_date').as('hi')]).executeTakeFirst(),
-    database.kysely.selectFrom('time_logs').select((eb) => [eb.fn.min('work_date').as('lo'), eb.fn.max('work_date').as('hi')]).executeTakeFirst(),
+    database.kysely.selectFrom('rollup_invoice_client_month').select((eb) => [eb.fn.min('first_date').as('lo'), eb.fn.max('last_date').as('hi')]).executeTakeFirst(),
+    database.kysely.selectFrom('rollup_time_client_month').select((eb) => [eb.fn.min('first_date').as('lo'), eb.fn.max('last_date').as('hi')]).executeTakeFirst(),
   ]);
   const los = [invoices?.lo, logs?.lo].filter((d): d is string => typeof d === 'string').sort();
   const his = [invoices?.hi, logs?.hi].filter((d): d is string => typeof d === 'string').sort();

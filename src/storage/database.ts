@@ -7,6 +7,7 @@ import pg from 'pg';
 import type { Config } from '../config/schema.js';
 import { MmError } from '../errors.js';
 import { migrationProvider } from './migrations/index.js';
+import { ensureRollups } from '../metrics/rollups/maintain-rollups.js';
 import type { DatabaseSchema } from './schema.js';
 
 // PostgreSQL returns int8 (our cents and counts) as strings; every value we store fits in 2^53.
@@ -75,7 +76,10 @@ export async function openDatabase(config: Config, options: { migrate?: boolean 
     pgPool,
     close: () => kysely.destroy(),
   };
-  if (options.migrate !== false) await migrateToLatest(database);
+  if (options.migrate !== false) {
+    await migrateToLatest(database);
+    await ensureRollups(kysely);
+  }
   return database;
 }
 

@@ -163,6 +163,43 @@ export interface MigrationLockRow {
   id: Generated<string>;
 }
 
+/** Monthly rollups (migration 0004, kept exact by storage/rollups.ts). */
+interface RollupDates {
+  month: string;
+  first_date: string;
+  last_date: string;
+}
+
+export interface RollupTimeClientMonthTable extends RollupDates {
+  client_id: string;
+  hours_milli: number;
+  billable_milli: number;
+  labor_known_millicents: number;
+  default_rate_milli: number;
+  log_count: number;
+}
+
+export interface RollupTimeStaffMonthTable extends RollupDates {
+  staff_key: string;
+  hours_milli: number;
+  billable_milli: number;
+  log_count: number;
+}
+
+export interface RollupStaffNameTable {
+  staff_key: string;
+  staff_name: string;
+}
+
+export interface RollupInvoiceClientMonthTable extends RollupDates {
+  client_id: string;
+  revenue_cents: number;
+  collected_cents: number;
+  outstanding_cents: number;
+  invoice_count: number;
+  invoice_rows: number;
+}
+
 export interface DatabaseSchema {
   clients: ClientTable;
   staff: StaffTable;
@@ -175,6 +212,10 @@ export interface DatabaseSchema {
   app_meta: AppMetaTable;
   analytics_runs: AnalyticsRunTable;
   analytics_results: AnalyticsResultTable;
+  rollup_time_client_month: RollupTimeClientMonthTable;
+  rollup_time_staff_month: RollupTimeStaffMonthTable;
+  rollup_staff_name: RollupStaffNameTable;
+  rollup_invoice_client_month: RollupInvoiceClientMonthTable;
 }
 
 export type DataTableName = 'clients' | 'staff' | 'invoices' | 'time_logs' | 'licenses';

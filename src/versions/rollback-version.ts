@@ -2,6 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { MmError } from '../errors.js';
 import { datasets } from '../ingest/datasets/index.js';
 import type { DatasetName } from '../ingest/datasets/dataset-definition.js';
+import { rebuildRollups, runOn } from '../metrics/rollups/maintain-rollups.js';
 import type { DatabaseSchema } from '../storage/schema.js';
 import { currentVersionNumber, findVersion } from './versions-repository.js';
 
@@ -42,7 +43,9 @@ export async function rollbackToVersion(db: Kysely<DatabaseSchema>, target: numb
       .execute();
     const result: RollbackResult = { version: target, undone: [], rowsRestored: 0, rowsRemoved: 0 };
     const now = new Date().toISOString();
+    const undoneDatasets = new Set<string>();
     for (const version of later) {
+      undoneDatasets.add(version.dataset);
       const { restored, removed } = await undoVersion(trx, Number(version.number), version.dataset as DatasetName);
       result.rowsRestored += restored;
       result.rowsRemoved += removed;
@@ -53,6 +56,8 @@ export async function rollbackToVersion(db: Kysely<DatabaseSchema>, target: numb
         .where('number', '=', version.number)
         .execute();
     }
+    // Rollbacks are rare and may undo many rows: rebuilding the rollups they feed is simplest.
+    await rebuildRollups(trx, runOn(trx), [...undoneDatasets]);
     return result;
   });
 }

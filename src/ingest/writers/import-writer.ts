@@ -1,4 +1,5 @@
 import type { DatasetDefinition } from '../datasets/dataset-definition.js';
+import type { RollupScope } from '../../metrics/rollups/maintain-rollups.js';
 import type { DatasetVersionTable, ImportTable } from '../../storage/schema.js';
 
 /**
@@ -38,9 +39,18 @@ export interface ImportWriter {
   write(rows: StagedRow[]): Promise<WriteRejection[]>;
   /** Ends the row stream; returns the last rejections and the final counts. */
   flush(): Promise<{ rejections: WriteRejection[]; counts: WriteCounts }>;
-  /** Records the import (and the version, when data changed) and commits. */
-  commit(records: { version: DatasetVersionTable | null; importRecord: ImportTable }): Promise<void>;
+  /**
+   * Records the import (and the version, when data changed), refreshes the rollups the
+   * rows touched (`rollups`, when data changed) and commits.
+   */
+  commit(records: CommitRecords): Promise<void>;
   rollback(): Promise<void>;
+}
+
+export interface CommitRecords {
+  version: DatasetVersionTable | null;
+  importRecord: ImportTable;
+  rollups: RollupScope | null;
 }
 
 export interface ImportWriterOptions {

@@ -1,9 +1,10 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import { openSqliteConnection } from '../../storage/database.js';
-import type { DatabaseSchema, DatasetVersionTable, ImportTable } from '../../storage/schema.js';
+import { refreshRollupsAfterImport } from '../../metrics/rollups/maintain-rollups.js';
+import type { DatabaseSchema } from '../../storage/schema.js';
 import type { DatasetDefinition } from '../datasets/dataset-definition.js';
-import { duplicateReason, type ImportWriter, type StagedRow, type WriteCounts, type WriteRejection } from './import-writer.js';
+import { duplicateReason, type CommitRecords, type ImportWriter, type StagedRow, type WriteCounts, type WriteRejection } from './import-writer.js';
 
 type Row = Record<string, unknown>;
 
@@ -134,8 +135,16 @@ export class SqliteImportWriter implements ImportWriter {
     return { rejections: [], counts: { ...this.counts } };
   }
 
-  async commit(records: { version: DatasetVersionTable | null; importRecord: ImportTable }): Promise<void> {
+  async commit(records: CommitRecords): Promise<void> {
     const connection = this.requireConnection();
+    if (records.rollups) {
+      await refreshRollupsAfterImport(this.kysely, async (query) => {
+        const statement = connection.prepare(query.sql);
+        if (statement.reader) return statement.all(...query.parameters) as Array<Record<string, unknown>>;
+        statement.run(...query.parameters);
+        return [];
+      }, records.rollups, this.version);
+    }
     if (records.version) this.run(this.kysely.insertInto('dataset_versions').values(records.version).compile());
     this.run(this.kysely.insertInto('imports').values(records.importRecord).compile());
     connection.exec('COMMIT');

@@ -1,15 +1,81 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { DimensionName } from '../query-plan.js';
+import { invoiceSums } from './fact-sums.js';
+import { edgeMonths, groupInside, groupStraddles, monthLiteral } from './rollup-period.js';
 import { monthOf, quarterOf, toSourceRows, yearOf, type SourceContext, type SourceRow } from './source-context.js';
 
 export const invoiceDimensions: readonly DimensionName[] = ['client', 'industry', 'month', 'quarter', 'year', 'invoice_status'];
 
+const sumNames = ['revenue_cents', 'collected_cents', 'outstanding_cents', 'invoice_count', 'invoice_rows'] as const;
+
 /**
  * Invoice sums in cents for the period (DESIGN section 4): revenue excludes void and draft,
  * collected is paid only, outstanding is pending + overdue. Credit notes (negative totals)
- * count with their sign.
+ * count with their sign. Read from the client × month rollup (see rollup-period.ts) unless
+ * the question is per invoice status or `useRollups` is false.
  */
 export function invoiceFactsQuery(context: SourceContext) {
+  if (context.useRollups === false || context.groupBy.includes('invoice_status')) return rowsQuery(context);
+  return rollupQuery(context);
+}
+
+export async function invoiceFacts(context: SourceContext): Promise<SourceRow[]> {
+  const rows = (await invoiceFactsQuery(context).execute()) as Array<Record<string, unknown>>;
+  return toSourceRows(rows, context.groupBy, sumNames);
+}
+
+function rollupQuery(context: SourceContext) {
+  const { db, period, filters, groupBy } = context;
+  let groups = db
+    .selectFrom('rollup_invoice_client_month as r')
+    .where(groupInside(period))
+    .select([
+      'r.client_id',
+      'r.month',
+      sql<number>`r.revenue_cents`.as('revenue_cents'),
+      sql<number>`r.collected_cents`.as('collected_cents'),
+      sql<number>`r.outstanding_cents`.as('outstanding_cents'),
+      sql<number>`r.invoice_count`.as('invoice_count'),
+      sql<number>`r.invoice_rows`.as('invoice_rows'),
+    ]);
+  if (filters.clients) groups = groups.where('r.client_id', 'in', filters.clients);
+  for (const edge of edgeMonths(period)) {
+    let straddling = db.selectFrom('rollup_invoice_client_month as r').select('r.client_id').where(groupStraddles(period, edge));
+    if (filters.clients) straddling = straddling.where('r.client_id', 'in', filters.clients);
+    const part = db
+      .selectFrom('invoices as i')
+      .where('i.client_id', 'in', straddling)
+      .where('i.invoice_date', '>=', edge.from)
+      .where('i.invoice_date', '<=', edge.to)
+      .select([
+        'i.client_id',
+        monthLiteral(edge).as('month'),
+        ...invoiceSums('i'),
+      ])
+      .groupBy('i.client_id');
+    groups = groups.unionAll(part);
+  }
+  const dims: Record<string, Expression<unknown>> = {
+    client: sql.ref('g.client_id'),
+    industry: sql.ref('c.industry'),
+    month: sql.ref('g.month'),
+    quarter: quarterOf('g.month'),
+    year: yearOf('g.month'),
+  };
+  let query = db
+    .selectFrom(groups.as('g'))
+    .innerJoin('clients as c', 'c.client_id', 'g.client_id')
+    .select(sumNames.map((name) => sql<number>`SUM(${sql.ref(`g.${name}`)})`.as(name)));
+  if (filters.industries) query = query.where('c.industry', 'in', filters.industries);
+  for (const dim of groupBy) {
+    const expression = dims[dim]!;
+    query = query.select(sql`${expression}`.as(`d_${dim}`)).groupBy(sql`${expression}` as Expression<SqlBool>);
+  }
+  if (groupBy.includes('client')) query = query.select(sql<string>`MAX(c.client_name)`.as('client_name'));
+  return query;
+}
+
+function rowsQuery(context: SourceContext) {
   const { db, period, filters, groupBy } = context;
   const dims: Record<string, Expression<unknown>> = {
     client: sql.ref('i.client_id'),
@@ -24,13 +90,7 @@ export function invoiceFactsQuery(context: SourceContext) {
     .innerJoin('clients as c', 'c.client_id', 'i.client_id')
     .where('i.invoice_date', '>=', period.from)
     .where('i.invoice_date', '<=', period.to)
-    .select([
-      sql<number>`SUM(CASE WHEN i.status NOT IN ('void', 'draft') THEN i.total_cents ELSE 0 END)`.as('revenue_cents'),
-      sql<number>`SUM(CASE WHEN i.status = 'paid' THEN i.total_cents ELSE 0 END)`.as('collected_cents'),
-      sql<number>`SUM(CASE WHEN i.status IN ('pending', 'overdue') THEN i.total_cents ELSE 0 END)`.as('outstanding_cents'),
-      sql<number>`SUM(CASE WHEN i.status NOT IN ('void', 'draft') THEN 1 ELSE 0 END)`.as('invoice_count'),
-      sql<number>`COUNT(*)`.as('invoice_rows'),
-    ]);
+    .select(invoiceSums('i'));
   if (filters.clients) query = query.where('i.client_id', 'in', filters.clients);
   if (filters.industries) query = query.where('c.industry', 'in', filters.industries);
   for (const dim of groupBy) {
@@ -39,9 +99,4 @@ export function invoiceFactsQuery(context: SourceContext) {
   }
   if (groupBy.includes('client')) query = query.select(sql<string>`MAX(c.client_name)`.as('client_name'));
   return query;
-}
-
-export async function invoiceFacts(context: SourceContext): Promise<SourceRow[]> {
-  const rows = (await invoiceFactsQuery(context).execute()) as Array<Record<string, unknown>>;
-  return toSourceRows(rows, context.groupBy, ['revenue_cents', 'collected_cents', 'outstanding_cents', 'invoice_count', 'invoice_rows']);
 }

@@ -27,27 +27,39 @@ function dimensionExpressions(): Record<string, Expression<unknown>> {
  * License cost (DESIGN section 4): Σ monthly cost × months(P ∩ license active dates), where
  * monthly cost = total_cost if given, else seats_purchased × cost_per_seat. Done as a join
  * with the calendar months of P, so the same SQL also answers "license cost by month":
- * a license counts in month m when P ∩ [start, end] is not empty and touches m.
+ * a license counts in month m when P ∩ [start, end] is not empty and touches m. Without a
+ * time dimension the same count is taken arithmetically, without the calendar join.
  */
 export function licenseCostQuery(context: SourceContext) {
   const { db, period, filters, groupBy } = context;
-  const months = monthsOf(period);
-  const calendar = sql.join(
-    months.map((m) => sql`SELECT ${sql.lit(m.index)} AS ym, ${sql.lit(m.label)} AS month, ${sql.lit(quarterLabel(m.index))} AS quarter, ${sql.lit(m.label.slice(0, 4))} AS year`),
-    sql` UNION ALL `,
-  );
   // Effective start/end: the license's dates clipped to P (text dates compare correctly).
   const effectiveStart = sql`(CASE WHEN l.start_date IS NOT NULL AND l.start_date > ${period.from} THEN l.start_date ELSE ${period.from} END)`;
   const effectiveEnd = sql`(CASE WHEN l.end_date IS NOT NULL AND l.end_date < ${period.to} THEN l.end_date ELSE ${period.to} END)`;
+  const monthlyCost = sql`COALESCE(l.total_cost_cents, l.seats_purchased * l.cost_per_seat_cents)`;
   const dims = dimensionExpressions();
-  let query = db
-    .selectFrom('licenses as l')
-    .innerJoin('clients as c', 'c.client_id', 'l.client_id')
-    .innerJoin(sql<{ ym: number; month: string; quarter: string; year: string }>`(${calendar})`.as('cal'), (join) =>
-      join.on(sql<SqlBool>`cal.ym BETWEEN ${monthIndexSql(effectiveStart)} AND ${monthIndexSql(effectiveEnd)}`),
-    )
-    .where(sql<SqlBool>`${effectiveStart} <= ${effectiveEnd}`)
-    .select(sql<number>`SUM(COALESCE(l.total_cost_cents, l.seats_purchased * l.cost_per_seat_cents))`.as('license_cost_cents'));
+  const byTime = groupBy.some((d) => d === 'month' || d === 'quarter' || d === 'year');
+  let query;
+  if (byTime) {
+    const calendar = sql.join(
+      monthsOf(period).map((m) => sql`SELECT ${sql.lit(m.index)} AS ym, ${sql.lit(m.label)} AS month, ${sql.lit(quarterLabel(m.index))} AS quarter, ${sql.lit(m.label.slice(0, 4))} AS year`),
+      sql` UNION ALL `,
+    );
+    query = db
+      .selectFrom('licenses as l')
+      .innerJoin('clients as c', 'c.client_id', 'l.client_id')
+      .innerJoin(sql<{ ym: number; month: string; quarter: string; year: string }>`(${calendar})`.as('cal'), (join) =>
+        join.on(sql<SqlBool>`cal.ym BETWEEN ${monthIndexSql(effectiveStart)} AND ${monthIndexSql(effectiveEnd)}`),
+      )
+      .where(sql<SqlBool>`${effectiveStart} <= ${effectiveEnd}`)
+      .select(sql<number>`SUM(${monthlyCost})`.as('license_cost_cents'));
+  } else {
+    // Not split by month: each license's months inside P are counted arithmetically.
+    query = db
+      .selectFrom('licenses as l')
+      .innerJoin('clients as c', 'c.client_id', 'l.client_id')
+      .where(sql<SqlBool>`${effectiveStart} <= ${effectiveEnd}`)
+      .select(sql<number>`SUM(${monthlyCost} * (${monthIndexSql(effectiveEnd)} - ${monthIndexSql(effectiveStart)} + 1))`.as('license_cost_cents'));
+  }
   query = applyLicenseFilters(query, filters);
   for (const dim of groupBy) {
     const expression = dims[dim]!;

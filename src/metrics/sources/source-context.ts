@@ -10,6 +10,8 @@ export interface SourceContext {
   filters: QueryPlan['filters'];
   groupBy: DimensionName[];
   defaultCostRateCents: number;
+  /** `false` sums the rows even where a monthly rollup could answer (tests, benchmarks). */
+  useRollups?: boolean;
 }
 
 /** One aggregated row of a source: group values, display labels and integer sums. */
