@@ -45,6 +45,7 @@ function rollupQuery(context: SourceContext) {
     const part = db
       .selectFrom('invoices as i')
       .where('i.client_id', 'in', straddling)
+      .where(sql<SqlBool>`EXISTS ${straddling}`)
       .where('i.invoice_date', '>=', edge.from)
       .where('i.invoice_date', '<=', edge.to)
       .select([

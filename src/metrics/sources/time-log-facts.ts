@@ -58,6 +58,7 @@ function clientRollupQuery(context: SourceContext) {
       .selectFrom('time_logs as t')
       .leftJoin('staff as s', 's.staff_key', 't.staff_key')
       .where('t.client_id', 'in', straddling)
+      .where(sql<SqlBool>`EXISTS ${straddling}`)
       .where('t.work_date', '>=', edge.from)
       .where('t.work_date', '<=', edge.to)
       .select([
@@ -112,10 +113,12 @@ function staffRollupQuery(context: SourceContext) {
   for (const edge of edgeMonths(period)) {
     let straddling = db.selectFrom('rollup_time_staff_month as r').select('r.staff_key').where(groupStraddles(period, edge));
     if (staffKeys) straddling = straddling.where('r.staff_key', 'in', staffKeys);
-    // The date range is read client by client off the (client, date) index.
+    // The date range is read client by client off the (client, date) index — and not at
+    // all when no group straddles (a constant condition both engines test once, first).
     const part = db
       .selectFrom('clients as c')
       .innerJoin('time_logs as t', 't.client_id', 'c.client_id')
+      .where(sql<SqlBool>`EXISTS ${straddling}`)
       .where('t.work_date', '>=', edge.from)
       .where('t.work_date', '<=', edge.to)
       .where('t.staff_key', 'in', straddling)
