@@ -4,6 +4,7 @@ import { computeConfidence, type Confidence } from '../explain/confidence.js';
 import { marginAttribution, type MetricAttribution } from '../explain/shapley.js';
 import { daysIn, monthsTouched, type Period } from '../metrics/period.js';
 import { runQuery } from '../metrics/run-query.js';
+import { LONG_TIME_LOG_MILLI } from '../metrics/sources/fact-sums.js';
 import type { Database } from '../storage/database.js';
 import type { AnalysisFilters } from './analysis-filters.js';
 import { bandLabels } from './bands.js';
@@ -67,18 +68,20 @@ export async function clientInsights(
     const latest = [...withInvoices, ...withLogs].sort().at(-1);
     const hoursTotal = (row.sums.hours_milli ?? 0) / 1000;
     const defaultHours = (row.sums.default_rate_milli ?? 0) / 1000;
+    const timeLogs = row.sums.time_log_count ?? 0;
     const assumptions = defaultHours > 0 ? [`${defaultHours} h costed at the default rate ${config.analytics.default_cost_rate.toFixed(2)}/h`] : [];
     const confidence = computeConfidence({
       hoursTotal,
       hoursWithCostRate: hoursTotal - defaultHours,
       invoiceCount: row.sums.invoice_count ?? 0,
-      timeLogCount: row.sums.time_log_count ?? 0,
+      timeLogCount: timeLogs,
       monthsCovered: monthCount,
       monthsWithInvoices: withInvoices.length,
       monthsWithTimeLogs: withLogs.length,
       daysSinceLatestData: latest ? Math.max(0, daysIn({ from: endOfMonth(latest), to: asOf }) - 1) : daysIn(context.period),
       missingFieldShare: 0,
-      outlierShare: 0,
+      outlierShare: timeLogs === 0 ? 0 : (row.sums.long_log_count ?? 0) / timeLogs,
+      outlierRule: `time entries over ${LONG_TIME_LOG_MILLI / 1000} hours (a timer left running, or days booked as one entry)`,
       assumptions,
       defaultCostRate: config.analytics.default_cost_rate,
     });

@@ -109,6 +109,8 @@ export interface QualityInputs {
   missingFieldShare: number;
   /** Share (0..1) of time logs / invoices flagged as outliers (see `outlierFlags`). */
   outlierShare: number;
+  /** What made a row an outlier, in plain English (e.g. 'time entries over 12 hours'), for the detail text. */
+  outlierRule?: string;
   /** Assumptions made, in plain English, e.g. 'default cost rate 45.00/h for 1 staff member'. */
   assumptions: string[];
   /** Share (0..1) of orphaned or inconsistent rows (DESIGN section 5); the factor is listed only when given. */
@@ -321,7 +323,9 @@ function measureFactors(q: QualityInputs): Measured[] {
     detail:
       q.outlierShare === 0
         ? 'No invoices or time logs are flagged as outliers'
-        : `${percent(q.outlierShare)} of invoices and time logs are flagged as outliers (far from the median)`,
+        : q.outlierRule
+          ? `${percent(q.outlierShare)} of rows are ${q.outlierRule}`
+          : `${percent(q.outlierShare)} of invoices and time logs are flagged as outliers (far from the median)`,
     improve: 'Check the flagged rows: correct them in the source system, or confirm them in review',
   });
 

@@ -177,6 +177,7 @@ export interface RollupTimeClientMonthTable extends RollupDates {
   labor_known_millicents: number;
   default_rate_milli: number;
   log_count: number;
+  long_log_count: number;
 }
 
 export interface RollupTimeStaffMonthTable extends RollupDates {
@@ -184,6 +185,7 @@ export interface RollupTimeStaffMonthTable extends RollupDates {
   hours_milli: number;
   billable_milli: number;
   log_count: number;
+  long_log_count: number;
 }
 
 export interface RollupStaffNameTable {

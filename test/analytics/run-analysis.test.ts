@@ -65,5 +65,16 @@ for (const engine of engines) {
       assert.equal(fresh.version, 6);
       assert.equal(fresh.clients.find((c) => c.clientName === 'Beta')!.revenue, 1300);
     });
+
+    test('time entries over 12 hours lower the outlier factor of their client only', async () => {
+      const file = t.file('long.csv', 'log_id,client_id,staff_name,date,hours,billable\nT20,C4,Ann,2025-02-12,14,true\nT21,C4,Ann,2025-02-13,2,true\nT22,C4,Ann,2025-02-14,12,true\n');
+      assert.equal((await importFile(t.database, t.config, { dataset: 'time_logs', file })).status, 'succeeded');
+      const doc = await runAnalysis(t.database, t.config, { filters: quarter, actor: 'tester' });
+      const outliers = (name: string) => doc.clients.find((c) => c.clientName === name)!.confidence.factors.find((f) => f.name === 'outliers')!;
+      // Delta: 1 of 3 entries is over 12 h (exactly 12 is not) → score 1 − 2 × 1/3, shown to 3 decimals.
+      assert.equal(outliers('Delta').score, 0.333);
+      assert.equal(outliers('Delta').detail, '33 % of rows are time entries over 12 hours (a timer left running, or days booked as one entry)');
+      assert.equal(outliers('Acme').score, 1);
+    });
   });
 }

@@ -171,7 +171,7 @@ async function refreshTimeClientMonths(db: Kysely<DatabaseSchema>, run: RunSql, 
     await run(
       db
         .insertInto('rollup_time_client_month')
-        .columns(['client_id', 'month', 'hours_milli', 'billable_milli', 'labor_known_millicents', 'default_rate_milli', 'log_count', 'first_date', 'last_date'])
+        .columns(['client_id', 'month', 'hours_milli', 'billable_milli', 'labor_known_millicents', 'default_rate_milli', 'log_count', 'long_log_count', 'first_date', 'last_date'])
         .expression(rows)
         .compile(),
     );
@@ -202,7 +202,7 @@ async function refreshTimeStaffMonths(db: Kysely<DatabaseSchema>, run: RunSql, m
   await run(
     db
       .insertInto('rollup_time_staff_month')
-      .columns(['staff_key', 'month', 'hours_milli', 'billable_milli', 'log_count', 'first_date', 'last_date'])
+      .columns(['staff_key', 'month', 'hours_milli', 'billable_milli', 'log_count', 'long_log_count', 'first_date', 'last_date'])
       .expression(rows)
       .compile(),
   );

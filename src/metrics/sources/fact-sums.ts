@@ -24,9 +24,16 @@ export function invoiceSums(alias: string) {
 }
 
 /**
+ * A single time entry longer than this (milli-hours) is flagged as unusual: a timer left
+ * running, or several days booked as one entry. Real entries are minutes to a few hours.
+ */
+export const LONG_TIME_LOG_MILLI = 12_000;
+
+/**
  * Time-log sums over rows `t` left-joined to staff `s`: milli-hours, billable milli-hours,
  * labor of staff with a cost rate (milli-hours × cents), the milli-hours of staff without
- * one (costed at the configured default rate later), and the row count.
+ * one (costed at the configured default rate later), the row count and the count of
+ * entries over LONG_TIME_LOG_MILLI.
  */
 export function timeLogSums() {
   return [
@@ -35,7 +42,12 @@ export function timeLogSums() {
     sql<number>`SUM(CASE WHEN s.cost_rate_cents IS NULL THEN 0 ELSE t.hours_milli * s.cost_rate_cents END)`.as('labor_known_millicents'),
     sql<number>`SUM(CASE WHEN s.cost_rate_cents IS NULL THEN t.hours_milli ELSE 0 END)`.as('default_rate_milli'),
     sql<number>`COUNT(*)`.as('log_count'),
+    longLogCount(),
   ] as const;
+}
+
+export function longLogCount() {
+  return sql<number>`SUM(CASE WHEN t.hours_milli > ${sql.lit(LONG_TIME_LOG_MILLI)} THEN 1 ELSE 0 END)`.as('long_log_count');
 }
 
 /** Hours per staff member, without labor (the rate is joined per staff later). */
@@ -44,5 +56,6 @@ export function staffHourSums() {
     sql<number>`SUM(t.hours_milli)`.as('hours_milli'),
     sql<number>`SUM(CASE WHEN t.billable = 1 THEN t.hours_milli ELSE 0 END)`.as('billable_milli'),
     sql<number>`COUNT(*)`.as('log_count'),
+    longLogCount(),
   ] as const;
 }

@@ -1,12 +1,12 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { DimensionName } from '../query-plan.js';
-import { staffHourSums, timeLogSums } from './fact-sums.js';
+import { longLogCount, staffHourSums, timeLogSums } from './fact-sums.js';
 import { edgeMonths, groupInside, groupStraddles, monthLiteral } from './rollup-period.js';
 import { monthOf, quarterOf, toSourceRows, yearOf, type SourceContext, type SourceRow } from './source-context.js';
 
 export const timeLogDimensions: readonly DimensionName[] = ['client', 'industry', 'staff', 'month', 'quarter', 'year'];
 
-const sumNames = ['hours_milli', 'billable_milli', 'labor_millicents', 'default_rate_milli', 'time_log_count'] as const;
+const sumNames = ['hours_milli', 'billable_milli', 'labor_millicents', 'default_rate_milli', 'time_log_count', 'long_log_count'] as const;
 
 /**
  * Hours (integer milli-hours) and burdened labor cost (milli-hours × cents, exact) for the
@@ -49,6 +49,7 @@ function clientRollupQuery(context: SourceContext) {
       sql<number>`r.labor_known_millicents`.as('labor_known_millicents'),
       sql<number>`r.default_rate_milli`.as('default_rate_milli'),
       sql<number>`r.log_count`.as('log_count'),
+      sql<number>`r.long_log_count`.as('long_log_count'),
     ]);
   if (filters.clients) groups = groups.where('r.client_id', 'in', filters.clients);
   for (const edge of edgeMonths(period)) {
@@ -85,6 +86,7 @@ function clientRollupQuery(context: SourceContext) {
       sql<number>`SUM(g.labor_known_millicents) + SUM(g.default_rate_milli) * ${rate(context)}`.as('labor_millicents'),
       sql<number>`SUM(g.default_rate_milli)`.as('default_rate_milli'),
       sql<number>`SUM(g.log_count)`.as('time_log_count'),
+      sql<number>`SUM(g.long_log_count)`.as('long_log_count'),
     ]);
   if (filters.industries) query = query.where('c.industry', 'in', filters.industries);
   for (const dim of groupBy) {
@@ -108,6 +110,7 @@ function staffRollupQuery(context: SourceContext) {
       sql<number>`r.hours_milli`.as('hours_milli'),
       sql<number>`r.billable_milli`.as('billable_milli'),
       sql<number>`r.log_count`.as('log_count'),
+      sql<number>`r.long_log_count`.as('long_log_count'),
     ]);
   if (staffKeys) groups = groups.where('r.staff_key', 'in', staffKeys);
   for (const edge of edgeMonths(period)) {
@@ -146,6 +149,7 @@ function staffRollupQuery(context: SourceContext) {
       sql<number>`SUM(g.hours_milli * COALESCE(s.cost_rate_cents, ${rate(context)}))`.as('labor_millicents'),
       sql<number>`SUM(CASE WHEN s.cost_rate_cents IS NULL THEN g.hours_milli ELSE 0 END)`.as('default_rate_milli'),
       sql<number>`SUM(g.log_count)`.as('time_log_count'),
+      sql<number>`SUM(g.long_log_count)`.as('long_log_count'),
     ]);
   for (const dim of groupBy) {
     const expression = dims[dim]!;
@@ -177,6 +181,7 @@ function rowsQuery(context: SourceContext) {
       sql<number>`SUM(t.hours_milli)`.as('hours_milli'),
       sql<number>`SUM(CASE WHEN t.billable = 1 THEN t.hours_milli ELSE 0 END)`.as('billable_milli'),
       sql<number>`COUNT(*)`.as('log_count'),
+      longLogCount(),
     ])
     .groupBy(['t.client_id', 't.staff_key']);
   // The display name is not in the covering index: read it only when staff are listed.
@@ -205,6 +210,7 @@ function rowsQuery(context: SourceContext) {
       sql<number>`SUM(g.hours_milli * COALESCE(s.cost_rate_cents, ${rate(context)}))`.as('labor_millicents'),
       sql<number>`SUM(CASE WHEN s.cost_rate_cents IS NULL THEN g.hours_milli ELSE 0 END)`.as('default_rate_milli'),
       sql<number>`SUM(g.log_count)`.as('time_log_count'),
+      sql<number>`SUM(g.long_log_count)`.as('long_log_count'),
     ]);
   if (filters.industries) query = query.where('c.industry', 'in', filters.industries);
   for (const dim of groupBy) {

@@ -36,6 +36,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     /** Milli-hours of staff without a cost rate (or missing from the staff list). */
     .addColumn('default_rate_milli', 'bigint', (c) => c.notNull())
     .addColumn('log_count', 'bigint', (c) => c.notNull())
+    /** Entries over 12 hours (metrics/sources/fact-sums.ts): the confidence's outlier factor. */
+    .addColumn('long_log_count', 'bigint', (c) => c.notNull())
     .addColumn('first_date', 'text', (c) => c.notNull())
     .addColumn('last_date', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('rollup_time_client_month_pk', ['client_id', 'month'])
@@ -48,6 +50,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('hours_milli', 'bigint', (c) => c.notNull())
     .addColumn('billable_milli', 'bigint', (c) => c.notNull())
     .addColumn('log_count', 'bigint', (c) => c.notNull())
+    .addColumn('long_log_count', 'bigint', (c) => c.notNull())
     .addColumn('first_date', 'text', (c) => c.notNull())
     .addColumn('last_date', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('rollup_time_staff_month_pk', ['staff_key', 'month'])
