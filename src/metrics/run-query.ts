@@ -123,10 +123,12 @@ async function computeQuery(database: Database, config: Config, plan: QueryPlan,
     useRollups,
   };
 
-  const groups = new Map<string, { dims: MetricRow; sums: Record<string, number> }>();
+  const groups = new Map<string | null, { dims: MetricRow; sums: Record<string, number> }>();
   const merge = (rows: SourceRow[]): void => {
+    const single = plan.groupBy.length === 1 ? plan.groupBy[0]! : null;
     for (const row of rows) {
-      const key = JSON.stringify(plan.groupBy.map((d) => row.dims[d] ?? null));
+      // One dimension (the common case): its value is the key; null cannot collide with a string key.
+      const key = single ? (row.dims[single] ?? null) : JSON.stringify(plan.groupBy.map((d) => row.dims[d] ?? null));
       let group = groups.get(key);
       if (!group) {
         group = { dims: { ...row.dims }, sums: {} };
@@ -171,37 +173,42 @@ async function computeQuery(database: Database, config: Config, plan: QueryPlan,
 
 /** The measures of one group, from its integer sums; money in dollars (2 decimals). */
 export function derive(measures: readonly MeasureName[], sums: Record<string, number>): Partial<Record<MeasureName, number | null>> {
+  const out: Partial<Record<MeasureName, number | null>> = {};
+  for (const measure of measures) out[measure] = measureValue(measure, sums);
+  return out;
+}
+
+/** One measure from the integer sums (a switch, not a table of closures: this runs for every row of every answer). */
+function measureValue(measure: MeasureName, sums: Record<string, number>): number | null {
   const s = (name: string): number => sums[name] ?? 0;
   const revenueCents = s('revenue_cents');
   const laborCents = s('labor_millicents') / 1000;
   const licenseCents = s('license_cost_cents');
   const hours = s('hours_milli') / 1000;
-  const profitCents = revenueCents - laborCents - licenseCents;
-  const values: Record<MeasureName, () => number | null> = {
-    revenue: () => money(revenueCents),
-    collected_revenue: () => money(s('collected_cents')),
-    outstanding: () => money(s('outstanding_cents')),
-    invoice_count: () => s('invoice_count'),
-    hours: () => round(hours, 3),
-    billable_hours: () => round(s('billable_milli') / 1000, 3),
-    non_billable_hours: () => round((s('hours_milli') - s('billable_milli')) / 1000, 3),
-    labor_cost: () => money(laborCents),
-    license_cost: () => money(licenseCents),
-    total_cost: () => money(laborCents + licenseCents),
-    gross_profit: () => money(profitCents),
-    gross_margin_pct: () => (revenueCents === 0 ? null : round((100 * profitCents) / revenueCents, 2)),
-    effective_hourly_rate: () => (hours === 0 ? null : round((revenueCents - licenseCents) / 100 / hours, 2)),
-    seats_purchased: () => s('seats_purchased'),
-    seats_used: () => s('seats_used'),
-    license_utilization_pct: () => (s('seats_purchased') === 0 ? null : round((100 * s('seats_used')) / s('seats_purchased'), 2)),
-    unused_seats: () => s('unused_seats'),
-    over_assigned_seats: () => s('over_assigned_seats'),
-    license_waste: () => money(s('waste_cents')),
-    billable_ratio_pct: () => (hours === 0 ? null : round((100 * s('billable_milli')) / s('hours_milli'), 2)),
-    staff_utilization_pct: () => (s('capacity_milli') === 0 ? null : round((100 * s('billable_milli')) / s('capacity_milli'), 2)),
-    client_count: () => s('client_count'),
-  };
-  return Object.fromEntries(measures.map((m) => [m, values[m]()]));
+  switch (measure) {
+    case 'revenue': return money(revenueCents);
+    case 'collected_revenue': return money(s('collected_cents'));
+    case 'outstanding': return money(s('outstanding_cents'));
+    case 'invoice_count': return s('invoice_count');
+    case 'hours': return round(hours, 3);
+    case 'billable_hours': return round(s('billable_milli') / 1000, 3);
+    case 'non_billable_hours': return round((s('hours_milli') - s('billable_milli')) / 1000, 3);
+    case 'labor_cost': return money(laborCents);
+    case 'license_cost': return money(licenseCents);
+    case 'total_cost': return money(laborCents + licenseCents);
+    case 'gross_profit': return money(revenueCents - laborCents - licenseCents);
+    case 'gross_margin_pct': return revenueCents === 0 ? null : round((100 * (revenueCents - laborCents - licenseCents)) / revenueCents, 2);
+    case 'effective_hourly_rate': return hours === 0 ? null : round((revenueCents - licenseCents) / 100 / hours, 2);
+    case 'seats_purchased': return s('seats_purchased');
+    case 'seats_used': return s('seats_used');
+    case 'license_utilization_pct': return s('seats_purchased') === 0 ? null : round((100 * s('seats_used')) / s('seats_purchased'), 2);
+    case 'unused_seats': return s('unused_seats');
+    case 'over_assigned_seats': return s('over_assigned_seats');
+    case 'license_waste': return money(s('waste_cents'));
+    case 'billable_ratio_pct': return hours === 0 ? null : round((100 * s('billable_milli')) / s('hours_milli'), 2);
+    case 'staff_utilization_pct': return s('capacity_milli') === 0 ? null : round((100 * s('billable_milli')) / s('capacity_milli'), 2);
+    case 'client_count': return s('client_count');
+  }
 }
 
 function money(cents: number): number {

@@ -40,14 +40,16 @@ export function yearOf(column: string): RawBuilder<string> {
  * columns, labels from `client_name` / `staff_name`, and the named sums as numbers.
  */
 export function toSourceRows(rows: Array<Record<string, unknown>>, groupBy: readonly DimensionName[], sums: readonly string[]): SourceRow[] {
-  return rows.map((row) => ({
-    dims: Object.fromEntries(groupBy.map((d) => [d, (row[`d_${d}`] as string | null) ?? null])),
-    labels: {
-      ...(row.client_name ? { client_name: row.client_name as string } : {}),
-      ...(row.staff_name ? { staff_name: row.staff_name as string } : {}),
-    },
-    sums: Object.fromEntries(sums.map((name) => [name, toNumber(row[name])])),
-  }));
+  return rows.map((row) => {
+    const dims: SourceRow['dims'] = {};
+    for (const d of groupBy) dims[d] = (row[`d_${d}`] as string | null) ?? null;
+    const labels: SourceRow['labels'] = {};
+    if (row.client_name) labels.client_name = row.client_name as string;
+    if (row.staff_name) labels.staff_name = row.staff_name as string;
+    const values: Record<string, number> = {};
+    for (const name of sums) values[name] = toNumber(row[name]);
+    return { dims, labels, sums: values };
+  });
 }
 
 /** Rows from either engine: counts and sums arrive as numbers (see storage/database.ts). */
