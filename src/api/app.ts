@@ -1,14 +1,23 @@
+import fastifyCookie from '@fastify/cookie';
+import fastifyCors from '@fastify/cors';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from '../config/schema.js';
+import { MmError } from '../errors.js';
+import { loadPolicy, type Policy } from '../governance/policy.js';
 import type { Database } from '../storage/database.js';
 import { analyticsRoutes } from './analytics/analytics.routes.js';
+import { authRoutes } from './auth/auth.routes.js';
 import { installAuthHook } from './auth-hook.js';
 import { registerApiDocs } from './docs/api-docs.js';
 import { createErrorHandler, handleNotFound } from './error-handler.js';
 import { healthRoutes } from './health/health.routes.js';
 import { importRoutes } from './imports/imports.routes.js';
 import { resultRoutes } from './results/results.routes.js';
+import { tokenRoutes } from './tokens/tokens.routes.js';
+import { userRoutes } from './users/users.routes.js';
 import { versionRoutes } from './versions/versions.routes.js';
 
 export interface BuildAppOptions {
@@ -17,6 +26,8 @@ export interface BuildAppOptions {
   database: Database;
   /** Fastify's logger option: false (default) for tests, pino options for the server. */
   logger?: FastifyServerOptions['logger'];
+  /** The access policy; default: loaded from `config.policy_file` / config/policies/default.yaml. */
+  policy?: Policy;
 }
 
 /**
@@ -25,12 +36,28 @@ export interface BuildAppOptions {
  */
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
   const { config, database } = options;
+  const policy = options.policy ?? loadPolicy(config.policy_file).policy;
   const app = Fastify({ logger: options.logger ?? false });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(createErrorHandler({ uploadLimitMb: config.server.upload_limit_mb }));
   app.setNotFoundHandler(handleNotFound);
-  installAuthHook(app);
+  // Security headers on every answer; the API docs page gets a CSP with hashes for its own scripts.
+  await app.register(fastifyHelmet, { global: true });
+  // No cross-origin browser access unless origins are configured.
+  await app.register(fastifyCors, { origin: config.server.cors_origins.length > 0 ? config.server.cors_origins : false, credentials: true });
+  await app.register(fastifyRateLimit, {
+    global: true,
+    max: policy.rate_limits.api_per_minute,
+    timeWindow: 60_000,
+    errorResponseBuilder: (_request, context) =>
+      new MmError('MM_RATE_LIMITED', `too many requests: at most ${context.max} a minute from one address; try again in ${Math.ceil(context.ttl / 1000)} s`, {
+        retryAfterSeconds: Math.ceil(context.ttl / 1000),
+      }),
+  });
+  // Cookies are parsed in an onRequest hook registered before authentication's.
+  await app.register(fastifyCookie);
+  installAuthHook(app, { database, policy });
 
   registerApiDocs(app);
   app.register(healthRoutes, { database });
@@ -38,5 +65,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.register(versionRoutes, { prefix: '/api/v1/versions', database });
   app.register(analyticsRoutes, { prefix: '/api/v1/analytics', config, database });
   app.register(resultRoutes, { prefix: '/api/v1/results', database });
+  app.register(authRoutes, { prefix: '/api/v1/auth', config, database, policy });
+  app.register(userRoutes, { prefix: '/api/v1/users', database, policy });
+  app.register(tokenRoutes, { prefix: '/api/v1/tokens', database, policy });
   return app;
 }

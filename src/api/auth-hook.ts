@@ -1,21 +1,35 @@
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
+import { resolveApiToken } from '../auth/api-tokens.js';
+import { resolveSession, SESSION_COOKIE } from '../auth/sessions.js';
+import { MmError } from '../errors.js';
+import { permissions, permissionsOf, type Permission, type Policy } from '../governance/policy.js';
+import type { Database } from '../storage/database.js';
+import type { UserTable } from '../storage/schema.js';
 
 /**
- * What a route needs from its caller. Every route declares one in `config.permission`;
- * `public` routes (health, docs) need no identity. Names follow the policy file's
- * `resource:action` style (DESIGN section 7) so the auth issue can map roles onto them.
+ * What a route needs from its caller, declared in `config.permission` on every route:
+ * `public` (health, docs, login), `authenticated` (any logged-in user: who am I, log out,
+ * change my password, my tokens), or one of the policy's permissions (DESIGN section 7).
  */
-export const routePermissions = ['public', 'data:read', 'data:import', 'data:rollback', 'analytics:run', 'results:read'] as const;
+export const routePermissions = ['public', 'authenticated', ...permissions] as const;
 
 export type RoutePermission = (typeof routePermissions)[number];
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     permission?: RoutePermission;
+    /** The route stays usable while the caller must change a password someone else set. */
+    allowWithTemporaryPassword?: boolean;
   }
   interface FastifyRequest {
-    /** Who is calling: a user name once authentication exists; `anonymous` until then. */
+    /** Who is calling: the user name, or `anonymous` on public routes. */
     actor: string;
+    /** The authenticated user (null on public routes). */
+    user: UserTable | null;
+    /** How the caller proved who it is. */
+    authenticatedBy: 'session' | 'token' | null;
+    /** Hash of the session the request came with (to keep it when the password changes). */
+    sessionHash: string | null;
   }
   interface FastifyInstance {
     /** Every route and the permission it declared, in registration order (HEAD twins included). */
@@ -34,30 +48,73 @@ export function isRoutePermission(value: unknown): value is RoutePermission {
   return typeof value === 'string' && (routePermissions as readonly string[]).includes(value);
 }
 
-/**
- * The authentication hook point. Runs before every handler, after the body parser has
- * been chosen but before an upload is read (the import route reads its body itself),
- * so a refused caller never costs a disk write.
- *
- * Until authentication exists every caller is `anonymous`; the auth issue replaces this
- * with: identify the caller (session or bearer token), then refuse unless its role grants
- * `request.routeOptions.config.permission`.
- */
-export async function authenticate(request: FastifyRequest): Promise<void> {
-  request.actor = 'anonymous';
+export interface AuthHookOptions {
+  database: Database;
+  policy: Policy;
 }
 
 /**
- * Installs the hook on the root instance, collects every route's permission into
- * `app.routePermissions` (for the policy check the auth issue adds, and for tests), and
- * makes a route without a valid permission a start-up error, so a forgotten declaration
- * can never become an unguarded route.
- *
- * Routes are read at `onReady`, not in `onRoute`: plugins (the docs) mark their routes in
- * their own onRoute hooks, which run after this root one.
+ * Identifies the caller — a bearer API token, else the session cookie — then refuses unless
+ * the route is public, or the caller's role grants the route's permission. A credential that
+ * is present but not valid (expired, revoked, ended) is refused even where another could
+ * have been used: a client should learn its token stopped working.
  */
-export function installAuthHook(app: FastifyInstance): void {
+export function createAuthenticate({ database, policy }: AuthHookOptions) {
+  return async function authenticate(request: FastifyRequest): Promise<void> {
+    const config = request.routeOptions.config;
+    const permission = config.permission;
+    // No permission: no route matched, and the not-found answer needs no identity.
+    if (permission === 'public' || permission === undefined) {
+      request.actor = 'anonymous';
+      return;
+    }
+    const authorization = request.headers.authorization;
+    const cookie = request.cookies?.[SESSION_COOKIE];
+    if (authorization !== undefined) {
+      const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+      const resolved = match ? await resolveApiToken(database.kysely, match[1]!) : null;
+      if (!resolved) throw new MmError('MM_AUTH_INVALID', 'the API token is not valid: unknown, expired or revoked (send Authorization: Bearer mmt_…)');
+      request.user = resolved.user;
+      request.authenticatedBy = 'token';
+    } else if (cookie) {
+      const resolved = await resolveSession(database.kysely, policy, cookie);
+      if (!resolved) throw new MmError('MM_AUTH_INVALID', 'the session has ended (timed out, logged out or the password changed); log in again');
+      request.user = resolved.user;
+      request.sessionHash = resolved.sessionHash;
+      request.authenticatedBy = 'session';
+    } else {
+      throw new MmError('MM_AUTH_REQUIRED', 'log in first (POST /api/v1/auth/login) or send an API token (Authorization: Bearer mmt_…)');
+    }
+    const user = request.user;
+    request.actor = user.username;
+    if (user.must_change_password === 1 && !config.allowWithTemporaryPassword) {
+      throw new MmError('MM_PASSWORD_CHANGE_REQUIRED', `'${user.username}' still has a password someone else set; change it first (POST /api/v1/auth/password)`);
+    }
+    if (permission === 'authenticated') return;
+    if (!permissionsOf(policy, user.role).has(permission as Permission)) {
+      throw new MmError('MM_FORBIDDEN', `role '${user.role}' does not have the permission '${permission}' that ${request.method} ${request.routeOptions.url} needs`, {
+        role: user.role,
+        permission,
+      });
+    }
+  };
+}
+
+/**
+ * Installs authentication on the root instance, collects every route's permission into
+ * `app.routePermissions` (the route × role test walks it), and makes a route without a
+ * valid permission a start-up error, so a forgotten declaration can never become an
+ * unguarded route.
+ *
+ * Runs as an onRequest hook: before the body is read, so a refused caller never costs an
+ * upload. Routes are read at `onReady`, not in `onRoute`: plugins (the docs) mark their
+ * routes in their own onRoute hooks, which run after this root one.
+ */
+export function installAuthHook(app: FastifyInstance, options: AuthHookOptions): void {
   app.decorateRequest('actor', '');
+  app.decorateRequest('user', null);
+  app.decorateRequest('authenticatedBy', null);
+  app.decorateRequest('sessionHash', null);
   const routes: RouteOptions[] = [];
   const table: RoutePermissionEntry[] = [];
   app.decorate('routePermissions', table);
@@ -75,5 +132,5 @@ export function installAuthHook(app: FastifyInstance): void {
       throw new Error(`routes without a valid config.permission (one of ${routePermissions.join(', ')}): ${names}`);
     }
   });
-  app.addHook('preHandler', authenticate);
+  app.addHook('onRequest', createAuthenticate(options));
 }

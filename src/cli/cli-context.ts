@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { loadConfig } from '../config/load-config.js';
 import type { Config } from '../config/schema.js';
+import { loadPolicy, type Policy } from '../governance/policy.js';
 import { openDatabase, type Database } from '../storage/database.js';
 
 /** Options every command accepts (see main.ts). */
@@ -13,7 +14,9 @@ export interface GlobalOptions {
 
 export interface CliContext {
   config: Config;
+  policy: Policy;
   database: Database;
+  /** The CLI acts as the operating-system user who can read the data directory. */
   actor: string;
 }
 
@@ -29,12 +32,13 @@ export function configFromOptions(global: GlobalOptions, extra: Record<string, u
   }).config;
 }
 
-/** Loads config, opens (and migrates) the database, runs `body`, always closes. */
+/** Loads config and policy, opens (and migrates) the database, runs `body`, always closes. */
 export async function withContext<T>(global: GlobalOptions, body: (context: CliContext) => Promise<T>): Promise<T> {
   const config = configFromOptions(global);
+  const { policy } = loadPolicy(config.policy_file);
   const database = await openDatabase(config);
   try {
-    return await body({ config, database, actor: `cli:${os.userInfo().username}` });
+    return await body({ config, policy, database, actor: `cli:${os.userInfo().username}` });
   } finally {
     await database.close();
   }

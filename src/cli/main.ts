@@ -4,6 +4,8 @@ import { registerAnalyzeCommand } from './commands/analyze-command.js';
 import { registerDemoCommand } from './commands/demo-command.js';
 import { registerImportCommand } from './commands/import-command.js';
 import { registerServeCommand } from './commands/serve-command.js';
+import { registerTokensCommand } from './commands/tokens-command.js';
+import { registerUsersCommand } from './commands/users-command.js';
 import { registerVersionsCommand } from './commands/versions-command.js';
 
 /** The `moatmetrics` command line. User errors print one line and exit 1; never a stack trace. */
@@ -22,6 +24,8 @@ registerImportCommand(program);
 registerVersionsCommand(program);
 registerDemoCommand(program);
 registerAnalyzeCommand(program);
+registerUsersCommand(program);
+registerTokensCommand(program);
 
 try {
   await program.parseAsync(process.argv);

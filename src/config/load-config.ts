@@ -114,6 +114,13 @@ function coerceEnvValue(raw: string): unknown {
   if (raw === 'false') return false;
   if (raw === 'null') return null;
   if (/^-?\d+(\.\d+)?$/.test(raw)) return Number(raw);
+  if (raw.startsWith('[')) {
+    try {
+      return JSON.parse(raw) as unknown;
+    } catch {
+      return raw;
+    }
+  }
   return raw;
 }
 

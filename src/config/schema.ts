@@ -9,6 +9,8 @@ import { reviewPolicySchema } from '../governance/review-policy.js';
 export const configSchema = z
   .object({
     data_dir: z.string().min(1).default('./data'),
+    /** Access policy (roles, login and session limits); default: config/policies/default.yaml. */
+    policy_file: z.string().min(1).nullable().default(null),
     database: z
       .object({
         /** Empty: the embedded SQLite file `<data_dir>/moatmetrics.db`. `postgres://…`: PostgreSQL. */
@@ -29,9 +31,16 @@ export const configSchema = z
         port: z.number().int().min(0).max(65535).default(8080),
         /** Largest accepted upload (import body), in megabytes. */
         upload_limit_mb: z.number().positive().max(102400).default(512),
+        /**
+         * Mark the session cookie `Secure` (sent over HTTPS only). Leave off only when browsers
+         * reach MoatMetrics over plain HTTP on this machine; turn on behind TLS.
+         */
+        secure_cookies: z.boolean().default(false),
+        /** Origins (e.g. `https://reports.example.com`) allowed to call the API from a browser; none by default. */
+        cors_origins: z.array(z.string().url()).default([]),
       })
       .strict()
-      .default({ host: '127.0.0.1', port: 8080, upload_limit_mb: 512 }),
+      .default({ host: '127.0.0.1', port: 8080, upload_limit_mb: 512, secure_cookies: false, cors_origins: [] }),
     ingest: z
       .object({
         /** `strict`: one bad row rejects the file. `lenient`: good rows load, bad rows are reported. */

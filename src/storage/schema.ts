@@ -202,6 +202,42 @@ export interface RollupInvoiceClientMonthTable extends RollupDates {
   invoice_rows: number;
 }
 
+export interface UserTable {
+  id: string;
+  username: string;
+  role: string;
+  password_hash: string;
+  must_change_password: number;
+  disabled: number;
+  failed_logins: number;
+  locked_until: string | null;
+  client_scope: string | null;
+  created_at: string;
+  created_by: string;
+  password_changed_at: string;
+  last_login_at: string | null;
+}
+
+export interface SessionTable {
+  id_hash: string;
+  user_id: string;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+}
+
+export interface ApiTokenTable {
+  id: string;
+  user_id: string;
+  name: string;
+  token_hash: string;
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+  revoked_by: string | null;
+  last_used_at: string | null;
+}
+
 export interface DatabaseSchema {
   clients: ClientTable;
   staff: StaffTable;
@@ -218,6 +254,9 @@ export interface DatabaseSchema {
   rollup_time_staff_month: RollupTimeStaffMonthTable;
   rollup_staff_name: RollupStaffNameTable;
   rollup_invoice_client_month: RollupInvoiceClientMonthTable;
+  users: UserTable;
+  sessions: SessionTable;
+  api_tokens: ApiTokenTable;
 }
 
 export type DataTableName = 'clients' | 'staff' | 'invoices' | 'time_logs' | 'licenses';

@@ -1,20 +1,46 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/api/app.js';
+import { createApiToken } from '../../src/auth/api-tokens.js';
+import { createUser, requireUser } from '../../src/auth/users.js';
+import { loadPolicy } from '../../src/governance/policy.js';
 import { createTestContext, type EngineName, type TestContext } from '../support/test-database.js';
 
 export interface ApiTest {
   t: TestContext;
   app: FastifyInstance;
+  /** Bearer token of the `test-admin` user that `app.inject` sends unless a request brings its own credentials. */
+  adminToken: string;
   close(): Promise<void>;
 }
 
-/** A scratch data dir, a fresh database on `engine` and the API over it (not yet ready: hooks may still be added). */
+/** Header that makes `app.inject` send a request without the default admin token. */
+export const ANONYMOUS = { 'x-test-anonymous': '1' } as const;
+
+/**
+ * A scratch data dir, a fresh database on `engine` and the API over it (not yet ready:
+ * hooks may still be added). Tests of features other than access control act as an admin:
+ * `app.inject` adds the admin's bearer token to every request that has no Authorization
+ * header or cookie of its own and is not marked with ANONYMOUS.
+ */
 export async function startApiTest(engine: EngineName = 'sqlite', configOverrides: Record<string, unknown> = {}): Promise<ApiTest> {
   const t = await createTestContext(engine, configOverrides);
-  const app = await buildApp({ config: t.config, database: t.database });
+  const { policy } = loadPolicy(null);
+  const app = await buildApp({ config: t.config, database: t.database, policy });
+  await createUser(t.database.kysely, policy, { username: 'test-admin', role: 'admin', password: 'correct-horse-battery-9', createdBy: 'test' });
+  const { token: adminToken } = await createApiToken(t.database.kysely, policy, await requireUser(t.database.kysely, 'test-admin'), { name: 'tests' });
+  const inject = app.inject.bind(app) as (options: InjectOptions) => Promise<LightMyRequestResponse>;
+  (app as unknown as { inject: (options: InjectOptions | string) => Promise<LightMyRequestResponse> }).inject = (options) => {
+    const opts: InjectOptions = typeof options === 'string' ? { url: options } : options;
+    const headers = { ...((opts.headers ?? {}) as Record<string, string>) };
+    if (headers['x-test-anonymous'] === undefined && headers.authorization === undefined && headers.cookie === undefined && opts.cookies === undefined) {
+      headers.authorization = `Bearer ${adminToken}`;
+    }
+    return inject({ ...opts, headers });
+  };
   return {
     t,
     app,
+    adminToken,
     async close() {
       await app.close();
       await t.cleanup();

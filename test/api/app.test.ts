@@ -34,7 +34,7 @@ describe('the API application', () => {
     const permissionOf = (method: string, url: string) => routes.find((route) => route.method === method && route.url === url)?.permission;
     assert.equal(permissionOf('POST', '/api/v1/imports/:dataset'), 'data:import');
     assert.equal(permissionOf('GET', '/api/v1/imports/:id'), 'data:read');
-    assert.equal(permissionOf('POST', '/api/v1/versions/:number/rollback'), 'data:rollback');
+    assert.equal(permissionOf('POST', '/api/v1/versions/:number/rollback'), 'data:delete');
     assert.equal(permissionOf('GET', '/healthz'), 'public');
     assert.equal(permissionOf('GET', '/docs/json'), 'public');
   });

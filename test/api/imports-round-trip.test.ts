@@ -35,7 +35,7 @@ for (const engine of engines) {
       assert.equal(clientsImport.status, 'succeeded');
       assert.equal(clientsImport.version, 1);
       assert.equal(clientsImport.fileName, 'clients.csv');
-      assert.equal(clientsImport.createdBy, 'anonymous');
+      assert.equal(clientsImport.createdBy, 'test-admin');
       assert.deepEqual(clientsImport.rows, { total: 3, added: 3, updated: 0, unchanged: 0, rejected: 0 });
       assert.deepEqual(clientsImport.links, { self: `/api/v1/imports/${clientsImport.id}`, rejects: null });
       assert.equal(response.headers.location, clientsImport.links.self);
@@ -113,7 +113,7 @@ for (const engine of engines) {
       assert.equal(after.current, 1);
       const three = after.versions.find((v) => v.number === 3) as unknown as { status: string; rolledBackBy: string };
       assert.equal(three.status, 'rolled_back');
-      assert.equal(three.rolledBackBy, 'anonymous');
+      assert.equal(three.rolledBackBy, 'test-admin');
       const ready = await api.app.inject({ method: 'GET', url: '/readyz' });
       assert.deepEqual(ready.json(), { status: 'ready', database: engine, version: 1 });
     });

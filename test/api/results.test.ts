@@ -138,10 +138,10 @@ describe('stored analysis results over HTTP', () => {
     assert.equal(errorOf(badLimit).code, 'MM_VALIDATION');
   });
 
-  test('both result routes declare results:read and are documented', async () => {
+  test('both result routes declare data:read and are documented', async () => {
     const permissionOf = (method: string, url: string) => api.app.routePermissions.find((r) => r.method === method && r.url === url)?.permission;
-    assert.equal(permissionOf('GET', '/api/v1/results'), 'results:read');
-    assert.equal(permissionOf('GET', '/api/v1/results/:id'), 'results:read');
+    assert.equal(permissionOf('GET', '/api/v1/results'), 'data:read');
+    assert.equal(permissionOf('GET', '/api/v1/results/:id'), 'data:read');
     const document = (await api.app.inject({ method: 'GET', url: '/docs/json' })).json() as { paths: Record<string, Record<string, { parameters?: Array<{ name: string }>; responses: Record<string, unknown> }>> };
     assert.deepEqual(document.paths['/api/v1/results']?.get?.parameters?.map((p) => p.name).sort(), ['kind', 'limit', 'offset', 'status', 'subject', 'version']);
     assert.deepEqual(Object.keys(document.paths['/api/v1/results/{id}']?.get?.responses ?? {}).sort(), ['200', '400', '404', '500']);

@@ -27,6 +27,8 @@ export interface RunOptions {
   /** Extra environment variables (the test process's MOATMETRICS_* variables are never inherited). */
   env?: Record<string, string>;
   timeoutMs?: number;
+  /** Written to the child's standard input, which is then closed. */
+  stdin?: string;
 }
 
 /** The test's environment without MOATMETRICS_* (e.g. MOATMETRICS_TEST_PG is not a config key) or test-runner variables. */
@@ -67,11 +69,12 @@ export function runProcess(command: string, args: string[], options: RunOptions 
   return withChildSlot(
     () =>
       new Promise<CliResult>((resolve, reject) => {
-        const child = spawn(command, args, { cwd: repoRoot, env: cliEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(command, args, { cwd: repoRoot, env: cliEnv(options.env), stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+        if (options.stdin !== undefined) child.stdin!.end(options.stdin);
         let stdout = '';
         let stderr = '';
-        child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-        child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+        child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+        child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
         const timer = setTimeout(() => {
           child.kill('SIGKILL');
           reject(new Error(`timed out after ${timeoutMs} ms: ${describeCommand(args)}\nstdout: ${stdout}\nstderr: ${stderr}`));

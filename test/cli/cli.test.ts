@@ -320,15 +320,24 @@ describe('moatmetrics CLI', { concurrency: true, timeout: 240_000 }, () => {
   });
 
   describe('serve', { concurrency: true }, () => {
-    test('serve --port 0 --demo-if-empty answers /healthz and /api/v1/versions, and stops on SIGTERM', async () => {
+    test('serve --port 0 --demo-if-empty: first start prints the admin one-time password; log in, change it, read versions; stops on SIGTERM', async () => {
       const dataDir = path.join(scratchDir(), 'data');
       const server = startCli(['serve', '--host', '127.0.0.1', '--port', '0', '--demo-if-empty'], { dataDir });
       try {
         const [, url] = await server.waitForStdout(/MoatMetrics is listening on (http:\/\/[^\s]+) /);
         assert.match(server.stdout(), /^Empty database: loading the bundled demo MSP/m);
+        const [, oneTime] = server.stdout().match(/^First start: created user 'admin' with the one-time password (\S+)$/m) ?? [];
+        assert.ok(oneTime, server.stdout());
         const health = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(15_000) });
         assert.equal(health.status, 200);
-        const versions = await fetch(`${url}/api/v1/versions`, { signal: AbortSignal.timeout(15_000) });
+        assert.equal((await fetch(`${url}/api/v1/versions`, { signal: AbortSignal.timeout(15_000) })).status, 401, 'nothing without logging in');
+        const post = (route: string, body: unknown, cookie?: string) =>
+          fetch(`${url}${route}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) }, body: JSON.stringify(body), signal: AbortSignal.timeout(15_000) });
+        const login = await post('/api/v1/auth/login', { username: 'admin', password: oneTime });
+        assert.equal(login.status, 200);
+        const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+        assert.equal((await post('/api/v1/auth/password', { currentPassword: oneTime, newPassword: 'a different long secret' }, cookie)).status, 204);
+        const versions = await fetch(`${url}/api/v1/versions`, { headers: { cookie }, signal: AbortSignal.timeout(15_000) });
         assert.equal(versions.status, 200);
         const body = (await versions.json()) as { current: number; versions: Array<{ number: number; isDemo: boolean; createdBy: string }> };
         assert.equal(body.current, 5);

@@ -16,7 +16,7 @@ export const resultRoutes: FastifyPluginAsyncZod<ResultRoutesOptions> = async (a
     // '' not '/': the list lives at /api/v1/<resource>, without a trailing-slash twin.
     '',
     {
-      config: { permission: 'results:read' },
+      config: { permission: 'data:read' },
       schema: {
         summary: 'Stored analysis results, newest first, by review status, kind, subject or dataset version',
         tags: ['results'],
@@ -34,7 +34,7 @@ export const resultRoutes: FastifyPluginAsyncZod<ResultRoutesOptions> = async (a
   app.get(
     '/:id',
     {
-      config: { permission: 'results:read' },
+      config: { permission: 'data:read' },
       schema: {
         summary: 'One stored result with its detail',
         tags: ['results'],

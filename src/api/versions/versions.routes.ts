@@ -50,7 +50,7 @@ export const versionRoutes: FastifyPluginAsyncZod<VersionRoutesOptions> = async 
   app.post(
     '/:number/rollback',
     {
-      config: { permission: 'data:rollback' },
+      config: { permission: 'data:delete' },
       schema: {
         summary: 'Put the data back as it was at this version (0: before the first import)',
         tags: ['versions'],

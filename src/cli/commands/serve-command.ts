@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { buildApp } from '../../api/app.js';
+import { ensureFirstAdmin } from '../../auth/users.js';
 import { MmError } from '../../errors.js';
+import { loadPolicy } from '../../governance/policy.js';
 import { openDatabase } from '../../storage/database.js';
 import { loadDemoData } from '../../sample/load-demo-data.js';
 import { listVersions } from '../../versions/versions-repository.js';
@@ -16,13 +18,14 @@ export function registerServeCommand(program: Command): void {
     .action(async (options: { host?: string; port?: number; demoIfEmpty?: boolean }, command: Command) => {
       const global = command.optsWithGlobals<GlobalOptions>();
       const config = configFromOptions(global, { 'server.host': options.host, 'server.port': options.port });
+      const { policy, file: policyFile } = loadPolicy(config.policy_file);
       const database = await openDatabase(config);
       if (options.demoIfEmpty && (await listVersions(database.kysely)).length === 0) {
         process.stdout.write('Empty database: loading the bundled demo MSP (marked as demo data; `moatmetrics versions rollback 0` removes it)…\n');
         const reports = await loadDemoData(database, config);
         process.stdout.write(`Demo data loaded: ${reports.map((r) => `${r.dataset} ${r.rows.added}`).join(', ')} rows.\n`);
       }
-      const app = await buildApp({ config, database, logger: { level: config.log.level } });
+      const app = await buildApp({ config, database, policy, logger: { level: config.log.level } });
       const close = async (): Promise<void> => {
         await app.close();
         await database.close();
@@ -38,7 +41,16 @@ export function registerServeCommand(program: Command): void {
         await database.close();
         throw listenError(error, config.server.host, config.server.port);
       }
-      process.stdout.write(`MoatMetrics is listening on ${address} (API docs: ${address}/docs, data: ${config.data_dir})\n`);
+      // After listen: a server that cannot start has not created anyone.
+      const firstRun = await ensureFirstAdmin(database.kysely, policy);
+      if (firstRun.created) {
+        process.stdout.write(
+          firstRun.oneTimePassword
+            ? `First start: created user 'admin' with the one-time password ${firstRun.oneTimePassword}\n  It is shown only now; log in and change it (POST /api/v1/auth/password).\n`
+            : "First start: created user 'admin' with the password from MOATMETRICS_ADMIN_PASSWORD.\n",
+        );
+      }
+      process.stdout.write(`MoatMetrics is listening on ${address} (API docs: ${address}/docs, data: ${config.data_dir}, policy: ${policyFile})\n`);
     });
 }
 

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { roles } from '../../governance/policy.js';
+import { userViewSchema } from '../auth/auth.schema.js';
+
+export const usernameParamsSchema = z.object({ username: z.string().min(1).max(100) });
+
+export const createUserBodySchema = z
+  .object({
+    username: z.string().min(1).max(100),
+    role: z.enum(roles),
+    /** Omit to have a one-time password generated (returned once; it must be changed at first login). */
+    password: z.string().min(1).max(1024).optional(),
+  })
+  .strict();
+
+export const updateUserBodySchema = z
+  .object({
+    role: z.enum(roles).optional(),
+    disabled: z.boolean().optional(),
+  })
+  .strict();
+
+export const createdUserResponseSchema = z.object({
+  user: userViewSchema,
+  /** Shown this once; null when a password was given. */
+  oneTimePassword: z.string().nullable(),
+});
+
+export const passwordResetResponseSchema = z.object({
+  user: userViewSchema,
+  /** Shown this once; the user must change it at next login. */
+  oneTimePassword: z.string(),
+});
+
+export const userListResponseSchema = z.object({ users: z.array(userViewSchema) });

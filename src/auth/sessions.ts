@@ -1,0 +1,49 @@
+import type { Kysely } from 'kysely';
+import type { Policy } from '../governance/policy.js';
+import type { DatabaseSchema, UserTable } from '../storage/schema.js';
+import { newSecret, secretHash } from './secrets.js';
+
+/** Name of the browser session cookie. */
+export const SESSION_COOKIE = 'mm_session';
+
+/** Starts a browser session; returns the secret for the cookie (stored only hashed). */
+export async function createSession(db: Kysely<DatabaseSchema>, policy: Policy, userId: string, now = new Date()): Promise<{ secret: string; expiresAt: string }> {
+  const secret = newSecret();
+  const expiresAt = new Date(now.getTime() + policy.sessions.absolute_hours * 3_600_000).toISOString();
+  await db
+    .insertInto('sessions')
+    .values({ id_hash: secretHash(secret), user_id: userId, created_at: now.toISOString(), last_seen_at: now.toISOString(), expires_at: expiresAt })
+    .execute();
+  return { secret, expiresAt };
+}
+
+/**
+ * The user behind a session cookie, or null when the session is unknown, idle longer than
+ * `sessions.idle_minutes`, past `sessions.absolute_hours`, or its user is disabled. A live
+ * session's idle clock restarts (written at most once a minute).
+ */
+export async function resolveSession(db: Kysely<DatabaseSchema>, policy: Policy, secret: string, now = new Date()): Promise<{ user: UserTable; sessionHash: string } | null> {
+  const idHash = secretHash(secret);
+  const row = await db
+    .selectFrom('sessions as s')
+    .innerJoin('users as u', 'u.id', 's.user_id')
+    .selectAll('u')
+    .select(['s.last_seen_at as session_last_seen', 's.expires_at as session_expires'])
+    .where('s.id_hash', '=', idHash)
+    .executeTakeFirst();
+  if (!row) return null;
+  const idleLimit = new Date(now.getTime() - policy.sessions.idle_minutes * 60_000).toISOString();
+  if (row.session_expires <= now.toISOString() || row.session_last_seen < idleLimit || row.disabled === 1) {
+    await db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
+    return null;
+  }
+  if (now.getTime() - Date.parse(row.session_last_seen) > 60_000) {
+    await db.updateTable('sessions').set({ last_seen_at: now.toISOString() }).where('id_hash', '=', idHash).execute();
+  }
+  const { session_last_seen: _seen, session_expires: _expires, ...user } = row;
+  return { user, sessionHash: idHash };
+}
+
+export async function endSession(db: Kysely<DatabaseSchema>, secret: string): Promise<void> {
+  await db.deleteFrom('sessions').where('id_hash', '=', secretHash(secret)).execute();
+}

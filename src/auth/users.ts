@@ -1,0 +1,171 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { MmError } from '../errors.js';
+import { isRole, roles, type Policy } from '../governance/policy.js';
+import type { DatabaseSchema, UserTable } from '../storage/schema.js';
+import { checkNewPassword, generatePassword, hashPassword } from './passwords.js';
+
+/** A user as the rest of the product sees it (never the hash). */
+export interface UserView {
+  id: string;
+  username: string;
+  role: string;
+  disabled: boolean;
+  mustChangePassword: boolean;
+  lockedUntil: string | null;
+  clientScope: string[] | null;
+  createdAt: string;
+  createdBy: string;
+  lastLoginAt: string | null;
+}
+
+export function userView(row: UserTable): UserView {
+  return {
+    id: row.id,
+    username: row.username,
+    role: row.role,
+    disabled: row.disabled === 1,
+    mustChangePassword: row.must_change_password === 1,
+    lockedUntil: row.locked_until,
+    clientScope: row.client_scope === null ? null : (JSON.parse(row.client_scope) as string[]),
+    createdAt: row.created_at,
+    createdBy: row.created_by,
+    lastLoginAt: row.last_login_at,
+  };
+}
+
+export function normalizeUsername(name: string): string {
+  const username = name.trim().toLowerCase();
+  if (!/^[a-z0-9][a-z0-9._@-]{1,63}$/.test(username)) {
+    throw new MmError('MM_VALIDATION', `user name '${name}': use 2–64 letters, digits, '.', '_', '-' or '@', starting with a letter or digit`);
+  }
+  return username;
+}
+
+function checkRole(policy: Policy, role: string): void {
+  if (!isRole(role) || !policy.roles[role]) {
+    throw new MmError('MM_VALIDATION', `unknown role '${role}' (the policy has: ${roles.filter((r) => policy.roles[r]).join(', ')})`);
+  }
+}
+
+export interface NewUser {
+  username: string;
+  role: string;
+  /** Omitted: a one-time password is generated, returned once, and must be changed at first login. */
+  password?: string;
+  clientScope?: string[] | null;
+  createdBy: string;
+}
+
+export async function createUser(db: Kysely<DatabaseSchema>, policy: Policy, input: NewUser): Promise<{ user: UserView; oneTimePassword: string | null }> {
+  const username = normalizeUsername(input.username);
+  checkRole(policy, input.role);
+  if (input.password !== undefined) checkNewPassword(username, input.password);
+  const existing = await db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst();
+  if (existing) throw new MmError('MM_USER_EXISTS', `a user named '${username}' already exists`);
+  const oneTimePassword = input.password === undefined ? generatePassword() : null;
+  const now = new Date().toISOString();
+  const row: UserTable = {
+    id: randomUUID(),
+    username,
+    role: input.role,
+    password_hash: await hashPassword(input.password ?? oneTimePassword!),
+    must_change_password: oneTimePassword ? 1 : 0,
+    disabled: 0,
+    failed_logins: 0,
+    locked_until: null,
+    client_scope: input.clientScope ? JSON.stringify([...new Set(input.clientScope)].sort()) : null,
+    created_at: now,
+    created_by: input.createdBy,
+    password_changed_at: now,
+    last_login_at: null,
+  };
+  await db.insertInto('users').values(row).execute();
+  return { user: userView(row), oneTimePassword };
+}
+
+export async function findUser(db: Kysely<DatabaseSchema>, username: string): Promise<UserTable | undefined> {
+  return db.selectFrom('users').selectAll().where('username', '=', username.trim().toLowerCase()).executeTakeFirst();
+}
+
+export async function requireUser(db: Kysely<DatabaseSchema>, username: string): Promise<UserTable> {
+  const user = await findUser(db, username);
+  if (!user) throw new MmError('MM_USER_NOT_FOUND', `no user named '${username.trim().toLowerCase()}'`);
+  return user;
+}
+
+export async function listUsers(db: Kysely<DatabaseSchema>): Promise<UserView[]> {
+  const rows = await db.selectFrom('users').selectAll().orderBy('username').execute();
+  return rows.map(userView);
+}
+
+export interface UserChange {
+  role?: string;
+  disabled?: boolean;
+  clientScope?: string[] | null;
+}
+
+/** Changes role, disabled flag or client scope. Disabling ends the user's sessions and tokens at once. */
+export async function updateUser(db: Kysely<DatabaseSchema>, policy: Policy, username: string, change: UserChange, actor: string): Promise<UserView> {
+  const user = await requireUser(db, username);
+  if (change.role !== undefined) checkRole(policy, change.role);
+  const demotes = (change.role !== undefined && change.role !== 'admin') || change.disabled === true;
+  if (user.role === 'admin' && demotes && (await activeAdminCount(db)) <= 1 && user.disabled === 0) {
+    throw new MmError('MM_VALIDATION', `'${user.username}' is the last active admin; make another admin first`);
+  }
+  const set: Partial<UserTable> = {};
+  if (change.role !== undefined) set.role = change.role;
+  if (change.disabled !== undefined) set.disabled = change.disabled ? 1 : 0;
+  if (change.clientScope !== undefined) set.client_scope = change.clientScope ? JSON.stringify([...new Set(change.clientScope)].sort()) : null;
+  if (Object.keys(set).length === 0) return userView(user);
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('users').set(set).where('id', '=', user.id).execute();
+    if (change.disabled === true) {
+      await trx.deleteFrom('sessions').where('user_id', '=', user.id).execute();
+      await trx
+        .updateTable('api_tokens')
+        .set({ revoked_at: new Date().toISOString(), revoked_by: actor })
+        .where('user_id', '=', user.id)
+        .where('revoked_at', 'is', null)
+        .execute();
+    }
+  });
+  return userView((await requireUser(db, user.username)));
+}
+
+async function activeAdminCount(db: Kysely<DatabaseSchema>): Promise<number> {
+  const row = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).where('role', '=', 'admin').where('disabled', '=', 0).executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+/**
+ * Sets a password. `oneTime`: chosen for the user (reset) — it must be changed at next
+ * login. Ends the user's other sessions either way, and clears a lock-out.
+ */
+export async function setPassword(db: Kysely<DatabaseSchema>, user: UserTable, password: string, options: { oneTime: boolean; keepSessionHash?: string }): Promise<void> {
+  if (!options.oneTime) checkNewPassword(user.username, password);
+  const passwordHash = await hashPassword(password);
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('users')
+      .set({ password_hash: passwordHash, must_change_password: options.oneTime ? 1 : 0, password_changed_at: new Date().toISOString(), failed_logins: 0, locked_until: null })
+      .where('id', '=', user.id)
+      .execute();
+    let sessions = trx.deleteFrom('sessions').where('user_id', '=', user.id);
+    if (options.keepSessionHash) sessions = sessions.where('id_hash', '<>', options.keepSessionHash);
+    await sessions.execute();
+  });
+}
+
+/**
+ * First start: with no users at all, creates `admin`. Its password comes from
+ * MOATMETRICS_ADMIN_PASSWORD (then it counts as chosen), otherwise a one-time password is
+ * generated and returned so the caller can print it once.
+ */
+export async function ensureFirstAdmin(db: Kysely<DatabaseSchema>, policy: Policy, env: NodeJS.ProcessEnv = process.env): Promise<{ created: boolean; oneTimePassword: string | null }> {
+  const any = await db.selectFrom('users').select('id').limit(1).executeTakeFirst();
+  if (any) return { created: false, oneTimePassword: null };
+  const given = env.MOATMETRICS_ADMIN_PASSWORD;
+  const { oneTimePassword } = await createUser(db, policy, { username: 'admin', role: 'admin', ...(given ? { password: given } : {}), createdBy: 'first-run' });
+  return { created: true, oneTimePassword };
+}

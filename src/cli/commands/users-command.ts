@@ -1,0 +1,101 @@
+import type { Command } from 'commander';
+import { generatePassword } from '../../auth/passwords.js';
+import { createUser, listUsers, requireUser, setPassword, updateUser } from '../../auth/users.js';
+import { MmError } from '../../errors.js';
+import { roles } from '../../governance/policy.js';
+import { withContext, type GlobalOptions } from '../cli-context.js';
+import { textTable } from '../text-table.js';
+
+/** Reads a password from standard input (first line), for scripts: `echo "$PW" | moatmetrics user add … --password-stdin`. */
+export async function readPasswordFromStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  const password = Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '';
+  if (password === '') throw new MmError('MM_USAGE', '--password-stdin: standard input was empty');
+  return password;
+}
+
+export function registerUsersCommand(program: Command): void {
+  const user = program.command('user').description('Manage users (the CLI acts with the rights of whoever can read the data directory)');
+
+  user
+    .command('add')
+    .description('Create a user; without --password-stdin a one-time password is printed once and must be changed at first login')
+    .argument('<name>', 'login name')
+    .requiredOption('--role <role>', `one of ${roles.join(', ')}`)
+    .option('--password-stdin', 'read the password from standard input instead')
+    .action(async (name: string, options: { role: string; passwordStdin?: boolean }, command: Command) => {
+      await withContext(command.optsWithGlobals<GlobalOptions>(), async ({ database, policy, actor }) => {
+        const password = options.passwordStdin ? await readPasswordFromStdin() : undefined;
+        const { user: created, oneTimePassword } = await createUser(database.kysely, policy, { username: name, role: options.role, ...(password ? { password } : {}), createdBy: actor });
+        process.stdout.write(`Created user '${created.username}' with role ${created.role}.\n`);
+        if (oneTimePassword) process.stdout.write(`One-time password (shown once; it must be changed at first login): ${oneTimePassword}\n`);
+      });
+    });
+
+  user
+    .command('list')
+    .description('List users and their roles')
+    .option('--json', 'print as JSON')
+    .action(async (options: { json?: boolean }, command: Command) => {
+      await withContext(command.optsWithGlobals<GlobalOptions>(), async ({ database }) => {
+        const users = await listUsers(database.kysely);
+        if (options.json) {
+          process.stdout.write(`${JSON.stringify(users, null, 2)}\n`);
+          return;
+        }
+        const rows = users.map((u) => [
+          u.username,
+          u.role,
+          u.disabled ? 'disabled' : u.lockedUntil && u.lockedUntil > new Date().toISOString() ? `locked until ${u.lockedUntil.slice(0, 16)}` : 'active',
+          u.mustChangePassword ? 'yes' : 'no',
+          u.lastLoginAt?.replace('T', ' ').slice(0, 16) ?? 'never',
+        ]);
+        process.stdout.write(`${textTable(['user', 'role', 'status', 'must change password', 'last login (UTC)'], rows)}\n`);
+      });
+    });
+
+  for (const [verb, disabled] of [['disable', true], ['enable', false]] as const) {
+    user
+      .command(verb)
+      .description(disabled ? 'Disable a user: ends its sessions and revokes its API tokens' : 'Enable a disabled user')
+      .argument('<name>', 'login name')
+      .action(async (name: string, _options: unknown, command: Command) => {
+        await withContext(command.optsWithGlobals<GlobalOptions>(), async ({ database, policy, actor }) => {
+          const changed = await updateUser(database.kysely, policy, name, { disabled }, actor);
+          process.stdout.write(`User '${changed.username}' is ${changed.disabled ? 'disabled; its sessions ended and its tokens were revoked' : 'enabled'}.\n`);
+        });
+      });
+  }
+
+  user
+    .command('role')
+    .description("Change a user's role")
+    .argument('<name>', 'login name')
+    .argument('<role>', `one of ${roles.join(', ')}`)
+    .action(async (name: string, role: string, _options: unknown, command: Command) => {
+      await withContext(command.optsWithGlobals<GlobalOptions>(), async ({ database, policy, actor }) => {
+        const changed = await updateUser(database.kysely, policy, name, { role }, actor);
+        process.stdout.write(`User '${changed.username}' now has role ${changed.role}.\n`);
+      });
+    });
+
+  user
+    .command('passwd')
+    .description('Set a new password: a printed one-time password (default), or one read with --password-stdin; ends the user’s sessions and any lock-out')
+    .argument('<name>', 'login name')
+    .option('--password-stdin', 'read the new password from standard input')
+    .action(async (name: string, options: { passwordStdin?: boolean }, command: Command) => {
+      await withContext(command.optsWithGlobals<GlobalOptions>(), async ({ database }) => {
+        const target = await requireUser(database.kysely, name);
+        const chosen = options.passwordStdin ? await readPasswordFromStdin() : null;
+        const oneTime = chosen === null ? generatePassword() : null;
+        await setPassword(database.kysely, target, chosen ?? oneTime!, { oneTime: oneTime !== null });
+        process.stdout.write(
+          oneTime
+            ? `One-time password for '${target.username}' (shown once; it must be changed at next login): ${oneTime}\n`
+            : `Password of '${target.username}' changed.\n`,
+        );
+      });
+    });
+}

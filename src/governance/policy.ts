@@ -1,0 +1,113 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseDocument } from 'yaml';
+import { z } from 'zod';
+import { MmError } from '../errors.js';
+
+/**
+ * The access policy (`config/policies/default.yaml`): which role may do what, and the
+ * login, session and token limits. Loaded and validated once at start; every permission
+ * check in the API goes through `permissionsOf`.
+ */
+
+export const permissions = [
+  'data:read',
+  'data:import',
+  'data:delete',
+  'analytics:run',
+  'results:review',
+  'reports:generate',
+  'reports:schedule',
+  'audit:read',
+  'audit:export',
+  'users:manage',
+  'policy:manage',
+] as const;
+export type Permission = (typeof permissions)[number];
+
+export const roles = ['admin', 'analyst', 'reviewer', 'viewer', 'auditor'] as const;
+export type Role = (typeof roles)[number];
+
+const permissionSchema = z.enum(permissions, { error: (issue) => `unknown permission '${String(issue.input)}' (known: ${permissions.join(', ')})` });
+
+export const policySchema = z
+  .object({
+    roles: z
+      .record(z.string(), z.array(permissionSchema))
+      .superRefine((value, ctx) => {
+        for (const name of Object.keys(value)) {
+          if (!(roles as readonly string[]).includes(name)) ctx.addIssue({ code: 'custom', path: [name], message: `unknown role '${name}' (known: ${roles.join(', ')})` });
+        }
+        if (!value.admin?.includes('users:manage')) ctx.addIssue({ code: 'custom', path: ['admin'], message: 'admin must keep users:manage, or nobody could manage users' });
+      }),
+    login: z
+      .object({
+        max_failures: z.number().int().min(1).max(100).default(5),
+        lockout_minutes: z.number().min(1).max(24 * 60).default(15),
+      })
+      .strict()
+      .default({ max_failures: 5, lockout_minutes: 15 }),
+    sessions: z
+      .object({
+        idle_minutes: z.number().min(1).max(24 * 60).default(30),
+        absolute_hours: z.number().min(1).max(24 * 30).default(12),
+      })
+      .strict()
+      .default({ idle_minutes: 30, absolute_hours: 12 }),
+    tokens: z
+      .object({
+        default_days: z.number().int().min(1).max(3650).default(90),
+        max_days: z.number().int().min(1).max(3650).default(365),
+      })
+      .strict()
+      .default({ default_days: 90, max_days: 365 }),
+    rate_limits: z
+      .object({
+        /** Requests a minute from one address, all routes together. */
+        api_per_minute: z.number().int().min(10).max(1_000_000).default(1200),
+        /** Login attempts a minute from one address. */
+        login_per_minute: z.number().int().min(1).max(1000).default(10),
+      })
+      .strict()
+      .default({ api_per_minute: 1200, login_per_minute: 10 }),
+  })
+  .strict()
+  .refine((policy) => policy.tokens.default_days <= policy.tokens.max_days, { path: ['tokens', 'default_days'], message: 'must not exceed tokens.max_days' });
+
+export type Policy = z.infer<typeof policySchema>;
+
+/** The policy shipped with MoatMetrics (this repository's config/policies/default.yaml). */
+export const bundledPolicyFile = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'config', 'policies', 'default.yaml');
+
+/**
+ * Reads and validates a policy file: `explicit` (config `policy_file`), else
+ * `<cwd>/config/policies/default.yaml`, else the bundled one. A problem is an
+ * MM_CONFIG_INVALID naming the file, the key and (for YAML syntax) the line and column.
+ */
+export function loadPolicy(explicit: string | null, cwd = process.cwd()): { policy: Policy; file: string } {
+  const local = path.join(cwd, 'config', 'policies', 'default.yaml');
+  const file = explicit ? path.resolve(cwd, explicit) : existsSync(local) ? local : bundledPolicyFile;
+  if (!existsSync(file)) throw new MmError('MM_CONFIG_INVALID', `${file}: policy file not found`);
+  const document = parseDocument(readFileSync(file, 'utf8'), { prettyErrors: false });
+  const yamlError = document.errors[0];
+  if (yamlError) {
+    const at = yamlError.linePos?.[0];
+    throw new MmError('MM_CONFIG_INVALID', `${file}${at ? `:${at.line}:${at.col}` : ''}: ${yamlError.message.split('\n')[0]}`);
+  }
+  const parsed = policySchema.safeParse(document.toJS() ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new MmError('MM_CONFIG_INVALID', `${file}: ${issue.path.join('.') || '(policy)'}: ${issue.message}`);
+  }
+  return { policy: parsed.data, file };
+}
+
+/** The permissions a role has under the policy (none for a role the policy does not list). */
+export function permissionsOf(policy: Policy, role: string): ReadonlySet<Permission> {
+  return new Set(policy.roles[role] ?? []);
+}
+
+export function isRole(value: string): value is Role {
+  return (roles as readonly string[]).includes(value);
+}

@@ -1,0 +1,190 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { LightMyRequestResponse } from 'fastify';
+import { buildApp } from '../../src/api/app.js';
+import { ensureFirstAdmin } from '../../src/auth/users.js';
+import { loadPolicy, policySchema } from '../../src/governance/policy.js';
+import { createTestContext, engines, type TestContext } from '../support/test-database.js';
+import { clientsCsv, csvUpload, errorOf } from './api-test-app.js';
+
+/**
+ * Logging in as a person would: the first-run admin and its one-time password, creating an
+ * analyst and a viewer who each get exactly their permissions, sessions that end, tokens
+ * that stop working when revoked, lock-out after repeated failures, and the security headers.
+ */
+const shipped = loadPolicy(null).policy;
+// A higher login rate limit here: this file logs in many times from one address on purpose.
+const policy = policySchema.parse({ ...shipped, rate_limits: { ...shipped.rate_limits, login_per_minute: 1000 } });
+
+function cookieOf(response: LightMyRequestResponse): string {
+  const header = [response.headers['set-cookie']].flat()[0];
+  assert.ok(header, 'a session cookie is set');
+  return String(header).split(';')[0]!;
+}
+
+for (const engine of engines) {
+  describe(`logging in and permissions over HTTP on ${engine}`, () => {
+    let t: TestContext;
+    let app: Awaited<ReturnType<typeof buildApp>>;
+    let adminPassword = '';
+    before(async () => {
+      t = await createTestContext(engine, { 'server.cors_origins': ['https://reports.example.com'] });
+      app = await buildApp({ config: t.config, database: t.database, policy });
+      await app.ready();
+    });
+    after(async () => {
+      await app.close();
+      await t.cleanup();
+    });
+    const login = (username: string, password: string) => app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password } });
+    const as = (cookie: string) => ({ cookie });
+
+    test('first start creates admin with a one-time password that must be changed before anything else', async () => {
+      const first = await ensureFirstAdmin(t.database.kysely, policy, {});
+      assert.equal(first.created, true);
+      assert.match(first.oneTimePassword!, /^[A-Za-z2-9]{5}(-[A-Za-z2-9]{5}){3}$/);
+      assert.deepEqual(await ensureFirstAdmin(t.database.kysely, policy, {}), { created: false, oneTimePassword: null }, 'only once');
+
+      const response = await login('admin', first.oneTimePassword!);
+      assert.equal(response.statusCode, 200, response.body);
+      const setCookie = String([response.headers['set-cookie']].flat()[0]);
+      assert.match(setCookie, /^mm_session=[A-Za-z0-9_-]{43};/);
+      assert.match(setCookie, /HttpOnly/);
+      assert.match(setCookie, /SameSite=Strict/);
+      assert.match(setCookie, /Path=\//);
+      const cookie = cookieOf(response);
+      assert.equal(response.json().user.mustChangePassword, true);
+
+      const blocked = await app.inject({ method: 'GET', url: '/api/v1/versions', headers: as(cookie) });
+      assert.equal(blocked.statusCode, 403);
+      assert.equal(errorOf(blocked).code, 'MM_PASSWORD_CHANGE_REQUIRED');
+      const weak = await app.inject({ method: 'POST', url: '/api/v1/auth/password', headers: as(cookie), payload: { currentPassword: first.oneTimePassword, newPassword: 'short' } });
+      assert.equal(errorOf(weak).code, 'MM_PASSWORD_WEAK');
+      const wrong = await app.inject({ method: 'POST', url: '/api/v1/auth/password', headers: as(cookie), payload: { currentPassword: 'not-it-at-all', newPassword: 'a much better secret' } });
+      assert.equal(errorOf(wrong).code, 'MM_FORBIDDEN');
+      adminPassword = 'a much better secret';
+      const changed = await app.inject({ method: 'POST', url: '/api/v1/auth/password', headers: as(cookie), payload: { currentPassword: first.oneTimePassword, newPassword: adminPassword } });
+      assert.equal(changed.statusCode, 204, changed.body);
+      const allowed = await app.inject({ method: 'GET', url: '/api/v1/versions', headers: as(cookie) });
+      assert.equal(allowed.statusCode, 200, 'the same session goes on after the change');
+      assert.equal(errorOf(await login('admin', first.oneTimePassword!)).code, 'MM_LOGIN_FAILED', 'the one-time password is gone');
+    });
+
+    test('an admin creates an analyst and a viewer; each gets exactly their permissions', async () => {
+      const admin = cookieOf(await login('admin', adminPassword));
+      const people: Record<string, string> = {};
+      for (const [username, role] of [['sam', 'analyst'], ['kim', 'viewer']] as const) {
+        const created = await app.inject({ method: 'POST', url: '/api/v1/users', headers: as(admin), payload: { username, role } });
+        assert.equal(created.statusCode, 201, created.body);
+        const oneTime = created.json().oneTimePassword as string;
+        const first = cookieOf(await login(username, oneTime));
+        const newPassword = `${role} password that is long`;
+        assert.equal((await app.inject({ method: 'POST', url: '/api/v1/auth/password', headers: as(first), payload: { currentPassword: oneTime, newPassword } })).statusCode, 204);
+        people[username] = cookieOf(await login(username, newPassword));
+      }
+      const duplicate = await app.inject({ method: 'POST', url: '/api/v1/users', headers: as(admin), payload: { username: 'SAM', role: 'viewer' } });
+      assert.equal(errorOf(duplicate).code, 'MM_USER_EXISTS');
+
+      const me = (await app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: as(people.kim!) })).json();
+      assert.deepEqual(me.permissions, ['data:read']);
+      assert.equal(me.user.role, 'viewer');
+
+      const analystImport = await app.inject({ ...csvUpload('/api/v1/imports/clients', clientsCsv), headers: { 'content-type': 'text/csv', ...as(people.sam!) } });
+      assert.equal(analystImport.statusCode, 201, analystImport.body);
+      assert.equal(analystImport.json().createdBy, 'sam', 'the import is recorded under the analyst');
+      const viewerImport = await app.inject({ ...csvUpload('/api/v1/imports/clients', clientsCsv), headers: { 'content-type': 'text/csv', ...as(people.kim!) } });
+      assert.equal(viewerImport.statusCode, 403);
+      assert.equal(errorOf(viewerImport).message, "role 'viewer' does not have the permission 'data:import' that POST /api/v1/imports/:dataset needs");
+      assert.equal((await app.inject({ method: 'GET', url: '/api/v1/versions', headers: as(people.kim!) })).statusCode, 200);
+      const viewerRollback = await app.inject({ method: 'POST', url: '/api/v1/versions/0/rollback', headers: as(people.kim!) });
+      assert.equal(errorOf(viewerRollback).code, 'MM_FORBIDDEN');
+      const analystUsers = await app.inject({ method: 'GET', url: '/api/v1/users', headers: as(people.sam!) });
+      assert.equal(errorOf(analystUsers).code, 'MM_FORBIDDEN');
+
+      // Demotion applies at once, to the running session.
+      const demoted = await app.inject({ method: 'PATCH', url: '/api/v1/users/sam', headers: as(admin), payload: { role: 'viewer' } });
+      assert.equal(demoted.json().role, 'viewer');
+      const again = await app.inject({ ...csvUpload('/api/v1/imports/clients', clientsCsv), headers: { 'content-type': 'text/csv', ...as(people.sam!) } });
+      assert.equal(errorOf(again).code, 'MM_FORBIDDEN');
+    });
+
+    test('logout ends the session; an idle session times out', async () => {
+      const cookie = cookieOf(await login('admin', adminPassword));
+      assert.equal((await app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: as(cookie) })).statusCode, 204);
+      const after = await app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: as(cookie) });
+      assert.equal(after.statusCode, 401);
+      assert.equal(errorOf(after).code, 'MM_AUTH_INVALID');
+
+      const idle = cookieOf(await login('admin', adminPassword));
+      const longAgo = new Date(Date.now() - (policy.sessions.idle_minutes + 1) * 60_000).toISOString();
+      await t.database.kysely.updateTable('sessions').set({ last_seen_at: longAgo }).execute();
+      assert.equal(errorOf(await app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: as(idle) })).code, 'MM_AUTH_INVALID');
+      assert.equal(errorOf(await app.inject({ method: 'GET', url: '/api/v1/auth/me' })).code, 'MM_AUTH_REQUIRED');
+    });
+
+    test('API tokens: shown once, work as bearer, stop at revocation and when their user is disabled', async () => {
+      const admin = cookieOf(await login('admin', adminPassword));
+      const created = await app.inject({ method: 'POST', url: '/api/v1/tokens', headers: as(admin), payload: { name: 'nightly export', days: 30 } });
+      assert.equal(created.statusCode, 201, created.body);
+      const { token, details } = created.json() as { token: string; details: { id: string; expiresAt: string } };
+      assert.match(token, /^mmt_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/);
+      const stored = await t.database.kysely.selectFrom('api_tokens').selectAll().where('id', '=', details.id).executeTakeFirstOrThrow();
+      assert.ok(!JSON.stringify(stored).includes(token.split('_')[2]!), 'the secret is not stored');
+      const bearer = { authorization: `Bearer ${token}` };
+      assert.equal((await app.inject({ method: 'GET', url: '/api/v1/versions', headers: bearer })).statusCode, 200);
+      const list = await app.inject({ method: 'GET', url: '/api/v1/tokens', headers: bearer });
+      assert.ok(!list.body.includes(token.split('_')[2]!), 'listing never shows a secret');
+      assert.equal(errorOf(await app.inject({ method: 'POST', url: '/api/v1/tokens', headers: as(admin), payload: { name: 'too long', days: 10_000 } })).code, 'MM_VALIDATION');
+
+      assert.equal((await app.inject({ method: 'DELETE', url: `/api/v1/tokens/${details.id}`, headers: as(admin) })).json().revokedAt !== null, true);
+      assert.equal(errorOf(await app.inject({ method: 'GET', url: '/api/v1/versions', headers: bearer })).code, 'MM_AUTH_INVALID');
+      assert.equal(errorOf(await app.inject({ method: 'GET', url: '/api/v1/versions', headers: { authorization: 'Bearer nonsense' } })).code, 'MM_AUTH_INVALID');
+
+      const kimToken = (await app.inject({ method: 'POST', url: '/api/v1/tokens', headers: as(cookieOf(await login('kim', 'viewer password that is long'))), payload: { name: 'kim' } })).json().token as string;
+      assert.equal((await app.inject({ method: 'GET', url: '/api/v1/versions', headers: { authorization: `Bearer ${kimToken}` } })).statusCode, 200);
+      assert.equal((await app.inject({ method: 'PATCH', url: '/api/v1/users/kim', headers: as(admin), payload: { disabled: true } })).statusCode, 200);
+      assert.equal(errorOf(await app.inject({ method: 'GET', url: '/api/v1/versions', headers: { authorization: `Bearer ${kimToken}` } })).code, 'MM_AUTH_INVALID');
+      assert.equal(errorOf(await login('kim', 'viewer password that is long')).code, 'MM_LOGIN_FAILED', 'a disabled user cannot log in');
+      const lastAdmin = await app.inject({ method: 'PATCH', url: '/api/v1/users/admin', headers: as(admin), payload: { disabled: true } });
+      assert.match(errorOf(lastAdmin).message, /last active admin/);
+    });
+
+    test('repeated failures lock the account, even for the right password; unknown names fail the same way', async () => {
+      const unknown = await login('nobody-here', 'whatever it is');
+      const wrong = await login('admin', 'wrong password!!');
+      assert.deepEqual(errorOf(unknown), errorOf(wrong), 'no hint whether the name exists');
+      for (let i = 1; i < policy.login.max_failures; i++) assert.equal(errorOf(await login('admin', `wrong ${i} password`)).code, 'MM_LOGIN_FAILED');
+      const locked = await login('admin', adminPassword);
+      assert.equal(locked.statusCode, 429);
+      assert.equal(errorOf(locked).code, 'MM_ACCOUNT_LOCKED');
+      await t.database.kysely.updateTable('users').set({ locked_until: new Date(Date.now() - 1000).toISOString() }).where('username', '=', 'admin').execute();
+      assert.equal((await login('admin', adminPassword)).statusCode, 200, 'the lock ends');
+    });
+
+    test('security headers on every answer; CORS only for configured origins', async () => {
+      const response = await app.inject({ method: 'GET', url: '/healthz', headers: { origin: 'https://evil.example.com' } });
+      assert.equal(response.headers['x-content-type-options'], 'nosniff');
+      assert.equal(response.headers['x-frame-options'], 'SAMEORIGIN');
+      assert.ok(response.headers['content-security-policy']);
+      assert.equal(response.headers['access-control-allow-origin'], undefined);
+      const allowed = await app.inject({ method: 'GET', url: '/healthz', headers: { origin: 'https://reports.example.com' } });
+      assert.equal(allowed.headers['access-control-allow-origin'], 'https://reports.example.com');
+    });
+  });
+}
+
+describe('login rate limit', () => {
+  test('more login attempts a minute than the policy allows are refused with 429', async () => {
+    const t = await createTestContext('sqlite');
+    const strict = policySchema.parse({ ...shipped, rate_limits: { ...shipped.rate_limits, login_per_minute: 3 } });
+    const app = await buildApp({ config: t.config, database: t.database, policy: strict });
+    try {
+      const codes: string[] = [];
+      for (let i = 0; i < 4; i++) codes.push(errorOf(await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'x', password: 'y' } })).code);
+      assert.deepEqual(codes, ['MM_LOGIN_FAILED', 'MM_LOGIN_FAILED', 'MM_LOGIN_FAILED', 'MM_RATE_LIMITED']);
+    } finally {
+      await app.close();
+      await t.cleanup();
+    }
+  });
+});
