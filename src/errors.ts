@@ -39,6 +39,12 @@ export const errorCatalogue = {
   MM_USER_EXISTS: { status: 409, title: 'User already exists' },
   MM_USER_NOT_FOUND: { status: 404, title: 'User not found' },
   MM_TOKEN_NOT_FOUND: { status: 404, title: 'API token not found' },
+  MM_AUDIT_CHAIN_BROKEN: { status: 409, title: 'Audit trail has been tampered with' },
+  MM_REVIEW_CONFLICT: { status: 409, title: 'Result is not waiting for a decision' },
+  MM_FOUR_EYES: { status: 403, title: 'Four-eyes rule: someone else must decide this' },
+  MM_BACKUP_FAILED: { status: 500, title: 'Backup could not be written' },
+  MM_RESTORE_REFUSED: { status: 422, title: 'Backup cannot be restored' },
+  MM_RESTORE_FAILED: { status: 500, title: 'Restore failed while replacing the database' },
   MM_NOT_FOUND: { status: 404, title: 'Not found' },
   MM_INTERNAL: { status: 500, title: 'Internal error' },
 } as const satisfies Record<string, ErrorSpec>;

@@ -28,6 +28,10 @@ export interface StoredResult {
   /** The period of the run the value was computed for. */
   period: Period;
   createdAt: string;
+  /** The reviewer's decision, once a person approved or rejected the result. */
+  reviewedBy: string | null;
+  reviewedAt: string | null;
+  reviewComment: string | null;
 }
 
 export interface StoredResultWithDetail extends StoredResult {
@@ -79,6 +83,9 @@ const resultColumns = [
   'analytics_results.review_reasons_json',
   'analytics_results.dataset_version',
   'analytics_results.created_at',
+  'analytics_results.reviewed_by',
+  'analytics_results.reviewed_at',
+  'analytics_results.review_comment',
   'analytics_runs.period_from',
   'analytics_runs.period_to',
 ] as const;
@@ -166,6 +173,9 @@ interface ResultRow {
   review_reasons_json: string;
   dataset_version: number;
   created_at: string;
+  reviewed_by: string | null;
+  reviewed_at: string | null;
+  review_comment: string | null;
   period_from: string;
   period_to: string;
 }
@@ -185,5 +195,8 @@ function resultFromRow(row: ResultRow): StoredResult {
     datasetVersion: Number(row.dataset_version),
     period: { from: row.period_from, to: row.period_to },
     createdAt: row.created_at,
+    reviewedBy: row.reviewed_by,
+    reviewedAt: row.reviewed_at,
+    reviewComment: row.review_comment,
   };
 }

@@ -2,7 +2,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Config } from '../config/schema.js';
 import type { Confidence } from '../explain/confidence.js';
 import type { Interval } from '../explain/bootstrap.js';
-import { decideReview, type ReviewDecision } from '../governance/review-policy.js';
+import { appendAudit } from '../governance/audit-log.js';
+import { decideReview, type ReviewDecision, type ReviewPolicy } from '../governance/review-policy.js';
 import type { Period } from '../metrics/period.js';
 import type { Database } from '../storage/database.js';
 import type { AnalyticsResultTable } from '../storage/schema.js';
@@ -50,7 +51,7 @@ export interface AnalysisDocument {
  * dataset version (results only change when data does). Each client's profitability, each
  * license position and the portfolio total become a reviewable result routed by the policy.
  */
-export async function runAnalysis(database: Database, config: Config, options: { filters?: AnalysisFilters; actor: string }): Promise<AnalysisDocument> {
+export async function runAnalysis(database: Database, config: Config, options: { filters?: AnalysisFilters; actor: string; review: ReviewPolicy }): Promise<AnalysisDocument> {
   const filters = normaliseFilters(options.filters ?? {});
   const version = await currentVersionNumber(database.kysely);
   const planJson = JSON.stringify({
@@ -60,7 +61,7 @@ export async function runAnalysis(database: Database, config: Config, options: {
     default_cost_rate: config.analytics.default_cost_rate,
     as_of: config.analytics.as_of,
     license_headroom_pct: config.analytics.license_headroom_pct,
-    review: config.review,
+    review: options.review,
   });
   const planHash = createHash('sha256').update(planJson).digest('hex');
   const stored = await database.kysely
@@ -90,19 +91,22 @@ export async function runAnalysis(database: Database, config: Config, options: {
       dataset_version: version,
       detail_json: JSON.stringify(detail),
       created_at: now,
+      reviewed_by: null,
+      reviewed_at: null,
+      review_comment: null,
     });
     return { ...decision, resultId: id };
   };
   for (const client of document.clients) {
-    const decision = decideReview({ confidence: client.confidence.value, grossMarginPct: client.grossMarginPct }, config.review);
+    const decision = decideReview({ confidence: client.confidence.value, grossMarginPct: client.grossMarginPct }, options.review);
     client.review = record('profitability', client.clientId, client.clientName, 'gross_margin_pct', client.grossMarginPct, client.confidence.value, decision, { grossProfit: client.grossProfit, revenue: client.revenue });
   }
   for (const position of document.licenses.positions) {
-    const decision = decideReview({ confidence: 1, overAssignedSeats: position.overAssignedSeats }, config.review);
+    const decision = decideReview({ confidence: 1, overAssignedSeats: position.overAssignedSeats }, options.review);
     position.review = record('license', `${position.clientId}:${position.vendor ?? ''}:${position.product}`, `${position.product} for ${position.clientName}`, 'license_utilization_pct', position.utilizationPct, 1, decision, position.recommendation);
   }
   const overview = document.overview;
-  overview.review = record('overview', 'portfolio', 'Portfolio', 'gross_margin_pct', overview.totals.grossMarginPct, overview.confidence.value, decideReview({ confidence: overview.confidence.value }, config.review), overview.totals);
+  overview.review = record('overview', 'portfolio', 'Portfolio', 'gross_margin_pct', overview.totals.grossMarginPct, overview.confidence.value, decideReview({ confidence: overview.confidence.value }, options.review), overview.totals);
   document.pendingReviews = results.filter((r) => r.review_status === 'pending_review').length;
 
   try {
@@ -113,6 +117,12 @@ export async function runAnalysis(database: Database, config: Config, options: {
     if (!winner) throw error;
     return withCurrentReviews(database, { ...(JSON.parse(winner.payload_json) as AnalysisDocument), cached: true });
   }
+  await appendAudit(database.kysely, {
+    actor: options.actor,
+    action: 'analysis.run',
+    target: document.runId,
+    details: { version, period: document.period, filters, results: results.length, pendingReviews: document.pendingReviews },
+  });
   return document;
 }
 

@@ -7,15 +7,20 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import type { Config } from '../config/schema.js';
 import { MmError } from '../errors.js';
 import { loadPolicy, type Policy } from '../governance/policy.js';
+import { looksSuspicious, recordSecurityEvent, securityKindOf } from '../governance/security-events.js';
 import type { Database } from '../storage/database.js';
 import { analyticsRoutes } from './analytics/analytics.routes.js';
+import { auditRoutes } from './audit/audit.routes.js';
 import { authRoutes } from './auth/auth.routes.js';
+import { complianceRoutes } from './compliance/compliance.routes.js';
 import { installAuthHook } from './auth-hook.js';
 import { registerApiDocs } from './docs/api-docs.js';
 import { createErrorHandler, handleNotFound } from './error-handler.js';
 import { healthRoutes } from './health/health.routes.js';
 import { importRoutes } from './imports/imports.routes.js';
+import { metricsRoutes } from './metrics/metrics.routes.js';
 import { resultRoutes } from './results/results.routes.js';
+import { reviewRoutes } from './reviews/reviews.routes.js';
 import { tokenRoutes } from './tokens/tokens.routes.js';
 import { userRoutes } from './users/users.routes.js';
 import { versionRoutes } from './versions/versions.routes.js';
@@ -40,7 +45,22 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const app = Fastify({ logger: options.logger ?? false });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  app.setErrorHandler(createErrorHandler({ uploadLimitMb: config.server.upload_limit_mb }));
+  app.setErrorHandler(
+    createErrorHandler({
+      uploadLimitMb: config.server.upload_limit_mb,
+      onRefused: async (error, request) => {
+        const kind = securityKindOf(error.code);
+        if (!kind) return;
+        const actor = request.user?.username ?? (kind === 'login_refused' ? String((request.body as { username?: unknown } | undefined)?.username ?? '') || null : null);
+        await recordSecurityEvent(database.kysely, { kind, actor, ip: request.ip, method: request.method, route: request.url, detail: `${error.code}: ${error.message}` });
+      },
+    }),
+  );
+  // Probing (path traversal, script tags, SQL idioms in the URL) is recorded, then answered like any request.
+  app.addHook('onRequest', async (request) => {
+    const why = looksSuspicious(request.url);
+    if (why) await recordSecurityEvent(database.kysely, { kind: 'suspicious_input', ip: request.ip, method: request.method, route: request.url, detail: why });
+  });
   app.setNotFoundHandler(handleNotFound);
   // Security headers on every answer; the API docs page gets a CSP with hashes for its own scripts.
   await app.register(fastifyHelmet, { global: true });
@@ -61,12 +81,16 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   registerApiDocs(app);
   app.register(healthRoutes, { database });
+  app.register(metricsRoutes);
   app.register(importRoutes, { prefix: '/api/v1/imports', config, database });
   app.register(versionRoutes, { prefix: '/api/v1/versions', database });
-  app.register(analyticsRoutes, { prefix: '/api/v1/analytics', config, database });
+  app.register(analyticsRoutes, { prefix: '/api/v1/analytics', config, database, policy });
   app.register(resultRoutes, { prefix: '/api/v1/results', database });
   app.register(authRoutes, { prefix: '/api/v1/auth', config, database, policy });
   app.register(userRoutes, { prefix: '/api/v1/users', database, policy });
   app.register(tokenRoutes, { prefix: '/api/v1/tokens', database, policy });
+  app.register(auditRoutes, { prefix: '/api/v1/audit', database });
+  app.register(reviewRoutes, { prefix: '/api/v1/reviews', database, policy });
+  app.register(complianceRoutes, { prefix: '/api/v1/compliance', config, database, policy });
   return app;
 }

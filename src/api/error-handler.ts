@@ -43,6 +43,8 @@ export function validationError(location: string, issues: ReadonlyArray<{ path: 
 
 export interface ErrorHandlerOptions {
   uploadLimitMb: number;
+  /** Told about every refusal (4xx) with its code, e.g. to record security events; failures here are logged, never answered. */
+  onRefused?: (error: MmError, request: FastifyRequest) => Promise<void>;
 }
 
 /**
@@ -51,10 +53,13 @@ export interface ErrorHandlerOptions {
  * and answered with a generic MM_INTERNAL, so no stack, SQL or file path reaches a client.
  */
 export function createErrorHandler(options: ErrorHandlerOptions) {
-  return function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  return async function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
     const translated = translateError(error, options, request);
     if (translated.status >= 500) request.log.error({ err: error }, 'request failed');
-    else request.log.info({ code: translated.code, message: translated.message }, 'request refused');
+    else {
+      request.log.info({ code: translated.code, message: translated.message }, 'request refused');
+      await options.onRefused?.(translated, request).catch((failure: unknown) => request.log.error({ err: failure }, 'recording a refusal failed'));
+    }
     if (translated.code === 'MM_UPLOAD_TOO_LARGE') {
       // The rest of the body is never read: close the connection rather than leave it unread on a kept-alive socket.
       reply.header('connection', 'close');

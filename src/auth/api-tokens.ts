@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { MmError } from '../errors.js';
+import { appendAudit } from '../governance/audit-log.js';
 import type { Policy } from '../governance/policy.js';
 import type { DatabaseSchema, UserTable } from '../storage/schema.js';
 import { newSecret, secretHash } from './secrets.js';
@@ -23,7 +24,7 @@ export async function createApiToken(
   db: Kysely<DatabaseSchema>,
   policy: Policy,
   user: UserTable,
-  input: { name: string; days?: number },
+  input: { name: string; days?: number; actor: string },
   now = new Date(),
 ): Promise<{ token: string; view: ApiTokenView }> {
   const days = input.days ?? policy.tokens.default_days;
@@ -46,6 +47,7 @@ export async function createApiToken(
     last_used_at: null,
   };
   await db.insertInto('api_tokens').values(row).execute();
+  await appendAudit(db, { actor: input.actor, action: 'token.create', target: id, details: { user: user.username, name, expiresAt: row.expires_at } });
   return { token, view: { id, username: user.username, name, createdAt: row.created_at, expiresAt: row.expires_at, revokedAt: null, lastUsedAt: null } };
 }
 
@@ -86,6 +88,7 @@ export async function revokeApiToken(db: Kysely<DatabaseSchema>, id: string, own
   if (!token) throw new MmError('MM_TOKEN_NOT_FOUND', `no API token with id '${id}'${ownerId ? ' among yours' : ''}`);
   if (token.revoked_at === null) {
     await db.updateTable('api_tokens').set({ revoked_at: new Date().toISOString(), revoked_by: actor }).where('id', '=', id).execute();
+    await appendAudit(db, { actor, action: 'token.revoke', target: id });
   }
   return (await listApiTokens(db, token.user_id)).find((t) => t.id === id)!;
 }

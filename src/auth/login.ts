@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { MmError } from '../errors.js';
+import { appendAudit } from '../governance/audit-log.js';
 import type { Policy } from '../governance/policy.js';
 import type { DatabaseSchema, UserTable } from '../storage/schema.js';
 import { decoyPasswordHash, verifyPassword } from './passwords.js';
@@ -10,8 +11,21 @@ import { decoyPasswordHash, verifyPassword } from './passwords.js';
  * failures in a row the account is locked for `login.lockout_minutes`, even for the right
  * password; a success resets the count.
  */
-export async function checkLogin(db: Kysely<DatabaseSchema>, policy: Policy, username: string, password: string, now = new Date()): Promise<UserTable> {
-  const user = await db.selectFrom('users').selectAll().where('username', '=', username.trim().toLowerCase()).executeTakeFirst();
+export async function checkLogin(db: Kysely<DatabaseSchema>, policy: Policy, username: string, password: string, context: { from?: string } = {}, now = new Date()): Promise<UserTable> {
+  const name = username.trim().toLowerCase().slice(0, 100);
+  try {
+    const user = await verifyLogin(db, policy, name, password, now);
+    await appendAudit(db, { actor: user.username, action: 'auth.login', details: { from: context.from ?? null } });
+    return user;
+  } catch (error) {
+    const locked = (error as MmError).code === 'MM_ACCOUNT_LOCKED';
+    await appendAudit(db, { actor: name, action: 'auth.login', outcome: locked ? 'denied' : 'failure', details: { from: context.from ?? null, reason: (error as MmError).code } });
+    throw error;
+  }
+}
+
+async function verifyLogin(db: Kysely<DatabaseSchema>, policy: Policy, username: string, password: string, now: Date): Promise<UserTable> {
+  const user = await db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
   if (!user) {
     await verifyPassword(await decoyPasswordHash(), password);
     throw new MmError('MM_LOGIN_FAILED', 'user name or password is wrong');

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { MmError } from '../errors.js';
+import { appendAudit } from '../governance/audit-log.js';
 import { isRole, roles, type Policy } from '../governance/policy.js';
 import type { DatabaseSchema, UserTable } from '../storage/schema.js';
 import { checkNewPassword, generatePassword, hashPassword } from './passwords.js';
@@ -81,6 +82,7 @@ export async function createUser(db: Kysely<DatabaseSchema>, policy: Policy, inp
     last_login_at: null,
   };
   await db.insertInto('users').values(row).execute();
+  await appendAudit(db, { actor: input.createdBy, action: 'user.create', target: username, details: { role: input.role, oneTimePassword: oneTimePassword !== null } });
   return { user: userView(row), oneTimePassword };
 }
 
@@ -130,7 +132,8 @@ export async function updateUser(db: Kysely<DatabaseSchema>, policy: Policy, use
         .execute();
     }
   });
-  return userView((await requireUser(db, user.username)));
+  await appendAudit(db, { actor, action: 'user.update', target: user.username, details: { ...change } });
+  return userView(await requireUser(db, user.username));
 }
 
 async function activeAdminCount(db: Kysely<DatabaseSchema>): Promise<number> {
@@ -142,7 +145,7 @@ async function activeAdminCount(db: Kysely<DatabaseSchema>): Promise<number> {
  * Sets a password. `oneTime`: chosen for the user (reset) — it must be changed at next
  * login. Ends the user's other sessions either way, and clears a lock-out.
  */
-export async function setPassword(db: Kysely<DatabaseSchema>, user: UserTable, password: string, options: { oneTime: boolean; keepSessionHash?: string }): Promise<void> {
+export async function setPassword(db: Kysely<DatabaseSchema>, user: UserTable, password: string, options: { oneTime: boolean; actor: string; keepSessionHash?: string }): Promise<void> {
   if (!options.oneTime) checkNewPassword(user.username, password);
   const passwordHash = await hashPassword(password);
   await db.transaction().execute(async (trx) => {
@@ -155,6 +158,7 @@ export async function setPassword(db: Kysely<DatabaseSchema>, user: UserTable, p
     if (options.keepSessionHash) sessions = sessions.where('id_hash', '<>', options.keepSessionHash);
     await sessions.execute();
   });
+  await appendAudit(db, { actor: options.actor, action: options.oneTime ? 'user.password_reset' : 'auth.password_change', target: user.username });
 }
 
 /**

@@ -32,13 +32,18 @@ export function configFromOptions(global: GlobalOptions, extra: Record<string, u
   }).config;
 }
 
+/** Who the CLI acts as: the operating-system user that can read the data directory. */
+export function cliActor(): string {
+  return `cli:${os.userInfo().username}`;
+}
+
 /** Loads config and policy, opens (and migrates) the database, runs `body`, always closes. */
 export async function withContext<T>(global: GlobalOptions, body: (context: CliContext) => Promise<T>): Promise<T> {
   const config = configFromOptions(global);
   const { policy } = loadPolicy(config.policy_file);
   const database = await openDatabase(config);
   try {
-    return await body({ config, policy, database, actor: `cli:${os.userInfo().username}` });
+    return await body({ config, policy, database, actor: cliActor() });
   } finally {
     await database.close();
   }

@@ -1,8 +1,13 @@
 import { Command, CommanderError } from 'commander';
 import { isMmError } from '../errors.js';
 import { registerAnalyzeCommand } from './commands/analyze-command.js';
+import { registerAuditCommand } from './commands/audit-command.js';
+import { registerBackupCommands } from './commands/backup-command.js';
+import { registerComplianceCommand } from './commands/compliance-command.js';
 import { registerDemoCommand } from './commands/demo-command.js';
 import { registerImportCommand } from './commands/import-command.js';
+import { registerRetentionCommand } from './commands/retention-command.js';
+import { registerReviewCommand } from './commands/review-command.js';
 import { registerServeCommand } from './commands/serve-command.js';
 import { registerTokensCommand } from './commands/tokens-command.js';
 import { registerUsersCommand } from './commands/users-command.js';
@@ -26,6 +31,11 @@ registerDemoCommand(program);
 registerAnalyzeCommand(program);
 registerUsersCommand(program);
 registerTokensCommand(program);
+registerBackupCommands(program);
+registerRetentionCommand(program);
+registerAuditCommand(program);
+registerReviewCommand(program);
+registerComplianceCommand(program);
 
 try {
   await program.parseAsync(process.argv);

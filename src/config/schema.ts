@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { reviewPolicySchema } from '../governance/review-policy.js';
 
 /**
  * The configuration contract. Precedence: CLI flags > MOATMETRICS_* environment >
@@ -69,8 +68,6 @@ export const configSchema = z
       })
       .strict()
       .default({ default_cost_rate: 45, as_of: null, license_headroom_pct: 10 }),
-    /** Review routing of analytics results (DESIGN section 5). */
-    review: reviewPolicySchema.default({ review_below: 0.7, auto_approve_at: 0.9, always_review_negative_margin: true, always_review_over_assigned_seats: true }),
     log: z
       .object({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { MmError } from '../errors.js';
+import { reviewPolicySchema } from './review-policy.js';
 
 /**
  * The access policy (`config/policies/default.yaml`): which role may do what, and the
@@ -62,6 +63,8 @@ export const policySchema = z
       })
       .strict()
       .default({ default_days: 90, max_days: 365 }),
+    /** Which results a person must look at (DESIGN section 5), and the four-eyes rule for deciding them. */
+    review: reviewPolicySchema.default({ review_below: 0.7, auto_approve_at: 0.9, always_review_negative_margin: true, always_review_over_assigned_seats: true, four_eyes: true }),
     rate_limits: z
       .object({
         /** Requests a minute from one address, all routes together. */
@@ -71,6 +74,31 @@ export const policySchema = z
       })
       .strict()
       .default({ api_per_minute: 1200, login_per_minute: 10 }),
+    /**
+     * How long MoatMetrics keeps what it no longer needs (operations/retention.ts); null keeps
+     * that kind forever. The audit trail and the current data are never removed.
+     */
+    retention: z
+      .object({
+        /** Copies of imported files under data/raw/ and import rejects under data/imports/<id>/. */
+        raw_files_days: z.number().int().min(1).max(36500).nullable().default(365),
+        /** Stored analytics runs and their results (review decisions included). */
+        analytics_runs_days: z.number().int().min(1).max(36500).nullable().default(730),
+        /** Sessions this long past their expiry (idle or absolute). */
+        sessions_days: z.number().int().min(1).max(36500).nullable().default(1),
+        /** The server runs retention this often. */
+        run_every_hours: z.number().min(1).max(24 * 365).default(24),
+      })
+      .strict()
+      .default({ raw_files_days: 365, analytics_runs_days: 730, sessions_days: 1, run_every_hours: 24 }),
+    /** What the compliance checks (governance/compliance.ts) hold the installation to. */
+    compliance: z
+      .object({
+        /** The latest backup may be at most this old. */
+        backup_max_age_hours: z.number().min(1).max(24 * 365).default(26),
+      })
+      .strict()
+      .default({ backup_max_age_hours: 26 }),
   })
   .strict()
   .refine((policy) => policy.tokens.default_days <= policy.tokens.max_days, { path: ['tokens', 'default_days'], message: 'must not exceed tokens.max_days' });

@@ -4,7 +4,7 @@ import { z } from 'zod';
  * Which results a person must look at before they are trusted (DESIGN section 5).
  * Defaults: confidence < 0.7 → pending review; ≥ 0.9 → auto-approved; in between →
  * approved with a note; a negative margin or over-assigned seats always go to review.
- * The policy file of the governance issue will carry these; until then they are config.
+ * They live in the policy file (config/policies/default.yaml, `review:`).
  */
 export const reviewPolicySchema = z
   .object({
@@ -12,6 +12,8 @@ export const reviewPolicySchema = z
     auto_approve_at: z.number().min(0).max(1).default(0.9),
     always_review_negative_margin: z.boolean().default(true),
     always_review_over_assigned_seats: z.boolean().default(true),
+    /** A reviewer may not approve or reject a result computed from data they imported, or from a run they started. */
+    four_eyes: z.boolean().default(true),
   })
   .strict()
   .refine((p) => p.review_below <= p.auto_approve_at, { message: 'review_below must not exceed auto_approve_at', path: ['review_below'] });

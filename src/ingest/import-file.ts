@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Config } from '../config/schema.js';
 import { isMmError, MmError, type ErrorCode } from '../errors.js';
 import { csvLine } from '../export/csv-cell.js';
+import { appendAudit } from '../governance/audit-log.js';
 import type { Database } from '../storage/database.js';
 import { RollupScope } from '../metrics/rollups/maintain-rollups.js';
 import type { DatasetVersionTable, ImportTable } from '../storage/schema.js';
@@ -49,6 +50,27 @@ export interface ImportFileOptions {
  * with status `failed`; only usage errors (unknown dataset, missing file) throw.
  */
 export async function importFile(database: Database, config: Config, options: ImportFileOptions): Promise<ImportReport> {
+  const report = await runImport(database, config, options);
+  await appendAudit(database.kysely, {
+    actor: report.createdBy,
+    action: report.dryRun ? 'import.dry_run' : 'import.run',
+    target: report.dataset,
+    outcome: report.status === 'failed' ? 'failure' : 'success',
+    details: {
+      importId: report.importId,
+      status: report.status,
+      version: report.version,
+      file: report.fileName,
+      sha256: report.sha256,
+      rows: report.rows,
+      ...(report.errorCode ? { errorCode: report.errorCode } : {}),
+    },
+  });
+  return report;
+}
+
+/** The import itself; `importFile` adds the audit event every outcome gets. */
+async function runImport(database: Database, config: Config, options: ImportFileOptions): Promise<ImportReport> {
   const dataset = getDataset(options.dataset);
   const fileName = options.fileName ?? path.basename(options.file);
   const importId = randomUUID();

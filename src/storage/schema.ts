@@ -152,6 +152,9 @@ export interface AnalyticsResultTable {
   dataset_version: number;
   detail_json: string;
   created_at: string;
+  reviewed_by: string | null;
+  reviewed_at: string | null;
+  review_comment: string | null;
 }
 
 export interface AppMetaTable {
@@ -238,6 +241,53 @@ export interface ApiTokenTable {
   last_used_at: string | null;
 }
 
+export interface AuditEventTable {
+  seq: number;
+  occurred_at: string;
+  actor: string;
+  action: string;
+  target: string | null;
+  outcome: 'success' | 'failure' | 'denied';
+  details_json: string;
+  prev_hash: string;
+  hash: string;
+}
+
+/** Backups written (migration 0007). */
+export interface BackupTable {
+  id: string;
+  created_at: string;
+  created_by: string;
+  file: string;
+  bytes: number;
+  sha256: string;
+  encrypted: number;
+  engine: 'sqlite' | 'postgres';
+}
+
+/** Retention runs (migration 0008). */
+export interface RetentionRunTable {
+  id: string;
+  started_at: string;
+  finished_at: string;
+  actor: string;
+  dry_run: number;
+  counts_json: string;
+  cutoffs_json: string;
+  problems_json: string;
+}
+
+export interface SecurityEventTable {
+  id: string;
+  occurred_at: string;
+  kind: string;
+  actor: string | null;
+  ip: string | null;
+  method: string | null;
+  route: string | null;
+  detail: string;
+}
+
 export interface DatabaseSchema {
   clients: ClientTable;
   staff: StaffTable;
@@ -257,6 +307,10 @@ export interface DatabaseSchema {
   users: UserTable;
   sessions: SessionTable;
   api_tokens: ApiTokenTable;
+  audit_events: AuditEventTable;
+  security_events: SecurityEventTable;
+  backups: BackupTable;
+  retention_runs: RetentionRunTable;
 }
 
 export type DataTableName = 'clients' | 'staff' | 'invoices' | 'time_logs' | 'licenses';

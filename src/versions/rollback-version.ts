@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import { MmError } from '../errors.js';
+import { appendAudit } from '../governance/audit-log.js';
 import { datasets } from '../ingest/datasets/index.js';
 import type { DatasetName } from '../ingest/datasets/dataset-definition.js';
 import { rebuildRollups, runOn } from '../metrics/rollups/maintain-rollups.js';
@@ -22,6 +23,17 @@ export interface RollbackResult {
  * record; their raw files stay in `data/raw/` and can be imported again.
  */
 export async function rollbackToVersion(db: Kysely<DatabaseSchema>, target: number, actor: string): Promise<RollbackResult> {
+  try {
+    const result = await rollbackInTransaction(db, target, actor);
+    await appendAudit(db, { actor, action: 'version.rollback', target: String(target), details: { ...result } });
+    return result;
+  } catch (error) {
+    await appendAudit(db, { actor, action: 'version.rollback', target: String(target), outcome: 'failure', details: { message: (error as Error).message } });
+    throw error;
+  }
+}
+
+async function rollbackInTransaction(db: Kysely<DatabaseSchema>, target: number, actor: string): Promise<RollbackResult> {
   return db.transaction().execute(async (trx) => {
     const current = await currentVersionNumber(trx);
     if (target !== 0) {

@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { runAnalysis } from '../../src/analytics/run-analysis.js';
+import { loadPolicy } from '../../src/governance/policy.js';
 import { importFile } from '../../src/ingest/import-file.js';
 import { importEdgeCaseMsp } from '../support/edge-case-msp.js';
 import { createTestContext, engines, type TestContext } from '../support/test-database.js';
 
 const quarter = { from: '2025-01-01', to: '2025-03-31' };
+const { review } = loadPolicy(null).policy;
 
 for (const engine of engines) {
   describe(`analysis runs on ${engine}`, () => {
@@ -19,7 +21,7 @@ for (const engine of engines) {
     });
 
     test('every client carries confidence, an explanation and an exact attribution; the policy routes reviews', async () => {
-      const doc = await runAnalysis(t.database, t.config, { filters: quarter, actor: 'tester' });
+      const doc = await runAnalysis(t.database, t.config, { filters: quarter, actor: 'tester', review });
       assert.equal(doc.cached, false);
       assert.equal(doc.version, 5);
       const beta = doc.clients.find((c) => c.clientName === 'Beta')!;
@@ -50,17 +52,17 @@ for (const engine of engines) {
     });
 
     test('the same plan on the same version is served from the store; new data recomputes', async () => {
-      const first = await runAnalysis(t.database, t.config, { filters: quarter, actor: 'tester' });
-      const again = await runAnalysis(t.database, t.config, { filters: quarter, actor: 'tester' });
+      const first = await runAnalysis(t.database, t.config, { filters: quarter, actor: 'tester', review });
+      const again = await runAnalysis(t.database, t.config, { filters: quarter, actor: 'tester', review });
       assert.equal(again.cached, true);
       assert.equal(again.runId, first.runId);
       assert.deepEqual(again.clients.map((c) => c.grossProfit), first.clients.map((c) => c.grossProfit));
       await t.database.kysely.updateTable('analytics_results').set({ review_status: 'approved' }).where('run_id', '=', first.runId).where('kind', '=', 'license').execute();
-      const reviewed = await runAnalysis(t.database, t.config, { filters: quarter, actor: 'tester' });
+      const reviewed = await runAnalysis(t.database, t.config, { filters: quarter, actor: 'tester', review });
       assert.equal(reviewed.licenses.positions.find((p) => p.product === 'Zoom Pro')!.review.status, 'approved');
       const report = await importFile(t.database, t.config, { dataset: 'invoices', file: t.file('more.csv', 'invoice_id,client_id,invoice_date,total_amount,status\nI8,C2,2025-03-20,1000.00,paid\n') });
       assert.equal(report.version, 6);
-      const fresh = await runAnalysis(t.database, t.config, { filters: quarter, actor: 'tester' });
+      const fresh = await runAnalysis(t.database, t.config, { filters: quarter, actor: 'tester', review });
       assert.equal(fresh.cached, false);
       assert.equal(fresh.version, 6);
       assert.equal(fresh.clients.find((c) => c.clientName === 'Beta')!.revenue, 1300);
@@ -69,7 +71,7 @@ for (const engine of engines) {
     test('time entries over 12 hours lower the outlier factor of their client only', async () => {
       const file = t.file('long.csv', 'log_id,client_id,staff_name,date,hours,billable\nT20,C4,Ann,2025-02-12,14,true\nT21,C4,Ann,2025-02-13,2,true\nT22,C4,Ann,2025-02-14,12,true\n');
       assert.equal((await importFile(t.database, t.config, { dataset: 'time_logs', file })).status, 'succeeded');
-      const doc = await runAnalysis(t.database, t.config, { filters: quarter, actor: 'tester' });
+      const doc = await runAnalysis(t.database, t.config, { filters: quarter, actor: 'tester', review });
       const outliers = (name: string) => doc.clients.find((c) => c.clientName === name)!.confidence.factors.find((f) => f.name === 'outliers')!;
       // Delta: 1 of 3 entries is over 12 h (exactly 12 is not) → score 1 − 2 × 1/3, shown to 3 decimals.
       assert.equal(outliers('Delta').score, 0.333);

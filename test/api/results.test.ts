@@ -76,6 +76,9 @@ describe('stored analysis results over HTTP', () => {
         datasetVersion: 5,
         period: { from: '2025-01-01', to: '2025-03-31' },
         createdAt: undefined,
+        reviewedBy: null,
+        reviewedAt: null,
+        reviewComment: null,
       },
     );
     assert.equal('detail' in beta, false);

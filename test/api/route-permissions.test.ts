@@ -31,7 +31,7 @@ for (const engine of engines) {
       const db = api.t.database.kysely;
       const tokenFor = async (username: string, role: string): Promise<string> => {
         await createUser(db, policy, { username, role, password: `pw-${role}-long-enough`, createdBy: 'test' });
-        return (await createApiToken(db, policy, await requireUser(db, username), { name: 'walk' })).token;
+        return (await createApiToken(db, policy, await requireUser(db, username), { name: 'walk', actor: 'test' })).token;
       };
       for (const role of roles) tokens.set(role, await tokenFor(`user-${role}`, role));
       const revoked = await tokenFor('revoked-holder', 'admin');

@@ -9,6 +9,8 @@ import { runAnalysis, type AnalysisDocument } from '../../analytics/run-analysis
 import { staffUtilization } from '../../analytics/staff-utilization.js';
 import type { Config } from '../../config/schema.js';
 import { clientNameKey } from '../../ingest/datasets/clients.js';
+import type { Policy } from '../../governance/policy.js';
+import type { ReviewPolicy } from '../../governance/review-policy.js';
 import type { Database } from '../../storage/database.js';
 import { commonErrorResponses, validationError } from '../error-handler.js';
 import { presentLicenses, presentOverview, presentProfitability } from './analytics.presenter.js';
@@ -28,6 +30,7 @@ import {
 export interface AnalyticsRoutesOptions {
   config: Config;
   database: Database;
+  policy: Policy;
 }
 
 const tags = ['analytics'];
@@ -36,7 +39,7 @@ const filterDescription =
   'The numbers are computed on the current dataset version, which the response names.';
 
 /** Mounted at /api/v1/analytics. */
-export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = async (app, { config, database }) => {
+export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = async (app, { config, database, policy }) => {
   const filtersOf = (query: AnalysisQuery) =>
     resolveFilters(database, { from: query.from, to: query.to, clients: query.client, industries: query.industry }, { location: 'querystring', clients: 'client', industries: 'industry' });
 
@@ -147,7 +150,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = as
     },
     async (request, reply) => {
       const filters = await resolveFilters(database, request.body ?? {}, { location: 'body', clients: 'clients', industries: 'industries' });
-      const document = await runAnalysisOnce(database, config, { filters, actor: request.actor });
+      const document = await runAnalysisOnce(database, config, { filters, actor: request.actor, review: policy.review });
       return reply.status(document.cached ? 200 : 201).send(document);
     },
   );
@@ -158,7 +161,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = as
  * second to store hits the (plan, dataset version) unique key. The first one's stored run
  * is then the answer: asking again serves it, as it would have a moment later.
  */
-async function runAnalysisOnce(database: Database, config: Config, options: { filters: AnalysisFilters; actor: string }): Promise<AnalysisDocument> {
+async function runAnalysisOnce(database: Database, config: Config, options: { filters: AnalysisFilters; actor: string; review: ReviewPolicy }): Promise<AnalysisDocument> {
   try {
     return await runAnalysis(database, config, options);
   } catch (error) {

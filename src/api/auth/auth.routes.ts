@@ -6,6 +6,7 @@ import { createSession, endSession, SESSION_COOKIE } from '../../auth/sessions.j
 import { setPassword, userView } from '../../auth/users.js';
 import type { Config } from '../../config/schema.js';
 import { MmError } from '../../errors.js';
+import { appendAudit } from '../../governance/audit-log.js';
 import { permissionsOf, type Policy } from '../../governance/policy.js';
 import type { Database } from '../../storage/database.js';
 import type { UserTable } from '../../storage/schema.js';
@@ -45,7 +46,7 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
       },
     },
     async (request, reply) => {
-      const user = await checkLogin(database.kysely, policy, request.body.username, request.body.password);
+      const user = await checkLogin(database.kysely, policy, request.body.username, request.body.password, { from: request.ip });
       const session = await createSession(database.kysely, policy, user.id);
       request.actor = user.username;
       reply.setCookie(SESSION_COOKIE, session.secret, {
@@ -68,6 +69,7 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
     async (request, reply) => {
       const secret = request.cookies[SESSION_COOKIE];
       if (secret) await endSession(database.kysely, secret);
+      await appendAudit(database.kysely, { actor: request.actor, action: 'auth.logout', details: { via: request.authenticatedBy } });
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return reply.status(204).send(null);
     },
@@ -99,7 +101,7 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
         throw new MmError('MM_FORBIDDEN', 'the current password is wrong');
       }
       if (request.body.newPassword === request.body.currentPassword) throw new MmError('MM_PASSWORD_WEAK', 'the new password must differ from the current one');
-      await setPassword(database.kysely, user, request.body.newPassword, { oneTime: false, ...(request.sessionHash ? { keepSessionHash: request.sessionHash } : {}) });
+      await setPassword(database.kysely, user, request.body.newPassword, { oneTime: false, actor: request.actor, ...(request.sessionHash ? { keepSessionHash: request.sessionHash } : {}) });
       return reply.status(204).send(null);
     },
   );

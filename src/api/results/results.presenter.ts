@@ -17,6 +17,9 @@ export function presentResult(result: StoredResult): PresentedResult {
     datasetVersion: result.datasetVersion,
     period: { from: result.period.from, to: result.period.to },
     createdAt: result.createdAt,
+    reviewedBy: result.reviewedBy,
+    reviewedAt: result.reviewedAt,
+    reviewComment: result.reviewComment,
   };
 }
 

@@ -29,6 +29,10 @@ export const presentedResultSchema = z.object({
   datasetVersion: z.number().int(),
   period: z.object({ from: z.string(), to: z.string() }),
   createdAt: z.string(),
+  /** Set once a reviewer approved or rejected the result. */
+  reviewedBy: z.string().nullable(),
+  reviewedAt: z.string().nullable(),
+  reviewComment: z.string().nullable(),
 });
 
 export const presentedResultWithDetailSchema = presentedResultSchema.extend({

@@ -36,7 +36,7 @@ export const tokenRoutes: FastifyPluginAsyncZod<TokenRoutesOptions> = async (app
       },
     },
     async (request, reply) => {
-      const created = await createApiToken(database.kysely, policy, request.user!, { name: request.body.name, ...(request.body.days ? { days: request.body.days } : {}) });
+      const created = await createApiToken(database.kysely, policy, request.user!, { name: request.body.name, actor: request.actor, ...(request.body.days ? { days: request.body.days } : {}) });
       return reply.status(201).send({ token: created.token, details: created.view });
     },
   );

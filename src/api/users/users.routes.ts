@@ -78,7 +78,7 @@ export const userRoutes: FastifyPluginAsyncZod<UserRoutesOptions> = async (app, 
     async (request) => {
       const user = await requireUser(database.kysely, request.params.username);
       const oneTimePassword = generatePassword();
-      await setPassword(database.kysely, user, oneTimePassword, { oneTime: true });
+      await setPassword(database.kysely, user, oneTimePassword, { oneTime: true, actor: request.actor });
       return { user: userView(await requireUser(database.kysely, user.username)), oneTimePassword };
     },
   );

@@ -29,7 +29,7 @@ export function registerAnalyzeCommand(program: Command): void {
     .option('--industry <name>', 'only clients in these industries (repeat or comma-separate)', collect)
     .option('--json', 'print the whole result as one JSON document')
     .action(async (options: AnalyzeOptions, command: Command) => {
-      await withContext(command.optsWithGlobals<GlobalOptions>(), async ({ config, database, actor }) => {
+      await withContext(command.optsWithGlobals<GlobalOptions>(), async ({ config, database, policy, actor }) => {
         const filters: AnalysisFilters = {};
         for (const [key, value] of [['from', options.from], ['to', options.to]] as const) {
           if (value !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new MmError('MM_USAGE', `--${key} '${value}' is not a date (YYYY-MM-DD)`);
@@ -37,7 +37,7 @@ export function registerAnalyzeCommand(program: Command): void {
         }
         if (options.client) filters.clients = await resolveClients(database, options.client);
         if (options.industry) filters.industries = options.industry;
-        const document = await runAnalysis(database, config, { filters, actor });
+        const document = await runAnalysis(database, config, { filters, actor, review: policy.review });
         process.stdout.write(options.json ? `${JSON.stringify(document, null, 2)}\n` : render(document));
       });
     });

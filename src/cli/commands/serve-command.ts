@@ -3,6 +3,7 @@ import { buildApp } from '../../api/app.js';
 import { ensureFirstAdmin } from '../../auth/users.js';
 import { MmError } from '../../errors.js';
 import { loadPolicy } from '../../governance/policy.js';
+import { startRetentionSchedule } from '../../operations/retention.js';
 import { openDatabase } from '../../storage/database.js';
 import { loadDemoData } from '../../sample/load-demo-data.js';
 import { listVersions } from '../../versions/versions-repository.js';
@@ -26,7 +27,9 @@ export function registerServeCommand(program: Command): void {
         process.stdout.write(`Demo data loaded: ${reports.map((r) => `${r.dataset} ${r.rows.added}`).join(', ')} rows.\n`);
       }
       const app = await buildApp({ config, database, policy, logger: { level: config.log.level } });
+      let stopRetention: (() => Promise<void>) | null = null;
       const close = async (): Promise<void> => {
+        await stopRetention?.();
         await app.close();
         await database.close();
         process.exit(0);
@@ -41,6 +44,8 @@ export function registerServeCommand(program: Command): void {
         await database.close();
         throw listenError(error, config.server.host, config.server.port);
       }
+      // Data past the policy's retention is removed on a schedule, audited (operations/retention.ts).
+      stopRetention = startRetentionSchedule(database, config, policy, app.log);
       // After listen: a server that cannot start has not created anyone.
       const firstRun = await ensureFirstAdmin(database.kysely, policy);
       if (firstRun.created) {

@@ -14,9 +14,9 @@ export function registerTokensCommand(program: Command): void {
     .requiredOption('--name <name>', 'what the token is for, e.g. "nightly export"')
     .option('--days <days>', 'lifetime in days (default and maximum: the policy’s tokens section)', (value) => Number(value))
     .action(async (options: { user: string; name: string; days?: number }, command: Command) => {
-      await withContext(command.optsWithGlobals<GlobalOptions>(), async ({ database, policy }) => {
+      await withContext(command.optsWithGlobals<GlobalOptions>(), async ({ database, policy, actor }) => {
         const owner = await requireUser(database.kysely, options.user);
-        const created = await createApiToken(database.kysely, policy, owner, { name: options.name, ...(options.days !== undefined ? { days: options.days } : {}) });
+        const created = await createApiToken(database.kysely, policy, owner, { name: options.name, actor, ...(options.days !== undefined ? { days: options.days } : {}) });
         process.stdout.write(`Token ${created.view.id} for '${owner.username}' (${created.view.name}), valid until ${created.view.expiresAt}.\n`);
         process.stdout.write(`${created.token}\n`);
         process.stderr.write('Store it now: it is not shown again. Revoke with `moatmetrics token revoke ' + created.view.id + '`.\n');

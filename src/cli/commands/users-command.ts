@@ -1,19 +1,10 @@
 import type { Command } from 'commander';
 import { generatePassword } from '../../auth/passwords.js';
 import { createUser, listUsers, requireUser, setPassword, updateUser } from '../../auth/users.js';
-import { MmError } from '../../errors.js';
 import { roles } from '../../governance/policy.js';
 import { withContext, type GlobalOptions } from '../cli-context.js';
+import { readSecretFromStdin } from '../read-secret.js';
 import { textTable } from '../text-table.js';
-
-/** Reads a password from standard input (first line), for scripts: `echo "$PW" | moatmetrics user add … --password-stdin`. */
-export async function readPasswordFromStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  const password = Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '';
-  if (password === '') throw new MmError('MM_USAGE', '--password-stdin: standard input was empty');
-  return password;
-}
 
 export function registerUsersCommand(program: Command): void {
   const user = program.command('user').description('Manage users (the CLI acts with the rights of whoever can read the data directory)');
@@ -26,7 +17,7 @@ export function registerUsersCommand(program: Command): void {
     .option('--password-stdin', 'read the password from standard input instead')
     .action(async (name: string, options: { role: string; passwordStdin?: boolean }, command: Command) => {
       await withContext(command.optsWithGlobals<GlobalOptions>(), async ({ database, policy, actor }) => {
-        const password = options.passwordStdin ? await readPasswordFromStdin() : undefined;
+        const password = options.passwordStdin ? await readSecretFromStdin('--password-stdin') : undefined;
         const { user: created, oneTimePassword } = await createUser(database.kysely, policy, { username: name, role: options.role, ...(password ? { password } : {}), createdBy: actor });
         process.stdout.write(`Created user '${created.username}' with role ${created.role}.\n`);
         if (oneTimePassword) process.stdout.write(`One-time password (shown once; it must be changed at first login): ${oneTimePassword}\n`);
@@ -86,11 +77,11 @@ export function registerUsersCommand(program: Command): void {
     .argument('<name>', 'login name')
     .option('--password-stdin', 'read the new password from standard input')
     .action(async (name: string, options: { passwordStdin?: boolean }, command: Command) => {
-      await withContext(command.optsWithGlobals<GlobalOptions>(), async ({ database }) => {
+      await withContext(command.optsWithGlobals<GlobalOptions>(), async ({ database, actor }) => {
         const target = await requireUser(database.kysely, name);
-        const chosen = options.passwordStdin ? await readPasswordFromStdin() : null;
+        const chosen = options.passwordStdin ? await readSecretFromStdin('--password-stdin') : null;
         const oneTime = chosen === null ? generatePassword() : null;
-        await setPassword(database.kysely, target, chosen ?? oneTime!, { oneTime: oneTime !== null });
+        await setPassword(database.kysely, target, chosen ?? oneTime!, { oneTime: oneTime !== null, actor });
         process.stdout.write(
           oneTime
             ? `One-time password for '${target.username}' (shown once; it must be changed at next login): ${oneTime}\n`

@@ -4,6 +4,10 @@ import * as analyticsResults from './0002-analytics-results.js';
 import * as coveringIndexes from './0003-covering-indexes.js';
 import * as rollups from './0004-rollups.js';
 import * as usersAndSessions from './0005-users-and-sessions.js';
+import * as auditLog from './0006-audit-log.js';
+import * as backups from './0007-backups.js';
+import * as retentionRuns from './0008-retention-runs.js';
+import * as reviewsAndSecurityEvents from './0009-reviews-and-security-events.js';
 
 /** Migrations in order. Bundled statically (no directory scan) so they work from any cwd. */
 export const migrationProvider: MigrationProvider = {
@@ -14,6 +18,10 @@ export const migrationProvider: MigrationProvider = {
       '0003-covering-indexes': coveringIndexes,
       '0004-rollups': rollups,
       '0005-users-and-sessions': usersAndSessions,
+      '0006-audit-log': auditLog,
+      '0007-backups': backups,
+      '0008-retention-runs': retentionRuns,
+      '0009-reviews-and-security-events': reviewsAndSecurityEvents,
     };
   },
 };

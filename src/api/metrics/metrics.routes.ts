@@ -1,0 +1,18 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { prometheusText } from '../../governance/security-events.js';
+
+/**
+ * GET /metrics: Prometheus text format. Needs audit:read (scrape with an auditor's API
+ * token: `authorization: { credentials: mmt_… }` in the scrape config), because refusal
+ * counts tell an attacker how they are doing.
+ */
+export const metricsRoutes: FastifyPluginAsync = async (app) => {
+  app.get(
+    '/metrics',
+    {
+      config: { permission: 'audit:read' },
+      schema: { summary: 'Prometheus counters: moatmetrics_security_events_total{kind}', tags: ['health'] },
+    },
+    async (_request, reply) => reply.type('text/plain; version=0.0.4; charset=utf-8').send(prometheusText()),
+  );
+};

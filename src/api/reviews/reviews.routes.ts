@@ -1,0 +1,59 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { listResults } from '../../analytics/results-repository.js';
+import type { Policy } from '../../governance/policy.js';
+import { decideResult } from '../../governance/reviews.js';
+import type { Database } from '../../storage/database.js';
+import { commonErrorResponses, errorResponseSchema } from '../error-handler.js';
+import { presentResult, presentResultWithDetail } from '../results/results.presenter.js';
+import { presentedResultWithDetailSchema, resultIdParamsSchema, resultListResponseSchema } from '../results/results.schema.js';
+import { reviewDecisionBodySchema, reviewQueueQuerySchema } from './reviews.schema.js';
+
+export interface ReviewRoutesOptions {
+  database: Database;
+  policy: Policy;
+}
+
+/** Mounted at /api/v1/reviews: the review queue and the reviewers' decisions (results:review). */
+export const reviewRoutes: FastifyPluginAsyncZod<ReviewRoutesOptions> = async (app, { database, policy }) => {
+  app.get(
+    '',
+    {
+      config: { permission: 'results:review' },
+      schema: {
+        summary: 'Results by review status (default: pending), newest first',
+        tags: ['reviews'],
+        querystring: reviewQueueQuerySchema,
+        response: { 200: resultListResponseSchema, ...commonErrorResponses },
+      },
+    },
+    async (request) => {
+      const { status, kind, limit, offset } = request.query;
+      const { results, total } = await listResults(database.kysely, { status, kind }, { limit, offset });
+      return { results: results.map(presentResult), total, limit, offset };
+    },
+  );
+
+  for (const decision of ['approve', 'reject'] as const) {
+    app.post(
+      `/:id/${decision}`,
+      {
+        config: { permission: 'results:review' },
+        schema: {
+          summary: decision === 'approve' ? 'Approve a pending result, with a comment' : 'Reject a pending result, with a comment',
+          tags: ['reviews'],
+          params: resultIdParamsSchema,
+          body: reviewDecisionBodySchema,
+          response: {
+            200: presentedResultWithDetailSchema,
+            ...commonErrorResponses,
+            403: errorResponseSchema.describe('MM_FOUR_EYES (or MM_FORBIDDEN)'),
+            404: errorResponseSchema.describe('MM_NOT_FOUND'),
+            409: errorResponseSchema.describe('MM_REVIEW_CONFLICT'),
+          },
+        },
+      },
+      async (request) =>
+        presentResultWithDetail(await decideResult(database.kysely, policy.review, { resultId: request.params.id, decision, comment: request.body.comment, reviewer: request.actor })),
+    );
+  }
+};

@@ -1,0 +1,51 @@
+import type { Command } from 'commander';
+import { listResults } from '../../analytics/results-repository.js';
+import { MmError } from '../../errors.js';
+import { reviewStatusLabels, type ReviewStatus } from '../../governance/review-policy.js';
+import { decideResult } from '../../governance/reviews.js';
+import { withContext, type GlobalOptions } from '../cli-context.js';
+import { textTable } from '../text-table.js';
+
+const statuses: readonly ReviewStatus[] = ['pending_review', 'approved_with_note', 'approved', 'rejected', 'auto_approved'];
+
+export function registerReviewCommand(program: Command): void {
+  const review = program.command('review').description('The review queue: list results waiting for a person, approve or reject them with a comment');
+
+  review
+    .command('list')
+    .description('Results by review status (default: pending), newest first')
+    .option('--status <status>', statuses.join(', '), 'pending_review')
+    .option('--kind <kind>', 'profitability, license or overview')
+    .option('--limit <n>', 'at most this many', (value) => Number(value), 50)
+    .option('--json', 'print as JSON')
+    .action(async (options: { status: string; kind?: string; limit: number; json?: boolean }, command: Command) => {
+      if (!(statuses as readonly string[]).includes(options.status)) throw new MmError('MM_USAGE', `--status must be one of ${statuses.join(', ')}`);
+      await withContext(command.optsWithGlobals<GlobalOptions>(), async ({ database }) => {
+        const { results, total } = await listResults(database.kysely, { status: options.status as ReviewStatus, ...(options.kind ? { kind: options.kind } : {}) }, { limit: options.limit, offset: 0 });
+        if (options.json) {
+          process.stdout.write(`${JSON.stringify({ results, total }, null, 2)}\n`);
+          return;
+        }
+        if (results.length === 0) {
+          process.stdout.write(`No results are ${reviewStatusLabels[options.status as ReviewStatus]}.\n`);
+          return;
+        }
+        const rows = results.map((r) => [r.id, r.kind, r.subjectLabel, r.value ?? '', r.confidence.toFixed(2), r.reasons.join('; '), r.reviewedBy ? `${r.reviewedBy}: ${r.reviewComment ?? ''}` : '']);
+        process.stdout.write(`${textTable(['id', 'kind', 'subject', 'value', 'confidence', 'why', 'decision'], rows)}\n${results.length} of ${total} shown\n`);
+      });
+    });
+
+  for (const decision of ['approve', 'reject'] as const) {
+    review
+      .command(decision)
+      .description(`${decision === 'approve' ? 'Approve' : 'Reject'} a result, saying why (four-eyes: not one computed from your own import or run)`)
+      .argument('<id>', 'result id (see `moatmetrics review list`)')
+      .requiredOption('--comment <text>', 'why; kept with the decision and in the audit trail')
+      .action(async (id: string, options: { comment: string }, command: Command) => {
+        await withContext(command.optsWithGlobals<GlobalOptions>(), async ({ database, policy, actor }) => {
+          const result = await decideResult(database.kysely, policy.review, { resultId: id, decision, comment: options.comment, reviewer: actor });
+          process.stdout.write(`${result.subjectLabel} (${result.kind}): ${result.reviewStatus} by ${result.reviewedBy} — ${result.reviewComment}\n`);
+        });
+      });
+  }
+}

@@ -1,0 +1,197 @@
+import { createHash } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { AuditEventTable, DatabaseSchema } from '../storage/schema.js';
+
+/**
+ * The tamper-evident audit trail. Every event gets the next sequence number and a hash over
+ * a canonical encoding of its fields and the previous event's hash:
+ *
+ *   hash(n) = SHA-256( JSON [seq, occurred_at, actor, action, target, outcome, details, prev_hash] )
+ *
+ * with object keys sorted at every level, so the same event always encodes the same way on
+ * either engine. Changing any field of event n changes hash(n); deleting or reordering
+ * events breaks the seq run or the prev_hash links. `verifyAuditChain` walks the chain and
+ * names the first event that does not hold. The table also refuses UPDATE and DELETE
+ * (migration 0006), and the latest seq and hash are kept in app_meta so cutting events off
+ * the end is noticed too.
+ */
+
+export const GENESIS_HASH = '0'.repeat(64);
+const HEAD_KEY = 'audit_head';
+const APPEND_ATTEMPTS = 20;
+
+export type AuditOutcome = 'success' | 'failure' | 'denied';
+
+/** What happened, by whom, to what. `action` is `area.verb`, e.g. `auth.login`, `import.run`. */
+export interface AuditInput {
+  actor: string;
+  action: string;
+  target?: string | null;
+  outcome?: AuditOutcome;
+  details?: Record<string, unknown>;
+  /** For tests and imports of history; default now. */
+  occurredAt?: string;
+}
+
+export interface AuditEvent {
+  seq: number;
+  occurredAt: string;
+  actor: string;
+  action: string;
+  target: string | null;
+  outcome: AuditOutcome;
+  details: Record<string, unknown>;
+  prevHash: string;
+  hash: string;
+}
+
+/** JSON with object keys sorted at every level (arrays keep their order). */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value));
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]),
+    );
+  }
+  return value;
+}
+
+export function eventHash(row: Omit<AuditEventTable, 'hash'>): string {
+  const details = JSON.parse(row.details_json) as unknown;
+  const encoded = canonicalJson([Number(row.seq), row.occurred_at, row.actor, row.action, row.target, row.outcome, details, row.prev_hash]);
+  return createHash('sha256').update(encoded).digest('hex');
+}
+
+/**
+ * Appends one event. Concurrent writers (the server and a CLI on the same database, or
+ * several instances on PostgreSQL) race for the next seq; the primary key lets exactly one
+ * win and the others retry on the new head.
+ */
+export async function appendAudit(db: Kysely<DatabaseSchema>, input: AuditInput): Promise<AuditEvent> {
+  let lastError: unknown;
+  for (let attempt = 0; attempt < APPEND_ATTEMPTS; attempt++) {
+    try {
+      return await db.transaction().execute(async (trx) => {
+        const head = await trx.selectFrom('audit_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+        const row: Omit<AuditEventTable, 'hash'> = {
+          seq: head ? Number(head.seq) + 1 : 1,
+          occurred_at: input.occurredAt ?? new Date().toISOString(),
+          actor: input.actor,
+          action: input.action,
+          target: input.target ?? null,
+          outcome: input.outcome ?? 'success',
+          details_json: canonicalJson(input.details ?? {}),
+          prev_hash: head?.hash ?? GENESIS_HASH,
+        };
+        const hash = eventHash(row);
+        await trx.insertInto('audit_events').values({ ...row, hash }).execute();
+        const headValue = JSON.stringify({ seq: row.seq, hash });
+        const updated = await trx.updateTable('app_meta').set({ value: headValue }).where('key', '=', HEAD_KEY).executeTakeFirst();
+        if (Number(updated.numUpdatedRows) === 0) await trx.insertInto('app_meta').values({ key: HEAD_KEY, value: headValue }).execute();
+        return toEvent({ ...row, hash });
+      });
+    } catch (error) {
+      if (!isConflict(error)) throw error;
+      lastError = error;
+      await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * (attempt + 1)));
+    }
+  }
+  throw lastError;
+}
+
+/** Primary-key race or a busy SQLite writer: worth another try. */
+function isConflict(error: unknown): boolean {
+  const code = (error as { code?: string }).code ?? '';
+  return code === '23505' || code === '40001' || code.startsWith('SQLITE_BUSY') || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+function toEvent(row: AuditEventTable): AuditEvent {
+  return {
+    seq: Number(row.seq),
+    occurredAt: row.occurred_at,
+    actor: row.actor,
+    action: row.action,
+    target: row.target,
+    outcome: row.outcome,
+    details: JSON.parse(row.details_json) as Record<string, unknown>,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
+
+export interface AuditFilter {
+  actor?: string;
+  /** Exact action, or a prefix ending in `.` (e.g. `auth.`). */
+  action?: string;
+  outcome?: AuditOutcome;
+  /** ISO date or timestamp bounds on occurred_at (to is inclusive of the whole day for a date). */
+  from?: string;
+  to?: string;
+  /** Events after this seq (paging forward). */
+  afterSeq?: number;
+  limit?: number;
+}
+
+/** Events in seq order, filtered; `nextAfterSeq` continues the listing when there may be more. */
+export async function listAudit(db: Kysely<DatabaseSchema>, filter: AuditFilter = {}): Promise<{ events: AuditEvent[]; nextAfterSeq: number | null }> {
+  const limit = filter.limit ?? 100;
+  let query = db.selectFrom('audit_events').selectAll().orderBy('seq').limit(limit + 1);
+  if (filter.actor) query = query.where('actor', '=', filter.actor);
+  if (filter.action) query = filter.action.endsWith('.') ? query.where('action', 'like', `${filter.action}%`) : query.where('action', '=', filter.action);
+  if (filter.outcome) query = query.where('outcome', '=', filter.outcome);
+  if (filter.from) query = query.where('occurred_at', '>=', filter.from);
+  if (filter.to) query = query.where('occurred_at', '<=', filter.to.length === 10 ? `${filter.to}T23:59:59.999Z` : filter.to);
+  if (filter.afterSeq !== undefined) query = query.where('seq', '>', filter.afterSeq);
+  const rows = await query.execute();
+  const events = rows.slice(0, limit).map(toEvent);
+  return { events, nextAfterSeq: rows.length > limit ? events.at(-1)!.seq : null };
+}
+
+export interface AuditVerification {
+  ok: boolean;
+  /** Events checked before stopping (all of them when ok). */
+  checked: number;
+  /** The first sequence number that does not hold, and why. */
+  firstBadSeq: number | null;
+  problem: string | null;
+  head: { seq: number; hash: string } | null;
+}
+
+/**
+ * Walks the whole chain in seq order, in pages, and stops at the first event that does not
+ * hold: a missing or repeated seq (deleted or inserted events), a prev_hash that is not the
+ * previous event's hash (reordered or replaced), a hash that does not match the event's
+ * fields (edited), or a chain that ends before the recorded head (cut off).
+ */
+export async function verifyAuditChain(db: Kysely<DatabaseSchema>): Promise<AuditVerification> {
+  let expectedSeq = 1;
+  let previousHash = GENESIS_HASH;
+  let checked = 0;
+  const fail = (seq: number, problem: string): AuditVerification => ({ ok: false, checked, firstBadSeq: seq, problem, head: null });
+  for (;;) {
+    const rows = await db.selectFrom('audit_events').selectAll().where('seq', '>=', expectedSeq).orderBy('seq').limit(5000).execute();
+    if (rows.length === 0) break;
+    for (const row of rows) {
+      const seq = Number(row.seq);
+      if (seq !== expectedSeq) return fail(expectedSeq, `event ${expectedSeq} is missing (the next one is ${seq}): events were deleted`);
+      if (row.prev_hash !== previousHash) return fail(seq, `event ${seq} does not follow event ${seq - 1} (prev_hash differs): events were reordered, replaced or deleted`);
+      if (eventHash(row) !== row.hash) return fail(seq, `event ${seq} was changed after it was written (its hash does not match its content)`);
+      previousHash = row.hash;
+      expectedSeq = seq + 1;
+      checked += 1;
+    }
+  }
+  const stored = await db.selectFrom('app_meta').select('value').where('key', '=', HEAD_KEY).executeTakeFirst();
+  const head = stored ? (JSON.parse(stored.value) as { seq: number; hash: string }) : null;
+  const lastSeq = expectedSeq - 1;
+  if (head && (head.seq !== lastSeq || head.hash !== previousHash)) {
+    return fail(Math.min(head.seq, lastSeq + 1), `the chain ends at event ${lastSeq} but event ${head.seq} was written: events were cut off the end`);
+  }
+  return { ok: true, checked, firstBadSeq: null, problem: null, head: lastSeq > 0 ? { seq: lastSeq, hash: previousHash } : null };
+}

@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { ErrorCode } from '../errors.js';
+import type { DatabaseSchema } from '../storage/schema.js';
+
+/**
+ * Security events: refused logins, calls without or with bad credentials, forbidden calls,
+ * rate limiting, rejected uploads and suspicious input. Each is stored (`security_events`)
+ * and counted in-process for Prometheus (`moatmetrics_security_events_total{kind}` at
+ * /metrics). Kept apart from the audit trail, which records what people did.
+ */
+export const securityEventKinds = ['login_refused', 'auth_missing', 'auth_invalid', 'forbidden', 'rate_limited', 'upload_rejected', 'suspicious_input'] as const;
+export type SecurityEventKind = (typeof securityEventKinds)[number];
+
+export interface SecurityEventInput {
+  kind: SecurityEventKind;
+  actor?: string | null;
+  ip?: string | null;
+  method?: string | null;
+  route?: string | null;
+  detail: string;
+}
+
+/** Counts since this process started, per kind (Prometheus counters reset with the process). */
+const counts = new Map<SecurityEventKind, number>(securityEventKinds.map((kind) => [kind, 0]));
+
+export async function recordSecurityEvent(db: Kysely<DatabaseSchema>, event: SecurityEventInput): Promise<void> {
+  counts.set(event.kind, (counts.get(event.kind) ?? 0) + 1);
+  await db
+    .insertInto('security_events')
+    .values({
+      id: randomUUID(),
+      occurred_at: new Date().toISOString(),
+      kind: event.kind,
+      actor: event.actor ?? null,
+      ip: event.ip ?? null,
+      method: event.method ?? null,
+      route: event.route?.slice(0, 500) ?? null,
+      detail: event.detail.slice(0, 1000),
+    })
+    .execute();
+}
+
+export function securityEventCounts(): ReadonlyMap<SecurityEventKind, number> {
+  return counts;
+}
+
+/** Which refusals are security events, by the error code the caller got. */
+export function securityKindOf(code: ErrorCode): SecurityEventKind | null {
+  switch (code) {
+    case 'MM_LOGIN_FAILED':
+    case 'MM_ACCOUNT_LOCKED':
+      return 'login_refused';
+    case 'MM_AUTH_REQUIRED':
+      return 'auth_missing';
+    case 'MM_AUTH_INVALID':
+      return 'auth_invalid';
+    case 'MM_FORBIDDEN':
+    case 'MM_FOUR_EYES':
+      return 'forbidden';
+    case 'MM_RATE_LIMITED':
+      return 'rate_limited';
+    case 'MM_UPLOAD_TOO_LARGE':
+    case 'MM_UPLOAD_MISSING_FILE':
+    case 'MM_IMPORT_ENCODING':
+    case 'MM_IMPORT_MALFORMED_CSV':
+      return 'upload_rejected';
+    default:
+      return null;
+  }
+}
+
+/**
+ * Request targets that look like probing rather than use: path traversal, NUL bytes,
+ * script tags, SQL injection idioms. Such requests are recorded (not blocked: the route's
+ * own validation answers them).
+ */
+const suspicious = [/\.\.(\/|%2f|\\|%5c)/i, /%00/, /<script|%3cscript/i, /'\s*or\s+'?1'?\s*=\s*'?1|union(\s|%20|\+)+select|;\s*drop\s+table/i];
+
+export function looksSuspicious(target: string): string | null {
+  let decoded = target;
+  try {
+    decoded = decodeURIComponent(target);
+  } catch {
+    return 'malformed percent-encoding';
+  }
+  if (decoded.includes(String.fromCharCode(0))) return 'contains a NUL byte';
+  const hit = suspicious.find((pattern) => pattern.test(target) || pattern.test(decoded));
+  return hit ? `matches ${hit.source}` : null;
+}
+
+/** Prometheus text exposition of the security event counters. */
+export function prometheusText(): string {
+  const lines = [
+    '# HELP moatmetrics_security_events_total Refused logins, missing or bad credentials, forbidden calls, rate limiting, rejected uploads and suspicious input since the process started.',
+    '# TYPE moatmetrics_security_events_total counter',
+  ];
+  for (const [kind, count] of counts) lines.push(`moatmetrics_security_events_total{kind="${kind}"} ${count}`);
+  return `${lines.join('\n')}\n`;
+}
