@@ -1,4 +1,4 @@
-import type { Kysely, SelectQueryBuilder } from 'kysely';
+import { sql, type Kysely, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import type { ReviewStatus } from '../governance/review-policy.js';
 import type { Period } from '../metrics/period.js';
 import type { DatabaseSchema } from '../storage/schema.js';
@@ -44,6 +44,8 @@ export interface ResultFilter {
   kind?: string;
   subject?: string;
   datasetVersion?: number;
+  /** Only results about these clients (per-user client scope); portfolio results are left out. */
+  clientScope?: readonly string[] | null;
 }
 
 /** The review a result currently has, keyed by subject in `latestReviews`. */
@@ -67,6 +69,15 @@ function withFilter(query: ResultQuery, filter: ResultFilter): ResultQuery {
   if (filter.kind !== undefined) q = q.where('analytics_results.kind', '=', filter.kind);
   if (filter.subject !== undefined) q = q.where('analytics_results.subject', '=', filter.subject);
   if (filter.datasetVersion !== undefined) q = q.where('analytics_results.dataset_version', '=', filter.datasetVersion);
+  const scope = filter.clientScope;
+  if (scope) {
+    q = q.where((eb) =>
+      eb.or([
+        eb.and([eb('analytics_results.kind', '=', 'profitability'), eb('analytics_results.subject', 'in', [...scope])]),
+        eb.and([eb('analytics_results.kind', '=', 'license'), eb.or(scope.map((client) => sql<SqlBool>`substr(analytics_results.subject, 1, ${client.length + 1}) = ${`${client}:`}`))]),
+      ]),
+    );
+  }
   return q;
 }
 

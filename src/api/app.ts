@@ -40,8 +40,10 @@ export interface BuildAppOptions {
  * Every route and its permission is listed in `app.routePermissions` once the app is ready.
  */
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
-  const { config, database } = options;
-  const policy = options.policy ?? loadPolicy(config.policy_file).policy;
+  const { database } = options;
+  const policy = options.policy ?? loadPolicy(options.config.policy_file).policy;
+  // The policy may lower the upload limit the configuration allows, never raise it.
+  const config = { ...options.config, server: { ...options.config.server, upload_limit_mb: Math.min(options.config.server.upload_limit_mb, policy.uploads.max_mb) } };
   const app = Fastify({ logger: options.logger ?? false });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

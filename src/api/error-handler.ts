@@ -29,7 +29,7 @@ export const commonErrorResponses = {
 export function uploadTooLargeError(limitMb: number): MmError {
   return new MmError(
     'MM_UPLOAD_TOO_LARGE',
-    `The upload is larger than the limit of ${limitMb} MB (server.upload_limit_mb); nothing was imported.`,
+    `The upload is larger than the limit of ${limitMb} MB (server.upload_limit_mb, policy uploads.max_mb); nothing was imported.`,
     { limitMb },
   );
 }

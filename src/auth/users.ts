@@ -62,6 +62,7 @@ export async function createUser(db: Kysely<DatabaseSchema>, policy: Policy, inp
   const username = normalizeUsername(input.username);
   checkRole(policy, input.role);
   if (input.password !== undefined) checkNewPassword(username, input.password);
+  if (input.clientScope) await checkClientsExist(db, input.clientScope);
   const existing = await db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst();
   if (existing) throw new MmError('MM_USER_EXISTS', `a user named '${username}' already exists`);
   const oneTimePassword = input.password === undefined ? generatePassword() : null;
@@ -111,6 +112,7 @@ export interface UserChange {
 export async function updateUser(db: Kysely<DatabaseSchema>, policy: Policy, username: string, change: UserChange, actor: string): Promise<UserView> {
   const user = await requireUser(db, username);
   if (change.role !== undefined) checkRole(policy, change.role);
+  if (change.clientScope) await checkClientsExist(db, change.clientScope);
   const demotes = (change.role !== undefined && change.role !== 'admin') || change.disabled === true;
   if (user.role === 'admin' && demotes && (await activeAdminCount(db)) <= 1 && user.disabled === 0) {
     throw new MmError('MM_VALIDATION', `'${user.username}' is the last active admin; make another admin first`);
@@ -134,6 +136,13 @@ export async function updateUser(db: Kysely<DatabaseSchema>, policy: Policy, use
   });
   await appendAudit(db, { actor, action: 'user.update', target: user.username, details: { ...change } });
   return userView(await requireUser(db, user.username));
+}
+
+/** A scope naming a client that does not exist is almost always a typo: refuse it by name. */
+async function checkClientsExist(db: Kysely<DatabaseSchema>, ids: readonly string[]): Promise<void> {
+  const found = new Set((await db.selectFrom('clients').select('client_id').where('client_id', 'in', [...ids]).execute()).map((r) => r.client_id));
+  const missing = ids.filter((id) => !found.has(id));
+  if (missing.length > 0) throw new MmError('MM_VALIDATION', `client scope: no client has the id ${missing.map((id) => `'${id}'`).join(', ')}`);
 }
 
 async function activeAdminCount(db: Kysely<DatabaseSchema>): Promise<number> {

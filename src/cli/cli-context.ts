@@ -2,6 +2,7 @@ import os from 'node:os';
 import { loadConfig } from '../config/load-config.js';
 import type { Config } from '../config/schema.js';
 import { loadPolicy, type Policy } from '../governance/policy.js';
+import { notePolicyInUse } from '../governance/policy-history.js';
 import { openDatabase, type Database } from '../storage/database.js';
 
 /** Options every command accepts (see main.ts). */
@@ -40,9 +41,11 @@ export function cliActor(): string {
 /** Loads config and policy, opens (and migrates) the database, runs `body`, always closes. */
 export async function withContext<T>(global: GlobalOptions, body: (context: CliContext) => Promise<T>): Promise<T> {
   const config = configFromOptions(global);
-  const { policy } = loadPolicy(config.policy_file);
+  const loaded = loadPolicy(config.policy_file);
+  const { policy } = loaded;
   const database = await openDatabase(config);
   try {
+    await notePolicyInUse(database.kysely, loaded, cliActor());
     return await body({ config, policy, database, actor: cliActor() });
   } finally {
     await database.close();

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -91,6 +92,13 @@ export const policySchema = z
       })
       .strict()
       .default({ raw_files_days: 365, analytics_runs_days: 730, sessions_days: 1, run_every_hours: 24 }),
+    uploads: z
+      .object({
+        /** Largest import upload over HTTP (MB); the server uses the smaller of this and server.upload_limit_mb. */
+        max_mb: z.number().positive().max(102400).default(512),
+      })
+      .strict()
+      .default({ max_mb: 512 }),
     /** What the compliance checks (governance/compliance.ts) hold the installation to. */
     compliance: z
       .object({
@@ -113,22 +121,24 @@ export const bundledPolicyFile = path.resolve(path.dirname(fileURLToPath(import.
  * `<cwd>/config/policies/default.yaml`, else the bundled one. A problem is an
  * MM_CONFIG_INVALID naming the file, the key and (for YAML syntax) the line and column.
  */
-export function loadPolicy(explicit: string | null, cwd = process.cwd()): { policy: Policy; file: string } {
+export function loadPolicy(explicit: string | null, cwd = process.cwd()): { policy: Policy; file: string; sha256: string } {
   const local = path.join(cwd, 'config', 'policies', 'default.yaml');
   const file = explicit ? path.resolve(cwd, explicit) : existsSync(local) ? local : bundledPolicyFile;
   if (!existsSync(file)) throw new MmError('MM_CONFIG_INVALID', `${file}: policy file not found`);
-  const document = parseDocument(readFileSync(file, 'utf8'), { prettyErrors: false });
+  const text = readFileSync(file, 'utf8');
+  const document = parseDocument(text, { prettyErrors: true });
   const yamlError = document.errors[0];
   if (yamlError) {
     const at = yamlError.linePos?.[0];
-    throw new MmError('MM_CONFIG_INVALID', `${file}${at ? `:${at.line}:${at.col}` : ''}: ${yamlError.message.split('\n')[0]}`);
+    const reason = yamlError.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    throw new MmError('MM_CONFIG_INVALID', `${file}${at ? `:${at.line}:${at.col}` : ''}: ${reason}`);
   }
   const parsed = policySchema.safeParse(document.toJS() ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new MmError('MM_CONFIG_INVALID', `${file}: ${issue.path.join('.') || '(policy)'}: ${issue.message}`);
   }
-  return { policy: parsed.data, file };
+  return { policy: parsed.data, file, sha256: createHash('sha256').update(text).digest('hex') };
 }
 
 /** The permissions a role has under the policy (none for a role the policy does not list). */

@@ -20,22 +20,22 @@ describe('moatmetrics audit', () => {
     const list = await runCli(['audit', 'list', '--json'], { dataDir });
     assertSucceeded(list);
     const events = (JSON.parse(list.stdout) as { events: Array<{ seq: number; actor: string; action: string; target: string }> }).events;
-    assert.deepEqual(events.map((e) => [e.seq, e.action, e.target]), [[1, 'import.run', 'clients'], [2, 'user.create', 'kim'], [3, 'version.rollback', '0']]);
-    assert.match(events[0]!.actor, /^cli:/);
+    assert.deepEqual(events.map((e) => [e.seq, e.action, e.target?.endsWith('default.yaml') ? 'policy' : e.target]), [[1, 'policy.first_use', 'policy'], [2, 'import.run', 'clients'], [3, 'user.create', 'kim'], [4, 'version.rollback', '0']]);
+    assert.match(events[1]!.actor, /^cli:/);
     const out = path.join(dataDir, 'audit.json');
     assertSucceeded(await runCli(['audit', 'export', '--format', 'json', '--output', out], { dataDir }));
     const exported = JSON.parse(readFileSync(out, 'utf8')) as Array<{ seq: number; action: string }>;
-    assert.deepEqual(exported.map((e) => e.action), ['import.run', 'user.create', 'version.rollback', 'audit.export']);
+    assert.deepEqual(exported.map((e) => e.action), ['policy.first_use', 'import.run', 'user.create', 'version.rollback', 'audit.export']);
   });
 
   test('verify passes, then names the event someone edited in the database file', async () => {
     const ok = await runCli(['audit', 'verify'], { dataDir });
     assertSucceeded(ok);
-    assert.match(ok.stdout, /^Audit chain intact: 4 events, head 4 [0-9a-f]{64}$/m);
+    assert.match(ok.stdout, /^Audit chain intact: 5 events, head 5 [0-9a-f]{64}$/m);
     const db = new Database(path.join(dataDir, 'moatmetrics.db'));
     db.exec('DROP TRIGGER audit_events_no_update');
-    db.prepare("UPDATE audit_events SET actor = 'someone-else' WHERE seq = 2").run();
+    db.prepare("UPDATE audit_events SET actor = 'someone-else' WHERE seq = 3").run();
     db.close();
-    assertOneLineError(await runCli(['audit', 'verify'], { dataDir }), /^error: audit chain broken at event 2: event 2 was changed after it was written \(its hash does not match its content\) \(1 events before it verified\)$/);
+    assertOneLineError(await runCli(['audit', 'verify'], { dataDir }), /^error: audit chain broken at event 3: event 3 was changed after it was written \(its hash does not match its content\) \(2 events before it verified\)$/);
   });
 });

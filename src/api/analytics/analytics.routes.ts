@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AnalysisFilters } from '../../analytics/analysis-filters.js';
 import { licenseEfficiency } from '../../analytics/license-efficiency.js';
@@ -7,6 +8,7 @@ import { profitabilityByClient } from '../../analytics/profitability.js';
 import { latestReviews } from '../../analytics/results-repository.js';
 import { runAnalysis, type AnalysisDocument } from '../../analytics/run-analysis.js';
 import { staffUtilization } from '../../analytics/staff-utilization.js';
+import { clientScopeOf } from '../../auth/client-scope.js';
 import type { Config } from '../../config/schema.js';
 import { clientNameKey } from '../../ingest/datasets/clients.js';
 import type { Policy } from '../../governance/policy.js';
@@ -40,8 +42,8 @@ const filterDescription =
 
 /** Mounted at /api/v1/analytics. */
 export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = async (app, { config, database, policy }) => {
-  const filtersOf = (query: AnalysisQuery) =>
-    resolveFilters(database, { from: query.from, to: query.to, clients: query.client, industries: query.industry }, { location: 'querystring', clients: 'client', industries: 'industry' });
+  const filtersOf = (query: AnalysisQuery, request: FastifyRequest) =>
+    resolveFilters(database, { from: query.from, to: query.to, clients: query.client, industries: query.industry }, { location: 'querystring', clients: 'client', industries: 'industry' }, clientScopeOf(request.user));
 
   app.get(
     '/overview',
@@ -56,7 +58,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = as
       },
     },
     async (request) => {
-      const analysis = await portfolioOverview(database, config, await filtersOf(request.query));
+      const analysis = await portfolioOverview(database, config, await filtersOf(request.query, request));
       const reviews = await latestReviews(database.kysely, { kind: 'overview', datasetVersion: analysis.version, period: analysis.period });
       return presentOverview(analysis, reviews);
     },
@@ -75,7 +77,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = as
       },
     },
     async (request) => {
-      const analysis = await profitabilityByClient(database, config, await filtersOf(request.query));
+      const analysis = await profitabilityByClient(database, config, await filtersOf(request.query, request));
       const reviews = await latestReviews(database.kysely, { kind: 'profitability', datasetVersion: analysis.version, period: analysis.period });
       return presentProfitability(analysis, reviews);
     },
@@ -94,7 +96,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = as
       },
     },
     async (request) => {
-      const analysis = await licenseEfficiency(database, config, await filtersOf(request.query));
+      const analysis = await licenseEfficiency(database, config, await filtersOf(request.query, request));
       const reviews = await latestReviews(database.kysely, { kind: 'license', datasetVersion: analysis.version, period: analysis.period });
       return presentLicenses(analysis, reviews);
     },
@@ -112,7 +114,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = as
         response: { 200: staffUtilizationSchema, ...commonErrorResponses },
       },
     },
-    async (request) => staffUtilization(database, config, await filtersOf(request.query)),
+    async (request) => staffUtilization(database, config, await filtersOf(request.query, request)),
   );
 
   app.get(
@@ -127,7 +129,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = as
         response: { 200: monthlyTrendsSchema, ...commonErrorResponses },
       },
     },
-    async (request) => monthlyTrends(database, config, await filtersOf(request.query)),
+    async (request) => monthlyTrends(database, config, await filtersOf(request.query, request)),
   );
 
   app.post(
@@ -149,7 +151,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = as
       },
     },
     async (request, reply) => {
-      const filters = await resolveFilters(database, request.body ?? {}, { location: 'body', clients: 'clients', industries: 'industries' });
+      const filters = await resolveFilters(database, request.body ?? {}, { location: 'body', clients: 'clients', industries: 'industries' }, clientScopeOf(request.user));
       const document = await runAnalysisOnce(database, config, { filters, actor: request.actor, review: policy.review });
       return reply.status(document.cached ? 200 : 201).send(document);
     },
@@ -192,6 +194,7 @@ async function resolveFilters(
   database: Database,
   input: FilterInput,
   names: { location: string; clients: string; industries: string },
+  scope: readonly string[] | null,
 ): Promise<AnalysisFilters> {
   const filters: AnalysisFilters = {};
   if (input.from) filters.from = input.from;
@@ -203,7 +206,9 @@ async function resolveFilters(
     const ids = new Set<string>();
     for (const wanted of input.clients) {
       // An id wins over a name, in case one client's name is another's id.
-      const match = found.find((c) => c.clientId === wanted) ?? found.find((c) => c.nameKey === clientNameKey(wanted));
+      // Outside the caller's client scope is answered like not existing at all.
+      const visible = scope ? found.filter((c) => scope.includes(c.clientId)) : found;
+      const match = visible.find((c) => c.clientId === wanted) ?? visible.find((c) => c.nameKey === clientNameKey(wanted));
       if (match) ids.add(match.clientId);
       else problems.push({ path: [names.clients], message: `no client has the id or name '${wanted}'` });
     }
@@ -222,5 +227,7 @@ async function resolveFilters(
   }
 
   if (problems.length > 0) throw validationError(names.location, problems);
+  // A scoped caller always asks the metric layer about their clients only.
+  if (scope && !filters.clients) filters.clients = [...scope];
   return filters;
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import fastifyMultipart from '@fastify/multipart';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { clientScopeOf } from '../../auth/client-scope.js';
 import type { Config } from '../../config/schema.js';
 import { errorCatalogue, MmError } from '../../errors.js';
 import { getDataset } from '../../ingest/datasets/index.js';
@@ -115,7 +116,8 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (a
     async (request) => {
       const { limit, offset } = request.query;
       const { imports, total } = await listImports(database.kysely, { limit, offset });
-      return { imports: imports.map(presentImport), total, limit, offset };
+      const scoped = clientScopeOf(request.user) !== null;
+      return { imports: imports.map((report) => presentImport(scoped ? withoutRowErrors(report) : report)), total, limit, offset };
     },
   );
 
@@ -130,7 +132,10 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (a
         response: { 200: presentedImportSchema, ...commonErrorResponses, 404: errorResponseSchema.describe('MM_IMPORT_NOT_FOUND') },
       },
     },
-    async (request) => presentImport(await findImportOrThrow(request.params.id)),
+    async (request) => {
+      const report = await findImportOrThrow(request.params.id);
+      return presentImport(clientScopeOf(request.user) !== null ? withoutRowErrors(report) : report);
+    },
   );
 
   app.get(
@@ -150,6 +155,9 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (a
     },
     async (request, reply) => {
       const report = await findImportOrThrow(request.params.id);
+      if (clientScopeOf(request.user) !== null) {
+        throw new MmError('MM_FORBIDDEN', 'rejected rows may belong to any client; a user with a client scope cannot download them');
+      }
       const file = report.rejectsFile;
       const noRejects = new MmError('MM_NOT_FOUND', `Import ${report.importId} has no rejected rows to download.`);
       if (!file || !isInside(config.data_dir, file)) throw noRejects;
@@ -184,4 +192,9 @@ function withFormFields(query: ImportOptions, fields: Record<string, string>): I
 function isInside(dir: string, file: string): boolean {
   const relative = path.relative(dir, file);
   return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+}
+
+/** An import record without its row errors (their values may name any client), for client-scoped users. */
+function withoutRowErrors<T extends { errors: unknown[] }>(report: T): T {
+  return { ...report, errors: [] };
 }

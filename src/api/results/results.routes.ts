@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { findResult, listResults } from '../../analytics/results-repository.js';
+import { clientScopeOf, subjectInScope } from '../../auth/client-scope.js';
 import { MmError } from '../../errors.js';
 import type { Database } from '../../storage/database.js';
 import { commonErrorResponses, errorResponseSchema } from '../error-handler.js';
@@ -26,7 +27,7 @@ export const resultRoutes: FastifyPluginAsyncZod<ResultRoutesOptions> = async (a
     },
     async (request) => {
       const { status, kind, subject, version, limit, offset } = request.query;
-      const { results, total } = await listResults(database.kysely, { status, kind, subject, datasetVersion: version }, { limit, offset });
+      const { results, total } = await listResults(database.kysely, { status, kind, subject, datasetVersion: version, clientScope: clientScopeOf(request.user) }, { limit, offset });
       return { results: results.map(presentResult), total, limit, offset };
     },
   );
@@ -44,7 +45,7 @@ export const resultRoutes: FastifyPluginAsyncZod<ResultRoutesOptions> = async (a
     },
     async (request) => {
       const result = await findResult(database.kysely, request.params.id);
-      if (!result) throw new MmError('MM_NOT_FOUND', `Result ${request.params.id} does not exist.`);
+      if (!result || !subjectInScope(result.kind, result.subject, clientScopeOf(request.user))) throw new MmError('MM_NOT_FOUND', `Result ${request.params.id} does not exist.`);
       return presentResultWithDetail(result);
     },
   );

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { listResults } from '../../analytics/results-repository.js';
+import { clientScopeOf } from '../../auth/client-scope.js';
 import type { Policy } from '../../governance/policy.js';
 import { decideResult } from '../../governance/reviews.js';
 import type { Database } from '../../storage/database.js';
@@ -28,7 +29,7 @@ export const reviewRoutes: FastifyPluginAsyncZod<ReviewRoutesOptions> = async (a
     },
     async (request) => {
       const { status, kind, limit, offset } = request.query;
-      const { results, total } = await listResults(database.kysely, { status, kind }, { limit, offset });
+      const { results, total } = await listResults(database.kysely, { status, kind, clientScope: clientScopeOf(request.user) }, { limit, offset });
       return { results: results.map(presentResult), total, limit, offset };
     },
   );
@@ -53,7 +54,7 @@ export const reviewRoutes: FastifyPluginAsyncZod<ReviewRoutesOptions> = async (a
         },
       },
       async (request) =>
-        presentResultWithDetail(await decideResult(database.kysely, policy.review, { resultId: request.params.id, decision, comment: request.body.comment, reviewer: request.actor })),
+        presentResultWithDetail(await decideResult(database.kysely, policy.review, { resultId: request.params.id, decision, comment: request.body.comment, reviewer: request.actor, clientScope: clientScopeOf(request.user) })),
     );
   }
 };

@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { reviewStatusSchema } from '../analytics/analytics.schema.js';
 
 export const reviewQueueQuerySchema = z.object({
-  status: reviewStatusSchema.default('pending_review').describe('pending_review (default), approved_with_note, approved, rejected or auto_approved'),
+  status: z
+    .preprocess((value) => (value === 'pending' ? 'pending_review' : value), reviewStatusSchema)
+    .default('pending_review')
+    .describe('pending (= pending_review, the default), approved_with_note, approved, rejected or auto_approved'),
   kind: z.string().min(1).max(64).optional().describe('profitability, license or overview'),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   offset: z.coerce.number().int().min(0).default(0),

@@ -10,6 +10,8 @@ export const createUserBodySchema = z
     role: z.enum(roles),
     /** Omit to have a one-time password generated (returned once; it must be changed at first login). */
     password: z.string().min(1).max(1024).optional(),
+    /** Client ids this user may see; omitted or null: every client. */
+    clientScope: z.array(z.string().min(1)).min(1).max(10_000).nullable().optional(),
   })
   .strict();
 
@@ -17,6 +19,8 @@ export const updateUserBodySchema = z
   .object({
     role: z.enum(roles).optional(),
     disabled: z.boolean().optional(),
+    /** Client ids this user may see from now on; null: every client. */
+    clientScope: z.array(z.string().min(1)).min(1).max(10_000).nullable().optional(),
   })
   .strict();
 

@@ -3,6 +3,7 @@ import { buildApp } from '../../api/app.js';
 import { ensureFirstAdmin } from '../../auth/users.js';
 import { MmError } from '../../errors.js';
 import { loadPolicy } from '../../governance/policy.js';
+import { notePolicyInUse } from '../../governance/policy-history.js';
 import { startRetentionSchedule } from '../../operations/retention.js';
 import { openDatabase } from '../../storage/database.js';
 import { loadDemoData } from '../../sample/load-demo-data.js';
@@ -19,8 +20,10 @@ export function registerServeCommand(program: Command): void {
     .action(async (options: { host?: string; port?: number; demoIfEmpty?: boolean }, command: Command) => {
       const global = command.optsWithGlobals<GlobalOptions>();
       const config = configFromOptions(global, { 'server.host': options.host, 'server.port': options.port });
-      const { policy, file: policyFile } = loadPolicy(config.policy_file);
+      const loadedPolicy = loadPolicy(config.policy_file);
+      const { policy, file: policyFile } = loadedPolicy;
       const database = await openDatabase(config);
+      await notePolicyInUse(database.kysely, loadedPolicy, 'system');
       if (options.demoIfEmpty && (await listVersions(database.kysely)).length === 0) {
         process.stdout.write('Empty database: loading the bundled demo MSP (marked as demo data; `moatmetrics versions rollback 0` removes it)…\n');
         const reports = await loadDemoData(database, config);

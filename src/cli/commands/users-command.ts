@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { generatePassword } from '../../auth/passwords.js';
 import { createUser, listUsers, requireUser, setPassword, updateUser } from '../../auth/users.js';
+import { MmError } from '../../errors.js';
 import { roles } from '../../governance/policy.js';
 import { withContext, type GlobalOptions } from '../cli-context.js';
 import { readSecretFromStdin } from '../read-secret.js';
@@ -41,8 +42,9 @@ export function registerUsersCommand(program: Command): void {
           u.disabled ? 'disabled' : u.lockedUntil && u.lockedUntil > new Date().toISOString() ? `locked until ${u.lockedUntil.slice(0, 16)}` : 'active',
           u.mustChangePassword ? 'yes' : 'no',
           u.lastLoginAt?.replace('T', ' ').slice(0, 16) ?? 'never',
+          u.clientScope ? u.clientScope.join(', ') : 'all',
         ]);
-        process.stdout.write(`${textTable(['user', 'role', 'status', 'must change password', 'last login (UTC)'], rows)}\n`);
+        process.stdout.write(`${textTable(['user', 'role', 'status', 'must change password', 'last login (UTC)', 'clients'], rows)}\n`);
       });
     });
 
@@ -68,6 +70,21 @@ export function registerUsersCommand(program: Command): void {
       await withContext(command.optsWithGlobals<GlobalOptions>(), async ({ database, policy, actor }) => {
         const changed = await updateUser(database.kysely, policy, name, { role }, actor);
         process.stdout.write(`User '${changed.username}' now has role ${changed.role}.\n`);
+      });
+    });
+
+  user
+    .command('scope')
+    .description('Limit which clients a user sees (every analysis, result and review), or lift the limit')
+    .argument('<name>', 'login name')
+    .option('--clients <ids>', 'comma-separated client ids')
+    .option('--all', 'every client (no scope)')
+    .action(async (name: string, options: { clients?: string; all?: boolean }, command: Command) => {
+      if (Boolean(options.clients) === Boolean(options.all)) throw new MmError('MM_USAGE', 'give either --clients <ids> or --all');
+      const clientScope = options.all ? null : options.clients!.split(',').map((id) => id.trim()).filter(Boolean);
+      await withContext(command.optsWithGlobals<GlobalOptions>(), async ({ database, policy, actor }) => {
+        const changed = await updateUser(database.kysely, policy, name, { clientScope }, actor);
+        process.stdout.write(changed.clientScope ? `User '${changed.username}' now sees only: ${changed.clientScope.join(', ')}.\n` : `User '${changed.username}' now sees every client.\n`);
       });
     });
 
