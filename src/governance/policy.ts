@@ -87,11 +87,15 @@ export const policySchema = z
         analytics_runs_days: z.number().int().min(1).max(36500).nullable().default(730),
         /** Sessions this long past their expiry (idle or absolute). */
         sessions_days: z.number().int().min(1).max(36500).nullable().default(1),
+        /** Recorded security events (refused logins, forbidden calls, …) older than this. */
+        security_events_days: z.number().int().min(1).max(36500).nullable().default(365),
+        /** API tokens this long after they expired or were revoked (their creation and revocation stay in the audit trail). */
+        api_tokens_days: z.number().int().min(1).max(36500).nullable().default(90),
         /** The server runs retention this often. */
         run_every_hours: z.number().min(1).max(24 * 365).default(24),
       })
       .strict()
-      .default({ raw_files_days: 365, analytics_runs_days: 730, sessions_days: 1, run_every_hours: 24 }),
+      .default({ raw_files_days: 365, analytics_runs_days: 730, sessions_days: 1, security_events_days: 365, api_tokens_days: 90, run_every_hours: 24 }),
     uploads: z
       .object({
         /** Largest import upload over HTTP (MB); the server uses the smaller of this and server.upload_limit_mb. */

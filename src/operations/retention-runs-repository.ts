@@ -11,6 +11,8 @@ export interface RetentionCounts {
   analyticsRuns: number;
   analyticsResults: number;
   sessions: number;
+  securityEvents: number;
+  apiTokens: number;
 }
 
 /** The cut-off timestamp applied to each kind; null where the policy keeps it forever. */
@@ -18,6 +20,8 @@ export interface RetentionCutoffs {
   rawFiles: string | null;
   analyticsRuns: string | null;
   sessions: string | null;
+  securityEvents: string | null;
+  apiTokens: string | null;
 }
 
 export interface RetentionRun {

@@ -2,10 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { Dirent } from 'node:fs';
 import { readdir, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
+import type { ExpressionBuilder } from 'kysely';
 import type { Config } from '../config/schema.js';
 import { appendAudit } from '../governance/audit-log.js';
 import type { Policy } from '../governance/policy.js';
 import type { Database } from '../storage/database.js';
+import type { DatabaseSchema } from '../storage/schema.js';
 import { latestRetentionRun, recordRetentionRun, type RetentionCounts, type RetentionCutoffs, type RetentionRun } from './retention-runs-repository.js';
 
 /**
@@ -43,17 +45,21 @@ export async function runRetention(database: Database, config: Config, policy: P
     rawFiles: daysBefore(now, days.raw_files_days),
     analyticsRuns: daysBefore(now, days.analytics_runs_days),
     sessions: daysBefore(now, days.sessions_days),
+    securityEvents: daysBefore(now, days.security_events_days),
+    apiTokens: daysBefore(now, days.api_tokens_days),
   };
   const problems: string[] = [];
   const work: RetentionWork = { database, config, dryRun, problems };
 
-  const counts: RetentionCounts = { rawFiles: 0, rawBytes: 0, rejectFiles: 0, analyticsRuns: 0, analyticsResults: 0, sessions: 0 };
+  const counts: RetentionCounts = { rawFiles: 0, rawBytes: 0, rejectFiles: 0, analyticsRuns: 0, analyticsResults: 0, sessions: 0, securityEvents: 0, apiTokens: 0 };
   if (cutoffs.rawFiles) {
     Object.assign(counts, await removeOldRawFiles(work, cutoffs.rawFiles));
     counts.rejectFiles = await removeOldRejects(work, cutoffs.rawFiles);
   }
   if (cutoffs.analyticsRuns) Object.assign(counts, await removeOldAnalyticsRuns(work, cutoffs.analyticsRuns));
   if (days.sessions_days !== null) counts.sessions = await removeExpiredSessions(work, now, days.sessions_days, policy.sessions.idle_minutes);
+  if (cutoffs.securityEvents) counts.securityEvents = await removeOldSecurityEvents(work, cutoffs.securityEvents);
+  if (cutoffs.apiTokens) counts.apiTokens = await removeDeadApiTokens(work, cutoffs.apiTokens);
 
   const run: RetentionRun = {
     id: randomUUID(),
@@ -217,6 +223,26 @@ async function removeExpiredSessions(work: RetentionWork, now: Date, days: numbe
     .where((eb) => eb.or([eb('expires_at', '<', expiredBefore), eb('last_seen_at', '<', lastSeenBefore)]))
     .executeTakeFirst();
   return Number(result.numDeletedRows);
+}
+
+async function removeOldSecurityEvents(work: RetentionWork, cutoff: string): Promise<number> {
+  const db = work.database.kysely;
+  if (work.dryRun) {
+    const row = await db.selectFrom('security_events').select((eb) => eb.fn.countAll<number>().as('n')).where('occurred_at', '<', cutoff).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+  return Number((await db.deleteFrom('security_events').where('occurred_at', '<', cutoff).executeTakeFirst()).numDeletedRows);
+}
+
+/** Tokens that expired or were revoked before the cut-off; they can never be used again. */
+async function removeDeadApiTokens(work: RetentionWork, cutoff: string): Promise<number> {
+  const db = work.database.kysely;
+  const dead = (eb: ExpressionBuilder<DatabaseSchema, 'api_tokens'>) => eb.or([eb('expires_at', '<', cutoff), eb('revoked_at', '<', cutoff)]);
+  if (work.dryRun) {
+    const row = await db.selectFrom('api_tokens').select((eb) => eb.fn.countAll<number>().as('n')).where(dead).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+  return Number((await db.deleteFrom('api_tokens').where(dead).executeTakeFirst()).numDeletedRows);
 }
 
 /** Where the schedule reports; pino's logger (the server's `app.log`) fits. */

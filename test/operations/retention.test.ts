@@ -133,12 +133,19 @@ for (const engine of engines) {
           session('live', 0, -10 * 3_600_000),
         ])
         .execute();
+      const event = (id: string, age: number) => ({ id, occurred_at: iso(age), kind: 'forbidden', actor: 'ann', ip: null, method: 'GET', route: '/x', detail: 'test' });
+      await db.insertInto('security_events').values([event('old-event', 400 * DAY), event('recent-event', 5 * DAY)]).execute();
+      const token = (id: string, expires: number, revoked: number | null) => ({ id, user_id: 'u1', name: id, token_hash: `hash-${id}`, created_at: iso(500 * DAY), expires_at: iso(expires), revoked_at: revoked === null ? null : iso(revoked), revoked_by: null, last_used_at: null });
+      await db
+        .insertInto('api_tokens')
+        .values([token('expired-long-ago', 100 * DAY, null), token('revoked-long-ago', -100 * DAY, 100 * DAY), token('revoked-lately', -100 * DAY, 10 * DAY), token('active', -100 * DAY, null)])
+        .execute();
     });
     after(async () => {
       await t.cleanup();
     });
 
-    const expectedCounts = () => ({ rawFiles: 3, rawBytes: expectedRawBytes, rejectFiles: 2, analyticsRuns: 1, analyticsResults: 2, sessions: 2 });
+    const expectedCounts = () => ({ rawFiles: 3, rawBytes: expectedRawBytes, rejectFiles: 2, analyticsRuns: 1, analyticsResults: 2, sessions: 2, securityEvents: 1, apiTokens: 2 });
 
     test('a dry run counts what would go, removes nothing, and is recorded and audited', async () => {
       const before = await lastingState(t);
@@ -175,6 +182,8 @@ for (const engine of engines) {
       assert.deepEqual((await db.selectFrom('analytics_runs').select('id').execute()).map((row) => row.id), ['recent-run']);
       assert.deepEqual((await db.selectFrom('analytics_results').select('run_id').execute()).map((row) => row.run_id), ['recent-run']);
       assert.deepEqual((await db.selectFrom('sessions').select('id_hash').orderBy('id_hash').execute()).map((row) => row.id_hash), ['expired-an-hour-ago', 'live']);
+      assert.deepEqual((await db.selectFrom('security_events').select('id').execute()).map((row) => row.id), ['recent-event']);
+      assert.deepEqual((await db.selectFrom('api_tokens').select('id').orderBy('id').execute()).map((row) => row.id), ['active', 'revoked-lately']);
       assert.deepEqual(await lastingState(t), before, 'current data, versions and import records are untouched');
 
       const latest = await latestRetentionRun(db);
@@ -188,7 +197,7 @@ for (const engine of engines) {
 
     test('a second run finds nothing; a kind the policy keeps forever is not touched', async () => {
       const again = await runRetention(t.database, t.config, policy, { actor: 'tester', now });
-      assert.deepEqual(again.counts, { rawFiles: 0, rawBytes: 0, rejectFiles: 0, analyticsRuns: 0, analyticsResults: 0, sessions: 0 });
+      assert.deepEqual(again.counts, { rawFiles: 0, rawBytes: 0, rejectFiles: 0, analyticsRuns: 0, analyticsResults: 0, sessions: 0, securityEvents: 0, apiTokens: 0 });
       await addAnalyticsRun(t, 'ancient-run', iso(5000 * DAY), 1);
       const forever = await runRetention(t.database, t.config, withRetention({ analytics_runs_days: null }), { actor: 'tester', now });
       assert.equal(forever.counts.analyticsRuns, 0);

@@ -28,6 +28,8 @@ function describe(run: RetentionRun): string {
     `  ${verb} ${counts.rawFiles} raw import file(s) (${(counts.rawBytes / 1e6).toFixed(1)} MB) and ${counts.rejectFiles} rejects file(s): ${kept(cutoffs.rawFiles)}`,
     `  ${verb} ${counts.analyticsRuns} analytics run(s) with ${counts.analyticsResults} result(s): ${kept(cutoffs.analyticsRuns)}`,
     `  ${verb} ${counts.sessions} expired session(s): ${kept(cutoffs.sessions)}`,
+    `  ${verb} ${counts.securityEvents} security event(s): ${kept(cutoffs.securityEvents)}`,
+    `  ${verb} ${counts.apiTokens} expired or revoked API token(s): ${kept(cutoffs.apiTokens)}`,
     ...run.problems.map((problem) => `  problem: ${problem}`),
     '',
   ].join('\n');
