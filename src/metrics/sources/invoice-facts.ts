@@ -1,7 +1,7 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { DimensionName } from '../query-plan.js';
 import { invoiceSums } from './fact-sums.js';
-import { edgeMonths, groupInside, groupStraddles, monthLiteral } from './rollup-period.js';
+import { edgeMonths, groupInside, groupStraddles, monthLiteral, straddledEdges, type EdgeMonth } from './rollup-period.js';
 import { monthOf, quarterOf, toSourceRows, yearOf, type SourceContext, type SourceRow } from './source-context.js';
 
 export const invoiceDimensions: readonly DimensionName[] = ['client', 'industry', 'month', 'quarter', 'year', 'invoice_status'];
@@ -14,17 +14,28 @@ const sumNames = ['revenue_cents', 'collected_cents', 'outstanding_cents', 'invo
  * count with their sign. Read from the client × month rollup (see rollup-period.ts) unless
  * the question is per invoice status or `useRollups` is false.
  */
-export function invoiceFactsQuery(context: SourceContext) {
-  if (context.useRollups === false || context.groupBy.includes('invoice_status')) return rowsQuery(context);
-  return rollupQuery(context);
+export function invoiceFactsQuery(context: SourceContext, edges: EdgeMonth[] = edgeMonths(context.period)) {
+  if (fromRows(context)) return rowsQuery(context);
+  return rollupQuery(context, edges);
 }
 
 export async function invoiceFacts(context: SourceContext): Promise<SourceRow[]> {
-  const rows = (await invoiceFactsQuery(context).execute()) as Array<Record<string, unknown>>;
+  const edges = fromRows(context)
+    ? []
+    : await straddledEdges(context.period, (edge) => {
+        let probe = context.db.selectFrom('rollup_invoice_client_month as r').select(sql.lit(1).as('one')).where(groupStraddles(context.period, edge)).limit(1);
+        if (context.filters.clients) probe = probe.where('r.client_id', 'in', context.filters.clients);
+        return probe;
+      });
+  const rows = (await invoiceFactsQuery(context, edges).execute()) as Array<Record<string, unknown>>;
   return toSourceRows(rows, context.groupBy, sumNames);
 }
 
-function rollupQuery(context: SourceContext) {
+function fromRows(context: SourceContext): boolean {
+  return context.useRollups === false || context.groupBy.includes('invoice_status');
+}
+
+function rollupQuery(context: SourceContext, edges: EdgeMonth[]) {
   const { db, period, filters, groupBy } = context;
   let groups = db
     .selectFrom('rollup_invoice_client_month as r')
@@ -39,7 +50,7 @@ function rollupQuery(context: SourceContext) {
       sql<number>`r.invoice_rows`.as('invoice_rows'),
     ]);
   if (filters.clients) groups = groups.where('r.client_id', 'in', filters.clients);
-  for (const edge of edgeMonths(period)) {
+  for (const edge of edges) {
     let straddling = db.selectFrom('rollup_invoice_client_month as r').select('r.client_id').where(groupStraddles(period, edge));
     if (filters.clients) straddling = straddling.where('r.client_id', 'in', filters.clients);
     const part = db

@@ -53,6 +53,17 @@ export function groupStraddles(period: Period, edge: EdgeMonth) {
   return sql<SqlBool>`(r.month = ${edge.month} AND r.first_date <= ${edge.to} AND r.last_date >= ${edge.from} AND NOT ${groupInside(period)})`;
 }
 
+/**
+ * The edge months where some rollup group of `table` (as narrowed by `narrow`) straddles
+ * the period. Asked first, so a period whose edge groups all lie inside it (the usual case)
+ * is answered from the rollup alone, as one simple query the engines can stream.
+ */
+export async function straddledEdges<Q extends { execute(): Promise<unknown[]> }>(period: Period, probe: (edge: EdgeMonth) => Q): Promise<EdgeMonth[]> {
+  const edges = edgeMonths(period);
+  const found = await Promise.all(edges.map(async (edge) => (await probe(edge).execute()).length > 0));
+  return edges.filter((_, i) => found[i]);
+}
+
 /** The month label of an edge part, typed for both engines' UNION ALL. */
 export function monthLiteral(edge: EdgeMonth) {
   return sql<string>`CAST(${edge.month} AS TEXT)`;

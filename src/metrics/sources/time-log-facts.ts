@@ -1,7 +1,7 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { DimensionName } from '../query-plan.js';
 import { longLogCount, staffHourSums, timeLogSums } from './fact-sums.js';
-import { edgeMonths, groupInside, groupStraddles, monthLiteral } from './rollup-period.js';
+import { edgeMonths, groupInside, groupStraddles, monthLiteral, straddledEdges, type EdgeMonth } from './rollup-period.js';
 import { monthOf, quarterOf, toSourceRows, yearOf, type SourceContext, type SourceRow } from './source-context.js';
 
 export const timeLogDimensions: readonly DimensionName[] = ['client', 'industry', 'staff', 'month', 'quarter', 'year'];
@@ -21,22 +21,43 @@ const sumNames = ['hours_milli', 'billable_milli', 'labor_millicents', 'default_
  * Rollups are read as rollup-period.ts describes, so all three are exact; a test checks
  * that they agree on many periods.
  */
-export function timeLogFactsQuery(context: SourceContext) {
-  const byStaff = context.groupBy.includes('staff') || context.filters.staff !== undefined;
-  const byClient = context.groupBy.some((d) => d === 'client' || d === 'industry') || context.filters.clients !== undefined || context.filters.industries !== undefined;
-  if (context.useRollups === false || (byStaff && byClient)) return rowsQuery(context);
-  return byStaff ? staffRollupQuery(context) : clientRollupQuery(context);
+export function timeLogFactsQuery(context: SourceContext, edges: EdgeMonth[] = edgeMonths(context.period)) {
+  const path = pathOf(context);
+  if (path === 'rows') return rowsQuery(context);
+  return path === 'staff' ? staffRollupQuery(context, edges) : clientRollupQuery(context, edges);
 }
 
 export async function timeLogFacts(context: SourceContext): Promise<SourceRow[]> {
-  const rows = (await timeLogFactsQuery(context).execute()) as Array<Record<string, unknown>>;
+  const path = pathOf(context);
+  const staffKeys = context.filters.staff?.map((name) => name.trim().toLowerCase());
+  const edges =
+    path === 'rows'
+      ? []
+      : await straddledEdges(context.period, (edge) => {
+          if (path === 'staff') {
+            let probe = context.db.selectFrom('rollup_time_staff_month as r').select(sql.lit(1).as('one')).where(groupStraddles(context.period, edge)).limit(1);
+            if (staffKeys) probe = probe.where('r.staff_key', 'in', staffKeys);
+            return probe;
+          }
+          let probe = context.db.selectFrom('rollup_time_client_month as r').select(sql.lit(1).as('one')).where(groupStraddles(context.period, edge)).limit(1);
+          if (context.filters.clients) probe = probe.where('r.client_id', 'in', context.filters.clients);
+          return probe;
+        });
+  const rows = (await timeLogFactsQuery(context, edges).execute()) as Array<Record<string, unknown>>;
   return toSourceRows(rows, context.groupBy, sumNames);
+}
+
+function pathOf(context: SourceContext): 'rows' | 'client' | 'staff' {
+  const byStaff = context.groupBy.includes('staff') || context.filters.staff !== undefined;
+  const byClient = context.groupBy.some((d) => d === 'client' || d === 'industry') || context.filters.clients !== undefined || context.filters.industries !== undefined;
+  if (context.useRollups === false || (byStaff && byClient)) return 'rows';
+  return byStaff ? 'staff' : 'client';
 }
 
 const rate = (context: SourceContext) => sql`CAST(${context.defaultCostRateCents} AS BIGINT)`;
 
 /** Per client × month groups inside P, plus the straddling groups' rows inside P. */
-function clientRollupQuery(context: SourceContext) {
+function clientRollupQuery(context: SourceContext, edges: EdgeMonth[]) {
   const { db, period, filters, groupBy } = context;
   let groups = db
     .selectFrom('rollup_time_client_month as r')
@@ -52,7 +73,7 @@ function clientRollupQuery(context: SourceContext) {
       sql<number>`r.long_log_count`.as('long_log_count'),
     ]);
   if (filters.clients) groups = groups.where('r.client_id', 'in', filters.clients);
-  for (const edge of edgeMonths(period)) {
+  for (const edge of edges) {
     let straddling = db.selectFrom('rollup_time_client_month as r').select('r.client_id').where(groupStraddles(period, edge));
     if (filters.clients) straddling = straddling.where('r.client_id', 'in', filters.clients);
     const part = db
@@ -98,7 +119,7 @@ function clientRollupQuery(context: SourceContext) {
 }
 
 /** Per staff × month groups inside P, plus the straddling groups' rows inside P. */
-function staffRollupQuery(context: SourceContext) {
+function staffRollupQuery(context: SourceContext, edges: EdgeMonth[]) {
   const { db, period, filters, groupBy } = context;
   const staffKeys = filters.staff?.map((name) => name.trim().toLowerCase());
   let groups = db
@@ -113,7 +134,7 @@ function staffRollupQuery(context: SourceContext) {
       sql<number>`r.long_log_count`.as('long_log_count'),
     ]);
   if (staffKeys) groups = groups.where('r.staff_key', 'in', staffKeys);
-  for (const edge of edgeMonths(period)) {
+  for (const edge of edges) {
     let straddling = db.selectFrom('rollup_time_staff_month as r').select('r.staff_key').where(groupStraddles(period, edge));
     if (staffKeys) straddling = straddling.where('r.staff_key', 'in', staffKeys);
     // The date range is read client by client off the (client, date) index — and not at
