@@ -65,7 +65,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
   app.setNotFoundHandler(handleNotFound);
   // Security headers on every answer; the API docs page gets a CSP with hashes for its own scripts.
-  await app.register(fastifyHelmet, { global: true });
+  await app.register(fastifyHelmet, {
+    global: true,
+    // Behind TLS browsers should upgrade every request; over plain HTTP on this machine the
+    // upgrade would point the docs page's own scripts at an https:// that is not there.
+    contentSecurityPolicy: { directives: { upgradeInsecureRequests: config.server.secure_cookies ? [] : null } },
+  });
   // No cross-origin browser access unless origins are configured.
   await app.register(fastifyCors, { origin: config.server.cors_origins.length > 0 ? config.server.cors_origins : false, credentials: true });
   await app.register(fastifyRateLimit, {
@@ -81,7 +86,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(fastifyCookie);
   installAuthHook(app, { database, policy });
 
-  registerApiDocs(app);
+  registerApiDocs(app, { behindTls: config.server.secure_cookies });
   app.register(healthRoutes, { database });
   app.register(metricsRoutes);
   app.register(importRoutes, { prefix: '/api/v1/imports', config, database });

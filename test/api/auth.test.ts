@@ -166,6 +166,12 @@ for (const engine of engines) {
       assert.equal(response.headers['x-content-type-options'], 'nosniff');
       assert.equal(response.headers['x-frame-options'], 'SAMEORIGIN');
       assert.ok(response.headers['content-security-policy']);
+      // Plain HTTP on this machine (secure_cookies off): no upgrade to an https:// that is not there, here or on the docs page.
+      assert.doesNotMatch(String(response.headers['content-security-policy']), /upgrade-insecure-requests/);
+      const docs = await app.inject({ method: 'GET', url: '/docs/' });
+      assert.equal(docs.statusCode, 200);
+      assert.doesNotMatch(String(docs.headers['content-security-policy']), /upgrade-insecure-requests/);
+      assert.match(String(docs.headers['content-security-policy']), /script-src 'self'/);
       assert.equal(response.headers['access-control-allow-origin'], undefined);
       const allowed = await app.inject({ method: 'GET', url: '/healthz', headers: { origin: 'https://reports.example.com' } });
       assert.equal(allowed.headers['access-control-allow-origin'], 'https://reports.example.com');

@@ -24,7 +24,7 @@ const packageVersion = (JSON.parse(readFileSync(new URL('../../../package.json',
  * OpenAPI from the routes' zod schemas, served as JSON at `/docs/json` and as Swagger UI
  * at `/docs`. Must be registered before the routes it describes.
  */
-export function registerApiDocs(app: FastifyInstance): void {
+export function registerApiDocs(app: FastifyInstance, options: { behindTls: boolean } = { behindTls: false }): void {
   const zodTransform = createJsonSchemaTransform({});
   const transform: SwaggerTransform = (input) => {
     const result = zodTransform(input as Parameters<typeof zodTransform>[0]);
@@ -48,6 +48,11 @@ export function registerApiDocs(app: FastifyInstance): void {
       route.config = { ...route.config, permission: route.config?.permission ?? 'public' };
     });
     // staticCSP: the UI's pages carry a Content-Security-Policy that allows exactly their own scripts and styles (helmet sets one everywhere).
-    await docs.register(fastifySwaggerUi, { routePrefix: docsPrefix, staticCSP: true });
+    await docs.register(fastifySwaggerUi, {
+      routePrefix: docsPrefix,
+      staticCSP: true,
+      // Over plain HTTP, `upgrade-insecure-requests` would send the page's scripts to https.
+      transformStaticCSP: (header) => (options.behindTls ? header : header.replace(/\s*upgrade-insecure-requests;?/, '')),
+    });
   });
 }
