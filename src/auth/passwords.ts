@@ -3,8 +3,9 @@ import { Algorithm, hash, verify } from '@node-rs/argon2';
 import { MmError } from '../errors.js';
 
 /**
- * argon2id with the OWASP-recommended minimum (19 MiB, 2 passes, 1 lane): about 20–40 ms
- * per hash here, slow enough to make guessing expensive, fast enough for a login.
+ * argon2id with the OWASP-recommended minimum (19 MiB, 2 passes, 1 lane). Measured here
+ * (2 vCPU Xeon): median 8.5 ms per hash, 9.0 ms per verify; each guess costs an attacker
+ * 19 MiB of memory as well, and the lock-out and rate limit bound guesses per account.
  */
 const argonOptions = { algorithm: Algorithm.Argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
