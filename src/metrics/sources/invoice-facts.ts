@@ -2,7 +2,7 @@ import { sql, type Expression, type SqlBool } from 'kysely';
 import type { DimensionName } from '../query-plan.js';
 import { invoiceSums } from './fact-sums.js';
 import { edgeMonths, groupInside, groupStraddles, monthLiteral, straddledEdges, type EdgeMonth } from './rollup-period.js';
-import { monthOf, quarterOf, toSourceRows, yearOf, type SourceContext, type SourceRow } from './source-context.js';
+import { groupByDimensions, monthOf, quarterOf, toSourceRows, yearOf, type SourceContext, type SourceRow } from './source-context.js';
 
 export const invoiceDimensions: readonly DimensionName[] = ['client', 'industry', 'month', 'quarter', 'year', 'invoice_status'];
 
@@ -22,17 +22,20 @@ export function invoiceFactsQuery(context: SourceContext, edges: EdgeMonth[] = e
 export async function invoiceFacts(context: SourceContext): Promise<SourceRow[]> {
   const edges = fromRows(context)
     ? []
-    : await straddledEdges(context.period, (edge) => {
-        let probe = context.db.selectFrom('rollup_invoice_client_month as r').select(sql.lit(1).as('one')).where(groupStraddles(context.period, edge)).limit(1);
-        if (context.filters.clients) probe = probe.where('r.client_id', 'in', context.filters.clients);
-        return probe;
-      });
+    : await straddledEdges(context.period, (edge) => straddlingClients(context, edge).limit(1));
   const rows = (await invoiceFactsQuery(context, edges).execute()) as Array<Record<string, unknown>>;
   return toSourceRows(rows, context.groupBy, sumNames);
 }
 
 function fromRows(context: SourceContext): boolean {
   return context.useRollups === false || context.groupBy.includes('invoice_status');
+}
+
+/** Clients (within the filter) whose invoice group of `edge` straddles the period. */
+function straddlingClients(context: SourceContext, edge: EdgeMonth) {
+  let query = context.db.selectFrom('rollup_invoice_client_month as r').select('r.client_id').where(groupStraddles(context.period, edge));
+  if (context.filters.clients) query = query.where('r.client_id', 'in', context.filters.clients);
+  return query;
 }
 
 function rollupQuery(context: SourceContext, edges: EdgeMonth[]) {
@@ -51,8 +54,7 @@ function rollupQuery(context: SourceContext, edges: EdgeMonth[]) {
     ]);
   if (filters.clients) groups = groups.where('r.client_id', 'in', filters.clients);
   for (const edge of edges) {
-    let straddling = db.selectFrom('rollup_invoice_client_month as r').select('r.client_id').where(groupStraddles(period, edge));
-    if (filters.clients) straddling = straddling.where('r.client_id', 'in', filters.clients);
+    const straddling = straddlingClients(context, edge);
     const part = db
       .selectFrom('invoices as i')
       .where('i.client_id', 'in', straddling)
@@ -79,10 +81,7 @@ function rollupQuery(context: SourceContext, edges: EdgeMonth[]) {
     .innerJoin('clients as c', 'c.client_id', 'g.client_id')
     .select(sumNames.map((name) => sql<number>`SUM(${sql.ref(`g.${name}`)})`.as(name)));
   if (filters.industries) query = query.where('c.industry', 'in', filters.industries);
-  for (const dim of groupBy) {
-    const expression = dims[dim]!;
-    query = query.select(sql`${expression}`.as(`d_${dim}`)).groupBy(sql`${expression}` as Expression<SqlBool>);
-  }
+  query = groupByDimensions(query, groupBy, dims);
   if (groupBy.includes('client')) query = query.select(sql<string>`MAX(c.client_name)`.as('client_name'));
   return query;
 }
@@ -105,10 +104,7 @@ function rowsQuery(context: SourceContext) {
     .select(invoiceSums('i'));
   if (filters.clients) query = query.where('i.client_id', 'in', filters.clients);
   if (filters.industries) query = query.where('c.industry', 'in', filters.industries);
-  for (const dim of groupBy) {
-    const expression = dims[dim]!;
-    query = query.select(sql`${expression}`.as(`d_${dim}`)).groupBy(sql`${expression}` as Expression<SqlBool>);
-  }
+  query = groupByDimensions(query, groupBy, dims);
   if (groupBy.includes('client')) query = query.select(sql<string>`MAX(c.client_name)`.as('client_name'));
   return query;
 }

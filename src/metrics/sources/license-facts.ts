@@ -1,7 +1,7 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
 import { monthsOf, quarterLabel } from '../period.js';
 import type { DimensionName } from '../query-plan.js';
-import { toSourceRows, type SourceContext, type SourceRow } from './source-context.js';
+import { groupByDimensions, toSourceRows, type SourceContext, type SourceRow } from './source-context.js';
 
 export const licenseCostDimensions: readonly DimensionName[] = ['client', 'industry', 'product', 'vendor', 'month', 'quarter', 'year'];
 export const licenseSeatDimensions: readonly DimensionName[] = ['client', 'industry', 'product', 'vendor'];
@@ -61,10 +61,7 @@ export function licenseCostQuery(context: SourceContext) {
       .select(sql<number>`SUM(${monthlyCost} * (${monthIndexSql(effectiveEnd)} - ${monthIndexSql(effectiveStart)} + 1))`.as('license_cost_cents'));
   }
   query = applyLicenseFilters(query, filters);
-  for (const dim of groupBy) {
-    const expression = dims[dim]!;
-    query = query.select(sql`${expression}`.as(`d_${dim}`)).groupBy(sql`${expression}` as Expression<SqlBool>);
-  }
+  query = groupByDimensions(query, groupBy, dims);
   if (groupBy.includes('client')) query = query.select(sql<string>`MAX(c.client_name)`.as('client_name'));
   return query;
 }
@@ -94,10 +91,7 @@ export function licenseSeatsQuery(context: SourceContext) {
       sql<number>`COUNT(*)`.as('license_count'),
     ]);
   query = applyLicenseFilters(query, filters);
-  for (const dim of groupBy) {
-    const expression = dims[dim]!;
-    query = query.select(sql`${expression}`.as(`d_${dim}`)).groupBy(sql`${expression}` as Expression<SqlBool>);
-  }
+  query = groupByDimensions(query, groupBy, dims);
   if (groupBy.includes('client')) query = query.select(sql<string>`MAX(c.client_name)`.as('client_name'));
   return query;
 }

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type Expression, type Kysely, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import type { DatabaseSchema } from '../../storage/schema.js';
 import type { Period } from '../period.js';
 import type { DimensionName, QueryPlan } from '../query-plan.js';
@@ -19,6 +19,21 @@ export interface SourceRow {
   dims: Partial<Record<DimensionName, string | null>>;
   labels: { client_name?: string; staff_name?: string };
   sums: Record<string, number>;
+}
+
+/**
+ * Adds one `d_<dimension>` column per grouping dimension and groups by it: every source
+ * does this the same way, with its own expression for each dimension.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each source's builder has its own tables and columns; the added columns are read back by name (toSourceRows).
+export function groupByDimensions<Q extends SelectQueryBuilder<any, any, any>>(query: Q, groupBy: readonly DimensionName[], dims: Partial<Record<DimensionName, Expression<unknown>>>): Q {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above.
+  let q = query as SelectQueryBuilder<any, any, any>;
+  for (const dim of groupBy) {
+    const expression = dims[dim]!;
+    q = q.select(sql`${expression}`.as(`d_${dim}`)).groupBy(sql`${expression}`);
+  }
+  return q as Q;
 }
 
 /** `YYYY-MM` of a date column. */

@@ -2,7 +2,7 @@ import { sql, type Expression, type SqlBool } from 'kysely';
 import type { DimensionName } from '../query-plan.js';
 import { longLogCount, staffHourSums, timeLogSums } from './fact-sums.js';
 import { edgeMonths, groupInside, groupStraddles, monthLiteral, straddledEdges, type EdgeMonth } from './rollup-period.js';
-import { monthOf, quarterOf, toSourceRows, yearOf, type SourceContext, type SourceRow } from './source-context.js';
+import { groupByDimensions, monthOf, quarterOf, toSourceRows, yearOf, type SourceContext, type SourceRow } from './source-context.js';
 
 export const timeLogDimensions: readonly DimensionName[] = ['client', 'industry', 'staff', 'month', 'quarter', 'year'];
 
@@ -29,20 +29,10 @@ export function timeLogFactsQuery(context: SourceContext, edges: EdgeMonth[] = e
 
 export async function timeLogFacts(context: SourceContext): Promise<SourceRow[]> {
   const path = pathOf(context);
-  const staffKeys = context.filters.staff?.map((name) => name.trim().toLowerCase());
   const edges =
     path === 'rows'
       ? []
-      : await straddledEdges(context.period, (edge) => {
-          if (path === 'staff') {
-            let probe = context.db.selectFrom('rollup_time_staff_month as r').select(sql.lit(1).as('one')).where(groupStraddles(context.period, edge)).limit(1);
-            if (staffKeys) probe = probe.where('r.staff_key', 'in', staffKeys);
-            return probe;
-          }
-          let probe = context.db.selectFrom('rollup_time_client_month as r').select(sql.lit(1).as('one')).where(groupStraddles(context.period, edge)).limit(1);
-          if (context.filters.clients) probe = probe.where('r.client_id', 'in', context.filters.clients);
-          return probe;
-        });
+      : await straddledEdges(context.period, (edge) => (path === 'staff' ? straddlingStaff(context, edge).limit(1) : straddlingClients(context, edge).limit(1)));
   const rows = (await timeLogFactsQuery(context, edges).execute()) as Array<Record<string, unknown>>;
   return toSourceRows(rows, context.groupBy, sumNames);
 }
@@ -55,6 +45,23 @@ function pathOf(context: SourceContext): 'rows' | 'client' | 'staff' {
 }
 
 const rate = (context: SourceContext) => sql`CAST(${context.defaultCostRateCents} AS BIGINT)`;
+
+const staffKeysOf = (context: SourceContext) => context.filters.staff?.map((name) => name.trim().toLowerCase());
+
+/** Clients (within the filter) whose time-log group of `edge` straddles the period. */
+function straddlingClients(context: SourceContext, edge: EdgeMonth) {
+  let query = context.db.selectFrom('rollup_time_client_month as r').select('r.client_id').where(groupStraddles(context.period, edge));
+  if (context.filters.clients) query = query.where('r.client_id', 'in', context.filters.clients);
+  return query;
+}
+
+/** Staff (within the filter) whose group of `edge` straddles the period. */
+function straddlingStaff(context: SourceContext, edge: EdgeMonth) {
+  const staffKeys = staffKeysOf(context);
+  let query = context.db.selectFrom('rollup_time_staff_month as r').select('r.staff_key').where(groupStraddles(context.period, edge));
+  if (staffKeys) query = query.where('r.staff_key', 'in', staffKeys);
+  return query;
+}
 
 /** Per client × month groups inside P, plus the straddling groups' rows inside P. */
 function clientRollupQuery(context: SourceContext, edges: EdgeMonth[]) {
@@ -74,8 +81,7 @@ function clientRollupQuery(context: SourceContext, edges: EdgeMonth[]) {
     ]);
   if (filters.clients) groups = groups.where('r.client_id', 'in', filters.clients);
   for (const edge of edges) {
-    let straddling = db.selectFrom('rollup_time_client_month as r').select('r.client_id').where(groupStraddles(period, edge));
-    if (filters.clients) straddling = straddling.where('r.client_id', 'in', filters.clients);
+    const straddling = straddlingClients(context, edge);
     const part = db
       .selectFrom('time_logs as t')
       .leftJoin('staff as s', 's.staff_key', 't.staff_key')
@@ -110,18 +116,15 @@ function clientRollupQuery(context: SourceContext, edges: EdgeMonth[]) {
       sql<number>`SUM(g.long_log_count)`.as('long_log_count'),
     ]);
   if (filters.industries) query = query.where('c.industry', 'in', filters.industries);
-  for (const dim of groupBy) {
-    const expression = dims[dim]!;
-    query = query.select(sql`${expression}`.as(`d_${dim}`)).groupBy(sql`${expression}` as Expression<SqlBool>);
-  }
+  query = groupByDimensions(query, groupBy, dims);
   if (groupBy.includes('client')) query = query.select(sql<string>`MAX(c.client_name)`.as('client_name'));
   return query;
 }
 
 /** Per staff × month groups inside P, plus the straddling groups' rows inside P. */
 function staffRollupQuery(context: SourceContext, edges: EdgeMonth[]) {
-  const { db, period, filters, groupBy } = context;
-  const staffKeys = filters.staff?.map((name) => name.trim().toLowerCase());
+  const { db, period, groupBy } = context;
+  const staffKeys = staffKeysOf(context);
   let groups = db
     .selectFrom('rollup_time_staff_month as r')
     .where(groupInside(period))
@@ -135,8 +138,7 @@ function staffRollupQuery(context: SourceContext, edges: EdgeMonth[]) {
     ]);
   if (staffKeys) groups = groups.where('r.staff_key', 'in', staffKeys);
   for (const edge of edges) {
-    let straddling = db.selectFrom('rollup_time_staff_month as r').select('r.staff_key').where(groupStraddles(period, edge));
-    if (staffKeys) straddling = straddling.where('r.staff_key', 'in', staffKeys);
+    const straddling = straddlingStaff(context, edge);
     // The date range is read client by client off the (client, date) index — and not at
     // all when no group straddles (a constant condition both engines test once, first).
     const part = db
@@ -172,10 +174,7 @@ function staffRollupQuery(context: SourceContext, edges: EdgeMonth[]) {
       sql<number>`SUM(g.log_count)`.as('time_log_count'),
       sql<number>`SUM(g.long_log_count)`.as('long_log_count'),
     ]);
-  for (const dim of groupBy) {
-    const expression = dims[dim]!;
-    query = query.select(sql`${expression}`.as(`d_${dim}`)).groupBy(sql`${expression}` as Expression<SqlBool>);
-  }
+  query = groupByDimensions(query, groupBy, dims);
   if (groupBy.includes('staff')) query = query.select(sql<string>`MAX(n.staff_name)`.as('staff_name'));
   return query;
 }
@@ -208,7 +207,8 @@ function rowsQuery(context: SourceContext) {
   // The display name is not in the covering index: read it only when staff are listed.
   if (groupBy.includes('staff')) inner = inner.select(sql<string>`MAX(t.staff_name)`.as('staff_name'));
   if (filters.clients) inner = inner.where('t.client_id', 'in', filters.clients);
-  if (filters.staff) inner = inner.where('t.staff_key', 'in', filters.staff.map((name) => name.trim().toLowerCase()));
+  const staffKeys = staffKeysOf(context);
+  if (staffKeys) inner = inner.where('t.staff_key', 'in', staffKeys);
   for (const dim of groupBy) {
     const expression = timeDims[dim];
     if (expression) inner = inner.select(sql`${expression}`.as(`t_${dim}`)).groupBy(sql`${expression}` as Expression<SqlBool>);
@@ -234,10 +234,7 @@ function rowsQuery(context: SourceContext) {
       sql<number>`SUM(g.long_log_count)`.as('long_log_count'),
     ]);
   if (filters.industries) query = query.where('c.industry', 'in', filters.industries);
-  for (const dim of groupBy) {
-    const expression = dims[dim]!;
-    query = query.select(sql`${expression}`.as(`d_${dim}`)).groupBy(sql`${expression}` as Expression<SqlBool>);
-  }
+  query = groupByDimensions(query, groupBy, dims);
   if (groupBy.includes('client')) query = query.select(sql<string>`MAX(c.client_name)`.as('client_name'));
   if (groupBy.includes('staff')) query = query.select(sql<string>`MAX(g.staff_name)`.as('staff_name'));
   return query;
