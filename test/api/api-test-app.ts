@@ -85,21 +85,7 @@ export function formUploadWithLength(url: string, csv: string | Buffer, fileName
   };
 }
 
-export const clientsCsv = [
-  'client_id,client_name,industry,status,contract_value,onboarded_on,churned_on',
-  'C1,Acme Motors,Retail,active,"1,200.00",2023-01-01,',
-  'C2,Beta Legal LLP,Legal,active,800,2023-02-01,',
-  'C3,Cobalt Clinics,Healthcare,churned,450.50,2022-05-01,2025-03-31',
-  '',
-].join('\n');
-
-export const timeLogsCsv = [
-  'log_id,client_id,staff_name,date,hours,rate,billable',
-  'T1,C1,Ann Lee,2025-01-02,1.5,95,true',
-  'T2,C2,Bob Ray,2025-01-03,2,95,false',
-  'T3,C3,Ann Lee,2025-01-06,0.25,,yes',
-  '',
-].join('\n');
+export { clientsCsv, timeLogsCsv } from '../support/small-msp.js';
 
 /** Line 3: negative hours (column 5). Line 4: a client nobody imported (column 2). */
 export const badTimeLogsCsv = [

@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { ImportReport } from '../../src/ingest/import-report.js';
+import { clientsCsv, timeLogsCsv } from '../support/small-msp.js';
 import {
   assertOneLineError,
   assertSucceeded,
@@ -25,22 +26,6 @@ import {
   type CliResult,
   type VersionsListing,
 } from './cli-harness.js';
-
-const clientsCsv = [
-  'client_id,client_name,industry,status,contract_value,onboarded_on,churned_on',
-  'C1,Acme Motors,Retail,active,"1,200.00",2023-01-01,',
-  'C2,Beta Legal LLP,Legal,active,800,2023-02-01,',
-  'C3,Cobalt Clinics,Healthcare,churned,450.50,2022-05-01,2025-03-31',
-  '',
-].join('\n');
-
-const timeLogsCsv = [
-  'log_id,client_id,staff_name,date,hours,rate,billable',
-  'T1,C1,Ann Lee,2025-01-02,1.5,95,true',
-  'T2,C2,Bob Ray,2025-01-03,2,95,false',
-  'T3,C3,Ann Lee,2025-01-06,0.25,,yes',
-  '',
-].join('\n');
 
 /** Line 2 is fine, line 3 has negative hours, line 4 names a client nobody imported. */
 function badTimeLogsCsv(idPrefix: string): string {

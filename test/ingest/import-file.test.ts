@@ -5,23 +5,8 @@ import { after, before, describe, test } from 'node:test';
 import { importFile } from '../../src/ingest/import-file.js';
 import { rollbackToVersion } from '../../src/versions/rollback-version.js';
 import { currentVersionNumber, listVersions } from '../../src/versions/versions-repository.js';
+import { clientsCsv, timeLogsCsv } from '../support/small-msp.js';
 import { createTestContext, engines, snapshotTable, type TestContext } from '../support/test-database.js';
-
-const clientsCsv = [
-  'client_id,client_name,industry,status,contract_value,onboarded_on,churned_on',
-  'C1,Acme Motors,Retail,active,"1,200.00",2023-01-01,',
-  'C2,Beta Legal LLP,Legal,active,800,2023-02-01,',
-  'C3,Cobalt Clinics,Healthcare,churned,450.50,2022-05-01,2025-03-31',
-  '',
-].join('\n');
-
-const timeLogsCsv = [
-  'log_id,client_id,staff_name,date,hours,rate,billable',
-  'T1,C1,Ann Lee,2025-01-02,1.5,95,true',
-  'T2,C2,Bob Ray,2025-01-03,2,95,false',
-  'T3,C3,Ann Lee,2025-01-06,0.25,,yes',
-  '',
-].join('\n');
 
 for (const engine of engines) {
   describe(`import on ${engine}`, () => {

@@ -10,27 +10,13 @@ import { createBackup } from '../../src/operations/backup.js';
 import { latestBackup, listBackups } from '../../src/operations/backups-repository.js';
 import { restoreBackup } from '../../src/operations/restore.js';
 import { openDatabase } from '../../src/storage/database.js';
+import { clientsCsvNamed, timeLogsCsv } from '../support/small-msp.js';
 import { createTestContext, engines, snapshotTable, type TestContext } from '../support/test-database.js';
 
 /** A name that appears nowhere but in the data, to look for in backup files. */
 const secretClient = 'Quillfeather Orthodontics';
 const passphrase = 'correct horse battery staple';
-
-const clientsCsv = [
-  'client_id,client_name,industry,status,contract_value,onboarded_on,churned_on',
-  `C1,${secretClient},Healthcare,active,"1,200.00",2023-01-01,`,
-  'C2,Beta Legal LLP,Legal,active,800,2023-02-01,',
-  'C3,Cobalt Clinics,Healthcare,churned,450.50,2022-05-01,2025-03-31',
-  '',
-].join('\n');
-
-const timeLogsCsv = [
-  'log_id,client_id,staff_name,date,hours,rate,billable',
-  'T1,C1,Ann Lee,2025-01-02,1.5,95,true',
-  'T2,C2,Bob Ray,2025-01-03,2,95,false',
-  'T3,C3,Ann Lee,2025-01-06,0.25,,yes',
-  '',
-].join('\n');
+const clientsCsv = clientsCsvNamed(secretClient);
 
 const dataTables = [
   ['clients', 'client_id'],
