@@ -155,10 +155,7 @@ const monthOfDate = (column: string) => sql<string>`substr(${sql.ref(column)}, 1
 
 async function refreshTimeClientMonths(db: Kysely<DatabaseSchema>, run: RunSql, clients: string[] | null, months: MonthRange | null): Promise<void> {
   for (const chunk of chunks(clients)) {
-    let remove = db.deleteFrom('rollup_time_client_month');
-    if (chunk) remove = remove.where('client_id', 'in', chunk);
-    if (months) remove = remove.where('month', '>=', months.from).where('month', '<=', months.to);
-    await run(remove.compile());
+    await run(removeGroups(db, 'rollup_time_client_month', chunk, months));
     let rows = db
       .selectFrom('time_logs as t')
       .leftJoin('staff as s', 's.staff_key', 't.staff_key')
@@ -166,8 +163,7 @@ async function refreshTimeClientMonths(db: Kysely<DatabaseSchema>, run: RunSql, 
         't.client_id',
         monthOfDate('t.work_date').as('month'),
         ...timeLogSums(),
-        sql<string>`MIN(t.work_date)`.as('first_date'),
-        sql<string>`MAX(t.work_date)`.as('last_date'),
+        ...dateSpan('t.work_date'),
       ])
       .groupBy(['t.client_id', monthOfDate('t.work_date')]);
     if (chunk) rows = rows.where('t.client_id', 'in', chunk);
@@ -183,15 +179,12 @@ async function refreshTimeClientMonths(db: Kysely<DatabaseSchema>, run: RunSql, 
 }
 
 async function refreshTimeStaffMonths(db: Kysely<DatabaseSchema>, run: RunSql, months: MonthRange | null): Promise<void> {
-  let remove = db.deleteFrom('rollup_time_staff_month');
-  if (months) remove = remove.where('month', '>=', months.from).where('month', '<=', months.to);
-  await run(remove.compile());
+  await run(removeGroups(db, 'rollup_time_staff_month', null, months));
   const sums = [
     't.staff_key',
     monthOfDate('t.work_date').as('month'),
     ...staffHourSums(),
-    sql<string>`MIN(t.work_date)`.as('first_date'),
-    sql<string>`MAX(t.work_date)`.as('last_date'),
+    ...dateSpan('t.work_date'),
   ] as const;
   // A date range is read client by client off the (client, date) index.
   const rows = months
@@ -214,18 +207,14 @@ async function refreshTimeStaffMonths(db: Kysely<DatabaseSchema>, run: RunSql, m
 
 async function refreshInvoiceClientMonths(db: Kysely<DatabaseSchema>, run: RunSql, clients: string[] | null, months: MonthRange | null): Promise<void> {
   for (const chunk of chunks(clients)) {
-    let remove = db.deleteFrom('rollup_invoice_client_month');
-    if (chunk) remove = remove.where('client_id', 'in', chunk);
-    if (months) remove = remove.where('month', '>=', months.from).where('month', '<=', months.to);
-    await run(remove.compile());
+    await run(removeGroups(db, 'rollup_invoice_client_month', chunk, months));
     let rows = db
       .selectFrom('invoices as i')
       .select([
         'i.client_id',
         monthOfDate('i.invoice_date').as('month'),
         ...invoiceSums('i'),
-        sql<string>`MIN(i.invoice_date)`.as('first_date'),
-        sql<string>`MAX(i.invoice_date)`.as('last_date'),
+        ...dateSpan('i.invoice_date'),
       ])
       .groupBy(['i.client_id', monthOfDate('i.invoice_date')]);
     if (chunk) rows = rows.where('i.client_id', 'in', chunk);
@@ -238,6 +227,19 @@ async function refreshInvoiceClientMonths(db: Kysely<DatabaseSchema>, run: RunSq
         .compile(),
     );
   }
+}
+
+/** The first and last date a group holds (rollup-period.ts reads them). */
+function dateSpan(column: string) {
+  return [sql<string>`MIN(${sql.ref(column)})`.as('first_date'), sql<string>`MAX(${sql.ref(column)})`.as('last_date')] as const;
+}
+
+/** Deletes a rollup's groups for these clients (all when null) and months (all when null). */
+function removeGroups(db: Kysely<DatabaseSchema>, table: 'rollup_time_client_month' | 'rollup_invoice_client_month' | 'rollup_time_staff_month', clients: string[] | null, months: MonthRange | null) {
+  let remove = db.deleteFrom(table);
+  if (clients) remove = remove.where('client_id', 'in', clients);
+  if (months) remove = remove.where('month', '>=', months.from).where('month', '<=', months.to);
+  return remove.compile();
 }
 
 /** `null` (every client) once, or the ids in chunks. */
