@@ -110,19 +110,13 @@ export async function runAnalysis(database: Database, config: Config, options: {
   document.pendingReviews = results.filter((r) => r.review_status === 'pending_review').length;
 
   try {
-    await storeRun(database, document, results, { planHash, planJson, version, actor: options.actor, now });
+    await storeRun(database, document, results, { planHash, planJson, version, actor: options.actor, now, filters });
   } catch (error) {
     // The same plan on the same version finished first elsewhere (unique key): serve that one.
     const winner = await database.kysely.selectFrom('analytics_runs').select(['payload_json']).where('plan_hash', '=', planHash).where('dataset_version', '=', version).executeTakeFirst();
     if (!winner) throw error;
     return withCurrentReviews(database, { ...(JSON.parse(winner.payload_json) as AnalysisDocument), cached: true });
   }
-  await appendAudit(database.kysely, {
-    actor: options.actor,
-    action: 'analysis.run',
-    target: document.runId,
-    details: { version, period: document.period, filters, results: results.length, pendingReviews: document.pendingReviews },
-  });
   return document;
 }
 
@@ -130,15 +124,22 @@ async function storeRun(
   database: Database,
   document: AnalysisDocument,
   results: AnalyticsResultTable[],
-  run: { planHash: string; planJson: string; version: number; actor: string; now: string },
+  run: { planHash: string; planJson: string; version: number; actor: string; now: string; filters: AnalysisFilters },
 ): Promise<void> {
-  const { planHash, planJson, version, now, actor } = run;
+  const { planHash, planJson, version, now, actor, filters } = run;
   await database.kysely.transaction().execute(async (trx) => {
     await trx
       .insertInto('analytics_runs')
       .values({ id: document.runId, kind: 'full', plan_hash: planHash, plan_json: planJson, dataset_version: version, period_from: document.period.from, period_to: document.period.to, payload_json: JSON.stringify(document), created_by: actor, created_at: now })
       .execute();
     for (let i = 0; i < results.length; i += 500) await trx.insertInto('analytics_results').values(results.slice(i, i + 500)).execute();
+    // The stored run (and the results it sends to review) and its event commit together.
+    await appendAudit(trx, {
+      actor,
+      action: 'analysis.run',
+      target: document.runId,
+      details: { version, period: document.period, filters, results: results.length, pendingReviews: document.pendingReviews },
+    });
   });
 }
 

@@ -7,7 +7,9 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import type { Config } from '../config/schema.js';
 import { MmError } from '../errors.js';
 import { loadPolicy, type Policy } from '../governance/policy.js';
-import { looksSuspicious, recordSecurityEvent, securityKindOf } from '../governance/security-events.js';
+import { flushLastUse } from '../auth/last-use-repository.js';
+import { flushQueuedAudit } from '../governance/audit-log.js';
+import { flushSecurityEvents, looksSuspicious, recordSecurityEvent, securityKindOf } from '../governance/security-events.js';
 import type { Database } from '../storage/database.js';
 import { analyticsRoutes } from './analytics/analytics.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
@@ -62,6 +64,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.addHook('onRequest', async (request) => {
     const why = looksSuspicious(request.url);
     if (why) await recordSecurityEvent(database.kysely, { kind: 'suspicious_input', ip: request.ip, method: request.method, route: request.url, detail: why });
+  });
+  // Queued security events reach the table before the database is closed.
+  app.addHook('onClose', async () => {
+    await flushSecurityEvents(database.kysely);
+    await flushLastUse(database.kysely);
+    await flushQueuedAudit(database.kysely);
   });
   app.setNotFoundHandler(handleNotFound);
   // Security headers on every answer; the API docs page gets a CSP with hashes for its own scripts.

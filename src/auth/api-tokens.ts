@@ -1,3 +1,4 @@
+import { noteTokenUsed } from './last-use-repository.js';
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { MmError } from '../errors.js';
@@ -62,9 +63,7 @@ export async function resolveApiToken(db: Kysely<DatabaseSchema>, token: string,
     .where('t.token_hash', '=', secretHash(token))
     .executeTakeFirst();
   if (!row || row.token_revoked !== null || row.token_expires <= now.toISOString() || row.disabled === 1) return null;
-  if (!row.token_used || now.getTime() - Date.parse(row.token_used) > 60_000) {
-    await db.updateTable('api_tokens').set({ last_used_at: now.toISOString() }).where('id', '=', row.token_id).execute();
-  }
+  if (!row.token_used || now.getTime() - Date.parse(row.token_used) > 60_000) noteTokenUsed(db, row.token_id, now);
   const { token_id: tokenId, token_expires: _e, token_revoked: _r, token_used: _u, ...user } = row;
   return { user, tokenId };
 }

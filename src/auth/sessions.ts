@@ -1,3 +1,4 @@
+import { noteSessionExpired, noteSessionSeen } from './last-use-repository.js';
 import type { Kysely } from 'kysely';
 import type { Policy } from '../governance/policy.js';
 import type { DatabaseSchema, UserTable } from '../storage/schema.js';
@@ -34,12 +35,10 @@ export async function resolveSession(db: Kysely<DatabaseSchema>, policy: Policy,
   if (!row) return null;
   const idleLimit = new Date(now.getTime() - policy.sessions.idle_minutes * 60_000).toISOString();
   if (row.session_expires <= now.toISOString() || row.session_last_seen < idleLimit || row.disabled === 1) {
-    await db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
+    noteSessionExpired(db, idHash);
     return null;
   }
-  if (now.getTime() - Date.parse(row.session_last_seen) > 60_000) {
-    await db.updateTable('sessions').set({ last_seen_at: now.toISOString() }).where('id_hash', '=', idHash).execute();
-  }
+  if (now.getTime() - Date.parse(row.session_last_seen) > 60_000) noteSessionSeen(db, idHash, now);
   const { session_last_seen: _seen, session_expires: _expires, ...user } = row;
   return { user, sessionHash: idHash };
 }

@@ -13,6 +13,10 @@ import { registerTokensCommand } from './commands/tokens-command.js';
 import { registerUsersCommand } from './commands/users-command.js';
 import { registerVersionsCommand } from './commands/versions-command.js';
 
+// Everything the CLI and server create (database, raw files, import reports, backups,
+// exports) is for the owner only: the data holds password hashes and the MSP's numbers.
+process.umask(0o077);
+
 /** The `moatmetrics` command line. User errors print one line and exit 1; never a stack trace. */
 const program = new Command()
   .name('moatmetrics')

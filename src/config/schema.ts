@@ -21,9 +21,16 @@ export const configSchema = z
           }),
         /** Pool size for PostgreSQL. */
         pool_size: z.number().int().min(1).max(100).default(10),
+        /**
+         * How long a change (a login, a review decision, a rollback) waits while another
+         * process writes (a CLI import on SQLite) before it is refused with MM_DATABASE_BUSY.
+         */
+        busy_timeout_ms: z.number().int().min(0).max(3_600_000).default(30_000),
+        /** How long an import waits for another import to finish before giving up. */
+        import_wait_minutes: z.number().min(0).max(24 * 60).default(60),
       })
       .strict()
-      .default({ url: '', pool_size: 10 }),
+      .default({ url: '', pool_size: 10, busy_timeout_ms: 30_000, import_wait_minutes: 60 }),
     server: z
       .object({
         host: z.string().min(1).default('127.0.0.1'),

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { auditLockId, lockForTransaction } from '../storage/advisory-locks.js';
+import { WriteBehindQueue } from '../storage/write-behind-queue.js';
 import type { AuditEventTable, DatabaseSchema } from '../storage/schema.js';
 
 /**
@@ -18,7 +20,6 @@ import type { AuditEventTable, DatabaseSchema } from '../storage/schema.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
 const HEAD_KEY = 'audit_head';
-const APPEND_ATTEMPTS = 20;
 
 export type AuditOutcome = 'success' | 'failure' | 'denied';
 
@@ -69,46 +70,72 @@ export function eventHash(row: Omit<AuditEventTable, 'hash'>): string {
 }
 
 /**
- * Appends one event. Concurrent writers (the server and a CLI on the same database, or
- * several instances on PostgreSQL) race for the next seq; the primary key lets exactly one
- * win and the others retry on the new head.
+ * Appends one event. Called with a transaction (`trx`), the event commits or rolls back with
+ * the change it records — an import, a review decision, a user change — so there is never a
+ * change without its event, nor an event for a change that did not happen. Called with the
+ * database, it opens a transaction of its own.
+ *
+ * Concurrent writers are serialised rather than retried: SQLite transactions are
+ * `BEGIN IMMEDIATE` (one writer at a time, storage/sqlite-write-lock.ts), and on PostgreSQL a
+ * transaction-scoped advisory lock orders appends, so the next seq can never be taken twice
+ * and an import's transaction is never aborted by another appender.
  */
 export async function appendAudit(db: Kysely<DatabaseSchema>, input: AuditInput): Promise<AuditEvent> {
-  let lastError: unknown;
-  for (let attempt = 0; attempt < APPEND_ATTEMPTS; attempt++) {
-    try {
-      return await db.transaction().execute(async (trx) => {
-        const head = await trx.selectFrom('audit_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
-        const row: Omit<AuditEventTable, 'hash'> = {
-          seq: head ? Number(head.seq) + 1 : 1,
-          occurred_at: input.occurredAt ?? new Date().toISOString(),
-          actor: input.actor,
-          action: input.action,
-          target: input.target ?? null,
-          outcome: input.outcome ?? 'success',
-          details_json: canonicalJson(input.details ?? {}),
-          prev_hash: head?.hash ?? GENESIS_HASH,
-        };
-        const hash = eventHash(row);
-        await trx.insertInto('audit_events').values({ ...row, hash }).execute();
-        const headValue = JSON.stringify({ seq: row.seq, hash });
-        const updated = await trx.updateTable('app_meta').set({ value: headValue }).where('key', '=', HEAD_KEY).executeTakeFirst();
-        if (Number(updated.numUpdatedRows) === 0) await trx.insertInto('app_meta').values({ key: HEAD_KEY, value: headValue }).execute();
-        return toEvent({ ...row, hash });
-      });
-    } catch (error) {
-      if (!isConflict(error)) throw error;
-      lastError = error;
-      await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * (attempt + 1)));
-    }
-  }
-  throw lastError;
+  if (db.isTransaction) return appendAuditInOpenTransaction(db, input);
+  return db.transaction().execute((trx) => appendAuditInOpenTransaction(trx, input));
 }
 
-/** Primary-key race or a busy SQLite writer: worth another try. */
-function isConflict(error: unknown): boolean {
-  const code = (error as { code?: string }).code ?? '';
-  return code === '23505' || code === '40001' || code.startsWith('SQLITE_BUSY') || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+/**
+ * The append itself, on a connection whose transaction the caller holds — a Kysely
+ * transaction, or an import writer's own connection after its `BEGIN IMMEDIATE` / `BEGIN`.
+ */
+export async function appendAuditInOpenTransaction(db: Kysely<DatabaseSchema>, input: AuditInput): Promise<AuditEvent> {
+  await lockForTransaction(db, auditLockId);
+  const head = await db.selectFrom('audit_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  const row: Omit<AuditEventTable, 'hash'> = {
+    seq: head ? Number(head.seq) + 1 : 1,
+    occurred_at: input.occurredAt ?? new Date().toISOString(),
+    actor: input.actor,
+    action: input.action,
+    target: input.target ?? null,
+    outcome: input.outcome ?? 'success',
+    details_json: canonicalJson(input.details ?? {}),
+    prev_hash: head?.hash ?? GENESIS_HASH,
+  };
+  const hash = eventHash(row);
+  await db.insertInto('audit_events').values({ ...row, hash }).execute();
+  const headValue = JSON.stringify({ seq: row.seq, hash });
+  const updated = await db.updateTable('app_meta').set({ value: headValue }).where('key', '=', HEAD_KEY).executeTakeFirst();
+  if (Number(updated.numUpdatedRows) === 0) await db.insertInto('app_meta').values({ key: HEAD_KEY, value: headValue }).execute();
+  return toEvent({ ...row, hash });
+}
+
+const readQueues = new WeakMap<Kysely<DatabaseSchema>, WriteBehindQueue<AuditInput>>();
+
+/**
+ * Appends an event without making the caller wait: for reads (`data:read` of analytics,
+ * results and the audit trail), which change nothing and must keep answering while another
+ * process holds SQLite's write lock. Queued events are appended in order, a batch per
+ * transaction; `flushQueuedAudit` waits for them (the server calls it when it closes).
+ * Changes never use this: their event goes in their own transaction (`appendAudit(trx, …)`).
+ */
+export function enqueueAudit(db: Kysely<DatabaseSchema>, input: AuditInput): void {
+  let queue = readQueues.get(db);
+  if (!queue) {
+    queue = new WriteBehindQueue<AuditInput>(
+      (inputs) =>
+        db.transaction().execute(async (trx) => {
+          for (const queued of inputs) await appendAuditInOpenTransaction(trx, queued);
+        }),
+      { maxQueued: 50_000, batchSize: 200 },
+    );
+    readQueues.set(db, queue);
+  }
+  queue.add({ ...input, occurredAt: input.occurredAt ?? new Date().toISOString() });
+}
+
+export async function flushQueuedAudit(db: Kysely<DatabaseSchema>): Promise<void> {
+  await readQueues.get(db)?.flush();
 }
 
 function toEvent(row: AuditEventTable): AuditEvent {

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import type { ErrorCode } from '../errors.js';
-import type { DatabaseSchema } from '../storage/schema.js';
+import type { DatabaseSchema, SecurityEventTable } from '../storage/schema.js';
+import { insertSecurityEvents } from './security-events-repository.js';
+import { WriteBehindQueue } from '../storage/write-behind-queue.js';
 
 /**
  * Security events: refused logins, calls without or with bad credentials, forbidden calls,
@@ -24,21 +26,54 @@ export interface SecurityEventInput {
 /** Counts since this process started, per kind (Prometheus counters reset with the process). */
 const counts = new Map<SecurityEventKind, number>(securityEventKinds.map((kind) => [kind, 0]));
 
+type SecurityEventRow = Insertable<SecurityEventTable>;
+
+/** One queue per database: tests and the CLI open several in one process. */
+const queues = new WeakMap<Kysely<DatabaseSchema>, WriteBehindQueue<SecurityEventRow>>();
+
+function queueFor(db: Kysely<DatabaseSchema>): WriteBehindQueue<SecurityEventRow> {
+  let queue = queues.get(db);
+  if (!queue) {
+    queue = new WriteBehindQueue<SecurityEventRow>((rows) => insertSecurityEvents(db, rows), {
+      maxQueued: 10_000,
+      batchSize: 500,
+      // Counted for Prometheus already; a database that refuses the batch must not crash the server.
+      onError: (_error, lost) => (lostEvents += lost),
+      onDrop: () => (lostEvents += 1),
+    });
+    queues.set(db, queue);
+  }
+  return queue;
+}
+
+let lostEvents = 0;
+
+/**
+ * Counts the event at once and queues it for the table: the refused request is answered
+ * without waiting for the database, which another process may be writing to for minutes.
+ */
 export async function recordSecurityEvent(db: Kysely<DatabaseSchema>, event: SecurityEventInput): Promise<void> {
   counts.set(event.kind, (counts.get(event.kind) ?? 0) + 1);
-  await db
-    .insertInto('security_events')
-    .values({
-      id: randomUUID(),
-      occurred_at: new Date().toISOString(),
-      kind: event.kind,
-      actor: event.actor ?? null,
-      ip: event.ip ?? null,
-      method: event.method ?? null,
-      route: event.route?.slice(0, 500) ?? null,
-      detail: event.detail.slice(0, 1000),
-    })
-    .execute();
+  queueFor(db).add({
+    id: randomUUID(),
+    occurred_at: new Date().toISOString(),
+    kind: event.kind,
+    actor: event.actor ?? null,
+    ip: event.ip ?? null,
+    method: event.method ?? null,
+    route: event.route?.slice(0, 500) ?? null,
+    detail: event.detail.slice(0, 1000),
+  });
+}
+
+/** Waits until every event queued so far is in the table. */
+export async function flushSecurityEvents(db: Kysely<DatabaseSchema>): Promise<void> {
+  await queues.get(db)?.flush();
+}
+
+/** Events counted but never stored (queue overflow or a database error) since start. */
+export function unstoredSecurityEvents(): number {
+  return lostEvents;
 }
 
 export function securityEventCounts(): ReadonlyMap<SecurityEventKind, number> {
@@ -96,5 +131,10 @@ export function prometheusText(): string {
     '# TYPE moatmetrics_security_events_total counter',
   ];
   for (const [kind, count] of counts) lines.push(`moatmetrics_security_events_total{kind="${kind}"} ${count}`);
+  lines.push(
+    '# HELP moatmetrics_security_events_unstored_total Security events counted but not stored (the database refused them or the write queue overflowed).',
+    '# TYPE moatmetrics_security_events_unstored_total counter',
+    `moatmetrics_security_events_unstored_total ${lostEvents}`,
+  );
   return `${lines.join('\n')}\n`;
 }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Config } from '../config/schema.js';
 import { isMmError, MmError, type ErrorCode } from '../errors.js';
 import { csvLine } from '../export/csv-cell.js';
-import { appendAudit } from '../governance/audit-log.js';
+import { appendAudit, type AuditInput } from '../governance/audit-log.js';
 import type { Database } from '../storage/database.js';
 import { RollupScope } from '../metrics/rollups/maintain-rollups.js';
 import type { DatasetVersionTable, ImportTable } from '../storage/schema.js';
@@ -39,6 +39,8 @@ export interface ImportFileOptions {
   actor?: string;
   isDemo?: boolean;
   onProgress?: (progress: ImportProgress) => void;
+  /** Told once, with who holds the lock, when the import has to wait for another one. */
+  onWaitForImport?: (holder: string) => void;
 }
 
 /**
@@ -50,8 +52,12 @@ export interface ImportFileOptions {
  * with status `failed`; only usage errors (unknown dataset, missing file) throw.
  */
 export async function importFile(database: Database, config: Config, options: ImportFileOptions): Promise<ImportReport> {
-  const report = await runImport(database, config, options);
-  await appendAudit(database.kysely, {
+  return runImport(database, config, options);
+}
+
+/** The audit event every outcome gets; a committed import writes it in its own transaction. */
+function importAudit(report: ImportReport): AuditInput {
+  return {
     actor: report.createdBy,
     action: report.dryRun ? 'import.dry_run' : 'import.run',
     target: report.dataset,
@@ -65,11 +71,9 @@ export async function importFile(database: Database, config: Config, options: Im
       rows: report.rows,
       ...(report.errorCode ? { errorCode: report.errorCode } : {}),
     },
-  });
-  return report;
+  };
 }
 
-/** The import itself; `importFile` adds the audit event every outcome gets. */
 async function runImport(database: Database, config: Config, options: ImportFileOptions): Promise<ImportReport> {
   const dataset = getDataset(options.dataset);
   const fileName = options.fileName ?? path.basename(options.file);
@@ -118,7 +122,12 @@ async function runImport(database: Database, config: Config, options: ImportFile
     report.encoding = inspected.encoding.encoding;
 
     writer = createWriter(database, dataset);
-    const version = await writer.begin();
+    const version = await writer.begin({
+      actor: report.createdBy,
+      activity: `an import of ${dataset.name} (${fileName})`,
+      waitMs: config.database.import_wait_minutes * 60_000,
+      onWait: options.onWaitForImport,
+    });
     const clients = dataset.referencesClient || dataset.name === 'clients' ? await loadClientIndex(database) : emptyClientIndex();
     const rollups = new RollupScope(dataset.name, dataset.columns);
     await streamRows({ file: options.file, inspected, dataset, writer, errors, report, clients, rollups, batchRows: config.ingest.batch_rows, onProgress: options.onProgress });
@@ -157,13 +166,14 @@ async function runImport(database: Database, config: Config, options: ImportFile
         version: changed ? versionRecord(report, version, options.isDemo ?? false) : null,
         importRecord: importRecord(report),
         rollups: changed ? rollups : null,
+        audit: importAudit(report),
       });
       writer = null;
       return report;
     }
   } catch (error) {
     await writer?.rollback();
-    if (!isMmError(error) || error.code === 'MM_FILE_NOT_FOUND' || error.code === 'MM_IMPORT_UNKNOWN_DATASET') {
+    if (!isMmError(error) || ['MM_FILE_NOT_FOUND', 'MM_IMPORT_UNKNOWN_DATASET', 'MM_DATABASE_BUSY'].includes(error.code)) {
       await rm(rawTemp, { force: true });
       await errors.close();
       throw error;
@@ -178,7 +188,11 @@ async function runImport(database: Database, config: Config, options: ImportFile
   await rm(rawTemp, { force: true });
   await errors.close();
   report.finishedAt = new Date().toISOString();
-  await database.kysely.insertInto('imports').values(importRecord(report)).execute();
+  // A refused import or a dry run changed no data; its record and event still go in together.
+  await database.kysely.transaction().execute(async (trx) => {
+    await trx.insertInto('imports').values(importRecord(report)).execute();
+    await appendAudit(trx, importAudit(report));
+  });
   return report;
 }
 

@@ -1,12 +1,13 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config/schema.js';
 import { MmError } from '../errors.js';
 import { migrationProvider } from './migrations/index.js';
+import { SqlitePoolDialect } from './sqlite-pool-dialect.js';
 import { ensureRollups } from '../metrics/rollups/maintain-rollups.js';
 import type { DatabaseSchema } from './schema.js';
 
@@ -37,14 +38,22 @@ export function resolveDatabaseTarget(config: Config): DatabaseTarget {
   return { dialect: 'sqlite', file: path.join(config.data_dir, 'moatmetrics.db') };
 }
 
-/** Opens a better-sqlite3 connection with the settings every connection of ours needs. */
+/**
+ * Opens a better-sqlite3 connection with the settings every connection of ours needs.
+ * The busy timeout is 0: a connection that finds the write lock taken gets SQLITE_BUSY at
+ * once and the caller waits asynchronously (`sqlite-write-lock.ts`); SQLite's own timeout
+ * would sleep inside the call and freeze the server while a CLI import writes.
+ * A new database file is created readable by its owner only (it holds password hashes);
+ * SQLite gives the -wal and -shm files the same mode.
+ */
 export function openSqliteConnection(file: string): BetterSqlite3.Database {
-  mkdirSync(path.dirname(file), { recursive: true });
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const existed = existsSync(file);
   const connection = new BetterSqlite3(file);
+  if (!existed) chmodSync(file, 0o600);
+  connection.pragma('busy_timeout = 0');
   connection.pragma('journal_mode = WAL');
   connection.pragma('foreign_keys = ON');
-  // Another connection (an import, a second process) may hold the write lock for a while.
-  connection.pragma('busy_timeout = 30000');
   connection.pragma('synchronous = NORMAL');
   return connection;
 }
@@ -55,8 +64,10 @@ export async function openDatabase(config: Config, options: { migrate?: boolean 
   let kysely: Kysely<DatabaseSchema>;
   let pgPool: pg.Pool | null = null;
   if (target.dialect === 'sqlite') {
-    const connection = openSqliteConnection(target.file);
-    kysely = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: connection }) });
+    const file = target.file;
+    kysely = new Kysely<DatabaseSchema>({
+      dialect: new SqlitePoolDialect({ file, open: () => openSqliteConnection(file), busyTimeoutMs: config.database.busy_timeout_ms }),
+    });
   } else {
     pgPool = new pg.Pool({ connectionString: withDefaultUser(target.url), max: target.poolSize });
     // An idle client losing its connection must not crash the process.

@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
-import { MmError } from '../errors.js';
+import { isMmError, MmError } from '../errors.js';
+import { importLockId, lockForTransaction } from '../storage/advisory-locks.js';
 import { appendAudit } from '../governance/audit-log.js';
 import { datasets } from '../ingest/datasets/index.js';
 import type { DatasetName } from '../ingest/datasets/dataset-definition.js';
@@ -24,17 +25,19 @@ export interface RollbackResult {
  */
 export async function rollbackToVersion(db: Kysely<DatabaseSchema>, target: number, actor: string): Promise<RollbackResult> {
   try {
-    const result = await rollbackInTransaction(db, target, actor);
-    await appendAudit(db, { actor, action: 'version.rollback', target: String(target), details: { ...result } });
-    return result;
+    return await rollbackInTransaction(db, target, actor);
   } catch (error) {
-    await appendAudit(db, { actor, action: 'version.rollback', target: String(target), outcome: 'failure', details: { message: (error as Error).message } });
+    if (!isMmError(error) || error.code !== 'MM_DATABASE_BUSY') {
+      await appendAudit(db, { actor, action: 'version.rollback', target: String(target), outcome: 'failure', details: { message: (error as Error).message } });
+    }
     throw error;
   }
 }
 
 async function rollbackInTransaction(db: Kysely<DatabaseSchema>, target: number, actor: string): Promise<RollbackResult> {
   return db.transaction().execute(async (trx) => {
+    // Not while an import is loading (PostgreSQL; on SQLite the transaction already holds the write lock).
+    await lockForTransaction(trx, importLockId);
     const current = await currentVersionNumber(trx);
     if (target !== 0) {
       const version = await findVersion(trx, target);
@@ -70,6 +73,8 @@ async function rollbackInTransaction(db: Kysely<DatabaseSchema>, target: number,
     }
     // Rollbacks are rare and may undo many rows: rebuilding the rollups they feed is simplest.
     await rebuildRollups(trx, runOn(trx), [...undoneDatasets]);
+    // In the same transaction: the rollback and its event commit together.
+    await appendAudit(trx, { actor, action: 'version.rollback', target: String(target), details: { ...result } });
     return result;
   });
 }

@@ -30,6 +30,7 @@ for (const engine of engines) {
       assert.equal(report.passed, false);
       assert.deepEqual(status(report), {
         audit_chain_intact: true,
+        audit_covers_changes: true,
         retention_on_schedule: false,
         backup_recent_and_encrypted: false,
         secure_cookies_when_exposed: true,
@@ -66,7 +67,9 @@ for (const engine of engines) {
         await sql`DELETE FROM audit_events WHERE seq = 2`.execute(t.database.kysely);
       }
       const bad = await complianceReport(t.database, t.config, policy);
-      assert.deepEqual([status(bad).audit_chain_intact, status(bad).every_user_has_a_role], [false, false]);
+      assert.deepEqual([status(bad).audit_chain_intact, status(bad).audit_covers_changes, status(bad).every_user_has_a_role], [false, false, false]);
+      // Event 2 was admin's password change: the change is still in the users table, its event is gone.
+      assert.match(bad.checks.find((c) => c.name === 'audit_covers_changes')!.evidence, /^1 without an event: the password of 'admin' changed at .* without a password change or reset audit event$/);
       assert.match(bad.checks.find((c) => c.name === 'audit_chain_intact')!.evidence, /^broken at event 2: event 2 is missing/);
       assert.equal(bad.checks.find((c) => c.name === 'every_user_has_a_role')!.evidence, 'without a valid role: ghost (superuser)');
     });
@@ -79,7 +82,7 @@ for (const engine of engines) {
         const response = await app.inject({ method: 'GET', url: '/api/v1/compliance', headers: { authorization: `Bearer ${token}` } });
         assert.equal(response.statusCode, 200);
         const body = response.json() as { passed: boolean; checks: Array<{ name: string }> };
-        assert.equal(body.checks.length, 6);
+        assert.equal(body.checks.length, 7);
         assert.equal(body.passed, false);
       } finally {
         await app.close();

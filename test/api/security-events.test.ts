@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { createApiToken } from '../../src/auth/api-tokens.js';
 import { createUser, requireUser } from '../../src/auth/users.js';
 import { loadPolicy } from '../../src/governance/policy.js';
-import { looksSuspicious } from '../../src/governance/security-events.js';
+import { flushSecurityEvents, looksSuspicious } from '../../src/governance/security-events.js';
 import { ANONYMOUS, errorOf, startApiTest, type ApiTest } from './api-test-app.js';
 
 const { policy } = loadPolicy(null);
@@ -41,6 +41,7 @@ describe('security events', () => {
     assert.equal(errorOf(await api.app.inject({ method: 'GET', url: '/api/v1/versions', headers: { authorization: 'Bearer mmt_000000000000_forgedforgedforgedforgedforgedforgedforgedfor' } })).code, 'MM_AUTH_INVALID');
     await api.app.inject({ method: 'GET', url: "/api/v1/results?subject=' OR '1'='1" });
 
+    await flushSecurityEvents(api.t.database.kysely);
     const rows = await api.t.database.kysely.selectFrom('security_events').select(['kind', 'actor', 'method', 'route']).orderBy('kind').execute();
     assert.deepEqual(rows.map((r) => [r.kind, r.actor, r.method]), [['auth_invalid', null, 'GET'], ['forbidden', 'vera', 'POST'], ['login_refused', 'vera', 'POST'], ['suspicious_input', null, 'GET']]);
     const afterText = (await api.app.inject({ method: 'GET', url: '/metrics' })).body;

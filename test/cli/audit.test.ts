@@ -31,7 +31,7 @@ describe('moatmetrics audit', () => {
   test('verify passes, then names the event someone edited in the database file', async () => {
     const ok = await runCli(['audit', 'verify'], { dataDir });
     assertSucceeded(ok);
-    assert.match(ok.stdout, /^Audit chain intact: 5 events, head 5 [0-9a-f]{64}$/m);
+    assert.match(ok.stdout, /^Audit chain intact: 5 events, head 5 [0-9a-f]{64}; every dataset version, review decision and user change has its event$/m);
     const db = new Database(path.join(dataDir, 'moatmetrics.db'));
     db.exec('DROP TRIGGER audit_events_no_update');
     db.prepare("UPDATE audit_events SET actor = 'someone-else' WHERE seq = 3").run();

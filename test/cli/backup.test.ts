@@ -38,6 +38,8 @@ describe('moatmetrics backup, restore and retention (SQLite)', () => {
 
   test('a backup taken while another connection writes holds exactly the transactions committed before one moment', async () => {
     const writer = openSqliteConnection(databaseFile);
+    // A plain synchronous writer, like another program's: it waits for the lock inside SQLite.
+    writer.pragma('busy_timeout = 30000');
     const insert = writer.prepare('INSERT INTO pairs (n) VALUES (?)');
     const writePair = writer.transaction((n: number) => {
       insert.run(n);

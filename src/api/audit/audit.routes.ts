@@ -1,7 +1,8 @@
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { exportAudit } from '../../governance/audit-export.js';
-import { appendAudit, listAudit, verifyAuditChain } from '../../governance/audit-log.js';
+import { appendAudit, listAudit } from '../../governance/audit-log.js';
+import { verifyAuditTrail } from '../../governance/audit-verify.js';
 import type { Database } from '../../storage/database.js';
 import { commonErrorResponses } from '../error-handler.js';
 import { auditExportQuerySchema, auditListQuerySchema, auditListResponseSchema, auditVerifyResponseSchema } from './audit.schema.js';
@@ -31,12 +32,12 @@ export const auditRoutes: FastifyPluginAsyncZod<AuditRoutesOptions> = async (app
     {
       config: { permission: 'audit:read' },
       schema: {
-        summary: 'Check the whole hash chain; names the first event that was edited, deleted or reordered',
+        summary: 'Check the whole hash chain and that every change has its event; names the first bad event and every gap',
         tags: ['audit'],
         response: { 200: auditVerifyResponseSchema, ...commonErrorResponses },
       },
     },
-    async () => verifyAuditChain(database.kysely),
+    async () => verifyAuditTrail(database.kysely),
   );
 
   app.get(

@@ -44,4 +44,8 @@ export const auditVerifyResponseSchema = z.object({
   firstBadSeq: z.number().int().nullable(),
   problem: z.string().nullable(),
   head: z.object({ seq: z.number().int(), hash: z.string() }).nullable(),
+  chainOk: z.boolean().describe('the hash chain holds (no event edited, deleted, reordered or cut off)'),
+  gaps: z
+    .array(z.object({ kind: z.enum(['dataset_version', 'review_decision', 'user', 'password_change']), subject: z.string(), problem: z.string() }))
+    .describe('changes without their audit event; `ok` is false when there is any'),
 });

@@ -4,7 +4,8 @@ import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
 import { MmError } from '../../errors.js';
 import { exportAudit } from '../../governance/audit-export.js';
-import { appendAudit, listAudit, verifyAuditChain, type AuditFilter } from '../../governance/audit-log.js';
+import { appendAudit, listAudit, type AuditFilter } from '../../governance/audit-log.js';
+import { describeAuditProblems, verifyAuditTrail } from '../../governance/audit-verify.js';
 import { withContext, type GlobalOptions } from '../cli-context.js';
 import { textTable } from '../text-table.js';
 
@@ -32,15 +33,19 @@ export function registerAuditCommand(program: Command): void {
 
   audit
     .command('verify')
-    .description('Check the whole hash chain; exits 1 and names the first event that was edited, deleted or reordered')
+    .description('Check the whole hash chain and that every dataset version, review decision and user change has its event; exits 1 and names what is wrong')
     .option('--json', 'print the result as JSON')
     .action(async (options: { json?: boolean }, command: Command) => {
       await withContext(command.optsWithGlobals<GlobalOptions>(), async ({ database }) => {
-        const result = await verifyAuditChain(database.kysely);
+        const result = await verifyAuditTrail(database.kysely);
         if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-        if (!result.ok) throw new MmError('MM_AUDIT_CHAIN_BROKEN', `audit chain broken at event ${result.firstBadSeq}: ${result.problem} (${result.checked} events before it verified)`, result);
+        if (!result.ok) throw new MmError(result.chainOk ? 'MM_AUDIT_GAP' : 'MM_AUDIT_CHAIN_BROKEN', describeAuditProblems(result), result);
         if (!options.json) {
-          process.stdout.write(result.head ? `Audit chain intact: ${result.checked} events, head ${result.head.seq} ${result.head.hash}\n` : 'Audit chain intact: no events yet\n');
+          process.stdout.write(
+            result.head
+              ? `Audit chain intact: ${result.checked} events, head ${result.head.seq} ${result.head.hash}; every dataset version, review decision and user change has its event\n`
+              : 'Audit chain intact: no events yet\n',
+          );
         }
       });
     });

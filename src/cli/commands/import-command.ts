@@ -33,6 +33,7 @@ export function registerImportCommand(program: Command): void {
             dryRun: options.dryRun ?? false,
             actor,
             onProgress: progress?.update,
+            onWaitForImport: (holder) => process.stderr.write(`${holder}; waiting…\n`),
           });
         } finally {
           progress?.done();

@@ -5,7 +5,8 @@ import { MmError } from '../../errors.js';
 import { loadPolicy } from '../../governance/policy.js';
 import { notePolicyInUse } from '../../governance/policy-history.js';
 import { startRetentionSchedule } from '../../operations/retention.js';
-import { openDatabase } from '../../storage/database.js';
+import { openDatabase, resolveDatabaseTarget } from '../../storage/database.js';
+import { acquireServerLock, widePermissionWarnings } from '../../storage/server-lock.js';
 import { loadDemoData } from '../../sample/load-demo-data.js';
 import { listVersions } from '../../versions/versions-repository.js';
 import { configFromOptions, type GlobalOptions } from '../cli-context.js';
@@ -22,7 +23,14 @@ export function registerServeCommand(program: Command): void {
       const config = configFromOptions(global, { 'server.host': options.host, 'server.port': options.port });
       const loadedPolicy = loadPolicy(config.policy_file);
       const { policy, file: policyFile } = loadedPolicy;
-      const database = await openDatabase(config);
+      // One server per SQLite data dir; several instances share PostgreSQL instead.
+      const releaseLock = resolveDatabaseTarget(config).dialect === 'sqlite' ? acquireServerLock(config.data_dir) : () => undefined;
+      const database = await openDatabase(config).catch((error: unknown) => {
+        releaseLock();
+        throw error;
+      });
+      const target = database.target;
+      for (const warning of widePermissionWarnings(config.data_dir, target.dialect === 'sqlite' ? target.file : null)) process.stderr.write(`warning: ${warning}\n`);
       await notePolicyInUse(database.kysely, loadedPolicy, 'system');
       if (options.demoIfEmpty && (await listVersions(database.kysely)).length === 0) {
         process.stdout.write('Empty database: loading the bundled demo MSP (marked as demo data; `moatmetrics versions rollback 0` removes it)…\n');
@@ -35,6 +43,7 @@ export function registerServeCommand(program: Command): void {
         await stopRetention?.();
         await app.close();
         await database.close();
+        releaseLock();
         process.exit(0);
       };
       process.once('SIGINT', () => void close());
@@ -45,6 +54,7 @@ export function registerServeCommand(program: Command): void {
       } catch (error) {
         await app.close();
         await database.close();
+        releaseLock();
         throw listenError(error, config.server.host, config.server.port);
       }
       // Data past the policy's retention is removed on a schedule, audited (operations/retention.ts).

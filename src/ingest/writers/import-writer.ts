@@ -1,3 +1,4 @@
+import type { AuditInput } from '../../governance/audit-log.js';
 import type { DatasetDefinition } from '../datasets/dataset-definition.js';
 import type { RollupScope } from '../../metrics/rollups/maintain-rollups.js';
 import type { DatasetVersionTable, ImportTable } from '../../storage/schema.js';
@@ -34,14 +35,18 @@ export interface WriteCounts {
  * PostgreSQL: COPY into a staging table, then a set-based merge).
  */
 export interface ImportWriter {
-  /** Opens the transaction; returns the version number this import will create. */
-  begin(): Promise<number>;
+  /**
+   * Opens the transaction, waiting (asynchronously, up to `waitMs`) while another import
+   * holds the write lock; returns the version number this import will create.
+   */
+  begin(options: BeginOptions): Promise<number>;
   write(rows: StagedRow[]): Promise<WriteRejection[]>;
   /** Ends the row stream; returns the last rejections and the final counts. */
   flush(): Promise<{ rejections: WriteRejection[]; counts: WriteCounts }>;
   /**
-   * Records the import (and the version, when data changed), refreshes the rollups the
-   * rows touched (`rollups`, when data changed) and commits.
+   * Records the import (and the version, when data changed) and its audit event, refreshes
+   * the rollups the rows touched (`rollups`, when data changed) and commits: the rows, the
+   * version and the event become visible together or not at all.
    */
   commit(records: CommitRecords): Promise<void>;
   rollback(): Promise<void>;
@@ -51,6 +56,17 @@ export interface CommitRecords {
   version: DatasetVersionTable | null;
   importRecord: ImportTable;
   rollups: RollupScope | null;
+  audit: AuditInput;
+}
+
+export interface BeginOptions {
+  /** Who imports what, shown to an import that has to wait for this one. */
+  actor: string;
+  activity: string;
+  /** Longest wait for another import's lock before MM_DATABASE_BUSY. */
+  waitMs: number;
+  /** Told once, with who holds the lock, when this import has to wait. */
+  onWait?: (holder: string) => void;
 }
 
 export interface ImportWriterOptions {

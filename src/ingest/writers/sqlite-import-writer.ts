@@ -1,10 +1,12 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Kysely } from 'kysely';
+import { Kysely, SqliteDialect } from 'kysely';
+import { appendAuditInOpenTransaction } from '../../governance/audit-log.js';
 import { openSqliteConnection } from '../../storage/database.js';
+import { announceWriter, beginImmediate } from '../../storage/sqlite-write-lock.js';
 import { refreshRollupsAfterImport } from '../../metrics/rollups/maintain-rollups.js';
 import type { DatabaseSchema } from '../../storage/schema.js';
 import type { DatasetDefinition } from '../datasets/dataset-definition.js';
-import { duplicateReason, type CommitRecords, type ImportWriter, type StagedRow, type WriteCounts, type WriteRejection } from './import-writer.js';
+import { duplicateReason, type BeginOptions, type CommitRecords, type ImportWriter, type StagedRow, type WriteCounts, type WriteRejection } from './import-writer.js';
 
 type Row = Record<string, unknown>;
 
@@ -16,6 +18,7 @@ type Row = Record<string, unknown>;
  */
 export class SqliteImportWriter implements ImportWriter {
   private connection: BetterSqlite3.Database | null = null;
+  private endAnnouncement: (() => void) | null = null;
   private version = 0;
   private counts: WriteCounts = { added: 0, updated: 0, unchanged: 0 };
   private statements!: {
@@ -34,7 +37,7 @@ export class SqliteImportWriter implements ImportWriter {
     private readonly kysely: Kysely<DatabaseSchema>,
   ) {}
 
-  async begin(): Promise<number> {
+  async begin(options: BeginOptions): Promise<number> {
     const connection = openSqliteConnection(this.file);
     this.connection = connection;
     // A 64 MB page cache keeps the key index's hot pages in memory during a big import
@@ -44,7 +47,10 @@ export class SqliteImportWriter implements ImportWriter {
     const all = [...columns, 'version_number', 'source_line'];
     connection.exec('CREATE TEMP TABLE IF NOT EXISTS import_seen (row_key TEXT PRIMARY KEY) WITHOUT ROWID');
     connection.exec('DELETE FROM import_seen');
-    connection.exec('BEGIN IMMEDIATE');
+    // Waits without blocking the event loop while another import holds the lock; then says
+    // who we are, for the next one that has to wait.
+    await beginImmediate(connection, this.file, { timeoutMs: options.waitMs, onWait: options.onWait });
+    this.endAnnouncement = announceWriter(this.file, { actor: options.actor, activity: options.activity });
     this.version = (connection.prepare('SELECT COALESCE(MAX(number), 0) + 1 AS n FROM dataset_versions').get() as { n: number }).n;
     const rest = columns.slice(1);
     this.statements = {
@@ -150,6 +156,8 @@ export class SqliteImportWriter implements ImportWriter {
     }
     if (records.version) this.run(this.kysely.insertInto('dataset_versions').values(records.version).compile());
     this.run(this.kysely.insertInto('imports').values(records.importRecord).compile());
+    // The event rides in the import's own transaction: no committed import without it.
+    await appendAuditInOpenTransaction(new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: connection }) }), records.audit);
     connection.exec('COMMIT');
     this.close();
   }
@@ -170,6 +178,8 @@ export class SqliteImportWriter implements ImportWriter {
   }
 
   private close(): void {
+    this.endAnnouncement?.();
+    this.endAnnouncement = null;
     this.connection?.exec('DROP TABLE IF EXISTS temp.import_seen');
     this.connection?.close();
     this.connection = null;
