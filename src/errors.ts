@@ -1,7 +1,8 @@
 /**
  * The one error catalogue. Every error a user can meet has a stable code, an HTTP status
  * and a message template, declared here once; the API, the CLI and docs/ERRORS.md use it.
- * Modules throw with `new MmError('MM_IMPORT_BAD_ROW', { ... })`, never ad-hoc strings.
+ * Modules throw `new MmError(code, message, details?)` with a code from this catalogue (e.g.
+ * `new MmError('MM_VERSION_NOT_FOUND', 'version 7 does not exist')`), never ad-hoc errors.
  */
 
 export interface ErrorSpec {

@@ -73,11 +73,7 @@ const whyNot: Partial<Record<DimensionName, string>> = {
   year: 'seat counts are a snapshot, not a monthly flow',
 };
 
-/**
- * Answers a QueryPlan from the current data. Each fact source is aggregated in SQL with
- * exact integer sums (cents, milli-hours); the derived measures (margin, rates, ratios) are
- * computed here from those sums — the one place in the product where that happens.
- */
+/** How `runQuery` may answer: from its cache, from the rollups, or from the rows. */
 export interface RunQueryOptions {
   /** `false` computes again instead of answering from the in-memory cache. */
   useCache?: boolean;
@@ -85,6 +81,11 @@ export interface RunQueryOptions {
   useRollups?: boolean;
 }
 
+/**
+ * Answers a QueryPlan from the current data. Each fact source is aggregated in SQL with
+ * exact integer sums (cents, milli-hours); the derived measures (margin, rates, ratios) are
+ * computed here from those sums — the one place in the product where that happens.
+ */
 export async function runQuery(database: Database, config: Config, input: QueryPlanInput, options: RunQueryOptions = {}): Promise<MetricResult> {
   const parsed = queryPlanSchema.safeParse(input);
   if (!parsed.success) {
