@@ -16,8 +16,10 @@ export interface StoredResult {
   runId: string;
   /** `profitability`, `license` or `overview` (as written by runAnalysis). */
   kind: string;
-  /** A client id, `clientId:product`, or `portfolio`. */
+  /** A client id, `clientId:vendor:product`, or `portfolio`: a label and key, never parsed for the client. */
   subject: string;
+  /** The client the result is about, as stored beside it; null for portfolio results. */
+  clientId: string | null;
   subjectLabel: string;
   metric: string;
   value: number | null;
@@ -70,15 +72,15 @@ function withFilter(query: ResultQuery, filter: ResultFilter): ResultQuery {
   if (filter.subject !== undefined) q = q.where('analytics_results.subject', '=', filter.subject);
   if (filter.datasetVersion !== undefined) q = q.where('analytics_results.dataset_version', '=', filter.datasetVersion);
   const scope = filter.clientScope;
-  if (scope) {
-    q = q.where((eb) =>
-      eb.or([
-        eb.and([eb('analytics_results.kind', '=', 'profitability'), eb('analytics_results.subject', 'in', [...scope])]),
-        eb.and([eb('analytics_results.kind', '=', 'license'), eb.or(scope.map((client) => sql<SqlBool>`substr(analytics_results.subject, 1, ${client.length + 1}) = ${`${client}:`}`))]),
-      ]),
-    );
-  }
+  // Equality on the stored client id: a client id may contain ':' (`C1:sub`), so no prefix of the subject says whose it is.
+  if (scope) q = scope.length === 0 ? q.where(sql<SqlBool>`1 = 0`) : q.where('analytics_results.client_id', 'in', [...scope]);
   return q;
+}
+
+/** Whether a user with client scope `scope` (null: every client) may see `result`; portfolio results are outside every scope. */
+export function resultInScope(result: Pick<StoredResult, 'clientId'>, scope: readonly string[] | null): boolean {
+  if (scope === null) return true;
+  return result.clientId !== null && scope.includes(result.clientId);
 }
 
 const resultColumns = [
@@ -86,6 +88,7 @@ const resultColumns = [
   'analytics_results.run_id',
   'analytics_results.kind',
   'analytics_results.subject',
+  'analytics_results.client_id',
   'analytics_results.subject_label',
   'analytics_results.metric',
   'analytics_results.value',
@@ -176,6 +179,7 @@ interface ResultRow {
   run_id: string;
   kind: string;
   subject: string;
+  client_id: string | null;
   subject_label: string;
   metric: string;
   value: number | null;
@@ -197,6 +201,7 @@ function resultFromRow(row: ResultRow): StoredResult {
     runId: row.run_id,
     kind: row.kind,
     subject: row.subject,
+    clientId: row.client_id,
     subjectLabel: row.subject_label,
     metric: row.metric,
     value: row.value === null ? null : Number(row.value),

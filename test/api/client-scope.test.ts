@@ -75,3 +75,88 @@ for (const engine of engines) {
     });
   });
 }
+
+/**
+ * Issue 8 items 2 and 11: a client whose id starts with another's and a colon (`C0001:sub`,
+ * a hidden subsidiary) is a different client. Its over-assigned license must not leak to a
+ * user scoped to `C0001` through stored results or the review queue, and its industry must
+ * not be confirmed to that user either.
+ */
+const subsidiaryMsp = {
+  clients: 'client_id,client_name,industry\nC0001,Main Ltd,Retail\nC0001:sub,Hidden Subsidiary Ltd,Legal\n',
+  invoices: 'invoice_id,client_id,invoice_date,total_amount,status\nI1,C0001,2025-01-31,1000.00,paid\nI2,C0001:sub,2025-01-31,500.00,paid\n',
+  time_logs: 'log_id,client_id,staff_name,date,hours,billable\nT1,C0001,Ann,2025-01-10,2,true\nT2,C0001:sub,Ann,2025-01-11,1,true\n',
+  // Both over-assigned, so the policy sends both license results to review.
+  licenses: 'license_id,client_id,product,vendor,seats_purchased,seats_used,cost_per_seat\nL1,C0001,Microsoft 365 E3,Microsoft,10,12,20.00\nL2,C0001:sub,Microsoft 365 E3,Microsoft,5,9,20.00\n',
+};
+
+for (const engine of engines) {
+  describe(`client scope with ':' in client ids on ${engine}`, () => {
+    let api: ApiTest;
+    let rita: { authorization: string };
+    let sam: { authorization: string };
+    type Listed = { results: Array<{ id: string; subjectLabel: string; clientId?: string | null; reviewStatus: string }> };
+    before(async () => {
+      api = await startApiTest(engine);
+      await api.app.ready();
+      for (const [dataset, csv] of Object.entries(subsidiaryMsp)) {
+        const upload = await api.app.inject({ method: 'POST', url: `/api/v1/imports/${dataset}`, headers: { 'content-type': 'text/csv' }, payload: csv });
+        assert.equal(upload.statusCode, 201, upload.body);
+      }
+      const db = api.t.database.kysely;
+      const tokens: Record<string, { authorization: string }> = {};
+      for (const [username, role] of [['sam', 'analyst'], ['rita', 'reviewer']] as const) {
+        await createUser(db, policy, { username, role, password: 'long enough password 1', createdBy: 'test' });
+        tokens[username] = { authorization: `Bearer ${(await createApiToken(db, policy, await requireUser(db, username), { name: 't', actor: 'test' })).token}` };
+        assert.equal((await api.app.inject({ method: 'PATCH', url: `/api/v1/users/${username}`, payload: { clientScope: ['C0001'] } })).statusCode, 200);
+      }
+      [sam, rita] = [tokens.sam!, tokens.rita!];
+      assert.equal((await api.app.inject({ method: 'POST', url: '/api/v1/analytics/runs', payload: { from: '2025-01-01', to: '2025-01-31' } })).statusCode, 201);
+    });
+    after(async () => {
+      await api.close();
+    });
+
+    test("results and the review queue hold only C0001's results, not C0001:sub's", async () => {
+      const all = (await api.app.inject({ method: 'GET', url: '/api/v1/results?kind=license' })).json() as Listed;
+      const licenses = all.results.map((r) => [r.subjectLabel, r.reviewStatus]).sort();
+      assert.deepEqual(licenses, [['Microsoft 365 E3 for Hidden Subsidiary Ltd', 'pending_review'], ['Microsoft 365 E3 for Main Ltd', 'pending_review']]);
+      for (const url of ['/api/v1/results?kind=license', '/api/v1/results?limit=500', '/api/v1/reviews?limit=500', '/api/v1/reviews?kind=license']) {
+        const seen = (await api.app.inject({ method: 'GET', url, headers: rita })).json() as Listed;
+        assert.ok(seen.results.length > 0, url);
+        const labels = seen.results.map((r) => r.subjectLabel);
+        assert.ok(labels.every((label) => !label.includes('Hidden Subsidiary')), `${url}: ${JSON.stringify(labels)}`);
+        assert.deepEqual([...new Set(seen.results.map((r) => r.clientId))], ['C0001'], url);
+      }
+    });
+
+    test("C0001:sub's license result cannot be read or decided by a reviewer scoped to C0001; C0001's can", async () => {
+      const all = (await api.app.inject({ method: 'GET', url: '/api/v1/results?kind=license' })).json() as Listed;
+      const hidden = all.results.find((r) => r.subjectLabel.endsWith('Hidden Subsidiary Ltd'))!;
+      const own = all.results.find((r) => r.subjectLabel.endsWith('Main Ltd'))!;
+      const approve = await api.app.inject({ method: 'POST', url: `/api/v1/reviews/${hidden.id}/approve`, headers: rita, payload: { comment: 'not mine to see' } });
+      assert.equal(approve.statusCode, 404, approve.body);
+      assert.equal(errorOf(approve).code, 'MM_NOT_FOUND');
+      assert.equal(errorOf(await api.app.inject({ method: 'GET', url: `/api/v1/results/${hidden.id}`, headers: rita })).code, 'MM_NOT_FOUND');
+      const stillPending = (await api.app.inject({ method: 'GET', url: `/api/v1/results/${hidden.id}` })).json() as { reviewStatus: string };
+      assert.equal(stillPending.reviewStatus, 'pending_review');
+      const mine = await api.app.inject({ method: 'POST', url: `/api/v1/reviews/${own.id}/approve`, headers: rita, payload: { comment: 'seats reassigned' } });
+      assert.equal(mine.statusCode, 200, mine.body);
+    });
+
+    test('an industry only clients outside the scope are in is answered exactly like an unknown one', async () => {
+      const period = 'from=2025-01-01&to=2025-01-31';
+      const outside = await api.app.inject({ method: 'GET', url: `/api/v1/analytics/profitability?${period}&industry=Legal`, headers: sam });
+      const unknown = await api.app.inject({ method: 'GET', url: `/api/v1/analytics/profitability?${period}&industry=Zzzzz`, headers: sam });
+      assert.equal(outside.statusCode, unknown.statusCode);
+      assert.equal(outside.statusCode, 400);
+      assert.equal(outside.body.replaceAll('Legal', 'X'), unknown.body.replaceAll('Zzzzz', 'X'));
+      const ranAsRun = await api.app.inject({ method: 'POST', url: '/api/v1/analytics/runs', headers: sam, payload: { industries: ['legal'] } });
+      assert.equal(ranAsRun.statusCode, 400);
+      assert.match(errorOf(ranAsRun).message, /no client is in the industry 'legal'/);
+      const inside = await api.app.inject({ method: 'GET', url: `/api/v1/analytics/profitability?${period}&industry=Retail`, headers: sam });
+      assert.equal(inside.statusCode, 200, inside.body);
+      assert.equal((await api.app.inject({ method: 'GET', url: `/api/v1/analytics/profitability?${period}&industry=Legal` })).statusCode, 200, 'unscoped users still filter by it');
+    });
+  });
+}

@@ -216,7 +216,8 @@ async function resolveFilters(
   }
 
   if (input.industries?.length) {
-    const known = await listIndustries(database.kysely);
+    // Outside the caller's client scope an industry is answered like one no client is in.
+    const known = await listIndustries(database.kysely, scope);
     const industries = new Set<string>();
     for (const wanted of input.industries) {
       const matches = known.filter((industry) => industry.trim().toLowerCase() === wanted.trim().toLowerCase());
