@@ -15,6 +15,7 @@ import type { DatasetDefinition, RowContext } from './datasets/dataset-definitio
 import { getDataset } from './datasets/index.js';
 import { createDecoder } from './encoding.js';
 import { listedNames, mapHeader, type HeaderMap } from './header-map.js';
+import { importTempName } from './import-leftovers.js';
 import { formatRowError, type ImportReport, type RowError } from './import-report.js';
 import { inspectFile } from './inspect-file.js';
 import type { ImportWriter, StagedRow, WriteRejection } from './writers/import-writer.js';
@@ -80,7 +81,7 @@ async function runImport(database: Database, config: Config, options: ImportFile
   const rawDir = path.join(config.data_dir, 'raw');
   const importDir = path.join(config.data_dir, 'imports', importId);
   await mkdir(rawDir, { recursive: true });
-  const rawTemp = path.join(rawDir, `.incoming-${importId}`);
+  const rawTemp = path.join(rawDir, importTempName('.incoming-', importId));
 
   const report: ImportReport = {
     importId,
