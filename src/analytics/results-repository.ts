@@ -50,7 +50,7 @@ export interface ResultFilter {
   clientScope?: readonly string[] | null;
 }
 
-/** The review a result currently has, keyed by subject in `latestReviews`. */
+/** The review a result currently has, keyed by `reviewKey(client, subject)` in `latestReviews`. */
 export interface SubjectReview {
   resultId: string;
   status: ReviewStatus;
@@ -138,17 +138,28 @@ export async function findResult(db: Kysely<DatabaseSchema>, id: string): Promis
 }
 
 /**
- * Per subject, the review of the newest stored result of `kind` computed on `datasetVersion`
- * for exactly `period`: the same number a fresh analysis of that period shows. Results for
- * other periods are left out, because their values (and so their reviews) differ.
+ * The key of a result in `latestReviews`: its client and its subject together, because a
+ * subject alone is ambiguous (client `C1` with vendor `sub` and client `C1:sub` can make the
+ * same license subject).
+ */
+export function reviewKey(clientId: string | null, subject: string): string {
+  return JSON.stringify([clientId, subject]);
+}
+
+/**
+ * Per client and subject, the review of the newest stored result of `kind` computed on
+ * `datasetVersion` for exactly `period`: the same number a fresh analysis of that period
+ * shows. Results for other periods are left out, because their values (and so their reviews)
+ * differ; with a client scope, so are results about other clients and the portfolio.
  */
 export async function latestReviews(
   db: Kysely<DatabaseSchema>,
-  scope: { kind: string; datasetVersion: number; period: Period },
+  scope: { kind: string; datasetVersion: number; period: Period; clientScope?: readonly string[] | null },
 ): Promise<Map<string, SubjectReview>> {
-  const rows = await joinedResults(db)
+  const rows = await withFilter(joinedResults(db), { clientScope: scope.clientScope ?? null })
     .select([
       'analytics_results.id',
+      'analytics_results.client_id',
       'analytics_results.subject',
       'analytics_results.value',
       'analytics_results.review_status',
@@ -163,8 +174,9 @@ export async function latestReviews(
     .execute();
   const reviews = new Map<string, SubjectReview>();
   for (const row of rows) {
-    if (reviews.has(row.subject)) continue;
-    reviews.set(row.subject, {
+    const key = reviewKey(row.client_id, row.subject);
+    if (reviews.has(key)) continue;
+    reviews.set(key, {
       resultId: row.id,
       status: row.review_status,
       reasons: JSON.parse(row.review_reasons_json) as string[],

@@ -86,8 +86,15 @@ const subsidiaryMsp = {
   clients: 'client_id,client_name,industry\nC0001,Main Ltd,Retail\nC0001:sub,Hidden Subsidiary Ltd,Legal\n',
   invoices: 'invoice_id,client_id,invoice_date,total_amount,status\nI1,C0001,2025-01-31,1000.00,paid\nI2,C0001:sub,2025-01-31,500.00,paid\n',
   time_logs: 'log_id,client_id,staff_name,date,hours,billable\nT1,C0001,Ann,2025-01-10,2,true\nT2,C0001:sub,Ann,2025-01-11,1,true\n',
-  // Both over-assigned, so the policy sends both license results to review.
-  licenses: 'license_id,client_id,product,vendor,seats_purchased,seats_used,cost_per_seat\nL1,C0001,Microsoft 365 E3,Microsoft,10,12,20.00\nL2,C0001:sub,Microsoft 365 E3,Microsoft,5,9,20.00\n',
+  // All over-assigned, so the policy sends every license result to review. L3 is C0001's, but its subject
+  // (client:vendor:product) is spelled exactly like L2's: `C0001:sub:Microsoft:Microsoft 365 E3`.
+  licenses: [
+    'license_id,client_id,product,vendor,seats_purchased,seats_used,cost_per_seat',
+    'L1,C0001,Microsoft 365 E3,Microsoft,10,12,20.00',
+    'L2,C0001:sub,Microsoft 365 E3,Microsoft,5,9,20.00',
+    'L3,C0001,Microsoft:Microsoft 365 E3,sub,5,9,20.00',
+    '',
+  ].join('\n'),
 };
 
 for (const engine of engines) {
@@ -120,7 +127,11 @@ for (const engine of engines) {
     test("results and the review queue hold only C0001's results, not C0001:sub's", async () => {
       const all = (await api.app.inject({ method: 'GET', url: '/api/v1/results?kind=license' })).json() as Listed;
       const licenses = all.results.map((r) => [r.subjectLabel, r.reviewStatus]).sort();
-      assert.deepEqual(licenses, [['Microsoft 365 E3 for Hidden Subsidiary Ltd', 'pending_review'], ['Microsoft 365 E3 for Main Ltd', 'pending_review']]);
+      assert.deepEqual(licenses, [
+        ['Microsoft 365 E3 for Hidden Subsidiary Ltd', 'pending_review'],
+        ['Microsoft 365 E3 for Main Ltd', 'pending_review'],
+        ['Microsoft:Microsoft 365 E3 for Main Ltd', 'pending_review'],
+      ]);
       for (const url of ['/api/v1/results?kind=license', '/api/v1/results?limit=500', '/api/v1/reviews?limit=500', '/api/v1/reviews?kind=license']) {
         const seen = (await api.app.inject({ method: 'GET', url, headers: rita })).json() as Listed;
         assert.ok(seen.results.length > 0, url);
@@ -133,7 +144,7 @@ for (const engine of engines) {
     test("C0001:sub's license result cannot be read or decided by a reviewer scoped to C0001; C0001's can", async () => {
       const all = (await api.app.inject({ method: 'GET', url: '/api/v1/results?kind=license' })).json() as Listed;
       const hidden = all.results.find((r) => r.subjectLabel.endsWith('Hidden Subsidiary Ltd'))!;
-      const own = all.results.find((r) => r.subjectLabel.endsWith('Main Ltd'))!;
+      const own = all.results.find((r) => r.subjectLabel === 'Microsoft 365 E3 for Main Ltd')!;
       const approve = await api.app.inject({ method: 'POST', url: `/api/v1/reviews/${hidden.id}/approve`, headers: rita, payload: { comment: 'not mine to see' } });
       assert.equal(approve.statusCode, 404, approve.body);
       assert.equal(errorOf(approve).code, 'MM_NOT_FOUND');
@@ -142,6 +153,23 @@ for (const engine of engines) {
       assert.equal(stillPending.reviewStatus, 'pending_review');
       const mine = await api.app.inject({ method: 'POST', url: `/api/v1/reviews/${own.id}/approve`, headers: rita, payload: { comment: 'seats reassigned' } });
       assert.equal(mine.statusCode, 200, mine.body);
+    });
+
+    test('the licenses analysis labels each position with its own review, even where two subjects are spelled alike', async () => {
+      const period = 'from=2025-01-01&to=2025-01-31';
+      type Positions = { positions: Array<{ clientId: string; product: string; review: { resultId: string } | null }> };
+      const labelOf = async (resultId: string) => ((await api.app.inject({ method: 'GET', url: `/api/v1/results/${resultId}` })).json() as { subjectLabel: string }).subjectLabel;
+      const everyone = (await api.app.inject({ method: 'GET', url: `/api/v1/analytics/licenses?${period}` })).json() as Positions;
+      assert.equal(everyone.positions.length, 3);
+      for (const position of everyone.positions) {
+        const clientName = position.clientId === 'C0001' ? 'Main Ltd' : 'Hidden Subsidiary Ltd';
+        assert.equal(await labelOf(position.review!.resultId), `${position.product} for ${clientName}`, `${position.clientId} ${position.product}`);
+      }
+      const scoped = (await api.app.inject({ method: 'GET', url: `/api/v1/analytics/licenses?${period}`, headers: sam })).json() as Positions;
+      assert.deepEqual(scoped.positions.map((p) => p.clientId), ['C0001', 'C0001']);
+      for (const position of scoped.positions) {
+        if (position.review) assert.equal(await labelOf(position.review.resultId), `${position.product} for Main Ltd`);
+      }
     });
 
     test('an industry only clients outside the scope are in is answered exactly like an unknown one', async () => {
