@@ -75,8 +75,8 @@ export function mapHeader(dataset: DatasetDefinition, header: string[], fileLabe
     if (earlier) {
       throw new MmError(
         'MM_IMPORT_HEADER',
-        `${fileLabel} line 1: columns '${shortName(earlier.header)}' (column ${earlier.index + 1}) and '${shortName(cell.trim())}' (column ${index + 1}) ` +
-          `both mean ${field}; remove one`,
+        `${fileLabel} line 1: columns '${shortName(earlier.header)}' (column ${earlier.index + 1}) ` +
+          `and '${shortName(cell.trim())}' (column ${index + 1}) both mean ${field}; remove one`,
         { line: 1, column: index + 1 },
       );
     }

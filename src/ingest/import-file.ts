@@ -291,8 +291,8 @@ const MAX_HEADER_LINE = 1 << 20;
 function headerTooLong(fileName: string): MmError {
   return new MmError(
     'MM_IMPORT_MALFORMED_CSV',
-    `${fileName} line 1: the header line is longer than the limit of ${MAX_HEADER_LINE.toLocaleString('en-US')} characters (no line break ` +
-      'within them). The first line must be the header: column names separated by commas, semicolons or tabs.',
+    `${fileName} line 1: the header line is longer than the limit of ${MAX_HEADER_LINE.toLocaleString('en-US')} characters ` +
+      '(no line break within them). The first line must be the header: column names separated by commas, semicolons or tabs.',
     { line: 1, column: 1 },
   );
 }

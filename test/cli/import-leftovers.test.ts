@@ -11,7 +11,8 @@ import { assertSucceeded, removeScratchDirs, runCli, scratchDir, startCli, write
 function leftover(dataDir: string, prefix: 'upload-' | '.incoming-', pid: number): string {
   const dir = path.join(dataDir, prefix === 'upload-' ? 'tmp' : 'raw');
   mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, importTempName(prefix, `${pid}-${Math.random().toString(16).slice(2)}`, prefix === 'upload-' ? '.csv' : '').replace(`.${process.pid}-`, `.${pid}-`));
+  const ours = importTempName(prefix, Math.random().toString(16).slice(2), prefix === 'upload-' ? '.csv' : '');
+  const file = path.join(dir, ours.replace(`.${process.pid}-`, `.${pid}-`));
   writeFileSync(file, 'what a killed import left');
   return file;
 }

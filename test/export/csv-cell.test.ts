@@ -82,7 +82,13 @@ for (const engine of engines) {
     });
 
     test('the rejected-rows download', async () => {
-      const csv = 'log_id,client_id,staff_name,date,hours\nX1,C1,Ann Lee,2025-01-02,1;=HYPERLINK(A1)\nX2,C1,Ann Lee,2025-01-03,-12.50\nX3,C1,Ann Lee,2025-01-04,1\n';
+      const csv = [
+        'log_id,client_id,staff_name,date,hours',
+        'X1,C1,Ann Lee,2025-01-02,1;=HYPERLINK(A1)',
+        'X2,C1,Ann Lee,2025-01-03,-12.50',
+        'X3,C1,Ann Lee,2025-01-04,1',
+        '',
+      ].join('\n');
       const upload = await api.app.inject(csvUpload('/api/v1/imports/time_logs?mode=lenient', csv));
       assert.equal(upload.statusCode, 201, upload.body);
       const rejects = await api.app.inject({ method: 'GET', url: (upload.json() as { links: { rejects: string } }).links.rejects });
@@ -93,7 +99,8 @@ for (const engine of engines) {
     });
 
     test('the audit export', async () => {
-      const login = await api.app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: ANONYMOUS, payload: { username: '1;=hyperlink(a1)', password: 'wrong password here' } });
+      const payload = { username: '1;=hyperlink(a1)', password: 'wrong password here' };
+      const login = await api.app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: ANONYMOUS, payload });
       assert.equal(login.statusCode, 401);
       const csv = await api.app.inject({ method: 'GET', url: '/api/v1/audit/export?format=csv&action=auth.login' });
       const lines = csv.body.trimEnd().split('\n');

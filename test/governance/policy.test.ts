@@ -72,7 +72,8 @@ describe('the policy file', () => {
         assert.equal(await notePolicyInUse(t.database.kysely, loaded, 'system'), true);
         const { events } = await listAudit(t.database.kysely);
         assert.deepEqual(events.map((e) => [e.seq, e.action, e.target]), [[1, 'policy.first_use', 'site-policy.yaml']]);
-        const meta = await t.database.kysely.selectFrom('app_meta').select('value').where('key', '=', 'policy_in_use').executeTakeFirstOrThrow();
+        const db = t.database.kysely;
+        const meta = await db.selectFrom('app_meta').select('value').where('key', '=', 'policy_in_use').executeTakeFirstOrThrow();
         assert.deepEqual(JSON.parse(meta.value), { sha256: loaded.sha256, file: 'site-policy.yaml' });
         assert.ok(!JSON.stringify(events).includes(dir) && !meta.value.includes(dir), 'no absolute path is stored');
       } finally {

@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { importFile } from '../../src/ingest/import-file.js';
 import { currentVersionNumber } from '../../src/versions/versions-repository.js';
 import { clientsCsv } from '../support/small-msp.js';
-import { startApiTest } from '../api/api-test-app.js';
+import { csvUpload, startApiTest } from '../api/api-test-app.js';
 import { createTestContext, engines, snapshotTable, type TestContext } from '../support/test-database.js';
 
 /**
@@ -18,7 +18,7 @@ for (const engine of engines) {
     let t: TestContext;
     before(async () => {
       t = await createTestContext(engine);
-      const report = await importFile(t.database, t.config, { dataset: 'clients', file: t.file('clients.csv', clientsCsv), actor: 'tester' });
+      const report = await importFile(t.database, t.config, { dataset: 'clients', file: t.file('clients.csv', clientsCsv) });
       assert.equal(report.status, 'succeeded', report.message);
     });
     after(async () => {
@@ -28,10 +28,15 @@ for (const engine of engines) {
     const run = (dataset: string, name: string, content: string | Buffer, mode: 'strict' | 'lenient' = 'strict') =>
       importFile(t.database, t.config, { dataset, file: t.file(name, content), actor: 'tester', mode });
 
-    const storedRecord = (importId: string) => t.database.kysely.selectFrom('imports').selectAll().where('id', '=', importId).executeTakeFirstOrThrow();
+    const storedRecord = (importId: string) =>
+      t.database.kysely.selectFrom('imports').selectAll().where('id', '=', importId).executeTakeFirstOrThrow();
+    const dataState = async () => ({
+      clients: await snapshotTable(t.database, 'clients', 'client_id'),
+      version: await currentVersionNumber(t.database.kysely),
+    });
 
     test('a 16 MB file without a line break is refused at the 1 MiB header limit, fast, and nothing is written', async () => {
-      const before = { clients: await snapshotTable(t.database, 'clients', 'client_id'), version: await currentVersionNumber(t.database.kysely) };
+      const before = await dataState();
       const started = Date.now();
       const report = await run('clients', 'one-line.csv', Buffer.alloc(16 * 1024 * 1024, 'client_id'));
       const elapsed = Date.now() - started;
@@ -44,7 +49,7 @@ for (const engine of engines) {
       );
       // Re-searching the growing header on every 64 KiB chunk took 38 s for this file; one pass takes well under a second.
       assert.ok(elapsed < 5000, `took ${elapsed} ms`);
-      assert.deepEqual({ clients: await snapshotTable(t.database, 'clients', 'client_id'), version: await currentVersionNumber(t.database.kysely) }, before);
+      assert.deepEqual(await dataState(), before);
       const raw = path.join(t.config.data_dir, 'raw');
       assert.ok(!existsSync(path.join(raw, report.sha256)), 'no raw copy kept');
       assert.deepEqual(readdirSync(raw).filter((name) => name.startsWith('.incoming')), []);
@@ -60,7 +65,7 @@ for (const engine of engines) {
           const report = await run('time_logs', name, content, mode);
           assert.deepEqual([report.status, report.errorCode, report.rows.added], ['failed', 'MM_IMPORT_ENCODING', 0], report.message);
           // A NUL never occurs in text: the file is refused whole, as a binary file, before any row is read.
-          assert.match(report.errors[0]!.message, new RegExp(`^${name.replaceAll('.', '\\.')} line 3, byte ${byte}: 0x00 \\(a NUL byte\\)`));
+          assert.ok(report.errors[0]!.message.startsWith(`${name} line 3, byte ${byte}: 0x00 (a NUL byte)`), report.errors[0]!.message);
           const stored = await storedRecord(report.importId);
           assert.equal(stored.status, 'failed');
           assert.doesNotMatch(stored.message + stored.errors_json, /\0/);
@@ -69,7 +74,7 @@ for (const engine of engines) {
         const api = await startApiTest(engine);
         try {
           await api.app.ready();
-          const upload = await api.app.inject({ method: 'POST', url: `/api/v1/imports/clients?mode=${mode}`, headers: { 'content-type': 'text/csv' }, payload: 'client_id,client_name\nC9,Ni\0ne\n' });
+          const upload = await api.app.inject(csvUpload(`/api/v1/imports/clients?mode=${mode}`, 'client_id,client_name\nC9,Ni\0ne\n'));
           assert.equal(upload.statusCode, 422, upload.body);
           assert.equal((upload.json() as { error: { code: string } }).error.code, 'MM_IMPORT_ENCODING');
         } finally {

@@ -20,7 +20,10 @@ function ownedBy(ourName: string, pid: number): string {
 describe('leftovers of interrupted imports', () => {
   let dataDir: string;
   const files: Record<string, string> = {};
-  const hoursAgo = (file: string, hours: number) => utimesSync(file, new Date(Date.now() - hours * 3_600_000), new Date(Date.now() - hours * 3_600_000));
+  const hoursAgo = (file: string, hours: number) => {
+    const then = new Date(Date.now() - hours * 3_600_000);
+    utimesSync(file, then, then);
+  };
 
   before(() => {
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'mm-leftovers-'));

@@ -115,8 +115,10 @@ for (const engine of engines) {
       // Left by an import killed a moment ago (its process is gone), and the upload of one still running (the test runner's).
       mkdirSync(path.join(t.config.data_dir, 'tmp'), { recursive: true });
       const exited = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
-      killedUpload = path.join(t.config.data_dir, 'tmp', importTempName('upload-', 'killed', '.csv').replace(`.${process.pid}-`, `.${exited}-`));
-      runningUpload = path.join(t.config.data_dir, 'tmp', importTempName('upload-', 'running', '.csv').replace(`.${process.pid}-`, `.${process.ppid}-`));
+      const uploadOf = (pid: number | string, id: string) =>
+        path.join(t.config.data_dir, 'tmp', importTempName('upload-', id, '.csv').replace(`.${process.pid}-`, `.${pid}-`));
+      killedUpload = uploadOf(exited, 'killed');
+      runningUpload = uploadOf(process.ppid, 'running');
       writeFileSync(killedUpload, 'half an upload');
       writeFileSync(runningUpload, 'an upload');
       crashedImportDir = path.join(t.config.data_dir, 'imports', 'crashed-import');

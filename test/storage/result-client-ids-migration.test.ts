@@ -34,8 +34,9 @@ for (const engine of engines) {
       });
       await db.insertInto('analytics_runs').values([run('run-1', JSON.stringify(payload)), run('run-damaged', '{not json')]).execute();
       const result = (id: string, runId: string, kind: string, subject: string) => ({
-        id, run_id: runId, kind, subject, subject_label: subject, metric: 'm', value: 1, confidence: 1, review_status: 'pending_review' as const,
-        review_reasons_json: '[]', dataset_version: 1, detail_json: '{}', created_at: '2025-02-01T00:00:00.000Z',
+        id, run_id: runId, kind, subject, subject_label: subject, metric: 'm', value: 1, confidence: 1,
+        review_status: 'pending_review' as const, review_reasons_json: '[]', dataset_version: 1, detail_json: '{}',
+        created_at: '2025-02-01T00:00:00.000Z',
       });
       await db
         .insertInto('analytics_results')

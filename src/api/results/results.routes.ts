@@ -45,7 +45,9 @@ export const resultRoutes: FastifyPluginAsyncZod<ResultRoutesOptions> = async (a
     },
     async (request) => {
       const result = await findResult(database.kysely, request.params.id);
-      if (!result || !resultInScope(result, clientScopeOf(request.user))) throw new MmError('MM_NOT_FOUND', `Result ${request.params.id} does not exist.`);
+      if (!result || !resultInScope(result, clientScopeOf(request.user))) {
+        throw new MmError('MM_NOT_FOUND', `Result ${request.params.id} does not exist.`);
+      }
       return presentResultWithDetail(result);
     },
   );

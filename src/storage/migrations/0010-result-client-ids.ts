@@ -29,7 +29,11 @@ const BATCH = 500;
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('analytics_results').addColumn('client_id', 'text').execute();
   const tables = db as unknown as Kysely<Tables>;
-  await tables.updateTable('analytics_results').set((eb) => ({ client_id: eb.ref('subject') })).where('kind', '=', 'profitability').execute();
+  await tables
+    .updateTable('analytics_results')
+    .set((eb) => ({ client_id: eb.ref('subject') }))
+    .where('kind', '=', 'profitability')
+    .execute();
 
   const runs = await tables.selectFrom('analytics_results').select('run_id').distinct().where('kind', '=', 'license').execute();
   for (const { run_id: runId } of runs) {
