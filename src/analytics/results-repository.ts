@@ -16,8 +16,10 @@ export interface StoredResult {
   runId: string;
   /** `profitability`, `license` or `overview` (as written by runAnalysis). */
   kind: string;
-  /** A client id, `clientId:product`, or `portfolio`. */
+  /** A client id, `clientId:vendor:product`, or `portfolio`: a label and key, never parsed for the client. */
   subject: string;
+  /** The client the result is about, as stored beside it; null for portfolio results. */
+  clientId: string | null;
   subjectLabel: string;
   metric: string;
   value: number | null;
@@ -48,7 +50,7 @@ export interface ResultFilter {
   clientScope?: readonly string[] | null;
 }
 
-/** The review a result currently has, keyed by subject in `latestReviews`. */
+/** The review a result currently has, keyed by `reviewKey(client, subject)` in `latestReviews`. */
 export interface SubjectReview {
   resultId: string;
   status: ReviewStatus;
@@ -70,15 +72,15 @@ function withFilter(query: ResultQuery, filter: ResultFilter): ResultQuery {
   if (filter.subject !== undefined) q = q.where('analytics_results.subject', '=', filter.subject);
   if (filter.datasetVersion !== undefined) q = q.where('analytics_results.dataset_version', '=', filter.datasetVersion);
   const scope = filter.clientScope;
-  if (scope) {
-    q = q.where((eb) =>
-      eb.or([
-        eb.and([eb('analytics_results.kind', '=', 'profitability'), eb('analytics_results.subject', 'in', [...scope])]),
-        eb.and([eb('analytics_results.kind', '=', 'license'), eb.or(scope.map((client) => sql<SqlBool>`substr(analytics_results.subject, 1, ${client.length + 1}) = ${`${client}:`}`))]),
-      ]),
-    );
-  }
+  // Equality on the stored client id: a client id may contain ':' (`C1:sub`), so no prefix of the subject says whose it is.
+  if (scope) q = scope.length === 0 ? q.where(sql<SqlBool>`1 = 0`) : q.where('analytics_results.client_id', 'in', [...scope]);
   return q;
+}
+
+/** Whether a user with client scope `scope` (null: every client) may see `result`; portfolio results are outside every scope. */
+export function resultInScope(result: Pick<StoredResult, 'clientId'>, scope: readonly string[] | null): boolean {
+  if (scope === null) return true;
+  return result.clientId !== null && scope.includes(result.clientId);
 }
 
 const resultColumns = [
@@ -86,6 +88,7 @@ const resultColumns = [
   'analytics_results.run_id',
   'analytics_results.kind',
   'analytics_results.subject',
+  'analytics_results.client_id',
   'analytics_results.subject_label',
   'analytics_results.metric',
   'analytics_results.value',
@@ -135,17 +138,28 @@ export async function findResult(db: Kysely<DatabaseSchema>, id: string): Promis
 }
 
 /**
- * Per subject, the review of the newest stored result of `kind` computed on `datasetVersion`
- * for exactly `period`: the same number a fresh analysis of that period shows. Results for
- * other periods are left out, because their values (and so their reviews) differ.
+ * The key of a result in `latestReviews`: its client and its subject together, because a
+ * subject alone is ambiguous (client `C1` with vendor `sub` and client `C1:sub` can make the
+ * same license subject).
+ */
+export function reviewKey(clientId: string | null, subject: string): string {
+  return JSON.stringify([clientId, subject]);
+}
+
+/**
+ * Per client and subject, the review of the newest stored result of `kind` computed on
+ * `datasetVersion` for exactly `period`: the same number a fresh analysis of that period
+ * shows. Results for other periods are left out, because their values (and so their reviews)
+ * differ; with a client scope, so are results about other clients and the portfolio.
  */
 export async function latestReviews(
   db: Kysely<DatabaseSchema>,
-  scope: { kind: string; datasetVersion: number; period: Period },
+  scope: { kind: string; datasetVersion: number; period: Period; clientScope?: readonly string[] | null },
 ): Promise<Map<string, SubjectReview>> {
-  const rows = await joinedResults(db)
+  const rows = await withFilter(joinedResults(db), { clientScope: scope.clientScope ?? null })
     .select([
       'analytics_results.id',
+      'analytics_results.client_id',
       'analytics_results.subject',
       'analytics_results.value',
       'analytics_results.review_status',
@@ -160,8 +174,9 @@ export async function latestReviews(
     .execute();
   const reviews = new Map<string, SubjectReview>();
   for (const row of rows) {
-    if (reviews.has(row.subject)) continue;
-    reviews.set(row.subject, {
+    const key = reviewKey(row.client_id, row.subject);
+    if (reviews.has(key)) continue;
+    reviews.set(key, {
       resultId: row.id,
       status: row.review_status,
       reasons: JSON.parse(row.review_reasons_json) as string[],
@@ -176,6 +191,7 @@ interface ResultRow {
   run_id: string;
   kind: string;
   subject: string;
+  client_id: string | null;
   subject_label: string;
   metric: string;
   value: number | null;
@@ -197,6 +213,7 @@ function resultFromRow(row: ResultRow): StoredResult {
     runId: row.run_id,
     kind: row.kind,
     subject: row.subject,
+    clientId: row.client_id,
     subjectLabel: row.subject_label,
     metric: row.metric,
     value: row.value === null ? null : Number(row.value),

@@ -75,12 +75,23 @@ export async function runAnalysis(database: Database, config: Config, options: {
   const document = await computeAnalysis(database, config, filters, version);
   const now = new Date().toISOString();
   const results: AnalyticsResultTable[] = [];
-  const record = (kind: string, subject: string, label: string, metric: string, value: number | null, confidence: number, decision: ReviewDecision, detail: unknown): ReviewState => {
+  const record = (
+    kind: string,
+    about: { clientId: string | null; subject: string; label: string },
+    metric: string,
+    value: number | null,
+    confidence: number,
+    decision: ReviewDecision,
+    detail: unknown,
+  ): ReviewState => {
     const id = randomUUID();
+    const { clientId, subject, label } = about;
     results.push({
       id,
       run_id: document.runId,
       kind,
+      // Its own column: client scope compares it for equality, never a prefix of the subject.
+      client_id: clientId,
       subject,
       subject_label: label,
       metric,
@@ -99,14 +110,21 @@ export async function runAnalysis(database: Database, config: Config, options: {
   };
   for (const client of document.clients) {
     const decision = decideReview({ confidence: client.confidence.value, grossMarginPct: client.grossMarginPct }, options.review);
-    client.review = record('profitability', client.clientId, client.clientName, 'gross_margin_pct', client.grossMarginPct, client.confidence.value, decision, { grossProfit: client.grossProfit, revenue: client.revenue });
+    const about = { clientId: client.clientId, subject: client.clientId, label: client.clientName };
+    const detail = { grossProfit: client.grossProfit, revenue: client.revenue };
+    client.review = record('profitability', about, 'gross_margin_pct', client.grossMarginPct, client.confidence.value, decision, detail);
   }
   for (const position of document.licenses.positions) {
     const decision = decideReview({ confidence: 1, overAssignedSeats: position.overAssignedSeats }, options.review);
-    position.review = record('license', `${position.clientId}:${position.vendor ?? ''}:${position.product}`, `${position.product} for ${position.clientName}`, 'license_utilization_pct', position.utilizationPct, 1, decision, position.recommendation);
+    const subject = `${position.clientId}:${position.vendor ?? ''}:${position.product}`;
+    const about = { clientId: position.clientId, subject, label: `${position.product} for ${position.clientName}` };
+    position.review = record('license', about, 'license_utilization_pct', position.utilizationPct, 1, decision, position.recommendation);
   }
   const overview = document.overview;
-  overview.review = record('overview', 'portfolio', 'Portfolio', 'gross_margin_pct', overview.totals.grossMarginPct, overview.confidence.value, decideReview({ confidence: overview.confidence.value }, options.review), overview.totals);
+  const portfolio = { clientId: null, subject: 'portfolio', label: 'Portfolio' };
+  const portfolioDecision = decideReview({ confidence: overview.confidence.value }, options.review);
+  const { totals, confidence } = overview;
+  overview.review = record('overview', portfolio, 'gross_margin_pct', totals.grossMarginPct, confidence.value, portfolioDecision, totals);
   document.pendingReviews = results.filter((r) => r.review_status === 'pending_review').length;
 
   try {

@@ -206,8 +206,11 @@ export async function verifyAuditChain(db: Kysely<DatabaseSchema>): Promise<Audi
     if (rows.length === 0) break;
     for (const row of rows) {
       const seq = Number(row.seq);
+      const changed = `event ${expectedSeq} was changed after it was written`;
+      if (!Number.isSafeInteger(seq)) return fail(expectedSeq, `${changed} (its seq '${String(row.seq)}' is not a number)`);
       if (seq !== expectedSeq) return fail(expectedSeq, `event ${expectedSeq} is missing (the next one is ${seq}): events were deleted`);
       if (row.prev_hash !== previousHash) return fail(seq, `event ${seq} does not follow event ${seq - 1} (prev_hash differs): events were reordered, replaced or deleted`);
+      if (!parsesAsJson(row.details_json)) return fail(seq, `${changed} (its details are not valid JSON)`);
       if (eventHash(row) !== row.hash) return fail(seq, `event ${seq} was changed after it was written (its hash does not match its content)`);
       previousHash = row.hash;
       expectedSeq = seq + 1;
@@ -215,10 +218,30 @@ export async function verifyAuditChain(db: Kysely<DatabaseSchema>): Promise<Audi
     }
   }
   const stored = await db.selectFrom('app_meta').select('value').where('key', '=', HEAD_KEY).executeTakeFirst();
-  const head = stored ? (JSON.parse(stored.value) as { seq: number; hash: string }) : null;
+  const head = stored ? recordedHead(stored.value) : null;
   const lastSeq = expectedSeq - 1;
+  if (head === 'damaged') {
+    const problem = `the recorded head of the chain was changed (it is not a seq and hash): events after ${lastSeq} may have been cut off`;
+    return fail(lastSeq + 1, problem);
+  }
   if (head && (head.seq !== lastSeq || head.hash !== previousHash)) {
     return fail(Math.min(head.seq, lastSeq + 1), `the chain ends at event ${lastSeq} but event ${head.seq} was written: events were cut off the end`);
   }
   return { ok: true, checked, firstBadSeq: null, problem: null, head: lastSeq > 0 ? { seq: lastSeq, hash: previousHash } : null };
+}
+
+/** Tampering may leave any text in a column; verification names the event instead of failing on it. */
+function parsesAsJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function recordedHead(value: string): { seq: number; hash: string } | 'damaged' {
+  if (!parsesAsJson(value)) return 'damaged';
+  const head = JSON.parse(value) as { seq?: unknown; hash?: unknown } | null;
+  return typeof head?.seq === 'number' && typeof head.hash === 'string' ? { seq: head.seq, hash: head.hash } : 'damaged';
 }

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Kysely } from 'kysely';
 import type { DatabaseSchema } from '../storage/schema.js';
 import { appendAudit } from './audit-log.js';
@@ -14,9 +15,23 @@ export async function notePolicyInUse(db: Kysely<DatabaseSchema>, loaded: { file
   const stored = await db.selectFrom('app_meta').select('value').where('key', '=', POLICY_KEY).executeTakeFirst();
   const previous = stored ? (JSON.parse(stored.value) as { sha256: string; file: string }) : null;
   if (previous?.sha256 === loaded.sha256) return false;
-  const value = JSON.stringify({ sha256: loaded.sha256, file: loaded.file });
+  const file = policyFileLabel(loaded.file);
+  const value = JSON.stringify({ sha256: loaded.sha256, file });
   if (stored) await db.updateTable('app_meta').set({ value }).where('key', '=', POLICY_KEY).execute();
   else await db.insertInto('app_meta').values({ key: POLICY_KEY, value }).execute();
-  await appendAudit(db, { actor, action: previous ? 'policy.change' : 'policy.first_use', target: loaded.file, details: { from: previous?.sha256 ?? null, to: loaded.sha256 } });
+  const action = previous ? 'policy.change' : 'policy.first_use';
+  await appendAudit(db, { actor, action, target: file, details: { from: previous?.sha256 ?? null, to: loaded.sha256 } });
   return true;
+}
+
+/**
+ * How the audit trail names a policy file: relative to the working directory when it is
+ * inside it (`config/policies/default.yaml`), otherwise its file name alone. Never the
+ * absolute path, which tells whoever reads an audit export how the server's disk is laid
+ * out; the SHA-256 in the event identifies the content exactly.
+ */
+export function policyFileLabel(file: string, cwd = process.cwd()): string {
+  const relative = path.relative(cwd, file);
+  const inside = relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+  return inside ? relative.split(path.sep).join('/') : path.basename(file);
 }

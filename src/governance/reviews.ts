@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
-import { findResult, type StoredResultWithDetail } from '../analytics/results-repository.js';
-import { subjectInScope } from '../auth/client-scope.js';
+import { findResult, resultInScope, type StoredResultWithDetail } from '../analytics/results-repository.js';
 import { MmError } from '../errors.js';
 import type { DatabaseSchema } from '../storage/schema.js';
 import { appendAudit } from './audit-log.js';
@@ -30,7 +29,9 @@ export async function decideResult(db: Kysely<DatabaseSchema>, policy: ReviewPol
   const comment = request.comment.trim();
   if (comment.length < MIN_COMMENT) throw new MmError('MM_VALIDATION', `a review ${request.decision === 'approve' ? 'approval' : 'rejection'} needs a comment of at least ${MIN_COMMENT} characters saying why`);
   const result = await findResult(db, request.resultId);
-  if (!result || !subjectInScope(result.kind, result.subject, request.clientScope ?? null)) throw new MmError('MM_NOT_FOUND', `no stored result with id '${request.resultId}'`);
+  if (!result || !resultInScope(result, request.clientScope ?? null)) {
+    throw new MmError('MM_NOT_FOUND', `no stored result with id '${request.resultId}'`);
+  }
   if (!decidable.includes(result.reviewStatus)) {
     throw new MmError('MM_REVIEW_CONFLICT', `result ${result.id} (${result.subjectLabel}) is ${result.reviewStatus}${result.reviewedBy ? ` by ${result.reviewedBy}` : ''}; only pending or noted results can be decided`);
   }

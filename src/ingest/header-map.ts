@@ -34,6 +34,26 @@ export function normaliseHeader(cell: string): string {
     .replace(/^_+|_+$/g, '');
 }
 
+/** Column names kept or quoted in full: a header may hold hundreds of thousands of cells, each of any length. */
+const LISTED_NAMES = 50;
+const NAME_LENGTH = 100;
+
+/**
+ * The first names of a long list, each cut to a readable length, and how many more there
+ * were: what an import record keeps of ignored columns, and what messages quote.
+ *
+ * @example
+ * listedNames(['a', 'b', 'c'], 2) // ['a', 'b', '… and 1 more']
+ */
+export function listedNames(names: readonly string[], max = LISTED_NAMES): string[] {
+  const shown = names.slice(0, max).map(shortName);
+  return names.length > max ? [...shown, `… and ${names.length - max} more`] : shown;
+}
+
+function shortName(name: string): string {
+  return name.length > NAME_LENGTH ? `${name.slice(0, NAME_LENGTH - 1)}…` : name;
+}
+
 /** Maps a header row onto a dataset's fields by name and alias; refuses missing, ambiguous or duplicate columns. */
 export function mapHeader(dataset: DatasetDefinition, header: string[], fileLabel: string): HeaderMap {
   const lookup = new Map<string, string>();
@@ -55,7 +75,8 @@ export function mapHeader(dataset: DatasetDefinition, header: string[], fileLabe
     if (earlier) {
       throw new MmError(
         'MM_IMPORT_HEADER',
-        `${fileLabel} line 1: columns '${earlier.header}' (column ${earlier.index + 1}) and '${cell.trim()}' (column ${index + 1}) both mean ${field}; remove one`,
+        `${fileLabel} line 1: columns '${shortName(earlier.header)}' (column ${earlier.index + 1}) ` +
+          `and '${shortName(cell.trim())}' (column ${index + 1}) both mean ${field}; remove one`,
         { line: 1, column: index + 1 },
       );
     }
@@ -71,7 +92,8 @@ export function mapHeader(dataset: DatasetDefinition, header: string[], fileLabe
   if (missing.length > 0) {
     throw new MmError(
       'MM_IMPORT_HEADER',
-      `${fileLabel} line 1: missing required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} for ${dataset.name} (found: ${header.map((h) => h.trim()).join(', ') || 'nothing'})`,
+      `${fileLabel} line 1: missing required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} for ${dataset.name} ` +
+        `(found: ${listedNames(header.map((h) => h.trim())).join(', ') || 'nothing'})`,
       { line: 1, missing },
     );
   }

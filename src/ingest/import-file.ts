@@ -14,7 +14,8 @@ import { clientNameKey } from './datasets/clients.js';
 import type { DatasetDefinition, RowContext } from './datasets/dataset-definition.js';
 import { getDataset } from './datasets/index.js';
 import { createDecoder } from './encoding.js';
-import { mapHeader, type HeaderMap } from './header-map.js';
+import { listedNames, mapHeader, type HeaderMap } from './header-map.js';
+import { importTempName } from './import-leftovers.js';
 import { formatRowError, type ImportReport, type RowError } from './import-report.js';
 import { inspectFile } from './inspect-file.js';
 import type { ImportWriter, StagedRow, WriteRejection } from './writers/import-writer.js';
@@ -84,7 +85,7 @@ async function runImport(database: Database, config: Config, options: ImportFile
   const rawDir = path.join(config.data_dir, 'raw');
   const importDir = path.join(config.data_dir, 'imports', importId);
   await mkdir(rawDir, { recursive: true });
-  const rawTemp = path.join(rawDir, `.incoming-${importId}`);
+  const rawTemp = path.join(rawDir, importTempName('.incoming-', importId));
 
   const report: ImportReport = {
     importId,
@@ -236,7 +237,8 @@ async function streamRows(input: StreamRowsInput): Promise<void> {
   const onRecord = (fields: string[], line: number): void => {
     if (!header) {
       header = mapHeader(dataset, fields, fileName);
-      report.ignoredColumns = header.ignored;
+      // Summarised: a header of a million unknown columns would otherwise be stored whole in the import record.
+      report.ignoredColumns = listedNames(header.ignored);
       return;
     }
     report.rows.total += 1;
@@ -266,8 +268,11 @@ async function streamRows(input: StreamRowsInput): Promise<void> {
   for await (const chunk of decoded) {
     let text = chunk as string;
     if (!parser) {
+      // Only the new text is searched for the line end: searching all of `head` again per chunk was quadratic.
+      const lineEnd = text.search(/[\r\n]/);
+      if (head.length + (lineEnd === -1 ? text.length : lineEnd) > MAX_HEADER_LINE) throw headerTooLong(fileName);
       head += text;
-      if (!/[\r\n]/.test(head)) continue;
+      if (lineEnd === -1) continue;
       parser = startParser();
       text = head;
       head = '';
@@ -292,6 +297,18 @@ async function streamRows(input: StreamRowsInput): Promise<void> {
   if (pending.length > 0) errors.addRejections(await writer.write(pending));
   input.onProgress?.({ bytesRead, totalBytes: input.inspected.bytes, rows: report.rows.total });
   }
+}
+
+/** Longest header line, in characters: a file without a line break near its start is not a CSV with a header. */
+const MAX_HEADER_LINE = 1 << 20;
+
+function headerTooLong(fileName: string): MmError {
+  return new MmError(
+    'MM_IMPORT_MALFORMED_CSV',
+    `${fileName} line 1: the header line is longer than the limit of ${MAX_HEADER_LINE.toLocaleString('en-US')} characters ` +
+      '(no line break within them). The first line must be the header: column names separated by commas, semicolons or tabs.',
+    { line: 1, column: 1 },
+  );
 }
 
 /** Validates one record and turns it into a staged row, or records why not. */

@@ -3,9 +3,12 @@ import type { DatabaseSchema, RetentionRunTable } from '../storage/schema.js';
 
 /** What one retention run removed, or in a dry run would have removed. */
 export interface RetentionCounts {
-  /** Copies of imported files under data/raw/ (and stale `.incoming-*` copies of crashed imports). */
+  /** Copies of imported files under data/raw/. */
   rawFiles: number;
   rawBytes: number;
+  /** Leftovers of interrupted imports (`tmp/upload-*`, `raw/.incoming-*`; ingest/import-leftovers.ts), whatever the policy. */
+  leftoverFiles: number;
+  leftoverBytes: number;
   /** Rejected-row files under data/imports/<id>/ (and directories of imports never recorded). */
   rejectFiles: number;
   analyticsRuns: number;

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { ExpressionBuilder } from 'kysely';
 import type { Config } from '../config/schema.js';
 import { appendAudit } from '../governance/audit-log.js';
+import { removeImportLeftovers } from '../ingest/import-leftovers.js';
 import type { Policy } from '../governance/policy.js';
 import type { Database } from '../storage/database.js';
 import type { DatabaseSchema } from '../storage/schema.js';
@@ -17,6 +18,7 @@ import { latestRetentionRun, recordRetentionRun, type RetentionCounts, type Rete
  *   before the cut-off, and rejected-row files (`data/imports/<id>/rejected.csv`) of imports
  *   that finished before it. The import records stay; their `rejects_file` becomes null.
  * - Stored analytics runs created before the cut-off, with their results.
+ * - Whatever the policy says, leftovers of interrupted imports (ingest/import-leftovers.ts).
  * - Sessions that expired (idle or absolute) longer ago than the cut-off.
  *
  * Never touched: the audit trail (its hash chain would break, and the table refuses
@@ -51,7 +53,23 @@ export async function runRetention(database: Database, config: Config, policy: P
   const problems: string[] = [];
   const work: RetentionWork = { database, config, dryRun, problems };
 
-  const counts: RetentionCounts = { rawFiles: 0, rawBytes: 0, rejectFiles: 0, analyticsRuns: 0, analyticsResults: 0, sessions: 0, securityEvents: 0, apiTokens: 0 };
+  const counts: RetentionCounts = {
+    rawFiles: 0,
+    rawBytes: 0,
+    leftoverFiles: 0,
+    leftoverBytes: 0,
+    rejectFiles: 0,
+    analyticsRuns: 0,
+    analyticsResults: 0,
+    sessions: 0,
+    securityEvents: 0,
+    apiTokens: 0,
+  };
+  // Not a matter of policy: nothing ever reads these files again.
+  const leftovers = await removeImportLeftovers(config.data_dir, { dryRun, now });
+  counts.leftoverFiles = leftovers.files;
+  counts.leftoverBytes = leftovers.bytes;
+  problems.push(...leftovers.problems);
   if (cutoffs.rawFiles) {
     Object.assign(counts, await removeOldRawFiles(work, cutoffs.rawFiles));
     counts.rejectFiles = await removeOldRejects(work, cutoffs.rawFiles);
@@ -116,8 +134,8 @@ async function listDir(dir: string): Promise<Dirent[]> {
  * Raw files are named by content hash and shared by every import of the same bytes, so a
  * file goes only when the newest import of it is old. Its modification time must be old
  * too: an import renames a fresh copy into place before it records itself, and that copy
- * must survive a retention run that starts in between. `.incoming-*` files are copies of
- * imports that crashed before finishing; they go by modification time alone.
+ * must survive a retention run that starts in between. (`.incoming-*` copies of imports
+ * that did not finish are leftovers, removed apart from the policy.)
  */
 async function removeOldRawFiles(work: RetentionWork, cutoff: string): Promise<Pick<RetentionCounts, 'rawFiles' | 'rawBytes'>> {
   const rawDir = path.join(work.config.data_dir, 'raw');
@@ -130,12 +148,11 @@ async function removeOldRawFiles(work: RetentionWork, cutoff: string): Promise<P
   let rawFiles = 0;
   let rawBytes = 0;
   for (const entry of entries) {
-    const isCopy = /^[0-9a-f]{64}$/.test(entry.name);
-    if (!entry.isFile() || !(isCopy || entry.name.startsWith('.incoming-'))) continue;
+    if (!entry.isFile() || !/^[0-9a-f]{64}$/.test(entry.name)) continue;
     const file = path.join(rawDir, entry.name);
     const info = await stat(file).catch(() => null);
     if (!info || info.mtime.toISOString() >= cutoff) continue;
-    const lastImport = isCopy ? newestImport.get(entry.name) : undefined;
+    const lastImport = newestImport.get(entry.name);
     if (lastImport !== undefined && lastImport >= cutoff) continue;
     if (await remove(work, file)) {
       rawFiles += 1;

@@ -155,6 +155,8 @@ export interface AnalyticsResultTable {
   reviewed_by: string | null;
   reviewed_at: string | null;
   review_comment: string | null;
+  /** The client the result is about (migration 0010); null for portfolio results. Client scope filters on it. */
+  client_id: string | null;
 }
 
 export interface AppMetaTable {

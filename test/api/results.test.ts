@@ -67,6 +67,7 @@ describe('stored analysis results over HTTP', () => {
         runId: quarterRun.runId,
         kind: 'profitability',
         subject: 'C2',
+        clientId: 'C2',
         subjectLabel: 'Beta',
         metric: 'gross_margin_pct',
         value: -65,

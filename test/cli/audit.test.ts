@@ -3,6 +3,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
+import { sql } from 'kysely';
+import { appendAudit } from '../../src/governance/audit-log.js';
+import { createTestContext, engines } from '../support/test-database.js';
 import { assertOneLineError, assertSucceeded, removeScratchDirs, runCli, scratchDir, writeScratchFile } from './cli-harness.js';
 import { clientsCsv } from '../api/api-test-app.js';
 
@@ -39,3 +42,27 @@ describe('moatmetrics audit', () => {
     assertOneLineError(await runCli(['audit', 'verify'], { dataDir }), /^error: audit chain broken at event 3: event 3 was changed after it was written \(its hash does not match its content\) \(2 events before it verified\)$/);
   });
 });
+
+for (const engine of engines) {
+  test(`audit verify on ${engine}: an event whose details were overwritten with broken JSON is named, exit 1`, async () => {
+    const t = await createTestContext(engine);
+    try {
+      for (let i = 1; i <= 3; i++) await appendAudit(t.database.kysely, { actor: 'ann', action: 'test.event', details: { i } });
+      const db = t.database.kysely;
+      if (engine === 'postgres') {
+        await sql`ALTER TABLE audit_events DISABLE TRIGGER USER`.execute(db);
+        await sql`UPDATE audit_events SET details_json = '{"i":2} trailing' WHERE seq = 2`.execute(db);
+        await sql`ALTER TABLE audit_events ENABLE TRIGGER USER`.execute(db);
+      } else {
+        await sql`DROP TRIGGER audit_events_no_update`.execute(db);
+        await sql`UPDATE audit_events SET details_json = '{"i":2} trailing' WHERE seq = 2`.execute(db);
+      }
+      const database = t.config.database.url ? ['--database-url', t.config.database.url] : [];
+      const result = await runCli([...database, 'audit', 'verify'], { dataDir: t.config.data_dir });
+      const named = 'audit chain broken at event 2: event 2 was changed after it was written (its details are not valid JSON)';
+      assertOneLineError(result, `error: ${named} (1 events before it verified)`);
+    } finally {
+      await t.cleanup();
+    }
+  });
+}

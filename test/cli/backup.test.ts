@@ -103,7 +103,7 @@ describe('moatmetrics backup, restore and retention (SQLite)', () => {
     assertSucceeded(dry);
     const run = JSON.parse(dry.stdout) as RetentionRun;
     assert.equal(run.dryRun, true);
-    assert.deepEqual(run.counts, { rawFiles: 0, rawBytes: 0, rejectFiles: 0, analyticsRuns: 0, analyticsResults: 0, sessions: 0, securityEvents: 0, apiTokens: 0 });
+    assert.deepEqual(run.counts, { rawFiles: 0, rawBytes: 0, leftoverFiles: 0, leftoverBytes: 0, rejectFiles: 0, analyticsRuns: 0, analyticsResults: 0, sessions: 0, securityEvents: 0, apiTokens: 0 });
     assert.match(run.cutoffs.rawFiles!, /^\d{4}-\d{2}-\d{2}T/);
     const real = await runCli(['retention', 'run'], { dataDir });
     assertSucceeded(real);

@@ -72,6 +72,20 @@ for (const engine of engines) {
       assert.match(result.problem!, /event 6 does not follow event 5/);
     });
 
+    test('an event whose stored details no longer parse as JSON is named, not an internal error', async () => {
+      await tamper(t, `UPDATE audit_events SET details_json = '{"n":5}x' WHERE seq = 5`);
+      const result = await verifyAuditChain(t.database.kysely);
+      assert.deepEqual([result.ok, result.firstBadSeq, result.checked], [false, 5, 4]);
+      assert.equal(result.problem, 'event 5 was changed after it was written (its details are not valid JSON)');
+    });
+
+    test('a recorded head that is no longer a seq and hash is reported', async () => {
+      await sql.raw(`UPDATE app_meta SET value = '{"seq":8,' WHERE key = 'audit_head'`).execute(t.database.kysely);
+      const result = await verifyAuditChain(t.database.kysely);
+      assert.deepEqual([result.ok, result.firstBadSeq, result.checked], [false, 9, 8]);
+      assert.match(result.problem!, /^the recorded head of the chain was changed/);
+    });
+
     test('a deleted event is named', async () => {
       await tamper(t, 'DELETE FROM audit_events WHERE seq = 6');
       const result = await verifyAuditChain(t.database.kysely);

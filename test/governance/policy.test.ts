@@ -5,8 +5,8 @@ import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { listAudit } from '../../src/governance/audit-log.js';
 import { bundledPolicyFile, loadPolicy } from '../../src/governance/policy.js';
-import { notePolicyInUse } from '../../src/governance/policy-history.js';
-import { createTestContext } from '../support/test-database.js';
+import { notePolicyInUse, policyFileLabel } from '../../src/governance/policy-history.js';
+import { createTestContext, engines } from '../support/test-database.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'mm-policy-'));
 const shipped = readFileSync(bundledPolicyFile, 'utf8');
@@ -61,5 +61,31 @@ describe('the policy file', () => {
     } finally {
       await t.cleanup();
     }
+  });
+
+  for (const engine of engines) {
+    test(`the audit trail names the policy file without its absolute path on ${engine}`, async () => {
+      const t = await createTestContext(engine);
+      try {
+        const loaded = loadPolicy(policyFile('site-policy.yaml', shipped));
+        assert.ok(path.isAbsolute(loaded.file));
+        assert.equal(await notePolicyInUse(t.database.kysely, loaded, 'system'), true);
+        const { events } = await listAudit(t.database.kysely);
+        assert.deepEqual(events.map((e) => [e.seq, e.action, e.target]), [[1, 'policy.first_use', 'site-policy.yaml']]);
+        const db = t.database.kysely;
+        const meta = await db.selectFrom('app_meta').select('value').where('key', '=', 'policy_in_use').executeTakeFirstOrThrow();
+        assert.deepEqual(JSON.parse(meta.value), { sha256: loaded.sha256, file: 'site-policy.yaml' });
+        assert.ok(!JSON.stringify(events).includes(dir) && !meta.value.includes(dir), 'no absolute path is stored');
+      } finally {
+        await t.cleanup();
+      }
+    });
+  }
+
+  test('a policy file inside the working directory is named relative to it', () => {
+    const cwd = path.join(dir, 'site');
+    assert.equal(policyFileLabel(path.join(cwd, 'config', 'policies', 'default.yaml'), cwd), 'config/policies/default.yaml');
+    assert.equal(policyFileLabel(path.join(dir, 'elsewhere.yaml'), cwd), 'elsewhere.yaml');
+    assert.equal(policyFileLabel('/etc/moatmetrics/policy.yaml', cwd), 'policy.yaml');
   });
 });

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
 import { importFile } from '../../src/ingest/import-file.js';
+import { removeImportLeftovers } from '../../src/ingest/import-leftovers.js';
 import { currentVersionNumber, listVersions } from '../../src/versions/versions-repository.js';
 import { createTestContext, engines, snapshotTable, type TestContext } from '../support/test-database.js';
 
@@ -77,6 +78,14 @@ for (const engine of engines) {
         assert.equal(check.pragma('integrity_check', { simple: true }), 'ok');
         check.close();
       }
+
+      // The killed import's copy of the file stays behind until the next start or retention run removes it.
+      const rawDir = path.join(t.config.data_dir, 'raw');
+      const incoming = readdirSync(rawDir).filter((name) => name.startsWith('.incoming-'));
+      assert.equal(incoming.length, 1);
+      const removal = await removeImportLeftovers(t.config.data_dir);
+      assert.deepEqual([removal.files, removal.problems], [1, []]);
+      assert.deepEqual(readdirSync(rawDir).filter((name) => name.startsWith('.incoming-')), []);
 
       const next = await importFile(t.database, t.config, {
         dataset: 'time_logs',

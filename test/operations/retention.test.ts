@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -6,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { listAudit, verifyAuditChain } from '../../src/governance/audit-log.js';
 import { loadPolicy, type Policy } from '../../src/governance/policy.js';
 import { importFile } from '../../src/ingest/import-file.js';
+import { importTempName } from '../../src/ingest/import-leftovers.js';
 import { runRetention, startRetentionSchedule, type RetentionLog } from '../../src/operations/retention.js';
 import { latestRetentionRun } from '../../src/operations/retention-runs-repository.js';
 import { createTestContext, engines, snapshotTable, type TestContext } from '../support/test-database.js';
@@ -72,6 +74,9 @@ for (const engine of engines) {
     let strayRawFile: string;
     let crashedImportDir: string;
     let expectedRawBytes: number;
+    let expectedLeftoverBytes: number;
+    let killedUpload: string;
+    let runningUpload: string;
     const log: Array<{ level: string; message: string }> = [];
     const testLog: RetentionLog = {
       info: (_details, message) => log.push({ level: 'info', message }),
@@ -107,6 +112,15 @@ for (const engine of engines) {
       strayRawFile = path.join(rawDir, '.incoming-crashed');
       writeFileSync(strayRawFile, 'partial upload');
       utimesSync(strayRawFile, ago(400 * DAY), ago(400 * DAY));
+      // Left by an import killed a moment ago (its process is gone), and the upload of one still running (the test runner's).
+      mkdirSync(path.join(t.config.data_dir, 'tmp'), { recursive: true });
+      const exited = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+      const uploadOf = (pid: number | string, id: string) =>
+        path.join(t.config.data_dir, 'tmp', importTempName('upload-', id, '.csv').replace(`.${process.pid}-`, `.${pid}-`));
+      killedUpload = uploadOf(exited, 'killed');
+      runningUpload = uploadOf(process.ppid, 'running');
+      writeFileSync(killedUpload, 'half an upload');
+      writeFileSync(runningUpload, 'an upload');
       crashedImportDir = path.join(t.config.data_dir, 'imports', 'crashed-import');
       mkdirSync(crashedImportDir, { recursive: true });
       writeFileSync(path.join(crashedImportDir, 'rejected.csv'), 'line,column,field,value,reason\n');
@@ -114,7 +128,8 @@ for (const engine of engines) {
       // Not MoatMetrics' own: never touched, however old.
       writeFileSync(path.join(rawDir, 'README'), 'keep me');
       utimesSync(path.join(rawDir, 'README'), ago(4000 * DAY), ago(4000 * DAY));
-      expectedRawBytes = [...oldRaw, strayRawFile].reduce((sum, file) => sum + statSync(file).size, 0);
+      expectedRawBytes = oldRaw.reduce((sum, file) => sum + statSync(file).size, 0);
+      expectedLeftoverBytes = [strayRawFile, killedUpload].reduce((sum, file) => sum + statSync(file).size, 0);
 
       await addAnalyticsRun(t, 'old-run', iso(800 * DAY), 2);
       await addAnalyticsRun(t, 'recent-run', iso(10 * DAY), 1);
@@ -145,7 +160,7 @@ for (const engine of engines) {
       await t.cleanup();
     });
 
-    const expectedCounts = () => ({ rawFiles: 3, rawBytes: expectedRawBytes, rejectFiles: 2, analyticsRuns: 1, analyticsResults: 2, sessions: 2, securityEvents: 1, apiTokens: 2 });
+    const expectedCounts = () => ({ rawFiles: 2, rawBytes: expectedRawBytes, leftoverFiles: 2, leftoverBytes: expectedLeftoverBytes, rejectFiles: 2, analyticsRuns: 1, analyticsResults: 2, sessions: 2, securityEvents: 1, apiTokens: 2 });
 
     test('a dry run counts what would go, removes nothing, and is recorded and audited', async () => {
       const before = await lastingState(t);
@@ -153,7 +168,7 @@ for (const engine of engines) {
       assert.equal(run.dryRun, true);
       assert.deepEqual(run.counts, expectedCounts());
       assert.deepEqual(run.problems, []);
-      for (const file of [...oldRaw, recentRaw, oldRejects, strayRawFile, crashedImportDir]) assert.ok(existsSync(file), `${file} is still there`);
+      for (const file of [...oldRaw, recentRaw, oldRejects, strayRawFile, killedUpload, crashedImportDir]) assert.ok(existsSync(file), `${file} is still there`);
       const db = t.database.kysely;
       assert.equal((await db.selectFrom('analytics_results').select('id').execute()).length, 3);
       assert.equal((await db.selectFrom('sessions').select('id_hash').execute()).length, 4);
@@ -172,8 +187,8 @@ for (const engine of engines) {
       const run = await runRetention(t.database, t.config, policy, { actor: 'tester', now });
       assert.deepEqual(run.counts, expectedCounts());
       assert.deepEqual(run.problems, []);
-      for (const file of [...oldRaw, oldRejects, strayRawFile, crashedImportDir]) assert.equal(existsSync(file), false, `${file} is gone`);
-      for (const file of [recentRaw, recentRejects, path.join(t.config.data_dir, 'raw', 'README')]) assert.ok(existsSync(file), `${file} is kept`);
+      for (const file of [...oldRaw, oldRejects, strayRawFile, killedUpload, crashedImportDir]) assert.equal(existsSync(file), false, `${file} is gone`);
+      for (const file of [recentRaw, recentRejects, runningUpload, path.join(t.config.data_dir, 'raw', 'README')]) assert.ok(existsSync(file), `${file} is kept`);
 
       const db = t.database.kysely;
       const imports = await db.selectFrom('imports').select(['id', 'rejects_file']).execute();
@@ -197,7 +212,7 @@ for (const engine of engines) {
 
     test('a second run finds nothing; a kind the policy keeps forever is not touched', async () => {
       const again = await runRetention(t.database, t.config, policy, { actor: 'tester', now });
-      assert.deepEqual(again.counts, { rawFiles: 0, rawBytes: 0, rejectFiles: 0, analyticsRuns: 0, analyticsResults: 0, sessions: 0, securityEvents: 0, apiTokens: 0 });
+      assert.deepEqual(again.counts, { rawFiles: 0, rawBytes: 0, leftoverFiles: 0, leftoverBytes: 0, rejectFiles: 0, analyticsRuns: 0, analyticsResults: 0, sessions: 0, securityEvents: 0, apiTokens: 0 });
       await addAnalyticsRun(t, 'ancient-run', iso(5000 * DAY), 1);
       const forever = await runRetention(t.database, t.config, withRetention({ analytics_runs_days: null }), { actor: 'tester', now });
       assert.equal(forever.counts.analyticsRuns, 0);

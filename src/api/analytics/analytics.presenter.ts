@@ -1,7 +1,7 @@
 import type { LicenseEfficiencyAnalysis } from '../../analytics/license-efficiency.js';
 import type { PortfolioOverview } from '../../analytics/portfolio-overview.js';
 import type { ProfitabilityAnalysis } from '../../analytics/profitability.js';
-import type { SubjectReview } from '../../analytics/results-repository.js';
+import { reviewKey, type SubjectReview } from '../../analytics/results-repository.js';
 import type { PresentedLicenseEfficiency, PresentedOverview, PresentedProfitability } from './analytics.schema.js';
 
 /**
@@ -16,7 +16,7 @@ export function presentProfitability(analysis: ProfitabilityAnalysis, reviews: R
     version: analysis.version,
     assumptions: [...analysis.assumptions],
     rows: analysis.rows.map((row) => {
-      const review = reviews.get(row.clientId);
+      const review = reviews.get(reviewKey(row.clientId, row.clientId));
       return {
         clientId: row.clientId,
         clientName: row.clientName,
@@ -46,7 +46,7 @@ export function presentLicenses(analysis: LicenseEfficiencyAnalysis, reviews: Re
   return {
     ...analysis,
     positions: analysis.positions.map((position) => {
-      const review = reviews.get(`${position.clientId}:${position.vendor ?? ''}:${position.product}`);
+      const review = reviews.get(reviewKey(position.clientId, `${position.clientId}:${position.vendor ?? ''}:${position.product}`));
       return {
         ...position,
         review: review && sameValue(review.value, position.utilizationPct) ? { status: review.status, reasons: review.reasons, resultId: review.resultId } : null,
@@ -57,7 +57,7 @@ export function presentLicenses(analysis: LicenseEfficiencyAnalysis, reviews: Re
 
 /** The overview with the portfolio result's current review, when a run stored the same margin. */
 export function presentOverview(analysis: PortfolioOverview, reviews: ReadonlyMap<string, SubjectReview>): PresentedOverview {
-  const review = reviews.get('portfolio');
+  const review = reviews.get(reviewKey(null, 'portfolio'));
   return {
     ...analysis,
     review: review && sameValue(review.value, analysis.totals.grossMarginPct) ? { status: review.status, reasons: review.reasons, resultId: review.resultId } : null,

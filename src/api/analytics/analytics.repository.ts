@@ -13,8 +13,14 @@ export async function findClientsByIdOrName(db: Kysely<DatabaseSchema>, wanted: 
   return rows.map((row) => ({ clientId: row.client_id, nameKey: row.client_name_key }));
 }
 
-/** Every industry as stored (a short list): compared in JS because SQLite's lower() folds ASCII only. */
-export async function listIndustries(db: Kysely<DatabaseSchema>): Promise<string[]> {
-  const rows = await db.selectFrom('clients').select('industry').distinct().where('industry', 'is not', null).execute();
+/**
+ * Every industry as stored (a short list): compared in JS because SQLite's lower() folds ASCII only.
+ * With a client scope, only the industries of those clients: the others' industries are not the caller's to learn.
+ */
+export async function listIndustries(db: Kysely<DatabaseSchema>, scope: readonly string[] | null = null): Promise<string[]> {
+  if (scope?.length === 0) return [];
+  let query = db.selectFrom('clients').select('industry').distinct().where('industry', 'is not', null);
+  if (scope) query = query.where('client_id', 'in', [...scope]);
+  const rows = await query.execute();
   return rows.map((row) => row.industry).filter((industry): industry is string => industry !== null);
 }

@@ -13,6 +13,7 @@ import type { Config } from '../../config/schema.js';
 import { clientNameKey } from '../../ingest/datasets/clients.js';
 import type { Policy } from '../../governance/policy.js';
 import type { ReviewPolicy } from '../../governance/review-policy.js';
+import type { Period } from '../../metrics/period.js';
 import type { Database } from '../../storage/database.js';
 import { commonErrorResponses, validationError } from '../error-handler.js';
 import { presentLicenses, presentOverview, presentProfitability } from './analytics.presenter.js';
@@ -44,6 +45,9 @@ const filterDescription =
 export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = async (app, { config, database, policy }) => {
   const filtersOf = (query: AnalysisQuery, request: FastifyRequest) =>
     resolveFilters(database, { from: query.from, to: query.to, clients: query.client, industries: query.industry }, { location: 'querystring', clients: 'client', industries: 'industry' }, clientScopeOf(request.user));
+  // The reviews stored for what an analysis shows; a scoped caller's never include other clients' results.
+  const reviewsOf = (kind: string, { version, period }: { version: number; period: Period }, request: FastifyRequest) =>
+    latestReviews(database.kysely, { kind, datasetVersion: version, period, clientScope: clientScopeOf(request.user) });
 
   app.get(
     '/overview',
@@ -59,7 +63,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = as
     },
     async (request) => {
       const analysis = await portfolioOverview(database, config, await filtersOf(request.query, request));
-      const reviews = await latestReviews(database.kysely, { kind: 'overview', datasetVersion: analysis.version, period: analysis.period });
+      const reviews = await reviewsOf('overview', analysis, request);
       return presentOverview(analysis, reviews);
     },
   );
@@ -78,7 +82,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = as
     },
     async (request) => {
       const analysis = await profitabilityByClient(database, config, await filtersOf(request.query, request));
-      const reviews = await latestReviews(database.kysely, { kind: 'profitability', datasetVersion: analysis.version, period: analysis.period });
+      const reviews = await reviewsOf('profitability', analysis, request);
       return presentProfitability(analysis, reviews);
     },
   );
@@ -97,7 +101,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = as
     },
     async (request) => {
       const analysis = await licenseEfficiency(database, config, await filtersOf(request.query, request));
-      const reviews = await latestReviews(database.kysely, { kind: 'license', datasetVersion: analysis.version, period: analysis.period });
+      const reviews = await reviewsOf('license', analysis, request);
       return presentLicenses(analysis, reviews);
     },
   );
@@ -216,7 +220,8 @@ async function resolveFilters(
   }
 
   if (input.industries?.length) {
-    const known = await listIndustries(database.kysely);
+    // Outside the caller's client scope an industry is answered like one no client is in.
+    const known = await listIndustries(database.kysely, scope);
     const industries = new Set<string>();
     for (const wanted of input.industries) {
       const matches = known.filter((industry) => industry.trim().toLowerCase() === wanted.trim().toLowerCase());

@@ -9,6 +9,7 @@ import type { Config } from '../../config/schema.js';
 import { errorCatalogue, MmError } from '../../errors.js';
 import { getDataset } from '../../ingest/datasets/index.js';
 import { importFile } from '../../ingest/import-file.js';
+import { importTempName } from '../../ingest/import-leftovers.js';
 import type { ImportReport } from '../../ingest/import-report.js';
 import type { Database } from '../../storage/database.js';
 import { commonErrorResponses, errorResponseSchema, validationError } from '../error-handler.js';
@@ -74,7 +75,7 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (a
       // Before reading the upload, so a mistyped dataset costs no transfer.
       const dataset = getDataset(request.params.dataset).name;
       await mkdir(tmpDir, { recursive: true });
-      const tempFile = path.join(tmpDir, `upload-${randomUUID()}.csv`);
+      const tempFile = path.join(tmpDir, importTempName('upload-', randomUUID(), '.csv'));
       let report: ImportReport;
       try {
         const upload = await receiveUpload(request, tempFile, uploadLimit);

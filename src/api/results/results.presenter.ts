@@ -8,6 +8,7 @@ export function presentResult(result: StoredResult): PresentedResult {
     runId: result.runId,
     kind: result.kind,
     subject: result.subject,
+    clientId: result.clientId,
     subjectLabel: result.subjectLabel,
     metric: result.metric,
     value: result.value,

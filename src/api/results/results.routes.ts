@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { findResult, listResults } from '../../analytics/results-repository.js';
-import { clientScopeOf, subjectInScope } from '../../auth/client-scope.js';
+import { findResult, listResults, resultInScope } from '../../analytics/results-repository.js';
+import { clientScopeOf } from '../../auth/client-scope.js';
 import { MmError } from '../../errors.js';
 import type { Database } from '../../storage/database.js';
 import { commonErrorResponses, errorResponseSchema } from '../error-handler.js';
@@ -45,7 +45,9 @@ export const resultRoutes: FastifyPluginAsyncZod<ResultRoutesOptions> = async (a
     },
     async (request) => {
       const result = await findResult(database.kysely, request.params.id);
-      if (!result || !subjectInScope(result.kind, result.subject, clientScopeOf(request.user))) throw new MmError('MM_NOT_FOUND', `Result ${request.params.id} does not exist.`);
+      if (!result || !resultInScope(result, clientScopeOf(request.user))) {
+        throw new MmError('MM_NOT_FOUND', `Result ${request.params.id} does not exist.`);
+      }
       return presentResultWithDetail(result);
     },
   );

@@ -20,6 +20,7 @@ export const presentedResultSchema = z.object({
   runId: z.string(),
   kind: z.string(),
   subject: z.string(),
+  clientId: z.string().nullable().describe('The client the result is about (null for portfolio results)'),
   subjectLabel: z.string(),
   metric: z.string(),
   value: z.number().nullable(),

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { datasetNames } from '../../ingest/datasets/index.js';
 import { importFile } from '../../ingest/import-file.js';
+import { describeLeftovers, removeImportLeftovers } from '../../ingest/import-leftovers.js';
 import type { ImportReport } from '../../ingest/import-report.js';
 import { withContext, type GlobalOptions } from '../cli-context.js';
 import { createProgressReporter } from '../progress-bar.js';
@@ -22,6 +23,10 @@ export function registerImportCommand(program: Command): void {
     .action(async (dataset: string, file: string, options: { lenient?: boolean; dryRun?: boolean; json?: boolean }, command: Command) => {
       const global = command.optsWithGlobals<GlobalOptions>();
       const report = await withContext(global, async ({ config, database, actor }) => {
+        // Only leftovers of processes that no longer run: an import running elsewhere keeps its files.
+        const leftovers = await removeImportLeftovers(config.data_dir, { atStart: true });
+        if (leftovers.files > 0) process.stderr.write(`note: removed ${describeLeftovers(leftovers)}\n`);
+        for (const problem of leftovers.problems) process.stderr.write(`warning: ${problem}\n`);
         const sizeMb = safeSize(file) / 1e6;
         const progress = !options.json && sizeMb >= config.ingest.progress_min_mb ? createProgressReporter(process.stderr, path.basename(file)) : null;
         try {

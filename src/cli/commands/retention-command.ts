@@ -26,6 +26,7 @@ function describe(run: RetentionRun): string {
   return [
     `${run.dryRun ? 'Dry run: nothing was removed.' : 'Retention run finished.'}`,
     `  ${verb} ${counts.rawFiles} raw import file(s) (${(counts.rawBytes / 1e6).toFixed(1)} MB) and ${counts.rejectFiles} rejects file(s): ${kept(cutoffs.rawFiles)}`,
+    `  ${verb} ${counts.leftoverFiles} leftover file(s) of interrupted imports (${(counts.leftoverBytes / 1e6).toFixed(1)} MB)`,
     `  ${verb} ${counts.analyticsRuns} analytics run(s) with ${counts.analyticsResults} result(s): ${kept(cutoffs.analyticsRuns)}`,
     `  ${verb} ${counts.sessions} expired session(s): ${kept(cutoffs.sessions)}`,
     `  ${verb} ${counts.securityEvents} security event(s): ${kept(cutoffs.securityEvents)}`,

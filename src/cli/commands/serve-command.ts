@@ -4,6 +4,7 @@ import { ensureFirstAdmin } from '../../auth/users.js';
 import { MmError } from '../../errors.js';
 import { loadPolicy } from '../../governance/policy.js';
 import { notePolicyInUse } from '../../governance/policy-history.js';
+import { describeLeftovers, removeImportLeftovers } from '../../ingest/import-leftovers.js';
 import { startRetentionSchedule } from '../../operations/retention.js';
 import { openDatabase, resolveDatabaseTarget } from '../../storage/database.js';
 import { acquireServerLock, widePermissionWarnings } from '../../storage/server-lock.js';
@@ -32,6 +33,10 @@ export function registerServeCommand(program: Command): void {
       const target = database.target;
       for (const warning of widePermissionWarnings(config.data_dir, target.dialect === 'sqlite' ? target.file : null)) process.stderr.write(`warning: ${warning}\n`);
       await notePolicyInUse(database.kysely, loadedPolicy, 'system');
+      // Imports killed mid-way (kill -9) leave their upload and raw copy; imports of other running processes are kept.
+      const leftovers = await removeImportLeftovers(config.data_dir, { atStart: true });
+      if (leftovers.files > 0) process.stdout.write(`Removed ${describeLeftovers(leftovers)}.\n`);
+      for (const problem of leftovers.problems) process.stderr.write(`warning: ${problem}\n`);
       if (options.demoIfEmpty && (await listVersions(database.kysely)).length === 0) {
         process.stdout.write('Empty database: loading the bundled demo MSP (marked as demo data; `moatmetrics versions rollback 0` removes it)…\n');
         const reports = await loadDemoData(database, config);
