@@ -108,6 +108,20 @@ for (const engine of engines) {
       assert.equal(errorOf(again).code, 'MM_FORBIDDEN');
     });
 
+    test('trivially weak passwords are refused with the reason, for new users and password changes', async () => {
+      const admin = cookieOf(await login('admin', adminPassword));
+      const created = await app.inject({ method: 'POST', url: '/api/v1/users', headers: as(admin), payload: { username: 'weakling', role: 'viewer', password: 'aaaaaaaaaaaa' } });
+      assert.equal(created.statusCode, 400, created.body);
+      assert.deepEqual(errorOf(created), { code: 'MM_PASSWORD_WEAK', message: "the password is too easy to guess: it repeats 'a'; choose several unrelated words instead" });
+      for (const [newPassword, why] of [['123456789012', /sequence/], ['abcdefghijkl', /sequence/], [' '.repeat(12), /only whitespace/], ['Password2025!', /common password/]] as const) {
+        const changed = await app.inject({ method: 'POST', url: '/api/v1/auth/password', headers: as(admin), payload: { currentPassword: adminPassword, newPassword } });
+        assert.equal(changed.statusCode, 400, `${JSON.stringify(newPassword)}: ${changed.body}`);
+        assert.equal(errorOf(changed).code, 'MM_PASSWORD_WEAK');
+        assert.match(errorOf(changed).message, why);
+      }
+      assert.equal((await login('admin', adminPassword)).statusCode, 200, 'the password did not change');
+    });
+
     test('logout ends the session; an idle session times out', async () => {
       const cookie = cookieOf(await login('admin', adminPassword));
       assert.equal((await app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: as(cookie) })).statusCode, 204);
