@@ -56,6 +56,7 @@ export function securityKindOf(code: ErrorCode): SecurityEventKind | null {
     case 'MM_AUTH_INVALID':
       return 'auth_invalid';
     case 'MM_FORBIDDEN':
+    case 'MM_SESSION_REQUIRED':
     case 'MM_FOUR_EYES':
       return 'forbidden';
     case 'MM_RATE_LIMITED':

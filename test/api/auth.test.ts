@@ -163,6 +163,53 @@ for (const engine of engines) {
       assert.match(errorOf(lastAdmin).message, /last active admin/);
     });
 
+    test('a password reset or change revokes the user\'s API tokens; a token cannot create tokens', async () => {
+      const admin = cookieOf(await login('admin', adminPassword));
+      const oneTime = (await app.inject({ method: 'POST', url: '/api/v1/users', headers: as(admin), payload: { username: 'tara', role: 'viewer' } })).json().oneTimePassword as string;
+      const first = cookieOf(await login('tara', oneTime));
+      const chosen = 'she keeps a long passphrase';
+      assert.equal((await app.inject({ method: 'POST', url: '/api/v1/auth/password', headers: as(first), payload: { currentPassword: oneTime, newPassword: chosen } })).statusCode, 204);
+      const session = cookieOf(await login('tara', chosen));
+      const token = (await app.inject({ method: 'POST', url: '/api/v1/tokens', headers: as(session), payload: { name: 'report script' } })).json().token as string;
+      const bearer = { authorization: `Bearer ${token}` };
+      assert.equal((await app.inject({ method: 'GET', url: '/api/v1/versions', headers: bearer })).statusCode, 200);
+
+      const minted = await app.inject({ method: 'POST', url: '/api/v1/tokens', headers: bearer, payload: { name: 'child', days: 1 } });
+      assert.equal(minted.statusCode, 403, minted.body);
+      assert.equal(errorOf(minted).code, 'MM_SESSION_REQUIRED');
+      assert.equal((await t.database.kysely.selectFrom('api_tokens').select('id').where('name', '=', 'child').execute()).length, 0);
+
+      const reset = await app.inject({ method: 'POST', url: '/api/v1/users/tara/password-reset', headers: as(admin) });
+      assert.equal(reset.statusCode, 200, reset.body);
+      assert.equal(errorOf(await app.inject({ method: 'GET', url: '/api/v1/versions', headers: bearer })).code, 'MM_AUTH_INVALID', 'the reset revoked the token');
+      const afterReset = cookieOf(await login('tara', reset.json().oneTimePassword as string));
+      const renewed = 'she chose another passphrase';
+      const change = { currentPassword: reset.json().oneTimePassword as string, newPassword: renewed };
+      assert.equal((await app.inject({ method: 'POST', url: '/api/v1/auth/password', headers: as(afterReset), payload: change })).statusCode, 204);
+      assert.equal(errorOf(await app.inject({ method: 'GET', url: '/api/v1/versions', headers: bearer })).code, 'MM_AUTH_INVALID', 'and it stays revoked once the user has a new password');
+
+      // The user's own change revokes tokens too (the old password may be what leaked); the session that changed it goes on.
+      const again = cookieOf(await login('tara', renewed));
+      const second = (await app.inject({ method: 'POST', url: '/api/v1/tokens', headers: as(again), payload: { name: 'second' } })).json().token as string;
+      const own = { currentPassword: renewed, newPassword: 'she settles on this one' };
+      assert.equal((await app.inject({ method: 'POST', url: '/api/v1/auth/password', headers: as(again), payload: own })).statusCode, 204);
+      assert.equal(errorOf(await app.inject({ method: 'GET', url: '/api/v1/versions', headers: { authorization: `Bearer ${second}` } })).code, 'MM_AUTH_INVALID');
+      assert.equal((await app.inject({ method: 'GET', url: '/api/v1/versions', headers: as(again) })).statusCode, 200);
+      const events = await t.database.kysely
+        .selectFrom('audit_events')
+        .select(['action', 'details_json'])
+        .where('target', '=', 'tara')
+        .where('action', 'in', ['user.password_reset', 'auth.password_change'])
+        .orderBy('seq')
+        .execute();
+      assert.deepEqual(events.map((e) => [e.action, JSON.parse(e.details_json).tokensRevoked]), [
+        ['auth.password_change', 0],
+        ['user.password_reset', 1],
+        ['auth.password_change', 0],
+        ['auth.password_change', 1],
+      ]);
+    });
+
     test('repeated failures lock the account, even for the right password; unknown names fail the same way', async () => {
       const unknown = await login('nobody-here', 'whatever it is');
       const wrong = await login('admin', 'wrong password!!');
