@@ -32,6 +32,7 @@ export const errorCatalogue = {
   MM_AUTH_INVALID: { status: 401, title: 'Session or API token is not valid' },
   MM_LOGIN_FAILED: { status: 401, title: 'User name or password is wrong' },
   MM_ACCOUNT_LOCKED: { status: 429, title: 'Account is locked after repeated failed logins' },
+  MM_LOGIN_THROTTLED: { status: 429, title: 'Too many failed logins for this user name from this address' },
   MM_RATE_LIMITED: { status: 429, title: 'Too many requests' },
   MM_FORBIDDEN: { status: 403, title: 'Your role does not allow this' },
   MM_PASSWORD_CHANGE_REQUIRED: { status: 403, title: 'Change your password first' },

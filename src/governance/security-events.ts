@@ -50,6 +50,7 @@ export function securityKindOf(code: ErrorCode): SecurityEventKind | null {
   switch (code) {
     case 'MM_LOGIN_FAILED':
     case 'MM_ACCOUNT_LOCKED':
+    case 'MM_LOGIN_THROTTLED':
       return 'login_refused';
     case 'MM_AUTH_REQUIRED':
       return 'auth_missing';

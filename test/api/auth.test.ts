@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/api/app.js';
-import { ensureFirstAdmin } from '../../src/auth/users.js';
+import { createUser, ensureFirstAdmin, requireUser } from '../../src/auth/users.js';
 import { loadPolicy, policySchema } from '../../src/governance/policy.js';
 import { createTestContext, engines, type TestContext } from '../support/test-database.js';
 import { clientsCsv, csvUpload, errorOf } from './api-test-app.js';
@@ -210,16 +210,62 @@ for (const engine of engines) {
       ]);
     });
 
-    test('repeated failures lock the account, even for the right password; unknown names fail the same way', async () => {
-      const unknown = await login('nobody-here', 'whatever it is');
-      const wrong = await login('admin', 'wrong password!!');
-      assert.deepEqual(errorOf(unknown), errorOf(wrong), 'no hint whether the name exists');
-      for (let i = 1; i < policy.login.max_failures; i++) assert.equal(errorOf(await login('admin', `wrong ${i} password`)).code, 'MM_LOGIN_FAILED');
-      const locked = await login('admin', adminPassword);
-      assert.equal(locked.statusCode, 429);
-      assert.equal(errorOf(locked).code, 'MM_ACCOUNT_LOCKED');
-      await t.database.kysely.updateTable('users').set({ locked_until: new Date(Date.now() - 1000).toISOString() }).where('username', '=', 'admin').execute();
-      assert.equal((await login('admin', adminPassword)).statusCode, 200, 'the lock ends');
+    const loginFrom = (remoteAddress: string, username: string, password: string) =>
+      app.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress, payload: { username, password } });
+    /** Status and body, with the seconds of a back-off message set aside (they may tick between two answers). */
+    const answer = (response: LightMyRequestResponse) => [response.statusCode, response.body.replace(/\d+ s\b/, 'N s').replace(/"retryAfterSeconds":\d+/, '')];
+
+    test('20 parallel wrong passwords from 20 addresses all count: the account locks and the right password is refused', async () => {
+      await createUser(t.database.kysely, policy, { username: 'racer', role: 'viewer', password: 'racing green lantern', createdBy: 'test' });
+      const attempts = await Promise.all(Array.from({ length: 20 }, (_, i) => loginFrom(`10.20.0.${i + 1}`, 'racer', `wrong guess number ${i}`)));
+      assert.deepEqual(attempts.map((r) => errorOf(r).code), Array(20).fill('MM_LOGIN_FAILED'));
+      const user = await requireUser(t.database.kysely, 'racer');
+      assert.ok(user.locked_until !== null && user.locked_until > new Date().toISOString(), `locked: ${user.locked_until} after ${user.failed_logins} failures`);
+
+      const right = await loginFrom('10.20.1.1', 'racer', 'racing green lantern');
+      assert.equal(right.statusCode, 401, right.body);
+      assert.deepEqual(answer(right), answer(await loginFrom('10.20.1.2', 'no-such-racer', 'racing green lantern')), 'a lock looks like a wrong password');
+      const last = await t.database.kysely.selectFrom('audit_events').select(['outcome', 'details_json']).where('actor', '=', 'racer').orderBy('seq', 'desc').executeTakeFirstOrThrow();
+      assert.equal(last.outcome, 'denied');
+      assert.equal(JSON.parse(last.details_json).reason, 'MM_ACCOUNT_LOCKED', 'the audit trail keeps the real reason');
+    });
+
+    test('one address backs off per user name without locking the account; unknown and locked names answer identically', async () => {
+      await createUser(t.database.kysely, policy, { username: 'pat', role: 'viewer', password: 'an orange kayak drifts', createdBy: 'test' });
+      const attacker = '10.30.0.1';
+      for (let i = 0; i < policy.login.max_failures; i++) {
+        const known = await loginFrom(attacker, 'pat', `wrong guess ${i}`);
+        assert.equal(errorOf(known).code, 'MM_LOGIN_FAILED');
+        assert.deepEqual(answer(known), answer(await loginFrom(attacker, 'ghost', `wrong guess ${i}`)), `failure ${i + 1}: no hint whether the name exists`);
+      }
+      const throttled = await loginFrom(attacker, 'pat', 'an orange kayak drifts');
+      assert.equal(throttled.statusCode, 429, throttled.body);
+      assert.equal(errorOf(throttled).code, 'MM_LOGIN_THROTTLED');
+      assert.match(errorOf(throttled).message, /^too many failed logins for this user name from your address; try again in (59|60) s$/);
+      assert.deepEqual(answer(throttled), answer(await loginFrom(attacker, 'ghost', 'an orange kayak drifts')), 'unknown names back off the same way');
+      assert.equal((await loginFrom('10.30.0.2', 'pat', 'an orange kayak drifts')).statusCode, 200, 'one address cannot lock pat out');
+      assert.equal((await requireUser(t.database.kysely, 'pat')).locked_until, null);
+
+      // Failures from several addresses lock the account.
+      for (const [address, count] of [['10.30.1.1', 2], ['10.30.1.2', 2], ['10.30.1.3', 1]] as const) {
+        for (let i = 0; i < count; i++) await loginFrom(address, 'pat', `spread guess ${i}`);
+      }
+      assert.ok((await requireUser(t.database.kysely, 'pat')).locked_until !== null, 'five failures from three addresses lock it');
+      const samples: Record<'locked' | 'unknown', number[]> = { locked: [], unknown: [] };
+      for (let i = 0; i < 7; i++) {
+        for (const [kind, name, password] of [['locked', 'pat', 'an orange kayak drifts'], ['unknown', 'ghost-2', 'an orange kayak drifts']] as const) {
+          const started = performance.now();
+          const response = await loginFrom(`10.30.2.${i * 2 + (kind === 'locked' ? 1 : 2)}`, name, password);
+          samples[kind].push(performance.now() - started);
+          assert.deepEqual(answer(response), [401, JSON.stringify({ error: { code: 'MM_LOGIN_FAILED', message: 'user name or password is wrong' } })], `${kind} ${i}`);
+        }
+      }
+      const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+      // Both verify an argon2 hash (the decoy for either); without it a locked account answered several times faster.
+      assert.ok(median(samples.locked) > 0.5 * median(samples.unknown), `locked ${median(samples.locked).toFixed(1)} ms, unknown ${median(samples.unknown).toFixed(1)} ms`);
+
+      await t.database.kysely.updateTable('users').set({ locked_until: new Date(Date.now() - 1000).toISOString() }).where('username', '=', 'pat').execute();
+      assert.equal((await loginFrom('10.30.3.1', 'pat', 'an orange kayak drifts')).statusCode, 200, 'the lock ends');
     });
 
     test('security headers on every answer; CORS only for configured origins', async () => {

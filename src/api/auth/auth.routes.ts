@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { checkLogin } from '../../auth/login.js';
+import { LoginThrottle } from '../../auth/login-throttle.js';
 import { verifyPassword } from '../../auth/passwords.js';
 import { createSession, endSession, SESSION_COOKIE } from '../../auth/sessions.js';
 import { setPassword, userView } from '../../auth/users.js';
@@ -29,6 +30,9 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
     authenticatedBy: by,
   });
 
+  // One per server: failed logins per (name, address) and per account (login-throttle.ts).
+  const throttle = new LoginThrottle({ maxFailures: policy.login.max_failures, lockoutMinutes: policy.login.lockout_minutes });
+
   app.post(
     '/login',
     {
@@ -41,12 +45,12 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
           200: identityResponseSchema,
           ...commonErrorResponses,
           401: errorResponseSchema.describe('MM_LOGIN_FAILED'),
-          429: errorResponseSchema.describe('MM_ACCOUNT_LOCKED or MM_RATE_LIMITED'),
+          429: errorResponseSchema.describe('MM_LOGIN_THROTTLED or MM_RATE_LIMITED'),
         },
       },
     },
     async (request, reply) => {
-      const user = await checkLogin(database.kysely, policy, request.body.username, request.body.password, { from: request.ip });
+      const user = await checkLogin(database.kysely, policy, request.body.username, request.body.password, { from: request.ip, throttle });
       const session = await createSession(database.kysely, policy, user.id);
       request.actor = user.username;
       reply.setCookie(SESSION_COOKIE, session.secret, {
