@@ -4,7 +4,7 @@ import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import type { Config } from '../config/schema.js';
+import type { Config, TrustProxy } from '../config/schema.js';
 import { MmError } from '../errors.js';
 import { loadPolicy, type Policy } from '../governance/policy.js';
 import { looksSuspicious, recordSecurityEvent, securityKindOf } from '../governance/security-events.js';
@@ -44,7 +44,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const policy = options.policy ?? loadPolicy(options.config.policy_file).policy;
   // The policy may lower the upload limit the configuration allows, never raise it.
   const config = { ...options.config, server: { ...options.config.server, upload_limit_mb: Math.min(options.config.server.upload_limit_mb, policy.uploads.max_mb) } };
-  const app = Fastify({ logger: options.logger ?? false });
+  // Behind a trusted proxy request.ip is the client's address (X-Forwarded-For): rate limits,
+  // the login back-off and security events key on it.
+  const app = Fastify({ logger: options.logger ?? false, trustProxy: fastifyTrustProxy(config.server.trust_proxy) });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(
@@ -74,13 +76,21 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   // No cross-origin browser access unless origins are configured.
   await app.register(fastifyCors, { origin: config.server.cors_origins.length > 0 ? config.server.cors_origins : false, credentials: true });
   await app.register(fastifyRateLimit, {
-    global: true,
+    // Applied below as a root hook rather than per route: the plugin's route hooks run after
+    // every root hook, so a request refused by authentication was never counted.
+    global: false,
     max: policy.rate_limits.api_per_minute,
     timeWindow: 60_000,
     errorResponseBuilder: (_request, context) =>
       new MmError('MM_RATE_LIMITED', `too many requests: at most ${context.max} a minute from one address; try again in ${Math.ceil(context.ttl / 1000)} s`, {
         retryAfterSeconds: Math.ceil(context.ttl / 1000),
       }),
+  });
+  const apiRateLimit = app.rateLimit();
+  app.addHook('onRequest', async (request, reply) => {
+    // A route with its own `config.rateLimit` gets that instead (login), or none (`false`: the health probes).
+    if (request.routeOptions.config.rateLimit !== undefined) return;
+    await apiRateLimit.call(app, request, reply);
   });
   // Cookies are parsed in an onRequest hook registered before authentication's.
   await app.register(fastifyCookie);
@@ -100,4 +110,13 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.register(reviewRoutes, { prefix: '/api/v1/reviews', database, policy });
   app.register(complianceRoutes, { prefix: '/api/v1/compliance', config, database, policy });
   return app;
+}
+
+/**
+ * A hop count as a function: Fastify itself no longer honours a number (it cannot check that
+ * the nearest hop is a proxy, so it trusts none). Like `true` it believes whoever connects,
+ * which is why the docs ask for it only when nothing but the proxy can reach the server.
+ */
+function fastifyTrustProxy(setting: TrustProxy): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
 }

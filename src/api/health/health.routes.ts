@@ -10,12 +10,16 @@ export interface HealthRoutesOptions {
   database: Database;
 }
 
-/** Probes for a load balancer or orchestrator: liveness never touches the database, readiness does. */
+/**
+ * Probes for a load balancer or orchestrator: liveness never touches the database, readiness
+ * does. Neither is rate-limited: a prober polling often must not be told 429 (and see the
+ * server as down) because other requests came from the same address.
+ */
 export const healthRoutes: FastifyPluginAsyncZod<HealthRoutesOptions> = async (app, { database }) => {
   app.get(
     '/healthz',
     {
-      config: { permission: 'public' },
+      config: { permission: 'public', rateLimit: false },
       schema: {
         summary: 'Liveness: the process is up',
         tags: ['health'],
@@ -28,7 +32,7 @@ export const healthRoutes: FastifyPluginAsyncZod<HealthRoutesOptions> = async (a
   app.get(
     '/readyz',
     {
-      config: { permission: 'public' },
+      config: { permission: 'public', rateLimit: false },
       schema: {
         summary: 'Readiness: the database answers',
         tags: ['health'],
