@@ -20,6 +20,8 @@ declare module 'fastify' {
     permission?: RoutePermission;
     /** The route stays usable while the caller must change a password someone else set. */
     allowWithTemporaryPassword?: boolean;
+    /** On a public route: identify a caller who sends valid credentials (to answer it more), treat anyone else as anonymous. */
+    identifyIfPresent?: boolean;
   }
   interface FastifyRequest {
     /** Who is calling: the user name, or `anonymous` on public routes. */
@@ -60,12 +62,28 @@ export interface AuthHookOptions {
  * have been used: a client should learn its token stopped working.
  */
 export function createAuthenticate({ database, policy }: AuthHookOptions) {
+  /** Never refuses: bad, expired or unverifiable (database down) credentials leave the caller anonymous. */
+  async function identifyQuietly(request: FastifyRequest): Promise<void> {
+    const bearer = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
+    const cookie = request.cookies?.[SESSION_COOKIE];
+    try {
+      const resolved = bearer ? await resolveApiToken(database.kysely, bearer[1]!) : cookie ? await resolveSession(database.kysely, policy, cookie) : null;
+      if (!resolved) return;
+      request.user = resolved.user;
+      request.authenticatedBy = bearer ? 'token' : 'session';
+      request.actor = resolved.user.username;
+    } catch (error) {
+      request.log.warn({ err: error }, 'could not identify the caller of a public route');
+    }
+  }
+
   return async function authenticate(request: FastifyRequest): Promise<void> {
     const config = request.routeOptions.config;
     const permission = config.permission;
     // No permission: no route matched, and the not-found answer needs no identity.
     if (permission === 'public' || permission === undefined) {
       request.actor = 'anonymous';
+      if (permission === 'public' && config.identifyIfPresent) await identifyQuietly(request);
       return;
     }
     const authorization = request.headers.authorization;

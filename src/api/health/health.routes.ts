@@ -32,22 +32,25 @@ export const healthRoutes: FastifyPluginAsyncZod<HealthRoutesOptions> = async (a
   app.get(
     '/readyz',
     {
-      config: { permission: 'public', rateLimit: false },
+      config: { permission: 'public', rateLimit: false, identifyIfPresent: true },
       schema: {
-        summary: 'Readiness: the database answers',
+        summary: 'Readiness: the database answers (with its engine and the dataset version for a logged-in caller)',
         tags: ['health'],
         response: { 200: readinessResponseSchema, 503: errorResponseSchema.describe('MM_DATABASE_UNAVAILABLE') },
       },
     },
     async (request) => {
+      // Which engine and how much data are a reconnaissance gift: only a logged-in caller learns them.
+      const identified = request.user !== null;
       try {
         await pingDatabase(database.kysely);
+        if (!identified) return { status: 'ready' as const };
         const version = await currentVersionNumber(database.kysely);
         return { status: 'ready' as const, database: database.target.dialect, version };
       } catch (error) {
         // The driver's message may name hosts or users: it goes to the log, not to the prober.
         request.log.error({ err: error }, 'readiness check failed');
-        throw new MmError('MM_DATABASE_UNAVAILABLE', `The ${database.target.dialect} database is not answering.`);
+        throw new MmError('MM_DATABASE_UNAVAILABLE', identified ? `The ${database.target.dialect} database is not answering.` : 'The database is not answering.');
       }
     },
   );
