@@ -28,6 +28,7 @@ export const errorCatalogue = {
   MM_DATABASE_UNAVAILABLE: { status: 503, title: 'Database is unavailable' },
   MM_QUERY_INVALID: { status: 400, title: 'Query plan is invalid' },
   MM_VALIDATION: { status: 400, title: 'Request is invalid' },
+  MM_INPUT_NUL_BYTE: { status: 400, title: 'Text in the request contains a NUL character' },
   MM_AUTH_REQUIRED: { status: 401, title: 'Log in or send an API token' },
   MM_AUTH_INVALID: { status: 401, title: 'Session or API token is not valid' },
   MM_LOGIN_FAILED: { status: 401, title: 'User name or password is wrong' },

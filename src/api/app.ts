@@ -7,7 +7,7 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import type { Config, TrustProxy } from '../config/schema.js';
 import { MmError } from '../errors.js';
 import { loadPolicy, type Policy } from '../governance/policy.js';
-import { looksSuspicious, recordSecurityEvent, securityKindOf } from '../governance/security-events.js';
+import { recordSecurityEvent, securityKindOf } from '../governance/security-events.js';
 import type { Database } from '../storage/database.js';
 import { analyticsRoutes } from './analytics/analytics.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
@@ -15,9 +15,10 @@ import { authRoutes } from './auth/auth.routes.js';
 import { complianceRoutes } from './compliance/compliance.routes.js';
 import { installAuthHook } from './auth-hook.js';
 import { registerApiDocs } from './docs/api-docs.js';
-import { createErrorHandler, handleNotFound } from './error-handler.js';
+import { answerClientError, createErrorHandler, handleNotFound } from './error-handler.js';
 import { healthRoutes } from './health/health.routes.js';
 import { importRoutes } from './imports/imports.routes.js';
+import { installInputGuard, requestTarget, routeFrameworkErrors, visible } from './input-guard.js';
 import { metricsRoutes } from './metrics/metrics.routes.js';
 import { resultRoutes } from './results/results.routes.js';
 import { reviewRoutes } from './reviews/reviews.routes.js';
@@ -46,7 +47,13 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const config = { ...options.config, server: { ...options.config.server, upload_limit_mb: Math.min(options.config.server.upload_limit_mb, policy.uploads.max_mb) } };
   // Behind a trusted proxy request.ip is the client's address (X-Forwarded-For): rate limits,
   // the login back-off and security events key on it.
-  const app = Fastify({ logger: options.logger ?? false, trustProxy: fastifyTrustProxy(config.server.trust_proxy) });
+  const app: FastifyInstance = Fastify({
+    logger: options.logger ?? false,
+    trustProxy: fastifyTrustProxy(config.server.trust_proxy),
+    // Errors Fastify and Node would answer themselves, in their own shape and without security headers.
+    frameworkErrors: routeFrameworkErrors(() => app),
+    clientErrorHandler: answerClientError,
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(
@@ -55,16 +62,13 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       onRefused: async (error, request) => {
         const kind = securityKindOf(error.code);
         if (!kind) return;
-        const actor = request.user?.username ?? (kind === 'login_refused' ? String((request.body as { username?: unknown } | undefined)?.username ?? '') || null : null);
-        await recordSecurityEvent(database.kysely, { kind, actor, ip: request.ip, method: request.method, route: request.url, detail: `${error.code}: ${error.message}` });
+        const named = kind === 'login_refused' ? (request.body as { username?: unknown } | undefined)?.username : undefined;
+        const actor = request.user?.username ?? (typeof named === 'string' && named !== '' ? visible(named).slice(0, 100) : null);
+        const detail = visible(`${error.code}: ${error.message}`);
+        await recordSecurityEvent(database.kysely, { kind, actor, ip: request.ip, method: request.method, route: requestTarget(request), detail });
       },
     }),
   );
-  // Probing (path traversal, script tags, SQL idioms in the URL) is recorded, then answered like any request.
-  app.addHook('onRequest', async (request) => {
-    const why = looksSuspicious(request.url);
-    if (why) await recordSecurityEvent(database.kysely, { kind: 'suspicious_input', ip: request.ip, method: request.method, route: request.url, detail: why });
-  });
   app.setNotFoundHandler(handleNotFound);
   // Security headers on every answer; the API docs page gets a CSP with hashes for its own scripts.
   await app.register(fastifyHelmet, {
@@ -92,6 +96,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     if (request.routeOptions.config.rateLimit !== undefined) return;
     await apiRateLimit.call(app, request, reply);
   });
+  // After the rate limit (it bounds the security events this records), before authentication.
+  installInputGuard(app, { database });
   // Cookies are parsed in an onRequest hook registered before authentication's.
   await app.register(fastifyCookie);
   installAuthHook(app, { database, policy });

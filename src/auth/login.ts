@@ -48,6 +48,16 @@ export async function checkLogin(
   throw attempt.error;
 }
 
+/**
+ * Audits a login refused before it could be checked — its input cannot be used, e.g. a NUL
+ * character (MM_INPUT_NUL_BYTE) — as a failed login, so no attempt goes unrecorded. NUL is
+ * stored as ␀: PostgreSQL text cannot hold it.
+ */
+export async function auditUncheckedLogin(db: Kysely<DatabaseSchema>, username: unknown, from: string | null, reason: ErrorCode): Promise<void> {
+  const name = typeof username === 'string' ? username.trim().toLowerCase().slice(0, 100).replaceAll('\u0000', '\u2400') : '';
+  await appendAudit(db, { actor: name, action: 'auth.login', outcome: 'failure', details: { from, reason } });
+}
+
 type Attempt = { user: UserTable } | { reason: ErrorCode; error: MmError; lockedUntil?: string };
 
 const loginFailed = (): MmError => new MmError('MM_LOGIN_FAILED', 'user name or password is wrong');

@@ -67,6 +67,8 @@ export function securityKindOf(code: ErrorCode): SecurityEventKind | null {
     case 'MM_IMPORT_ENCODING':
     case 'MM_IMPORT_MALFORMED_CSV':
       return 'upload_rejected';
+    case 'MM_INPUT_NUL_BYTE':
+      return 'suspicious_input';
     default:
       return null;
   }
