@@ -37,6 +37,7 @@ export const errorCatalogue = {
   MM_RATE_LIMITED: { status: 429, title: 'Too many requests' },
   MM_FORBIDDEN: { status: 403, title: 'Your role does not allow this' },
   MM_PASSWORD_CHANGE_REQUIRED: { status: 403, title: 'Change your password first' },
+  MM_CROSS_ORIGIN: { status: 403, title: 'A page of another origin may not change data with your session' },
   MM_SESSION_REQUIRED: { status: 403, title: 'Log in with a password for this; an API token cannot do it' },
   MM_PASSWORD_WEAK: { status: 400, title: 'Password is too weak' },
   MM_USER_EXISTS: { status: 409, title: 'User already exists' },

@@ -100,7 +100,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   installInputGuard(app, { database });
   // Cookies are parsed in an onRequest hook registered before authentication's.
   await app.register(fastifyCookie);
-  installAuthHook(app, { database, policy });
+  installAuthHook(app, { database, policy, allowedOrigins: config.server.cors_origins });
 
   registerApiDocs(app, { behindTls: config.server.secure_cookies });
   app.register(healthRoutes, { database });

@@ -58,6 +58,7 @@ export function securityKindOf(code: ErrorCode): SecurityEventKind | null {
       return 'auth_invalid';
     case 'MM_FORBIDDEN':
     case 'MM_SESSION_REQUIRED':
+    case 'MM_CROSS_ORIGIN':
     case 'MM_FOUR_EYES':
       return 'forbidden';
     case 'MM_RATE_LIMITED':

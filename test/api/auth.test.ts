@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { LightMyRequestResponse } from 'fastify';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/api/app.js';
 import { createUser, ensureFirstAdmin, requireUser } from '../../src/auth/users.js';
 import { loadPolicy, policySchema } from '../../src/governance/policy.js';
 import { createTestContext, engines, type TestContext } from '../support/test-database.js';
-import { clientsCsv, csvUpload, errorOf } from './api-test-app.js';
+import { clientsCsv, csvUpload, errorOf, formUpload } from './api-test-app.js';
 
 /**
  * Logging in as a person would: the first-run admin and its one-time password, creating an
@@ -266,6 +266,41 @@ for (const engine of engines) {
 
       await t.database.kysely.updateTable('users').set({ locked_until: new Date(Date.now() - 1000).toISOString() }).where('username', '=', 'pat').execute();
       assert.equal((await loginFrom('10.30.3.1', 'pat', 'an orange kayak drifts')).statusCode, 200, 'the lock ends');
+    });
+
+    test('a state-changing request with the session cookie from another origin is refused; own pages, cors_origins and tokens are not', async () => {
+      const cookie = cookieOf(await login('admin', adminPassword));
+      const dryRun = '/api/v1/imports/clients?dry_run=true';
+      const withCookie = (headers: Record<string, string>, multipart = false): InjectOptions => {
+        const upload = multipart ? formUpload(dryRun, clientsCsv, 'clients.csv') : csvUpload(dryRun, clientsCsv);
+        return { ...upload, headers: { ...(upload.headers as Record<string, string> | undefined), host: 'mm.example.com:8080', cookie, ...headers } };
+      };
+      for (const [headers, multipart] of [
+        [{ origin: 'http://mm.example.com:9999' }, true], // another port on the same host: same site, so SameSite=Strict still sends the cookie
+        [{ origin: 'http://evil.example.com:8080' }, false],
+        [{ origin: 'null' }, false],
+        [{ 'sec-fetch-site': 'same-site' }, true],
+        [{ 'sec-fetch-site': 'cross-site' }, false],
+      ] as const) {
+        const refused = await app.inject(withCookie(headers, multipart));
+        assert.equal(refused.statusCode, 403, `${JSON.stringify(headers)}: ${refused.body}`);
+        assert.equal(errorOf(refused).code, 'MM_CROSS_ORIGIN');
+      }
+      const sameSite: Array<Record<string, string>> = [{ origin: 'http://mm.example.com:8080' }, { origin: 'https://reports.example.com' }, { 'sec-fetch-site': 'same-origin' }, {}];
+      for (const headers of sameSite) {
+        const allowed = await app.inject(withCookie(headers, true));
+        assert.equal(allowed.statusCode, 200, `${JSON.stringify(headers)}: ${allowed.body}`);
+      }
+      const reading = await app.inject({ method: 'GET', url: '/api/v1/versions', headers: { cookie, origin: 'http://evil.example.com' } });
+      assert.equal(reading.statusCode, 200, 'reading is left to CORS: another origin cannot read the answer');
+      const token = (await app.inject({ method: 'POST', url: '/api/v1/tokens', headers: as(cookie), payload: { name: 'csrf check' } })).json().token as string;
+      const bearer = await app.inject({ ...csvUpload(dryRun, clientsCsv), headers: { 'content-type': 'text/csv', authorization: `Bearer ${token}`, origin: 'http://evil.example.com' } });
+      assert.equal(bearer.statusCode, 200, 'a browser never sends a bearer token by itself');
+      assert.equal(errorOf(await app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: { cookie, origin: 'http://evil.example.com' } })).code, 'MM_CROSS_ORIGIN');
+      assert.equal((await app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: as(cookie) })).statusCode, 200, 'the forged logout did not end the session');
+      const events = await t.database.kysely.selectFrom('security_events').select(['kind', 'actor', 'detail']).where('detail', 'like', 'MM_CROSS_ORIGIN%').execute();
+      assert.equal(events.length, 6);
+      assert.ok(events.every((e) => e.kind === 'forbidden' && e.actor === 'admin'), JSON.stringify(events[0]));
     });
 
     test('security headers on every answer; CORS only for configured origins', async () => {
