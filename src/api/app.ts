@@ -65,7 +65,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
         const named = kind === 'login_refused' ? (request.body as { username?: unknown } | undefined)?.username : undefined;
         const actor = request.user?.username ?? (typeof named === 'string' && named !== '' ? visible(named).slice(0, 100) : null);
         const detail = visible(`${error.code}: ${error.message}`);
-        await recordSecurityEvent(database.kysely, { kind, actor, ip: request.ip, method: request.method, route: requestTarget(request), detail });
+        const route = requestTarget(request);
+        await recordSecurityEvent(database.kysely, { kind, actor, ip: request.ip, method: request.method, route, detail });
       },
     }),
   );

@@ -70,7 +70,11 @@ export function createAuthenticate({ database, policy, allowedOrigins = [] }: Au
     const bearer = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
     const cookie = request.cookies?.[SESSION_COOKIE];
     try {
-      const resolved = bearer ? await resolveApiToken(database.kysely, bearer[1]!) : cookie ? await resolveSession(database.kysely, policy, cookie) : null;
+      const resolved = bearer
+        ? await resolveApiToken(database.kysely, bearer[1]!)
+        : cookie
+          ? await resolveSession(database.kysely, policy, cookie)
+          : null;
       if (!resolved) return;
       request.user = resolved.user;
       request.authenticatedBy = bearer ? 'token' : 'session';
@@ -139,15 +143,16 @@ function refuseCrossSite(request: FastifyRequest, trustedOrigins: ReadonlySet<st
   const origin = request.headers.origin;
   if (origin !== undefined) {
     if (isOwnOrigin(origin, request) || trustedOrigins.has(origin)) return;
-    throw new MmError('MM_CROSS_ORIGIN', `${request.method} with the session cookie from the page origin '${origin.slice(0, 100)}' is refused: only pages of this server (or server.cors_origins) may change data with it`, {
-      origin: origin.slice(0, 100),
-    });
+    const page = origin.slice(0, 100);
+    const why = `${request.method} with the session cookie from the page origin '${page}' is refused`;
+    const message = `${why}: only pages of this server (or server.cors_origins) may change data with it`;
+    throw new MmError('MM_CROSS_ORIGIN', message, { origin: page });
   }
   const site = request.headers['sec-fetch-site'];
   if (site === undefined || site === 'same-origin' || site === 'none') return;
-  throw new MmError('MM_CROSS_ORIGIN', `${request.method} with the session cookie from another site (Sec-Fetch-Site: ${String(site).slice(0, 20)}) is refused`, {
-    secFetchSite: String(site).slice(0, 20),
-  });
+  const secFetchSite = String(site).slice(0, 20);
+  const message = `${request.method} with the session cookie from another site (Sec-Fetch-Site: ${secFetchSite}) is refused`;
+  throw new MmError('MM_CROSS_ORIGIN', message, { secFetchSite });
 }
 
 /** The Origin names the host (and port) this request was sent to — as the client or a trusted proxy says. */

@@ -20,16 +20,17 @@ import type { Database } from '../storage/database.js';
  */
 export function installInputGuard(app: FastifyInstance, { database }: { database: Database }): void {
   app.addHook('onRequest', async (request) => {
+    const probe = (route: string, detail: string) =>
+      recordSecurityEvent(database.kysely, { kind: 'suspicious_input', ip: request.ip, method: request.method, route, detail });
     const refusal = frameworkRefusals.get(request.raw);
     if (refusal) {
-      const ip = request.ip;
-      await recordSecurityEvent(database.kysely, { kind: 'suspicious_input', ip, method: request.method, route: refusal.url, detail: refusal.detail });
+      await probe(refusal.url, refusal.detail);
       throw refusal.error;
     }
     const field = nulInRequestLine(request) ?? nulInHeaders(request);
     if (field) throw nulError(field);
     const why = looksSuspicious(request.url);
-    if (why) await recordSecurityEvent(database.kysely, { kind: 'suspicious_input', ip: request.ip, method: request.method, route: request.url, detail: why });
+    if (why) await probe(request.url, why);
   });
   app.addHook('preValidation', async (request) => {
     const field = findNul(request.body, 'body');
@@ -38,10 +39,14 @@ export function installInputGuard(app: FastifyInstance, { database }: { database
 }
 
 export function nulError(field: string): MmError {
-  return new MmError('MM_INPUT_NUL_BYTE', `${field} contains a NUL character (\\0); no text sent to MoatMetrics may contain one`, { field });
+  const message = `${field} contains a NUL character (\\0); no text sent to MoatMetrics may contain one`;
+  return new MmError('MM_INPUT_NUL_BYTE', message, { field });
 }
 
-/** The field of `value` (a string, or an object or array of them, keys included) that holds a NUL, e.g. `body.username`; null when none does. */
+/**
+ * The field of `value` (a string, or an object or array of them, keys included) that holds
+ * a NUL, e.g. `body.username`; null when none does.
+ */
 export function findNul(value: unknown, location: string, depth = 0): string | null {
   if (typeof value === 'string') return value.includes(NUL) ? location : null;
   if (value === null || typeof value !== 'object' || depth > 64 || Buffer.isBuffer(value) || value instanceof Readable) return null;
@@ -107,14 +112,20 @@ const REFUSED_PATH = '/.moatmetrics-refused';
 export function routeFrameworkErrors(app: () => FastifyInstance) {
   return (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void => {
     const url = request.raw.url ?? '';
-    const refusal: FrameworkRefusal =
-      error.code === 'FST_ERR_MAX_PARAM_LENGTH'
-        ? { url, detail: 'URL parameter too long', error: new MmError('MM_VALIDATION', 'A part of the URL path is too long.', { reason: 'URL parameter too long' }) }
-        : {
-            url,
-            detail: 'malformed percent-encoding',
-            error: new MmError('MM_VALIDATION', 'The URL is not valid: a %XX escape in its path does not encode UTF-8 text.', { reason: 'malformed URL' }),
-          };
+    const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+    const refusal: FrameworkRefusal = tooLong
+      ? {
+          url,
+          detail: 'URL parameter too long',
+          error: new MmError('MM_VALIDATION', 'A part of the URL path is too long.', { reason: 'URL parameter too long' }),
+        }
+      : {
+          url,
+          detail: 'malformed percent-encoding',
+          error: new MmError('MM_VALIDATION', 'The URL is not valid: a %XX escape in its path does not encode UTF-8 text.', {
+            reason: 'malformed URL',
+          }),
+        };
     frameworkRefusals.set(request.raw, refusal);
     request.raw.url = REFUSED_PATH;
     app().routing(request.raw, reply.raw);

@@ -44,7 +44,8 @@ export async function checkLogin(
     return attempt.user;
   }
   const details = { from: context.from, reason: attempt.reason, ...(attempt.lockedUntil ? { lockedUntil: attempt.lockedUntil } : {}) };
-  await appendAudit(db, { actor: name, action: 'auth.login', outcome: attempt.reason === 'MM_LOGIN_FAILED' ? 'failure' : 'denied', details });
+  const outcome = attempt.reason === 'MM_LOGIN_FAILED' ? 'failure' : 'denied';
+  await appendAudit(db, { actor: name, action: 'auth.login', outcome, details });
   throw attempt.error;
 }
 
@@ -53,7 +54,12 @@ export async function checkLogin(
  * character (MM_INPUT_NUL_BYTE) — as a failed login, so no attempt goes unrecorded. NUL is
  * stored as ␀: PostgreSQL text cannot hold it.
  */
-export async function auditUncheckedLogin(db: Kysely<DatabaseSchema>, username: unknown, from: string | null, reason: ErrorCode): Promise<void> {
+export async function auditUncheckedLogin(
+  db: Kysely<DatabaseSchema>,
+  username: unknown,
+  from: string | null,
+  reason: ErrorCode,
+): Promise<void> {
   const name = typeof username === 'string' ? username.trim().toLowerCase().slice(0, 100).replaceAll('\u0000', '\u2400') : '';
   await appendAudit(db, { actor: name, action: 'auth.login', outcome: 'failure', details: { from, reason } });
 }
@@ -62,15 +68,21 @@ type Attempt = { user: UserTable } | { reason: ErrorCode; error: MmError; locked
 
 const loginFailed = (): MmError => new MmError('MM_LOGIN_FAILED', 'user name or password is wrong');
 
-async function attemptLogin(db: Kysely<DatabaseSchema>, policy: Policy, name: string, password: string, context: LoginContext, now: Date): Promise<Attempt> {
+async function attemptLogin(
+  db: Kysely<DatabaseSchema>,
+  policy: Policy,
+  name: string,
+  password: string,
+  context: LoginContext,
+  now: Date,
+): Promise<Attempt> {
   const address = context.from ?? 'unknown';
   const nowText = now.toISOString();
   const waitMs = context.throttle.waitMs(name, address, now.getTime());
   if (waitMs > 0) {
     const seconds = Math.ceil(waitMs / 1000);
-    const error = new MmError('MM_LOGIN_THROTTLED', `too many failed logins for this user name from your address; try again in ${seconds} s`, {
-      retryAfterSeconds: seconds,
-    });
+    const message = `too many failed logins for this user name from your address; try again in ${seconds} s`;
+    const error = new MmError('MM_LOGIN_THROTTLED', message, { retryAfterSeconds: seconds });
     return { reason: 'MM_LOGIN_THROTTLED', error };
   }
   const user = await findLoginUser(db, name);

@@ -15,7 +15,9 @@ export function weakPasswordReason(password: string): string | null {
   const compact = password.toLowerCase().replace(/[\s._-]+/g, '');
   const unit = repeatedUnit(compact);
   if (unit !== null) return `it repeats '${unit}'`;
-  if (isSequence(compact) || isKeyboardWalk(compact)) return 'it is a sequence of neighbouring characters or keys (like 123456, abcdef or qwerty)';
+  if (isSequence(compact) || isKeyboardWalk(compact)) {
+    return 'it is a sequence of neighbouring characters or keys (like 123456, abcdef or qwerty)';
+  }
   const distinct = new Set(compact).size;
   if (distinct < MIN_DISTINCT_CHARACTERS) return `it uses only ${distinct} different characters`;
   const core = compact.replace(/^[^a-z]+|[^a-z]+$/g, '');
@@ -49,13 +51,23 @@ function isSequence(text: string): boolean {
 }
 
 /** Rows and columns of a US keyboard, forwards and backwards. */
-const keyboardWalks = ['`1234567890-=', 'qwertyuiop[]\\', "asdfghjkl;'", 'zxcvbnm,./', 'qwertyuiopasdfghjklzxcvbnm', '1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik,9ol.0p;/', 'qazwsxedcrfvtgbyhnujmikolp'];
+const keyboardWalks = [
+  '`1234567890-=',
+  'qwertyuiop[]\\',
+  "asdfghjkl;'",
+  'zxcvbnm,./',
+  'qwertyuiopasdfghjklzxcvbnm',
+  '1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik,9ol.0p;/',
+  'qazwsxedcrfvtgbyhnujmikolp',
+];
 
 function isKeyboardWalk(text: string): boolean {
   return keyboardWalks.some((walk) => walk.includes(text) || [...walk].reverse().join('').includes(text));
 }
 
-const leet: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '8': 'b', '@': 'a', $: 's', '!': 'i', '|': 'l', '+': 't' };
+const leet: Record<string, string> = {
+  '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '8': 'b', '@': 'a', $: 's', '!': 'i', '|': 'l', '+': 't',
+};
 
 function unLeet(text: string): string {
   return [...text].map((c) => leet[c] ?? c).join('');

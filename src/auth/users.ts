@@ -169,7 +169,13 @@ export async function setPassword(
   const tokensRevoked = await db.transaction().execute(async (trx) => {
     await trx
       .updateTable('users')
-      .set({ password_hash: passwordHash, must_change_password: options.oneTime ? 1 : 0, password_changed_at: now, failed_logins: 0, locked_until: null })
+      .set({
+        password_hash: passwordHash,
+        must_change_password: options.oneTime ? 1 : 0,
+        password_changed_at: now,
+        failed_logins: 0,
+        locked_until: null,
+      })
       .where('id', '=', user.id)
       .execute();
     let sessions = trx.deleteFrom('sessions').where('user_id', '=', user.id);
@@ -183,7 +189,8 @@ export async function setPassword(
       .executeTakeFirst();
     return Number(revoked.numUpdatedRows);
   });
-  await appendAudit(db, { actor: options.actor, action: options.oneTime ? 'user.password_reset' : 'auth.password_change', target: user.username, details: { tokensRevoked } });
+  const action = options.oneTime ? 'user.password_reset' : 'auth.password_change';
+  await appendAudit(db, { actor: options.actor, action, target: user.username, details: { tokensRevoked } });
   return { tokensRevoked };
 }
 

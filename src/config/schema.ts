@@ -31,7 +31,10 @@ const trustProxySchema = z.unknown().transform((value, ctx): TrustProxy => {
   const entries = (list as string[]).map((entry) => entry.trim()).filter(Boolean);
   const wrong = entries.find((entry) => !isProxyAddress(entry));
   if (entries.length === 0 || wrong !== undefined) {
-    const what = wrong === undefined ? 'the list is empty' : `'${wrong}' is not an IP address, a CIDR range (e.g. 10.0.0.0/8) or loopback, linklocal, uniquelocal`;
+    const what =
+      wrong === undefined
+        ? 'the list is empty'
+        : `'${wrong}' is not an IP address, a CIDR range (e.g. 10.0.0.0/8) or loopback, linklocal, uniquelocal`;
     ctx.addIssue({ code: 'custom', message: `${what}; use false, true, a hop count or a list of proxy addresses` });
     return z.NEVER;
   }

@@ -38,6 +38,11 @@ for (const engine of engines) {
     });
     const login = (username: string, password: string) => app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password } });
     const as = (cookie: string) => ({ cookie });
+    const post = (url: string, headers: Record<string, string>, payload?: object) =>
+      app.inject({ method: 'POST', url, headers, ...(payload ? { payload } : {}) });
+    const get = (url: string, headers: Record<string, string>) => app.inject({ method: 'GET', url, headers });
+    const changePassword = (cookie: string, currentPassword: string, newPassword: string) =>
+      post('/api/v1/auth/password', as(cookie), { currentPassword, newPassword });
 
     test('first start creates admin with a one-time password that must be changed before anything else', async () => {
       const first = await ensureFirstAdmin(t.database.kysely, policy, {});
@@ -110,11 +115,18 @@ for (const engine of engines) {
 
     test('trivially weak passwords are refused with the reason, for new users and password changes', async () => {
       const admin = cookieOf(await login('admin', adminPassword));
-      const created = await app.inject({ method: 'POST', url: '/api/v1/users', headers: as(admin), payload: { username: 'weakling', role: 'viewer', password: 'aaaaaaaaaaaa' } });
+      const created = await post('/api/v1/users', as(admin), { username: 'weakling', role: 'viewer', password: 'aaaaaaaaaaaa' });
       assert.equal(created.statusCode, 400, created.body);
-      assert.deepEqual(errorOf(created), { code: 'MM_PASSWORD_WEAK', message: "the password is too easy to guess: it repeats 'a'; choose several unrelated words instead" });
-      for (const [newPassword, why] of [['123456789012', /sequence/], ['abcdefghijkl', /sequence/], [' '.repeat(12), /only whitespace/], ['Password2025!', /common password/]] as const) {
-        const changed = await app.inject({ method: 'POST', url: '/api/v1/auth/password', headers: as(admin), payload: { currentPassword: adminPassword, newPassword } });
+      const message = "the password is too easy to guess: it repeats 'a'; choose several unrelated words instead";
+      assert.deepEqual(errorOf(created), { code: 'MM_PASSWORD_WEAK', message });
+      const weak = [
+        ['123456789012', /sequence/],
+        ['abcdefghijkl', /sequence/],
+        [' '.repeat(12), /only whitespace/],
+        ['Password2025!', /common password/],
+      ] as const;
+      for (const [newPassword, why] of weak) {
+        const changed = await changePassword(admin, adminPassword, newPassword);
         assert.equal(changed.statusCode, 400, `${JSON.stringify(newPassword)}: ${changed.body}`);
         assert.equal(errorOf(changed).code, 'MM_PASSWORD_WEAK');
         assert.match(errorOf(changed).message, why);
@@ -165,36 +177,34 @@ for (const engine of engines) {
 
     test('a password reset or change revokes the user\'s API tokens; a token cannot create tokens', async () => {
       const admin = cookieOf(await login('admin', adminPassword));
-      const oneTime = (await app.inject({ method: 'POST', url: '/api/v1/users', headers: as(admin), payload: { username: 'tara', role: 'viewer' } })).json().oneTimePassword as string;
+      const oneTime = (await post('/api/v1/users', as(admin), { username: 'tara', role: 'viewer' })).json().oneTimePassword as string;
       const first = cookieOf(await login('tara', oneTime));
       const chosen = 'she keeps a long passphrase';
-      assert.equal((await app.inject({ method: 'POST', url: '/api/v1/auth/password', headers: as(first), payload: { currentPassword: oneTime, newPassword: chosen } })).statusCode, 204);
+      assert.equal((await changePassword(first, oneTime, chosen)).statusCode, 204);
       const session = cookieOf(await login('tara', chosen));
-      const token = (await app.inject({ method: 'POST', url: '/api/v1/tokens', headers: as(session), payload: { name: 'report script' } })).json().token as string;
+      const token = (await post('/api/v1/tokens', as(session), { name: 'report script' })).json().token as string;
       const bearer = { authorization: `Bearer ${token}` };
-      assert.equal((await app.inject({ method: 'GET', url: '/api/v1/versions', headers: bearer })).statusCode, 200);
+      assert.equal((await get('/api/v1/versions', bearer)).statusCode, 200);
 
-      const minted = await app.inject({ method: 'POST', url: '/api/v1/tokens', headers: bearer, payload: { name: 'child', days: 1 } });
+      const minted = await post('/api/v1/tokens', bearer, { name: 'child', days: 1 });
       assert.equal(minted.statusCode, 403, minted.body);
       assert.equal(errorOf(minted).code, 'MM_SESSION_REQUIRED');
       assert.equal((await t.database.kysely.selectFrom('api_tokens').select('id').where('name', '=', 'child').execute()).length, 0);
 
-      const reset = await app.inject({ method: 'POST', url: '/api/v1/users/tara/password-reset', headers: as(admin) });
+      const reset = await post('/api/v1/users/tara/password-reset', as(admin));
       assert.equal(reset.statusCode, 200, reset.body);
-      assert.equal(errorOf(await app.inject({ method: 'GET', url: '/api/v1/versions', headers: bearer })).code, 'MM_AUTH_INVALID', 'the reset revoked the token');
-      const afterReset = cookieOf(await login('tara', reset.json().oneTimePassword as string));
+      assert.equal(errorOf(await get('/api/v1/versions', bearer)).code, 'MM_AUTH_INVALID', 'the reset revoked the token');
+      const resetTo = reset.json().oneTimePassword as string;
       const renewed = 'she chose another passphrase';
-      const change = { currentPassword: reset.json().oneTimePassword as string, newPassword: renewed };
-      assert.equal((await app.inject({ method: 'POST', url: '/api/v1/auth/password', headers: as(afterReset), payload: change })).statusCode, 204);
-      assert.equal(errorOf(await app.inject({ method: 'GET', url: '/api/v1/versions', headers: bearer })).code, 'MM_AUTH_INVALID', 'and it stays revoked once the user has a new password');
+      assert.equal((await changePassword(cookieOf(await login('tara', resetTo)), resetTo, renewed)).statusCode, 204);
+      assert.equal(errorOf(await get('/api/v1/versions', bearer)).code, 'MM_AUTH_INVALID', 'still revoked after the new password');
 
       // The user's own change revokes tokens too (the old password may be what leaked); the session that changed it goes on.
       const again = cookieOf(await login('tara', renewed));
-      const second = (await app.inject({ method: 'POST', url: '/api/v1/tokens', headers: as(again), payload: { name: 'second' } })).json().token as string;
-      const own = { currentPassword: renewed, newPassword: 'she settles on this one' };
-      assert.equal((await app.inject({ method: 'POST', url: '/api/v1/auth/password', headers: as(again), payload: own })).statusCode, 204);
-      assert.equal(errorOf(await app.inject({ method: 'GET', url: '/api/v1/versions', headers: { authorization: `Bearer ${second}` } })).code, 'MM_AUTH_INVALID');
-      assert.equal((await app.inject({ method: 'GET', url: '/api/v1/versions', headers: as(again) })).statusCode, 200);
+      const second = (await post('/api/v1/tokens', as(again), { name: 'second' })).json().token as string;
+      assert.equal((await changePassword(again, renewed, 'she settles on this one')).statusCode, 204);
+      assert.equal(errorOf(await get('/api/v1/versions', { authorization: `Bearer ${second}` })).code, 'MM_AUTH_INVALID');
+      assert.equal((await get('/api/v1/versions', as(again))).statusCode, 200);
       const events = await t.database.kysely
         .selectFrom('audit_events')
         .select(['action', 'details_json'])
@@ -213,37 +223,51 @@ for (const engine of engines) {
     const loginFrom = (remoteAddress: string, username: string, password: string) =>
       app.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress, payload: { username, password } });
     /** Status and body, with the seconds of a back-off message set aside (they may tick between two answers). */
-    const answer = (response: LightMyRequestResponse) => [response.statusCode, response.body.replace(/\d+ s\b/, 'N s').replace(/"retryAfterSeconds":\d+/, '')];
+    const answer = (response: LightMyRequestResponse) => [
+      response.statusCode,
+      response.body.replace(/\d+ s\b/, 'N s').replace(/"retryAfterSeconds":\d+/, ''),
+    ];
+    const newUser = (username: string, password: string) =>
+      createUser(t.database.kysely, policy, { username, role: 'viewer', password, createdBy: 'test' });
 
     test('20 parallel wrong passwords from 20 addresses all count: the account locks and the right password is refused', async () => {
-      await createUser(t.database.kysely, policy, { username: 'racer', role: 'viewer', password: 'racing green lantern', createdBy: 'test' });
-      const attempts = await Promise.all(Array.from({ length: 20 }, (_, i) => loginFrom(`10.20.0.${i + 1}`, 'racer', `wrong guess number ${i}`)));
+      await newUser('racer', 'racing green lantern');
+      const attempts = await Promise.all(Array.from({ length: 20 }, (_, i) => loginFrom(`10.20.0.${i + 1}`, 'racer', `wrong guess ${i}`)));
       assert.deepEqual(attempts.map((r) => errorOf(r).code), Array(20).fill('MM_LOGIN_FAILED'));
       const user = await requireUser(t.database.kysely, 'racer');
-      assert.ok(user.locked_until !== null && user.locked_until > new Date().toISOString(), `locked: ${user.locked_until} after ${user.failed_logins} failures`);
+      const locked = user.locked_until !== null && user.locked_until > new Date().toISOString();
+      assert.ok(locked, `locked: ${user.locked_until} after ${user.failed_logins} failures`);
 
       const right = await loginFrom('10.20.1.1', 'racer', 'racing green lantern');
       assert.equal(right.statusCode, 401, right.body);
-      assert.deepEqual(answer(right), answer(await loginFrom('10.20.1.2', 'no-such-racer', 'racing green lantern')), 'a lock looks like a wrong password');
-      const last = await t.database.kysely.selectFrom('audit_events').select(['outcome', 'details_json']).where('actor', '=', 'racer').orderBy('seq', 'desc').executeTakeFirstOrThrow();
+      const unknown = await loginFrom('10.20.1.2', 'no-such-racer', 'racing green lantern');
+      assert.deepEqual(answer(right), answer(unknown), 'a lock looks like a wrong password');
+      const last = await t.database.kysely
+        .selectFrom('audit_events')
+        .select(['outcome', 'details_json'])
+        .where('actor', '=', 'racer')
+        .orderBy('seq', 'desc')
+        .executeTakeFirstOrThrow();
       assert.equal(last.outcome, 'denied');
       assert.equal(JSON.parse(last.details_json).reason, 'MM_ACCOUNT_LOCKED', 'the audit trail keeps the real reason');
     });
 
     test('one address backs off per user name without locking the account; unknown and locked names answer identically', async () => {
-      await createUser(t.database.kysely, policy, { username: 'pat', role: 'viewer', password: 'an orange kayak drifts', createdBy: 'test' });
+      const password = 'an orange kayak drifts';
+      await newUser('pat', password);
       const attacker = '10.30.0.1';
       for (let i = 0; i < policy.login.max_failures; i++) {
         const known = await loginFrom(attacker, 'pat', `wrong guess ${i}`);
         assert.equal(errorOf(known).code, 'MM_LOGIN_FAILED');
-        assert.deepEqual(answer(known), answer(await loginFrom(attacker, 'ghost', `wrong guess ${i}`)), `failure ${i + 1}: no hint whether the name exists`);
+        const unknown = await loginFrom(attacker, 'ghost', `wrong guess ${i}`);
+        assert.deepEqual(answer(known), answer(unknown), `failure ${i + 1}: no hint whether the name exists`);
       }
-      const throttled = await loginFrom(attacker, 'pat', 'an orange kayak drifts');
+      const throttled = await loginFrom(attacker, 'pat', password);
       assert.equal(throttled.statusCode, 429, throttled.body);
       assert.equal(errorOf(throttled).code, 'MM_LOGIN_THROTTLED');
       assert.match(errorOf(throttled).message, /^too many failed logins for this user name from your address; try again in (59|60) s$/);
-      assert.deepEqual(answer(throttled), answer(await loginFrom(attacker, 'ghost', 'an orange kayak drifts')), 'unknown names back off the same way');
-      assert.equal((await loginFrom('10.30.0.2', 'pat', 'an orange kayak drifts')).statusCode, 200, 'one address cannot lock pat out');
+      assert.deepEqual(answer(throttled), answer(await loginFrom(attacker, 'ghost', password)), 'unknown names back off the same way');
+      assert.equal((await loginFrom('10.30.0.2', 'pat', password)).statusCode, 200, 'one address cannot lock pat out');
       assert.equal((await requireUser(t.database.kysely, 'pat')).locked_until, null);
 
       // Failures from several addresses lock the account.
@@ -252,31 +276,36 @@ for (const engine of engines) {
       }
       assert.ok((await requireUser(t.database.kysely, 'pat')).locked_until !== null, 'five failures from three addresses lock it');
       const samples: Record<'locked' | 'unknown', number[]> = { locked: [], unknown: [] };
+      const loginFailed = JSON.stringify({ error: { code: 'MM_LOGIN_FAILED', message: 'user name or password is wrong' } });
       for (let i = 0; i < 7; i++) {
-        for (const [kind, name, password] of [['locked', 'pat', 'an orange kayak drifts'], ['unknown', 'ghost-2', 'an orange kayak drifts']] as const) {
+        for (const [kind, name] of [['locked', 'pat'], ['unknown', 'ghost-2']] as const) {
           const started = performance.now();
           const response = await loginFrom(`10.30.2.${i * 2 + (kind === 'locked' ? 1 : 2)}`, name, password);
           samples[kind].push(performance.now() - started);
-          assert.deepEqual(answer(response), [401, JSON.stringify({ error: { code: 'MM_LOGIN_FAILED', message: 'user name or password is wrong' } })], `${kind} ${i}`);
+          assert.deepEqual(answer(response), [401, loginFailed]);
         }
       }
       const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
       // Both verify an argon2 hash (the decoy for either); without it a locked account answered several times faster.
-      assert.ok(median(samples.locked) > 0.5 * median(samples.unknown), `locked ${median(samples.locked).toFixed(1)} ms, unknown ${median(samples.unknown).toFixed(1)} ms`);
+      const [locked, unknown] = [median(samples.locked), median(samples.unknown)];
+      assert.ok(locked > 0.5 * unknown, `locked ${locked.toFixed(1)} ms, unknown ${unknown.toFixed(1)} ms`);
 
-      await t.database.kysely.updateTable('users').set({ locked_until: new Date(Date.now() - 1000).toISOString() }).where('username', '=', 'pat').execute();
-      assert.equal((await loginFrom('10.30.3.1', 'pat', 'an orange kayak drifts')).statusCode, 200, 'the lock ends');
+      const past = new Date(Date.now() - 1000).toISOString();
+      await t.database.kysely.updateTable('users').set({ locked_until: past }).where('username', '=', 'pat').execute();
+      assert.equal((await loginFrom('10.30.3.1', 'pat', password)).statusCode, 200, 'the lock ends');
     });
 
-    test('a state-changing request with the session cookie from another origin is refused; own pages, cors_origins and tokens are not', async () => {
+    test('a state-changing request with the session cookie from another origin is refused, not own pages or tokens', async () => {
       const cookie = cookieOf(await login('admin', adminPassword));
       const dryRun = '/api/v1/imports/clients?dry_run=true';
       const withCookie = (headers: Record<string, string>, multipart = false): InjectOptions => {
         const upload = multipart ? formUpload(dryRun, clientsCsv, 'clients.csv') : csvUpload(dryRun, clientsCsv);
-        return { ...upload, headers: { ...(upload.headers as Record<string, string> | undefined), host: 'mm.example.com:8080', cookie, ...headers } };
+        const own = upload.headers as Record<string, string> | undefined;
+        return { ...upload, headers: { ...own, host: 'mm.example.com:8080', cookie, ...headers } };
       };
       for (const [headers, multipart] of [
-        [{ origin: 'http://mm.example.com:9999' }, true], // another port on the same host: same site, so SameSite=Strict still sends the cookie
+        // Another port on the same host: the same site, so SameSite=Strict still sends the cookie.
+        [{ origin: 'http://mm.example.com:9999' }, true],
         [{ origin: 'http://evil.example.com:8080' }, false],
         [{ origin: 'null' }, false],
         [{ 'sec-fetch-site': 'same-site' }, true],
@@ -286,19 +315,30 @@ for (const engine of engines) {
         assert.equal(refused.statusCode, 403, `${JSON.stringify(headers)}: ${refused.body}`);
         assert.equal(errorOf(refused).code, 'MM_CROSS_ORIGIN');
       }
-      const sameSite: Array<Record<string, string>> = [{ origin: 'http://mm.example.com:8080' }, { origin: 'https://reports.example.com' }, { 'sec-fetch-site': 'same-origin' }, {}];
+      const sameSite: Array<Record<string, string>> = [
+        { origin: 'http://mm.example.com:8080' },
+        { origin: 'https://reports.example.com' },
+        { 'sec-fetch-site': 'same-origin' },
+        {},
+      ];
       for (const headers of sameSite) {
         const allowed = await app.inject(withCookie(headers, true));
         assert.equal(allowed.statusCode, 200, `${JSON.stringify(headers)}: ${allowed.body}`);
       }
-      const reading = await app.inject({ method: 'GET', url: '/api/v1/versions', headers: { cookie, origin: 'http://evil.example.com' } });
+      const reading = await get('/api/v1/versions', { cookie, origin: 'http://evil.example.com' });
       assert.equal(reading.statusCode, 200, 'reading is left to CORS: another origin cannot read the answer');
-      const token = (await app.inject({ method: 'POST', url: '/api/v1/tokens', headers: as(cookie), payload: { name: 'csrf check' } })).json().token as string;
-      const bearer = await app.inject({ ...csvUpload(dryRun, clientsCsv), headers: { 'content-type': 'text/csv', authorization: `Bearer ${token}`, origin: 'http://evil.example.com' } });
+      const token = (await post('/api/v1/tokens', as(cookie), { name: 'csrf check' })).json().token as string;
+      const evil = 'http://evil.example.com';
+      const headers = { 'content-type': 'text/csv', authorization: `Bearer ${token}`, origin: evil };
+      const bearer = await app.inject({ ...csvUpload(dryRun, clientsCsv), headers });
       assert.equal(bearer.statusCode, 200, 'a browser never sends a bearer token by itself');
-      assert.equal(errorOf(await app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: { cookie, origin: 'http://evil.example.com' } })).code, 'MM_CROSS_ORIGIN');
-      assert.equal((await app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: as(cookie) })).statusCode, 200, 'the forged logout did not end the session');
-      const events = await t.database.kysely.selectFrom('security_events').select(['kind', 'actor', 'detail']).where('detail', 'like', 'MM_CROSS_ORIGIN%').execute();
+      assert.equal(errorOf(await post('/api/v1/auth/logout', { cookie, origin: evil })).code, 'MM_CROSS_ORIGIN');
+      assert.equal((await get('/api/v1/auth/me', as(cookie))).statusCode, 200, 'the forged logout did not end the session');
+      const events = await t.database.kysely
+        .selectFrom('security_events')
+        .select(['kind', 'actor', 'detail'])
+        .where('detail', 'like', 'MM_CROSS_ORIGIN%')
+        .execute();
       assert.equal(events.length, 6);
       assert.ok(events.every((e) => e.kind === 'forbidden' && e.actor === 'admin'), JSON.stringify(events[0]));
     });

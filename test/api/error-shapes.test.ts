@@ -39,18 +39,32 @@ describe('the one error shape, for Fastify\'s own errors too', () => {
       assertShaped(response, 400, 'MM_VALIDATION', 'malformed URL');
       assert.equal(errorOf(response).message, 'The URL is not valid: a %XX escape in its path does not encode UTF-8 text.');
     }
-    const events = await api.t.database.kysely.selectFrom('security_events').select(['kind', 'route', 'detail']).where('route', '=', '/api/v1/results/%FF').execute();
-    assert.deepEqual(events.map((e) => [e.kind, e.detail]), [['suspicious_input', 'malformed percent-encoding'], ['suspicious_input', 'malformed percent-encoding']]);
-    assertShaped(await api.app.inject({ method: 'GET', url: `/api/v1/results/${'x'.repeat(300)}` }), 400, 'MM_VALIDATION', 'URL parameter too long');
+    const events = await api.t.database.kysely
+      .selectFrom('security_events')
+      .select(['kind', 'route', 'detail'])
+      .where('route', '=', '/api/v1/results/%FF')
+      .execute();
+    const probe = ['suspicious_input', 'malformed percent-encoding'];
+    assert.deepEqual(events.map((e) => [e.kind, e.detail]), [probe, probe]);
+    const tooLong = await api.app.inject({ method: 'GET', url: `/api/v1/results/${'x'.repeat(300)}` });
+    assertShaped(tooLong, 400, 'MM_VALIDATION', 'URL parameter too long');
   });
 
   test('bad JSON, an empty JSON body, a wrong content type and an unknown route', async () => {
-    const json = (payload: string, type = 'application/json'): InjectOptions => ({ method: 'POST', url: '/api/v1/users', headers: { 'content-type': type }, payload });
+    const json = (payload: string, type = 'application/json'): InjectOptions => ({
+      method: 'POST',
+      url: '/api/v1/users',
+      headers: { 'content-type': type },
+      payload,
+    });
     assertShaped(await api.app.inject(json('{"username": ')), 400, 'MM_VALIDATION', 'invalid JSON');
     assertShaped(await api.app.inject(json('')), 400, 'MM_VALIDATION', 'empty JSON body');
     const xml = await api.app.inject(json('<user/>', 'application/xml'));
     assertShaped(xml, 400, 'MM_VALIDATION', 'unsupported content type');
-    assert.equal(errorOf(xml).message, "The content type 'application/xml' is not accepted here: send JSON with Content-Type: application/json.");
+    assert.equal(
+      errorOf(xml).message,
+      "The content type 'application/xml' is not accepted here: send JSON with Content-Type: application/json.",
+    );
     assertShaped(await api.app.inject({ method: 'GET', url: '/api/v1/nothing-here' }), 404, 'MM_NOT_FOUND');
     assertShaped(await api.app.inject({ method: 'GET', url: '/api/v1/nothing-here', headers: ANONYMOUS }), 404, 'MM_NOT_FOUND');
   });
@@ -71,7 +85,9 @@ describe('the one error shape, for Fastify\'s own errors too', () => {
       assert.match(head, /^HTTP\/1\.1 400 Bad Request\r\n/);
       assert.match(head, /\r\nX-Content-Type-Options: nosniff\r\n/);
       assert.match(head, /\r\nContent-Security-Policy: default-src 'none'/);
-      assert.deepEqual(JSON.parse(body), { error: { code: 'MM_VALIDATION', message: 'The request is not valid HTTP.', details: { reason: 'malformed HTTP request' } } });
+      assert.deepEqual(JSON.parse(body), {
+        error: { code: 'MM_VALIDATION', message: 'The request is not valid HTTP.', details: { reason: 'malformed HTTP request' } },
+      });
     } finally {
       await other.close();
     }

@@ -9,7 +9,9 @@ import { errorOf } from './api-test-app.js';
 const shipped = loadPolicy(null).policy;
 const policy = policySchema.parse({ ...shipped, rate_limits: { ...shipped.rate_limits, api_per_minute: 10 } });
 
-async function withApp(engine: EngineName, overrides: Record<string, unknown>, body: (app: Awaited<ReturnType<typeof buildApp>>, t: TestContext) => Promise<void>): Promise<void> {
+type App = Awaited<ReturnType<typeof buildApp>>;
+
+async function withApp(engine: EngineName, overrides: Record<string, unknown>, body: (app: App, t: TestContext) => Promise<void>) {
   const t = await createTestContext(engine, overrides);
   const app = await buildApp({ config: t.config, database: t.database, policy });
   try {
@@ -20,7 +22,8 @@ async function withApp(engine: EngineName, overrides: Record<string, unknown>, b
   }
 }
 
-const tally = (codes: number[]) => codes.reduce<Record<number, number>>((counts, code) => ({ ...counts, [code]: (counts[code] ?? 0) + 1 }), {});
+const tally = (codes: number[]) =>
+  codes.reduce<Record<number, number>>((counts, code) => ({ ...counts, [code]: (counts[code] ?? 0) + 1 }), {});
 
 describe('rate limits', () => {
   test('/healthz and /readyz are never rate-limited; every other request is, refused by authentication or not', async () => {
@@ -39,7 +42,12 @@ describe('rate limits', () => {
 
   for (const engine of engines) {
     test(`server.trust_proxy: limits and security events key on the client behind the proxy, off by default (${engine})`, async () => {
-      const forwarded = (i: number) => ({ method: 'GET' as const, url: '/api/v1/versions', remoteAddress: '127.0.0.1', headers: { 'x-forwarded-for': `203.0.113.${i}` } });
+      const forwarded = (i: number) => ({
+        method: 'GET' as const,
+        url: '/api/v1/versions',
+        remoteAddress: '127.0.0.1',
+        headers: { 'x-forwarded-for': `203.0.113.${i}` },
+      });
       await withApp(engine, {}, async (app, t) => {
         const codes = [];
         for (let i = 1; i <= 12; i++) codes.push((await app.inject(forwarded(i))).statusCode);

@@ -67,7 +67,10 @@ describe('configuration', () => {
     assert.deepEqual(env('10.1.2.3, 2001:db8::/32'), ['10.1.2.3', '2001:db8::/32']);
     assert.deepEqual(env('["127.0.0.1"]'), ['127.0.0.1']);
     const refused = (value: unknown, why: RegExp) =>
-      assert.throws(() => loadConfig({ env: {}, cwd: dir, overrides: { 'server.trust_proxy': value } }), (error: Error) => /^--trust-proxy: server\.trust_proxy: /.test(error.message) && why.test(error.message));
+      assert.throws(
+        () => loadConfig({ env: {}, cwd: dir, overrides: { 'server.trust_proxy': value } }),
+        (error: Error) => /^--trust-proxy: server\.trust_proxy: /.test(error.message) && why.test(error.message),
+      );
     refused(['proxy.example.com'], /'proxy\.example\.com' is not an IP address, a CIDR range/);
     refused('10.0.0.0/33', /'10\.0\.0\.0\/33' is not an IP address/);
     refused(0, /hop count must be a whole number from 1 to 100/);

@@ -40,7 +40,8 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
       // Input refused before checkLogin saw it (input-guard.ts) is still a failed login in the audit trail.
       onError: async (request, _reply, error) => {
         if (isMmError(error) && error.code === 'MM_INPUT_NUL_BYTE') {
-          await auditUncheckedLogin(database.kysely, (request.body as { username?: unknown } | undefined)?.username, request.ip, error.code);
+          const username = (request.body as { username?: unknown } | undefined)?.username;
+          await auditUncheckedLogin(database.kysely, username, request.ip, error.code);
         }
       },
       schema: {

@@ -50,7 +50,8 @@ export const healthRoutes: FastifyPluginAsyncZod<HealthRoutesOptions> = async (a
       } catch (error) {
         // The driver's message may name hosts or users: it goes to the log, not to the prober.
         request.log.error({ err: error }, 'readiness check failed');
-        throw new MmError('MM_DATABASE_UNAVAILABLE', identified ? `The ${database.target.dialect} database is not answering.` : 'The database is not answering.');
+        const which = identified ? `The ${database.target.dialect} database` : 'The database';
+        throw new MmError('MM_DATABASE_UNAVAILABLE', `${which} is not answering.`);
       }
     },
   );

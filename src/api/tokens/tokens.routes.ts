@@ -33,14 +33,21 @@ export const tokenRoutes: FastifyPluginAsyncZod<TokenRoutesOptions> = async (app
         summary: 'Create an API token for the caller (the secret is returned once); needs a logged-in session, not a token',
         tags: ['tokens'],
         body: createTokenBodySchema,
-        response: { 201: createdTokenResponseSchema, ...commonErrorResponses, 403: errorResponseSchema.describe('MM_SESSION_REQUIRED: called with an API token') },
+        response: {
+          201: createdTokenResponseSchema,
+          ...commonErrorResponses,
+          403: errorResponseSchema.describe('MM_SESSION_REQUIRED: called with an API token'),
+        },
       },
     },
     async (request, reply) => {
       // A token that could mint tokens could outlive its own expiry and revocation (and a
       // password reset) through its children: only a person who proved the password may.
       if (request.authenticatedBy === 'token') {
-        throw new MmError('MM_SESSION_REQUIRED', 'an API token cannot create API tokens: log in with your password (POST /api/v1/auth/login) or use `moatmetrics token create`');
+        throw new MmError(
+          'MM_SESSION_REQUIRED',
+          'an API token cannot create API tokens: log in with your password (POST /api/v1/auth/login) or use `moatmetrics token create`',
+        );
       }
       const created = await createApiToken(database.kysely, policy, request.user!, { name: request.body.name, actor: request.actor, ...(request.body.days ? { days: request.body.days } : {}) });
       return reply.status(201).send({ token: created.token, details: created.view });

@@ -90,7 +90,10 @@ export function registerUsersCommand(program: Command): void {
 
   user
     .command('passwd')
-    .description('Set a new password: a printed one-time password (default), or one read with --password-stdin; ends the user’s sessions, revokes its API tokens, clears a lock-out')
+    .description(
+      'Set a new password: a printed one-time password (default), or one read with --password-stdin; ' +
+        'ends the user’s sessions, revokes its API tokens, clears a lock-out',
+    )
     .argument('<name>', 'login name')
     .option('--password-stdin', 'read the new password from standard input')
     .action(async (name: string, options: { passwordStdin?: boolean }, command: Command) => {
