@@ -5,8 +5,10 @@ import { isIPv6 } from 'node:net';
  * per (user name, client address), and which addresses failed for each account.
  *
  * - A (name, address) pair that failed `maxFailures` times waits 1 minute before it may try
- *   that name again, doubling with every further failure up to `lockoutMinutes`. This slows
- *   a guesser on one address without touching anyone else: the account itself is not locked.
+ *   that name again, doubling with every further failure up to `lockoutMinutes`, and is
+ *   forgotten after `lockoutMinutes` without a failure once its back-off ended. This slows a
+ *   guesser on one address to about one guess per `lockoutMinutes` without touching anyone
+ *   else: the account itself is not locked.
  * - The account-wide lock (users.locked_until, decided in login.ts) also needs failures from
  *   `login.lock_min_addresses` different addresses within `lockoutMinutes` (addressesFailing),
  *   so one address — one person, one script — can never lock an account, while a guesser
@@ -83,7 +85,9 @@ export class LoginThrottle {
   #pair(name: string, address: string, now: number): PairState | undefined {
     const key = pairKey(name, address);
     const pair = this.#pairs.get(key);
-    if (pair && now >= pair.blockedUntil && now - pair.lastFailure > this.#windowMs) {
+    // Forgotten only after a whole quiet window past its last failure and its back-off: one
+    // more guess the moment a back-off ends must not start the pair afresh.
+    if (pair && now - Math.max(pair.lastFailure, pair.blockedUntil) > this.#windowMs) {
       this.#pairs.delete(key);
       return undefined;
     }

@@ -20,11 +20,16 @@ test('a (name, address) pair backs off after max_failures, doubling up to lockou
     waits.push(throttle.waitMs('admin', '10.0.0.1', now) / MINUTE);
   }
   assert.deepEqual(waits, [2, 4, 8, 15, 15]);
-  now += 15 * MINUTE + 1;
+  now += throttle.waitMs('admin', '10.0.0.1', now) + 1;
+  throttle.recordFailure('admin', '10.0.0.1', now);
+  assert.equal(throttle.waitMs('admin', '10.0.0.1', now), 15 * MINUTE, 'a guess just after a back-off ends backs off again, in full');
+  now += 15 * MINUTE + 15 * MINUTE + 1;
   assert.equal(throttle.waitMs('admin', '10.0.0.1', now), 0);
   throttle.recordFailure('admin', '10.0.0.1', now);
-  assert.equal(throttle.waitMs('admin', '10.0.0.1', now), 0, 'after lockout_minutes without failures the pair starts afresh');
+  assert.equal(throttle.waitMs('admin', '10.0.0.1', now), 0, 'lockout_minutes quiet after the back-off: the pair starts afresh');
+  for (let i = 0; i < 4; i++) throttle.recordFailure('admin', '10.0.0.1', now);
   throttle.recordSuccess('admin', '10.0.0.1');
+  assert.equal(throttle.waitMs('admin', '10.0.0.1', now), 0, 'a success forgets the pair');
 });
 
 test('addresses failing for an account are counted within the window, IPv6 per /64', () => {
