@@ -4,12 +4,12 @@ import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import type { Config } from '../config/schema.js';
+import type { Config, TrustProxy } from '../config/schema.js';
 import { MmError } from '../errors.js';
 import { loadPolicy, type Policy } from '../governance/policy.js';
 import { flushLastUse } from '../auth/last-use-repository.js';
 import { flushQueuedAudit } from '../governance/audit-log.js';
-import { flushSecurityEvents, looksSuspicious, recordSecurityEvent, securityKindOf } from '../governance/security-events.js';
+import { flushSecurityEvents, recordSecurityEvent, securityKindOf } from '../governance/security-events.js';
 import type { Database } from '../storage/database.js';
 import { analyticsRoutes } from './analytics/analytics.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
@@ -17,9 +17,10 @@ import { authRoutes } from './auth/auth.routes.js';
 import { complianceRoutes } from './compliance/compliance.routes.js';
 import { installAuthHook } from './auth-hook.js';
 import { registerApiDocs } from './docs/api-docs.js';
-import { createErrorHandler, handleNotFound } from './error-handler.js';
+import { answerClientError, createErrorHandler, handleNotFound } from './error-handler.js';
 import { healthRoutes } from './health/health.routes.js';
 import { importRoutes } from './imports/imports.routes.js';
+import { installInputGuard, requestTarget, routeFrameworkErrors, visible } from './input-guard.js';
 import { metricsRoutes } from './metrics/metrics.routes.js';
 import { resultRoutes } from './results/results.routes.js';
 import { reviewRoutes } from './reviews/reviews.routes.js';
@@ -46,7 +47,15 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const policy = options.policy ?? loadPolicy(options.config.policy_file).policy;
   // The policy may lower the upload limit the configuration allows, never raise it.
   const config = { ...options.config, server: { ...options.config.server, upload_limit_mb: Math.min(options.config.server.upload_limit_mb, policy.uploads.max_mb) } };
-  const app = Fastify({ logger: options.logger ?? false });
+  // Behind a trusted proxy request.ip is the client's address (X-Forwarded-For): rate limits,
+  // the login back-off and security events key on it.
+  const app: FastifyInstance = Fastify({
+    logger: options.logger ?? false,
+    trustProxy: fastifyTrustProxy(config.server.trust_proxy),
+    // Errors Fastify and Node would answer themselves, in their own shape and without security headers.
+    frameworkErrors: routeFrameworkErrors(() => app),
+    clientErrorHandler: answerClientError,
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(
@@ -55,16 +64,14 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       onRefused: async (error, request) => {
         const kind = securityKindOf(error.code);
         if (!kind) return;
-        const actor = request.user?.username ?? (kind === 'login_refused' ? String((request.body as { username?: unknown } | undefined)?.username ?? '') || null : null);
-        await recordSecurityEvent(database.kysely, { kind, actor, ip: request.ip, method: request.method, route: request.url, detail: `${error.code}: ${error.message}` });
+        const named = kind === 'login_refused' ? (request.body as { username?: unknown } | undefined)?.username : undefined;
+        const actor = request.user?.username ?? (typeof named === 'string' && named !== '' ? visible(named).slice(0, 100) : null);
+        const detail = visible(`${error.code}: ${error.message}`);
+        const route = requestTarget(request);
+        await recordSecurityEvent(database.kysely, { kind, actor, ip: request.ip, method: request.method, route, detail });
       },
     }),
   );
-  // Probing (path traversal, script tags, SQL idioms in the URL) is recorded, then answered like any request.
-  app.addHook('onRequest', async (request) => {
-    const why = looksSuspicious(request.url);
-    if (why) await recordSecurityEvent(database.kysely, { kind: 'suspicious_input', ip: request.ip, method: request.method, route: request.url, detail: why });
-  });
   // Queued security events reach the table before the database is closed.
   app.addHook('onClose', async () => {
     await flushSecurityEvents(database.kysely);
@@ -82,7 +89,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   // No cross-origin browser access unless origins are configured.
   await app.register(fastifyCors, { origin: config.server.cors_origins.length > 0 ? config.server.cors_origins : false, credentials: true });
   await app.register(fastifyRateLimit, {
-    global: true,
+    // Applied below as a root hook rather than per route: the plugin's route hooks run after
+    // every root hook, so a request refused by authentication was never counted.
+    global: false,
     max: policy.rate_limits.api_per_minute,
     timeWindow: 60_000,
     errorResponseBuilder: (_request, context) =>
@@ -90,9 +99,17 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
         retryAfterSeconds: Math.ceil(context.ttl / 1000),
       }),
   });
+  const apiRateLimit = app.rateLimit();
+  app.addHook('onRequest', async (request, reply) => {
+    // A route with its own `config.rateLimit` gets that instead (login), or none (`false`: the health probes).
+    if (request.routeOptions.config.rateLimit !== undefined) return;
+    await apiRateLimit.call(app, request, reply);
+  });
+  // After the rate limit (it bounds the security events this records), before authentication.
+  installInputGuard(app, { database });
   // Cookies are parsed in an onRequest hook registered before authentication's.
   await app.register(fastifyCookie);
-  installAuthHook(app, { database, policy });
+  installAuthHook(app, { database, policy, allowedOrigins: config.server.cors_origins });
 
   registerApiDocs(app, { behindTls: config.server.secure_cookies });
   app.register(healthRoutes, { database });
@@ -108,4 +125,13 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.register(reviewRoutes, { prefix: '/api/v1/reviews', database, policy });
   app.register(complianceRoutes, { prefix: '/api/v1/compliance', config, database, policy });
   return app;
+}
+
+/**
+ * A hop count as a function: Fastify itself no longer honours a number (it cannot check that
+ * the nearest hop is a proxy, so it trusts none). Like `true` it believes whoever connects,
+ * which is why the docs ask for it only when nothing but the proxy can reach the server.
+ */
+function fastifyTrustProxy(setting: TrustProxy): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
 }

@@ -20,6 +20,8 @@ declare module 'fastify' {
     permission?: RoutePermission;
     /** The route stays usable while the caller must change a password someone else set. */
     allowWithTemporaryPassword?: boolean;
+    /** On a public route: identify a caller who sends valid credentials (to answer it more), treat anyone else as anonymous. */
+    identifyIfPresent?: boolean;
   }
   interface FastifyRequest {
     /** Who is calling: the user name, or `anonymous` on public routes. */
@@ -51,6 +53,8 @@ export function isRoutePermission(value: unknown): value is RoutePermission {
 export interface AuthHookOptions {
   database: Database;
   policy: Policy;
+  /** `server.cors_origins`: other origins whose pages may send state-changing requests with the session cookie. */
+  allowedOrigins?: readonly string[];
 }
 
 /**
@@ -59,13 +63,34 @@ export interface AuthHookOptions {
  * is present but not valid (expired, revoked, ended) is refused even where another could
  * have been used: a client should learn its token stopped working.
  */
-export function createAuthenticate({ database, policy }: AuthHookOptions) {
+export function createAuthenticate({ database, policy, allowedOrigins = [] }: AuthHookOptions) {
+  const trustedOrigins = new Set(allowedOrigins.map((origin) => new URL(origin).origin));
+  /** Never refuses: bad, expired or unverifiable (database down) credentials leave the caller anonymous. */
+  async function identifyQuietly(request: FastifyRequest): Promise<void> {
+    const bearer = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
+    const cookie = request.cookies?.[SESSION_COOKIE];
+    try {
+      const resolved = bearer
+        ? await resolveApiToken(database.kysely, bearer[1]!)
+        : cookie
+          ? await resolveSession(database.kysely, policy, cookie)
+          : null;
+      if (!resolved) return;
+      request.user = resolved.user;
+      request.authenticatedBy = bearer ? 'token' : 'session';
+      request.actor = resolved.user.username;
+    } catch (error) {
+      request.log.warn({ err: error }, 'could not identify the caller of a public route');
+    }
+  }
+
   return async function authenticate(request: FastifyRequest): Promise<void> {
     const config = request.routeOptions.config;
     const permission = config.permission;
     // No permission: no route matched, and the not-found answer needs no identity.
     if (permission === 'public' || permission === undefined) {
       request.actor = 'anonymous';
+      if (permission === 'public' && config.identifyIfPresent) await identifyQuietly(request);
       return;
     }
     const authorization = request.headers.authorization;
@@ -82,6 +107,7 @@ export function createAuthenticate({ database, policy }: AuthHookOptions) {
       request.user = resolved.user;
       request.sessionHash = resolved.sessionHash;
       request.authenticatedBy = 'session';
+      refuseCrossSite(request, trustedOrigins);
     } else {
       throw new MmError('MM_AUTH_REQUIRED', 'log in first (POST /api/v1/auth/login) or send an API token (Authorization: Bearer mmt_…)');
     }
@@ -98,6 +124,47 @@ export function createAuthenticate({ database, policy }: AuthHookOptions) {
       });
     }
   };
+}
+
+const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Cross-site request forgery: the session cookie is SameSite=Strict, but "site" is the
+ * registrable domain, so a page on another port or subdomain of the same host (a different
+ * origin) still gets the cookie sent with its forms. A state-changing request that comes with
+ * the cookie must therefore come from this server's own origin or a `server.cors_origins`
+ * one: judged by `Origin` (every browser sends it on POST, PUT, PATCH and DELETE), else by
+ * `Sec-Fetch-Site`. A request with neither header is not from a browser — nothing a page can
+ * make a browser send omits both — so scripts holding a cookie keep working. Bearer tokens are
+ * never sent by a browser on its own and are exempt. Design: docs/SECURITY.md, "Issue 8".
+ */
+function refuseCrossSite(request: FastifyRequest, trustedOrigins: ReadonlySet<string>): void {
+  if (safeMethods.has(request.method)) return;
+  const origin = request.headers.origin;
+  if (origin !== undefined) {
+    if (isOwnOrigin(origin, request) || trustedOrigins.has(origin)) return;
+    const page = origin.slice(0, 100);
+    const why = `${request.method} with the session cookie from the page origin '${page}' is refused`;
+    const message = `${why}: only pages of this server (or server.cors_origins) may change data with it`;
+    throw new MmError('MM_CROSS_ORIGIN', message, { origin: page });
+  }
+  const site = request.headers['sec-fetch-site'];
+  if (site === undefined || site === 'same-origin' || site === 'none') return;
+  const secFetchSite = String(site).slice(0, 20);
+  const message = `${request.method} with the session cookie from another site (Sec-Fetch-Site: ${secFetchSite}) is refused`;
+  throw new MmError('MM_CROSS_ORIGIN', message, { secFetchSite });
+}
+
+/** The Origin names the host (and port) this request was sent to — as the client or a trusted proxy says. */
+function isOwnOrigin(origin: string, request: FastifyRequest): boolean {
+  try {
+    const page = new URL(origin);
+    // Parsed with the page's scheme so default ports compare equal (`http://mm` and Host `mm:80`).
+    return new URL(`${page.protocol}//${request.host}`).host === page.host;
+  } catch {
+    // `null` (sandboxed pages, some redirects) and anything unparsable are not this server.
+    return false;
+  }
 }
 
 /**

@@ -90,10 +90,68 @@ function translateError(error: unknown, options: ErrorHandlerOptions, request: F
     }
     const status = error.statusCode ?? 500;
     if (status === 404) return new MmError('MM_NOT_FOUND', error.message);
-    // Fastify's own client errors (bad JSON, unsupported media type, multipart limits) have safe messages.
-    if (status >= 400 && status < 500) return new MmError('MM_VALIDATION', error.message, { reason: error.code });
+    // Fastify's own client errors (bad JSON, unsupported media type, multipart limits) have safe
+    // messages; their FST_ codes are Fastify's internals, so the reason is said in words.
+    if (status >= 400 && status < 500) {
+      const reason = fastifyReasons[error.code] ?? 'the request cannot be read';
+      const message = error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? unsupportedMediaType(request) : error.message;
+      return new MmError('MM_VALIDATION', message, { reason });
+    }
   }
   return new MmError('MM_INTERNAL', `An unexpected error occurred; it has been logged with request id ${request.id}.`, { requestId: request.id });
+}
+
+/** Fastify's client-error codes in words (details.reason); anything else is "the request cannot be read". */
+const fastifyReasons: Record<string, string> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'invalid JSON',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'empty JSON body',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported content type',
+  FST_ERR_CTP_INVALID_TYPE: 'invalid content type',
+  FST_ERR_CTP_EMPTY_TYPE: 'missing content type',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'body length differs from Content-Length',
+  FST_ERR_CTP_INVALID_CHARSET: 'unsupported character set',
+  FST_ERR_BAD_URL: 'malformed URL',
+  FST_ERR_MAX_PARAM_LENGTH: 'URL parameter too long',
+  FST_ERR_VALIDATION: 'invalid request',
+  FST_INVALID_MULTIPART_CONTENT_TYPE: 'not a multipart body',
+};
+
+function unsupportedMediaType(request: FastifyRequest): string {
+  const type = String(request.headers['content-type'] ?? '').slice(0, 100);
+  return `The content type '${type}' is not accepted here: send JSON with Content-Type: application/json.`;
+}
+
+/**
+ * Fastify's `clientErrorHandler`: a request Node's HTTP parser refused (not HTTP, headers too
+ * large, too slow to arrive) never reaches Fastify, so the answer is written on the socket —
+ * in the one error shape, with the security headers that matter for a JSON body.
+ */
+export function answerClientError(error: NodeJS.ErrnoException, socket: import('node:stream').Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [message, reason] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? ['The request headers are too large.', 'headers too large']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? ['The request did not arrive in time.', 'request timeout']
+        : ['The request is not valid HTTP.', 'malformed HTTP request'];
+  const body = JSON.stringify(errorBody(new MmError('MM_VALIDATION', message, { reason })));
+  if (socket.writable) {
+    socket.write(
+      [
+        'HTTP/1.1 400 Bad Request',
+        'Content-Type: application/json; charset=utf-8',
+        `Content-Length: ${Buffer.byteLength(body)}`,
+        "Content-Security-Policy: default-src 'none'; frame-ancestors 'none'",
+        'X-Content-Type-Options: nosniff',
+        'X-Frame-Options: SAMEORIGIN',
+        'Cache-Control: no-store',
+        'Connection: close',
+        '',
+        body,
+      ].join('\r\n'),
+    );
+  }
+  socket.destroy(error);
 }
 
 function isFastifyError(error: unknown): error is FastifyError {

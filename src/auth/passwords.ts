@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Algorithm, hash, verify } from '@node-rs/argon2';
 import { MmError } from '../errors.js';
+import { weakPasswordReason } from './password-strength.js';
 
 /**
  * argon2id with the OWASP-recommended minimum (19 MiB, 2 passes, 1 lane). Measured here
@@ -39,10 +40,18 @@ export function generatePassword(): string {
   return `${out.slice(0, 5)}-${out.slice(5, 10)}-${out.slice(10, 15)}-${out.slice(15)}`;
 }
 
-/** Refuses passwords that are too short or are the user name; the message says what to change. */
+/**
+ * Refuses passwords that are too short, contain the user name or are trivially guessable
+ * (password-strength.ts); the message says why. Used for every password a person chooses:
+ * HTTP (users, password change) and CLI (`user add|passwd --password-stdin`) alike.
+ */
 export function checkNewPassword(username: string, password: string): void {
   if (password.length < MIN_PASSWORD_LENGTH) {
     throw new MmError('MM_PASSWORD_WEAK', `the password must have at least ${MIN_PASSWORD_LENGTH} characters (it has ${password.length})`);
+  }
+  const weakness = weakPasswordReason(password);
+  if (weakness !== null) {
+    throw new MmError('MM_PASSWORD_WEAK', `the password is too easy to guess: ${weakness}; choose several unrelated words instead`);
   }
   if (password.toLowerCase().includes(username.toLowerCase())) {
     throw new MmError('MM_PASSWORD_WEAK', 'the password must not contain the user name');

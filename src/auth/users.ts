@@ -152,22 +152,46 @@ async function activeAdminCount(db: Kysely<DatabaseSchema>): Promise<number> {
 
 /**
  * Sets a password. `oneTime`: chosen for the user (reset) — it must be changed at next
- * login. Ends the user's other sessions either way, and clears a lock-out.
+ * login. Either way it ends the user's other sessions, revokes every API token of the
+ * user, and clears a lock-out: a password is changed or reset because it may be known to
+ * someone else, who may have used it to create a token, so no credential obtained with the
+ * old password outlives it (docs/SECURITY.md, "Issue 8"). Returns how many tokens it revoked.
  */
-export async function setPassword(db: Kysely<DatabaseSchema>, user: UserTable, password: string, options: { oneTime: boolean; actor: string; keepSessionHash?: string }): Promise<void> {
+export async function setPassword(
+  db: Kysely<DatabaseSchema>,
+  user: UserTable,
+  password: string,
+  options: { oneTime: boolean; actor: string; keepSessionHash?: string },
+): Promise<{ tokensRevoked: number }> {
   if (!options.oneTime) checkNewPassword(user.username, password);
   const passwordHash = await hashPassword(password);
-  await db.transaction().execute(async (trx) => {
+  const now = new Date().toISOString();
+  const tokensRevoked = await db.transaction().execute(async (trx) => {
     await trx
       .updateTable('users')
-      .set({ password_hash: passwordHash, must_change_password: options.oneTime ? 1 : 0, password_changed_at: new Date().toISOString(), failed_logins: 0, locked_until: null })
+      .set({
+        password_hash: passwordHash,
+        must_change_password: options.oneTime ? 1 : 0,
+        password_changed_at: now,
+        failed_logins: 0,
+        locked_until: null,
+      })
       .where('id', '=', user.id)
       .execute();
     let sessions = trx.deleteFrom('sessions').where('user_id', '=', user.id);
     if (options.keepSessionHash) sessions = sessions.where('id_hash', '<>', options.keepSessionHash);
     await sessions.execute();
+    const revoked = await trx
+      .updateTable('api_tokens')
+      .set({ revoked_at: now, revoked_by: options.actor })
+      .where('user_id', '=', user.id)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return Number(revoked.numUpdatedRows);
   });
-  await appendAudit(db, { actor: options.actor, action: options.oneTime ? 'user.password_reset' : 'auth.password_change', target: user.username });
+  const action = options.oneTime ? 'user.password_reset' : 'auth.password_change';
+  await appendAudit(db, { actor: options.actor, action, target: user.username, details: { tokensRevoked } });
+  return { tokensRevoked };
 }
 
 /**

@@ -1,4 +1,45 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
+
+/** Fastify's trustProxy: trust no proxy (false), every proxy (true), that many hops, or these proxies. */
+export type TrustProxy = boolean | number | string[];
+
+/** Names proxy-addr (Fastify's trustProxy) knows for address ranges. */
+const namedRanges = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isProxyAddress(entry: string): boolean {
+  if (namedRanges.has(entry) || isIP(entry) !== 0) return true;
+  const cidr = /^([^/]+)\/(\d{1,3})$/.exec(entry);
+  if (!cidr) return false;
+  const family = isIP(cidr[1]!);
+  return family !== 0 && Number(cidr[2]) <= (family === 4 ? 32 : 128);
+}
+
+/** Accepts false, true, a hop count, a list of addresses/CIDRs, or (from the environment) that list comma-separated. */
+const trustProxySchema = z.unknown().transform((value, ctx): TrustProxy => {
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'number') {
+    if (Number.isInteger(value) && value >= 1 && value <= 100) return value;
+    ctx.addIssue({ code: 'custom', message: 'a hop count must be a whole number from 1 to 100' });
+    return z.NEVER;
+  }
+  const list = typeof value === 'string' ? value.split(',') : Array.isArray(value) ? value : null;
+  if (list === null || list.some((entry) => typeof entry !== 'string')) {
+    ctx.addIssue({ code: 'custom', message: 'must be false, true, a hop count or a list of proxy addresses' });
+    return z.NEVER;
+  }
+  const entries = (list as string[]).map((entry) => entry.trim()).filter(Boolean);
+  const wrong = entries.find((entry) => !isProxyAddress(entry));
+  if (entries.length === 0 || wrong !== undefined) {
+    const what =
+      wrong === undefined
+        ? 'the list is empty'
+        : `'${wrong}' is not an IP address, a CIDR range (e.g. 10.0.0.0/8) or loopback, linklocal, uniquelocal`;
+    ctx.addIssue({ code: 'custom', message: `${what}; use false, true, a hop count or a list of proxy addresses` });
+    return z.NEVER;
+  }
+  return entries;
+});
 
 /**
  * The configuration contract. Precedence: CLI flags > MOATMETRICS_* environment >
@@ -44,9 +85,17 @@ export const configSchema = z
         secure_cookies: z.boolean().default(false),
         /** Origins (e.g. `https://reports.example.com`) allowed to call the API from a browser; none by default. */
         cors_origins: z.array(z.string().url()).default([]),
+        /**
+         * Behind a reverse proxy: which proxies to believe about the client's address
+         * (X-Forwarded-For), protocol and host, so rate limits, the login back-off and security
+         * events see the client rather than the proxy. false: none (the connection's address).
+         * true: any (only when every request comes through a proxy that overwrites
+         * X-Forwarded-For). A number: that many proxies in front. A list: these addresses/CIDRs.
+         */
+        trust_proxy: trustProxySchema.default(false),
       })
       .strict()
-      .default({ host: '127.0.0.1', port: 8080, upload_limit_mb: 512, secure_cookies: false, cors_origins: [] }),
+      .default({ host: '127.0.0.1', port: 8080, upload_limit_mb: 512, secure_cookies: false, cors_origins: [], trust_proxy: false }),
     ingest: z
       .object({
         /** `strict`: one bad row rejects the file. `lenient`: good rows load, bad rows are reported. */

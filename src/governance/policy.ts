@@ -47,9 +47,11 @@ export const policySchema = z
       .object({
         max_failures: z.number().int().min(1).max(100).default(5),
         lockout_minutes: z.number().min(1).max(24 * 60).default(15),
+        /** The account locks only when its failures came from at least this many client addresses (one address backs off instead). */
+        lock_min_addresses: z.number().int().min(1).max(100).default(3),
       })
       .strict()
-      .default({ max_failures: 5, lockout_minutes: 15 }),
+      .default({ max_failures: 5, lockout_minutes: 15, lock_min_addresses: 3 }),
     sessions: z
       .object({
         idle_minutes: z.number().min(1).max(24 * 60).default(30),

@@ -85,12 +85,15 @@ export function securityKindOf(code: ErrorCode): SecurityEventKind | null {
   switch (code) {
     case 'MM_LOGIN_FAILED':
     case 'MM_ACCOUNT_LOCKED':
+    case 'MM_LOGIN_THROTTLED':
       return 'login_refused';
     case 'MM_AUTH_REQUIRED':
       return 'auth_missing';
     case 'MM_AUTH_INVALID':
       return 'auth_invalid';
     case 'MM_FORBIDDEN':
+    case 'MM_SESSION_REQUIRED':
+    case 'MM_CROSS_ORIGIN':
     case 'MM_FOUR_EYES':
       return 'forbidden';
     case 'MM_RATE_LIMITED':
@@ -100,6 +103,8 @@ export function securityKindOf(code: ErrorCode): SecurityEventKind | null {
     case 'MM_IMPORT_ENCODING':
     case 'MM_IMPORT_MALFORMED_CSV':
       return 'upload_rejected';
+    case 'MM_INPUT_NUL_BYTE':
+      return 'suspicious_input';
     default:
       return null;
   }

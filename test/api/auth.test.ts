@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { LightMyRequestResponse } from 'fastify';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/api/app.js';
-import { ensureFirstAdmin } from '../../src/auth/users.js';
+import { createUser, ensureFirstAdmin, requireUser } from '../../src/auth/users.js';
 import { loadPolicy, policySchema } from '../../src/governance/policy.js';
 import { createTestContext, engines, type TestContext } from '../support/test-database.js';
-import { clientsCsv, csvUpload, errorOf } from './api-test-app.js';
+import { clientsCsv, csvUpload, errorOf, formUpload } from './api-test-app.js';
 
 /**
  * Logging in as a person would: the first-run admin and its one-time password, creating an
@@ -38,6 +38,11 @@ for (const engine of engines) {
     });
     const login = (username: string, password: string) => app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password } });
     const as = (cookie: string) => ({ cookie });
+    const post = (url: string, headers: Record<string, string>, payload?: object) =>
+      app.inject({ method: 'POST', url, headers, ...(payload ? { payload } : {}) });
+    const get = (url: string, headers: Record<string, string>) => app.inject({ method: 'GET', url, headers });
+    const changePassword = (cookie: string, currentPassword: string, newPassword: string) =>
+      post('/api/v1/auth/password', as(cookie), { currentPassword, newPassword });
 
     test('first start creates admin with a one-time password that must be changed before anything else', async () => {
       const first = await ensureFirstAdmin(t.database.kysely, policy, {});
@@ -108,6 +113,27 @@ for (const engine of engines) {
       assert.equal(errorOf(again).code, 'MM_FORBIDDEN');
     });
 
+    test('trivially weak passwords are refused with the reason, for new users and password changes', async () => {
+      const admin = cookieOf(await login('admin', adminPassword));
+      const created = await post('/api/v1/users', as(admin), { username: 'weakling', role: 'viewer', password: 'aaaaaaaaaaaa' });
+      assert.equal(created.statusCode, 400, created.body);
+      const message = "the password is too easy to guess: it repeats 'a'; choose several unrelated words instead";
+      assert.deepEqual(errorOf(created), { code: 'MM_PASSWORD_WEAK', message });
+      const weak = [
+        ['123456789012', /sequence/],
+        ['abcdefghijkl', /sequence/],
+        [' '.repeat(12), /only whitespace/],
+        ['Password2025!', /common password/],
+      ] as const;
+      for (const [newPassword, why] of weak) {
+        const changed = await changePassword(admin, adminPassword, newPassword);
+        assert.equal(changed.statusCode, 400, `${JSON.stringify(newPassword)}: ${changed.body}`);
+        assert.equal(errorOf(changed).code, 'MM_PASSWORD_WEAK');
+        assert.match(errorOf(changed).message, why);
+      }
+      assert.equal((await login('admin', adminPassword)).statusCode, 200, 'the password did not change');
+    });
+
     test('logout ends the session; an idle session times out', async () => {
       const cookie = cookieOf(await login('admin', adminPassword));
       assert.equal((await app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: as(cookie) })).statusCode, 204);
@@ -149,16 +175,172 @@ for (const engine of engines) {
       assert.match(errorOf(lastAdmin).message, /last active admin/);
     });
 
-    test('repeated failures lock the account, even for the right password; unknown names fail the same way', async () => {
-      const unknown = await login('nobody-here', 'whatever it is');
-      const wrong = await login('admin', 'wrong password!!');
-      assert.deepEqual(errorOf(unknown), errorOf(wrong), 'no hint whether the name exists');
-      for (let i = 1; i < policy.login.max_failures; i++) assert.equal(errorOf(await login('admin', `wrong ${i} password`)).code, 'MM_LOGIN_FAILED');
-      const locked = await login('admin', adminPassword);
-      assert.equal(locked.statusCode, 429);
-      assert.equal(errorOf(locked).code, 'MM_ACCOUNT_LOCKED');
-      await t.database.kysely.updateTable('users').set({ locked_until: new Date(Date.now() - 1000).toISOString() }).where('username', '=', 'admin').execute();
-      assert.equal((await login('admin', adminPassword)).statusCode, 200, 'the lock ends');
+    test('a password reset or change revokes the user\'s API tokens; a token cannot create tokens', async () => {
+      const admin = cookieOf(await login('admin', adminPassword));
+      const oneTime = (await post('/api/v1/users', as(admin), { username: 'tara', role: 'viewer' })).json().oneTimePassword as string;
+      const first = cookieOf(await login('tara', oneTime));
+      const chosen = 'she keeps a long passphrase';
+      assert.equal((await changePassword(first, oneTime, chosen)).statusCode, 204);
+      const session = cookieOf(await login('tara', chosen));
+      const token = (await post('/api/v1/tokens', as(session), { name: 'report script' })).json().token as string;
+      const bearer = { authorization: `Bearer ${token}` };
+      assert.equal((await get('/api/v1/versions', bearer)).statusCode, 200);
+
+      const minted = await post('/api/v1/tokens', bearer, { name: 'child', days: 1 });
+      assert.equal(minted.statusCode, 403, minted.body);
+      assert.equal(errorOf(minted).code, 'MM_SESSION_REQUIRED');
+      assert.equal((await t.database.kysely.selectFrom('api_tokens').select('id').where('name', '=', 'child').execute()).length, 0);
+
+      const reset = await post('/api/v1/users/tara/password-reset', as(admin));
+      assert.equal(reset.statusCode, 200, reset.body);
+      assert.equal(errorOf(await get('/api/v1/versions', bearer)).code, 'MM_AUTH_INVALID', 'the reset revoked the token');
+      const resetTo = reset.json().oneTimePassword as string;
+      const renewed = 'she chose another passphrase';
+      assert.equal((await changePassword(cookieOf(await login('tara', resetTo)), resetTo, renewed)).statusCode, 204);
+      assert.equal(errorOf(await get('/api/v1/versions', bearer)).code, 'MM_AUTH_INVALID', 'still revoked after the new password');
+
+      // The user's own change revokes tokens too (the old password may be what leaked); the session that changed it goes on.
+      const again = cookieOf(await login('tara', renewed));
+      const second = (await post('/api/v1/tokens', as(again), { name: 'second' })).json().token as string;
+      assert.equal((await changePassword(again, renewed, 'she settles on this one')).statusCode, 204);
+      assert.equal(errorOf(await get('/api/v1/versions', { authorization: `Bearer ${second}` })).code, 'MM_AUTH_INVALID');
+      assert.equal((await get('/api/v1/versions', as(again))).statusCode, 200);
+      const events = await t.database.kysely
+        .selectFrom('audit_events')
+        .select(['action', 'details_json'])
+        .where('target', '=', 'tara')
+        .where('action', 'in', ['user.password_reset', 'auth.password_change'])
+        .orderBy('seq')
+        .execute();
+      assert.deepEqual(events.map((e) => [e.action, JSON.parse(e.details_json).tokensRevoked]), [
+        ['auth.password_change', 0],
+        ['user.password_reset', 1],
+        ['auth.password_change', 0],
+        ['auth.password_change', 1],
+      ]);
+    });
+
+    const loginFrom = (remoteAddress: string, username: string, password: string) =>
+      app.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress, payload: { username, password } });
+    /** Status and body, with the seconds of a back-off message set aside (they may tick between two answers). */
+    const answer = (response: LightMyRequestResponse) => [
+      response.statusCode,
+      response.body.replace(/\d+ s\b/, 'N s').replace(/"retryAfterSeconds":\d+/, ''),
+    ];
+    const newUser = (username: string, password: string) =>
+      createUser(t.database.kysely, policy, { username, role: 'viewer', password, createdBy: 'test' });
+
+    test('20 parallel wrong passwords from 20 addresses all count: the account locks and the right password is refused', async () => {
+      await newUser('racer', 'racing green lantern');
+      const attempts = await Promise.all(Array.from({ length: 20 }, (_, i) => loginFrom(`10.20.0.${i + 1}`, 'racer', `wrong guess ${i}`)));
+      assert.deepEqual(attempts.map((r) => errorOf(r).code), Array(20).fill('MM_LOGIN_FAILED'));
+      const user = await requireUser(t.database.kysely, 'racer');
+      const locked = user.locked_until !== null && user.locked_until > new Date().toISOString();
+      assert.ok(locked, `locked: ${user.locked_until} after ${user.failed_logins} failures`);
+
+      const right = await loginFrom('10.20.1.1', 'racer', 'racing green lantern');
+      assert.equal(right.statusCode, 401, right.body);
+      const unknown = await loginFrom('10.20.1.2', 'no-such-racer', 'racing green lantern');
+      assert.deepEqual(answer(right), answer(unknown), 'a lock looks like a wrong password');
+      const last = await t.database.kysely
+        .selectFrom('audit_events')
+        .select(['outcome', 'details_json'])
+        .where('actor', '=', 'racer')
+        .orderBy('seq', 'desc')
+        .executeTakeFirstOrThrow();
+      assert.equal(last.outcome, 'denied');
+      assert.equal(JSON.parse(last.details_json).reason, 'MM_ACCOUNT_LOCKED', 'the audit trail keeps the real reason');
+    });
+
+    test('one address backs off per user name without locking the account; unknown and locked names answer identically', async () => {
+      const password = 'an orange kayak drifts';
+      await newUser('pat', password);
+      const attacker = '10.30.0.1';
+      for (let i = 0; i < policy.login.max_failures; i++) {
+        const known = await loginFrom(attacker, 'pat', `wrong guess ${i}`);
+        assert.equal(errorOf(known).code, 'MM_LOGIN_FAILED');
+        const unknown = await loginFrom(attacker, 'ghost', `wrong guess ${i}`);
+        assert.deepEqual(answer(known), answer(unknown), `failure ${i + 1}: no hint whether the name exists`);
+      }
+      const throttled = await loginFrom(attacker, 'pat', password);
+      assert.equal(throttled.statusCode, 429, throttled.body);
+      assert.equal(errorOf(throttled).code, 'MM_LOGIN_THROTTLED');
+      assert.match(errorOf(throttled).message, /^too many failed logins for this user name from your address; try again in (59|60) s$/);
+      assert.deepEqual(answer(throttled), answer(await loginFrom(attacker, 'ghost', password)), 'unknown names back off the same way');
+      assert.equal((await loginFrom('10.30.0.2', 'pat', password)).statusCode, 200, 'one address cannot lock pat out');
+      assert.equal((await requireUser(t.database.kysely, 'pat')).locked_until, null);
+
+      // Failures from several addresses lock the account.
+      for (const [address, count] of [['10.30.1.1', 2], ['10.30.1.2', 2], ['10.30.1.3', 1]] as const) {
+        for (let i = 0; i < count; i++) await loginFrom(address, 'pat', `spread guess ${i}`);
+      }
+      assert.ok((await requireUser(t.database.kysely, 'pat')).locked_until !== null, 'five failures from three addresses lock it');
+      const samples: Record<'locked' | 'unknown', number[]> = { locked: [], unknown: [] };
+      const loginFailed = JSON.stringify({ error: { code: 'MM_LOGIN_FAILED', message: 'user name or password is wrong' } });
+      for (let i = 0; i < 7; i++) {
+        for (const [kind, name] of [['locked', 'pat'], ['unknown', 'ghost-2']] as const) {
+          const started = performance.now();
+          const response = await loginFrom(`10.30.2.${i * 2 + (kind === 'locked' ? 1 : 2)}`, name, password);
+          samples[kind].push(performance.now() - started);
+          assert.deepEqual(answer(response), [401, loginFailed]);
+        }
+      }
+      const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+      // Both verify an argon2 hash (the decoy for either); without it a locked account answered several times faster.
+      const [locked, unknown] = [median(samples.locked), median(samples.unknown)];
+      assert.ok(locked > 0.5 * unknown, `locked ${locked.toFixed(1)} ms, unknown ${unknown.toFixed(1)} ms`);
+
+      const past = new Date(Date.now() - 1000).toISOString();
+      await t.database.kysely.updateTable('users').set({ locked_until: past }).where('username', '=', 'pat').execute();
+      assert.equal((await loginFrom('10.30.3.1', 'pat', password)).statusCode, 200, 'the lock ends');
+    });
+
+    test('a state-changing request with the session cookie from another origin is refused, not own pages or tokens', async () => {
+      const cookie = cookieOf(await login('admin', adminPassword));
+      const dryRun = '/api/v1/imports/clients?dry_run=true';
+      const withCookie = (headers: Record<string, string>, multipart = false): InjectOptions => {
+        const upload = multipart ? formUpload(dryRun, clientsCsv, 'clients.csv') : csvUpload(dryRun, clientsCsv);
+        const own = upload.headers as Record<string, string> | undefined;
+        return { ...upload, headers: { ...own, host: 'mm.example.com:8080', cookie, ...headers } };
+      };
+      for (const [headers, multipart] of [
+        // Another port on the same host: the same site, so SameSite=Strict still sends the cookie.
+        [{ origin: 'http://mm.example.com:9999' }, true],
+        [{ origin: 'http://evil.example.com:8080' }, false],
+        [{ origin: 'null' }, false],
+        [{ 'sec-fetch-site': 'same-site' }, true],
+        [{ 'sec-fetch-site': 'cross-site' }, false],
+      ] as const) {
+        const refused = await app.inject(withCookie(headers, multipart));
+        assert.equal(refused.statusCode, 403, `${JSON.stringify(headers)}: ${refused.body}`);
+        assert.equal(errorOf(refused).code, 'MM_CROSS_ORIGIN');
+      }
+      const sameSite: Array<Record<string, string>> = [
+        { origin: 'http://mm.example.com:8080' },
+        { origin: 'https://reports.example.com' },
+        { 'sec-fetch-site': 'same-origin' },
+        {},
+      ];
+      for (const headers of sameSite) {
+        const allowed = await app.inject(withCookie(headers, true));
+        assert.equal(allowed.statusCode, 200, `${JSON.stringify(headers)}: ${allowed.body}`);
+      }
+      const reading = await get('/api/v1/versions', { cookie, origin: 'http://evil.example.com' });
+      assert.equal(reading.statusCode, 200, 'reading is left to CORS: another origin cannot read the answer');
+      const token = (await post('/api/v1/tokens', as(cookie), { name: 'csrf check' })).json().token as string;
+      const evil = 'http://evil.example.com';
+      const headers = { 'content-type': 'text/csv', authorization: `Bearer ${token}`, origin: evil };
+      const bearer = await app.inject({ ...csvUpload(dryRun, clientsCsv), headers });
+      assert.equal(bearer.statusCode, 200, 'a browser never sends a bearer token by itself');
+      assert.equal(errorOf(await post('/api/v1/auth/logout', { cookie, origin: evil })).code, 'MM_CROSS_ORIGIN');
+      assert.equal((await get('/api/v1/auth/me', as(cookie))).statusCode, 200, 'the forged logout did not end the session');
+      const events = await t.database.kysely
+        .selectFrom('security_events')
+        .select(['kind', 'actor', 'detail'])
+        .where('detail', 'like', 'MM_CROSS_ORIGIN%')
+        .execute();
+      assert.equal(events.length, 6);
+      assert.ok(events.every((e) => e.kind === 'forbidden' && e.actor === 'admin'), JSON.stringify(events[0]));
     });
 
     test('security headers on every answer; CORS only for configured origins', async () => {

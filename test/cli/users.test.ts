@@ -26,6 +26,10 @@ describe('moatmetrics user and token', () => {
     assertOneLineError(await runCli(['user', 'add', 'zed', '--role', 'superuser'], { dataDir }), /^error: unknown role 'superuser' \(the policy has: admin, analyst, reviewer, viewer, auditor\)$/);
     assertOneLineError(await runCli(['user', 'add', 'kim', '--role', 'viewer'], { dataDir }), "error: a user named 'kim' already exists");
     assertOneLineError(await runCli(['user', 'add', 'zed', '--role', 'viewer', '--password-stdin'], { dataDir, stdin: 'short\n' }), /^error: the password must have at least 12 characters \(it has 5\)$/);
+    assertOneLineError(
+      await runCli(['user', 'add', 'zed', '--role', 'viewer', '--password-stdin'], { dataDir, stdin: '123456789012\n' }),
+      /^error: the password is too easy to guess: it is a sequence of neighbouring characters or keys \(like 123456, abcdef or qwerty\);/,
+    );
     assertOneLineError(await runCli(['user', 'disable', 'nobody'], { dataDir }), "error: no user named 'nobody'");
   });
 

@@ -57,6 +57,27 @@ describe('configuration', () => {
     assert.throws(() => loadConfig({ env: { MOATMETRICS_SERVER_PROT: '1' }, cwd: dir }), (error: Error) => error.message.startsWith('MOATMETRICS_SERVER_PROT: not a configuration setting'));
   });
 
+  test('server.trust_proxy: off by default; false, true, a hop count or proxy addresses, from the file or the environment', () => {
+    assert.equal(loadConfig({ env: {}, cwd: dir }).config.server.trust_proxy, false);
+    const fromFile = withFile('server:\n  trust_proxy: [10.0.0.0/8, "::1", loopback, 192.0.2.10]\n');
+    assert.deepEqual(loadConfig({ env: {}, cwd: fromFile }).config.server.trust_proxy, ['10.0.0.0/8', '::1', 'loopback', '192.0.2.10']);
+    const env = (value: string) => loadConfig({ env: { MOATMETRICS_SERVER_TRUST_PROXY: value }, cwd: dir }).config.server.trust_proxy;
+    assert.equal(env('true'), true);
+    assert.equal(env('2'), 2);
+    assert.deepEqual(env('10.1.2.3, 2001:db8::/32'), ['10.1.2.3', '2001:db8::/32']);
+    assert.deepEqual(env('["127.0.0.1"]'), ['127.0.0.1']);
+    const refused = (value: unknown, why: RegExp) =>
+      assert.throws(
+        () => loadConfig({ env: {}, cwd: dir, overrides: { 'server.trust_proxy': value } }),
+        (error: Error) => /^--trust-proxy: server\.trust_proxy: /.test(error.message) && why.test(error.message),
+      );
+    refused(['proxy.example.com'], /'proxy\.example\.com' is not an IP address, a CIDR range/);
+    refused('10.0.0.0/33', /'10\.0\.0\.0\/33' is not an IP address/);
+    refused(0, /hop count must be a whole number from 1 to 100/);
+    refused([], /the list is empty/);
+    refused({ proxy: true }, /must be false, true, a hop count or a list of proxy addresses/);
+  });
+
   test('invalid YAML is one clear line', () => {
     const cwd = withFile('server: [\n');
     assert.throws(() => loadConfig({ env: {}, cwd }), (error: Error) => /not valid YAML/.test(error.message) && !error.message.includes('\n'));

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { checkLogin } from '../../auth/login.js';
+import { auditUncheckedLogin, checkLogin } from '../../auth/login.js';
+import { LoginThrottle } from '../../auth/login-throttle.js';
 import { verifyPassword } from '../../auth/passwords.js';
 import { createSession, endSession, SESSION_COOKIE } from '../../auth/sessions.js';
 import { setPassword, userView } from '../../auth/users.js';
 import type { Config } from '../../config/schema.js';
-import { MmError } from '../../errors.js';
+import { isMmError, MmError } from '../../errors.js';
 import { appendAudit } from '../../governance/audit-log.js';
 import { permissionsOf, type Policy } from '../../governance/policy.js';
 import type { Database } from '../../storage/database.js';
@@ -29,10 +30,20 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
     authenticatedBy: by,
   });
 
+  // One per server: failed logins per (name, address) and per account (login-throttle.ts).
+  const throttle = new LoginThrottle({ maxFailures: policy.login.max_failures, lockoutMinutes: policy.login.lockout_minutes });
+
   app.post(
     '/login',
     {
       config: { permission: 'public', rateLimit: { max: policy.rate_limits.login_per_minute, timeWindow: 60_000 } },
+      // Input refused before checkLogin saw it (input-guard.ts) is still a failed login in the audit trail.
+      onError: async (request, _reply, error) => {
+        if (isMmError(error) && error.code === 'MM_INPUT_NUL_BYTE') {
+          const username = (request.body as { username?: unknown } | undefined)?.username;
+          await auditUncheckedLogin(database.kysely, username, request.ip, error.code);
+        }
+      },
       schema: {
         summary: 'Log in: sets the HttpOnly, SameSite=Strict session cookie mm_session',
         tags: ['auth'],
@@ -41,12 +52,13 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
           200: identityResponseSchema,
           ...commonErrorResponses,
           401: errorResponseSchema.describe('MM_LOGIN_FAILED'),
-          429: errorResponseSchema.describe('MM_ACCOUNT_LOCKED or MM_RATE_LIMITED'),
+          400: errorResponseSchema.describe('MM_VALIDATION, or MM_INPUT_NUL_BYTE (audited as a failed login)'),
+          429: errorResponseSchema.describe('MM_LOGIN_THROTTLED or MM_RATE_LIMITED'),
         },
       },
     },
     async (request, reply) => {
-      const user = await checkLogin(database.kysely, policy, request.body.username, request.body.password, { from: request.ip });
+      const user = await checkLogin(database.kysely, policy, request.body.username, request.body.password, { from: request.ip, throttle });
       const session = await createSession(database.kysely, policy, user.id);
       request.actor = user.username;
       reply.setCookie(SESSION_COOKIE, session.secret, {

@@ -5,6 +5,7 @@ import type { FastifyRequest } from 'fastify';
 import type {} from '@fastify/multipart';
 import { isMmError, MmError } from '../../errors.js';
 import { uploadTooLargeError } from '../error-handler.js';
+import { findNul, nulError, visible } from '../input-guard.js';
 
 export interface UploadLimit {
   bytes: number;
@@ -59,9 +60,13 @@ async function receiveMultipart(request: FastifyRequest, target: string, limit: 
     for await (const part of parts) {
       if (part.type === 'field') {
         if (part.valueTruncated) throw new MmError('MM_VALIDATION', `The form field '${part.fieldname}' is too long.`);
+        const nul = findNul(part.fieldname, 'form field name') ?? findNul(String(part.value), `form.${visible(part.fieldname)}`);
+        if (nul) throw nulError(nul);
         fields[part.fieldname] = String(part.value);
         continue;
       }
+      // Checked before cleanFileName would quietly drop it: a NUL in a name is refused like any other (input-guard.ts).
+      if (findNul(part.filename, 'multipart file name')) throw nulError('multipart file name');
       if (part.fieldname !== multipartFileField) {
         throw new MmError('MM_VALIDATION', `Unexpected file field '${part.fieldname}': send the CSV in the field '${multipartFileField}'.`);
       }

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { createApiToken, listApiTokens, revokeApiToken } from '../../auth/api-tokens.js';
+import { MmError } from '../../errors.js';
 import { permissionsOf, type Policy } from '../../governance/policy.js';
 import type { Database } from '../../storage/database.js';
 import { commonErrorResponses, errorResponseSchema } from '../error-handler.js';
@@ -29,13 +30,25 @@ export const tokenRoutes: FastifyPluginAsyncZod<TokenRoutesOptions> = async (app
     {
       config: { permission: 'authenticated' },
       schema: {
-        summary: 'Create an API token for the caller (the secret is returned once)',
+        summary: 'Create an API token for the caller (the secret is returned once); needs a logged-in session, not a token',
         tags: ['tokens'],
         body: createTokenBodySchema,
-        response: { 201: createdTokenResponseSchema, ...commonErrorResponses },
+        response: {
+          201: createdTokenResponseSchema,
+          ...commonErrorResponses,
+          403: errorResponseSchema.describe('MM_SESSION_REQUIRED: called with an API token'),
+        },
       },
     },
     async (request, reply) => {
+      // A token that could mint tokens could outlive its own expiry and revocation (and a
+      // password reset) through its children: only a person who proved the password may.
+      if (request.authenticatedBy === 'token') {
+        throw new MmError(
+          'MM_SESSION_REQUIRED',
+          'an API token cannot create API tokens: log in with your password (POST /api/v1/auth/login) or use `moatmetrics token create`',
+        );
+      }
       const created = await createApiToken(database.kysely, policy, request.user!, { name: request.body.name, actor: request.actor, ...(request.body.days ? { days: request.body.days } : {}) });
       return reply.status(201).send({ token: created.token, details: created.view });
     },

@@ -90,7 +90,10 @@ export function registerUsersCommand(program: Command): void {
 
   user
     .command('passwd')
-    .description('Set a new password: a printed one-time password (default), or one read with --password-stdin; ends the user’s sessions and any lock-out')
+    .description(
+      'Set a new password: a printed one-time password (default), or one read with --password-stdin; ' +
+        'ends the user’s sessions, revokes its API tokens, clears a lock-out',
+    )
     .argument('<name>', 'login name')
     .option('--password-stdin', 'read the new password from standard input')
     .action(async (name: string, options: { passwordStdin?: boolean }, command: Command) => {
@@ -98,12 +101,13 @@ export function registerUsersCommand(program: Command): void {
         const target = await requireUser(database.kysely, name);
         const chosen = options.passwordStdin ? await readSecretFromStdin('--password-stdin') : null;
         const oneTime = chosen === null ? generatePassword() : null;
-        await setPassword(database.kysely, target, chosen ?? oneTime!, { oneTime: oneTime !== null, actor });
+        const { tokensRevoked } = await setPassword(database.kysely, target, chosen ?? oneTime!, { oneTime: oneTime !== null, actor });
         process.stdout.write(
           oneTime
             ? `One-time password for '${target.username}' (shown once; it must be changed at next login): ${oneTime}\n`
             : `Password of '${target.username}' changed.\n`,
         );
+        if (tokensRevoked > 0) process.stdout.write(`Its ${tokensRevoked} API token${tokensRevoked === 1 ? ' was' : 's were'} revoked.\n`);
       });
     });
 }
