@@ -15,17 +15,17 @@ import type { Policy } from '../../governance/policy.js';
 import type { ReviewPolicy } from '../../governance/review-policy.js';
 import type { Database } from '../../storage/database.js';
 import { commonErrorResponses, validationError } from '../error-handler.js';
-import { presentLicenses, presentOverview, presentProfitability } from './analytics.presenter.js';
+import { presentAnalysisDocument, presentLicenses, presentOverview, presentProfitability, presentStaffUtilization, presentTrends } from './analytics.presenter.js';
 import { findClientsByIdOrName, listIndustries } from './analytics.repository.js';
 import {
-  analysisDocumentSchema,
   analysisQuerySchema,
   analysisRunBodySchema,
+  presentedAnalysisDocumentSchema,
   presentedLicenseEfficiencySchema,
-  monthlyTrendsSchema,
   presentedOverviewSchema,
+  presentedStaffUtilizationSchema,
+  presentedTrendsSchema,
   profitabilityResponseSchema,
-  staffUtilizationSchema,
   type AnalysisQuery,
 } from './analytics.schema.js';
 
@@ -42,6 +42,7 @@ const filterDescription =
 
 /** Mounted at /api/v1/analytics. */
 export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = async (app, { config, database, policy }) => {
+  const currency = config.display.currency;
   const filtersOf = (query: AnalysisQuery, request: FastifyRequest) =>
     resolveFilters(database, { from: query.from, to: query.to, clients: query.client, industries: query.industry }, { location: 'querystring', clients: 'client', industries: 'industry' }, clientScopeOf(request.user));
 
@@ -60,7 +61,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = as
     async (request) => {
       const analysis = await portfolioOverview(database, config, await filtersOf(request.query, request));
       const reviews = await latestReviews(database.kysely, { kind: 'overview', datasetVersion: analysis.version, period: analysis.period });
-      return presentOverview(analysis, reviews);
+      return presentOverview(analysis, reviews, currency);
     },
   );
 
@@ -79,7 +80,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = as
     async (request) => {
       const analysis = await profitabilityByClient(database, config, await filtersOf(request.query, request));
       const reviews = await latestReviews(database.kysely, { kind: 'profitability', datasetVersion: analysis.version, period: analysis.period });
-      return presentProfitability(analysis, reviews);
+      return presentProfitability(analysis, reviews, currency);
     },
   );
 
@@ -98,7 +99,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = as
     async (request) => {
       const analysis = await licenseEfficiency(database, config, await filtersOf(request.query, request));
       const reviews = await latestReviews(database.kysely, { kind: 'license', datasetVersion: analysis.version, period: analysis.period });
-      return presentLicenses(analysis, reviews);
+      return presentLicenses(analysis, reviews, currency);
     },
   );
 
@@ -111,10 +112,10 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = as
         description: filterDescription,
         tags,
         querystring: analysisQuerySchema,
-        response: { 200: staffUtilizationSchema, ...commonErrorResponses },
+        response: { 200: presentedStaffUtilizationSchema, ...commonErrorResponses },
       },
     },
-    async (request) => staffUtilization(database, config, await filtersOf(request.query, request)),
+    async (request) => presentStaffUtilization(await staffUtilization(database, config, await filtersOf(request.query, request)), currency),
   );
 
   app.get(
@@ -126,10 +127,10 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = as
         description: filterDescription,
         tags,
         querystring: analysisQuerySchema,
-        response: { 200: monthlyTrendsSchema, ...commonErrorResponses },
+        response: { 200: presentedTrendsSchema, ...commonErrorResponses },
       },
     },
-    async (request) => monthlyTrends(database, config, await filtersOf(request.query, request)),
+    async (request) => presentTrends(await monthlyTrends(database, config, await filtersOf(request.query, request)), currency),
   );
 
   app.post(
@@ -144,8 +145,8 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = as
         tags,
         body: analysisRunBodySchema,
         response: {
-          201: analysisDocumentSchema.describe('Computed and stored'),
-          200: analysisDocumentSchema.describe('The stored run for the same plan and dataset version'),
+          201: presentedAnalysisDocumentSchema.describe('Computed and stored'),
+          200: presentedAnalysisDocumentSchema.describe('The stored run for the same plan and dataset version'),
           ...commonErrorResponses,
         },
       },
@@ -153,7 +154,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = as
     async (request, reply) => {
       const filters = await resolveFilters(database, request.body ?? {}, { location: 'body', clients: 'clients', industries: 'industries' }, clientScopeOf(request.user));
       const document = await runAnalysisOnce(database, config, { filters, actor: request.actor, review: policy.review });
-      return reply.status(document.cached ? 200 : 201).send(document);
+      return reply.status(document.cached ? 200 : 201).send(presentAnalysisDocument(document, currency));
     },
   );
 };
