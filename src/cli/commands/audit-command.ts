@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { MmError } from '../../errors.js';
 import { exportAudit } from '../../governance/audit-export.js';
 import { appendAudit, listAudit, verifyAuditChain, type AuditFilter } from '../../governance/audit-log.js';
+import { countOf } from '../../present/display-format.js';
 import { withContext, type GlobalOptions } from '../cli-context.js';
 import { textTable } from '../text-table.js';
 
@@ -38,9 +39,9 @@ export function registerAuditCommand(program: Command): void {
       await withContext(command.optsWithGlobals<GlobalOptions>(), async ({ database }) => {
         const result = await verifyAuditChain(database.kysely);
         if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-        if (!result.ok) throw new MmError('MM_AUDIT_CHAIN_BROKEN', `audit chain broken at event ${result.firstBadSeq}: ${result.problem} (${result.checked} events before it verified)`, result);
+        if (!result.ok) throw new MmError('MM_AUDIT_CHAIN_BROKEN', `audit chain broken at event ${result.firstBadSeq}: ${result.problem} (${countOf(result.checked, 'event')} before it verified)`, result);
         if (!options.json) {
-          process.stdout.write(result.head ? `Audit chain intact: ${result.checked} events, head ${result.head.seq} ${result.head.hash}\n` : 'Audit chain intact: no events yet\n');
+          process.stdout.write(result.head ? `Audit chain intact: ${countOf(result.checked, 'event')}, head ${result.head.seq} ${result.head.hash}\n` : 'Audit chain intact: no events yet\n');
         }
       });
     });
