@@ -5,6 +5,8 @@ import { marginAttribution, type MetricAttribution } from '../explain/shapley.js
 import { daysIn, monthsTouched, type Period } from '../metrics/period.js';
 import { runQuery } from '../metrics/run-query.js';
 import { LONG_TIME_LOG_MILLI } from '../metrics/sources/fact-sums.js';
+import { displayFormat, type DisplayFormat } from '../present/display-format.js';
+import { PERCENT_DECIMALS, roundPartsToTotal, roundPercent } from '../present/rounding.js';
 import type { Database } from '../storage/database.js';
 import type { AnalysisFilters } from './analysis-filters.js';
 import { bandLabels } from './bands.js';
@@ -60,6 +62,7 @@ export async function clientInsights(
   const baseline = medianClient(rows);
   const asOf = config.analytics.as_of ?? context.period.to;
   const monthCount = monthsTouched(context.period);
+  const format = displayFormat(config.display.currency);
   const insights = new Map<string, ClientInsight>();
   for (const row of rows) {
     const facts = [...(months.get(row.clientId)?.entries() ?? [])].sort(([a], [b]) => (a < b ? -1 : 1));
@@ -69,7 +72,7 @@ export async function clientInsights(
     const hoursTotal = (row.sums.hours_milli ?? 0) / 1000;
     const defaultHours = (row.sums.default_rate_milli ?? 0) / 1000;
     const timeLogs = row.sums.time_log_count ?? 0;
-    const assumptions = defaultHours > 0 ? [`${defaultHours} h costed at the default rate ${config.analytics.default_cost_rate.toFixed(2)}/h`] : [];
+    const assumptions = defaultHours > 0 ? [`${format.hours(defaultHours)} costed at the default rate ${format.money(config.analytics.default_cost_rate)}/h`] : [];
     const confidence = computeConfidence({
       hoursTotal,
       hoursWithCostRate: hoursTotal - defaultHours,
@@ -99,7 +102,7 @@ export async function clientInsights(
     insights.set(row.clientId, {
       confidence,
       marginInterval,
-      explanation: explain(row, context, confidence, attribution, baseline, config),
+      explanation: explain(row, context, confidence, attribution, baseline, config, format),
       attribution,
       baseline: { label: 'portfolio median client', ...baseline },
     });
@@ -128,10 +131,6 @@ function endOfMonth(month: string): string {
   return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
 }
 
-function money(value: number): string {
-  return `${value < 0 ? '−' : ''}$${Math.abs(value).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
-}
-
 function explain(
   row: ProfitabilityRow,
   context: { period: Period; version: number; filters: AnalysisFilters },
@@ -139,29 +138,43 @@ function explain(
   attribution: ClientInsight['attribution'],
   baseline: { revenue: number; labor_cost: number; license_cost: number },
   config: Config,
+  format: DisplayFormat,
 ): string[] {
+  const { money, percent } = format;
   const lines: string[] = [];
   const scope = [context.filters.industries ? `industries ${context.filters.industries.join(', ')}` : null].filter(Boolean).join('; ');
   lines.push(
     `Gross margin = (revenue − labor cost − license cost) / revenue, for ${row.clientName} from ${context.period.from} to ${context.period.to} (dataset version ${context.version}${scope ? `; ${scope}` : ''}).`,
   );
   lines.push(
-    `Revenue ${money(row.revenue)} (invoices not void or draft, credit notes included); labor ${money(row.laborCost)} (${row.hours} h at each technician's burdened cost rate, ${config.analytics.default_cost_rate.toFixed(2)}/h where none is known); licenses ${money(row.licenseCost)} (monthly cost × months active).`,
+    `Revenue ${money(row.revenue)} (invoices not void or draft, credit notes included); labor ${money(row.laborCost)} (${format.hours(row.hours)} at each technician's burdened cost rate, ${money(config.analytics.default_cost_rate)}/h where none is known); licenses ${money(row.licenseCost)} (monthly cost × months active).`,
   );
   if (row.grossMarginPct === null) {
     lines.push(`There is no revenue in the period, so the margin is undefined; the client cost ${money(row.totalCost)}.`);
   } else {
-    lines.push(`Gross profit ${money(row.grossProfit)}, margin ${row.grossMarginPct.toFixed(2)} % (${row.band ? bandLabels[row.band] : 'no band'}).`);
+    lines.push(`Gross profit ${money(row.grossProfit)}, margin ${percent(row.grossMarginPct)} (${row.band ? bandLabels[row.band] : 'no band'}).`);
   }
   if (attribution.contributions) {
-    const parts = Object.entries(attribution.contributions)
-      .sort(([, a], [, b]) => Math.abs(b) - Math.abs(a))
-      .map(([driver, points]) => `${driver.replace('_', ' ')} ${points >= 0 ? '+' : '−'}${Math.abs(points).toFixed(1)} pts`);
+    // Rounded as the API shows them (src/present/rounded-analyses.ts): the points named add up to the difference named.
+    const difference = roundPercent(attribution.value) - roundPercent(attribution.baselineValue);
+    const drivers = Object.entries(attribution.contributions);
+    const shown = roundPartsToTotal(drivers.map(([, points]) => points), difference, PERCENT_DECIMALS);
+    const parts = drivers
+      .map(([driver], i) => ({ driver, points: shown[i]! }))
+      .sort((a, b) => Math.abs(b.points) - Math.abs(a.points))
+      .map(({ driver, points }) => `${driver.replace('_', ' ')} ${signed(points, format)} pts`);
     lines.push(
-      `Against the portfolio median client (revenue ${money(baseline.revenue)}, margin ${attribution.baselineValue.toFixed(1)} %), the ${(attribution.value - attribution.baselineValue).toFixed(1)} point difference comes from: ${parts.join(', ')}.`,
+      `Against the portfolio median client (revenue ${money(baseline.revenue)}, margin ${percent(attribution.baselineValue)}), the ${signed(difference, format)} point difference comes from: ${parts.join(', ')}.`,
     );
   }
   const weakest = [...confidence.factors].sort((a, b) => b.contribution - a.contribution)[0];
   if (weakest && weakest.contribution > 0) lines.push(`Confidence ${confidence.value.toFixed(2)}: mostly lowered by ${weakest.label.toLowerCase()} — ${weakest.detail}.`);
   return lines;
+}
+
+/** `+4.25`, `-41.25`, `0.00`: one ASCII sign, none on a value that rounds to zero. */
+function signed(points: number, format: DisplayFormat): string {
+  const shown = format.decimal(Math.abs(points));
+  const rounded = roundPercent(points);
+  return rounded > 0 ? `+${shown}` : rounded < 0 ? `-${shown}` : shown;
 }

@@ -1,6 +1,7 @@
 import type { Config } from '../config/schema.js';
 import { runQuery } from '../metrics/run-query.js';
 import type { Period } from '../metrics/period.js';
+import { displayFormat } from '../present/display-format.js';
 import type { Database } from '../storage/database.js';
 import type { AnalysisFilters } from './analysis-filters.js';
 import { licenseBand, type LicenseBand } from './bands.js';
@@ -64,6 +65,7 @@ export async function licenseEfficiency(database: Database, config: Config, filt
         band: licenseBand(r.license_utilization_pct ?? null),
       }));
   };
+  const { money } = displayFormat(config.display.currency);
   const rows: LicensePositionRow[] = positions.rows.map((r) => {
     const unused = r.unused_seats ?? 0;
     const waste = r.license_waste ?? 0;
@@ -86,7 +88,7 @@ export async function licenseEfficiency(database: Database, config: Config, filt
       overAssignedSeats: r.over_assigned_seats ?? 0,
       monthlyWaste: waste,
       band: licenseBand(r.license_utilization_pct ?? null),
-      recommendation: recommendSeats(position, config.analytics.license_headroom_pct),
+      recommendation: recommendSeats(position, config.analytics.license_headroom_pct, money),
     };
   });
   return {

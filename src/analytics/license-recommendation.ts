@@ -1,3 +1,5 @@
+import { countOf, displayFormat } from '../present/display-format.js';
+
 /**
  * A concrete action for one client's product: reclaim unused seats down to the seats in
  * use plus a headroom (so a new hire does not wait for a purchase), or fix over-assigned
@@ -19,7 +21,8 @@ export interface LicenseRecommendation {
   text: string;
 }
 
-export function recommendSeats(position: SeatPosition, headroomPct: number): LicenseRecommendation {
+/** `money` writes the saving in the text (default: US dollars; the analysis passes the configured currency). */
+export function recommendSeats(position: SeatPosition, headroomPct: number, money: (value: number) => string = displayFormat().money): LicenseRecommendation {
   const { clientName, product, seatsPurchased, seatsUsed, costPerSeat } = position;
   if (seatsUsed > seatsPurchased) {
     const missing = seatsUsed - seatsPurchased;
@@ -27,7 +30,7 @@ export function recommendSeats(position: SeatPosition, headroomPct: number): Lic
       action: 'true_up',
       recommendedSeats: seatsUsed,
       monthlySavings: 0,
-      text: `${product} for ${clientName}: ${seatsUsed} seats in use but only ${seatsPurchased} purchased — buy ${missing} more or remove ${missing} user${missing === 1 ? '' : 's'} (compliance risk)`,
+      text: `${product} for ${clientName}: ${countOf(seatsUsed, 'seat')} in use but only ${seatsPurchased} purchased — buy ${missing} more or remove ${countOf(missing, 'user')} (compliance risk)`,
     };
   }
   const recommended = Math.min(seatsPurchased, Math.ceil(seatsUsed * (1 + headroomPct / 100)));
@@ -35,15 +38,11 @@ export function recommendSeats(position: SeatPosition, headroomPct: number): Lic
     return { action: 'none', recommendedSeats: seatsPurchased, monthlySavings: 0, text: `${product} for ${clientName}: seat count fits use` };
   }
   const savings = costPerSeat === null ? 0 : Math.round((seatsPurchased - recommended) * costPerSeat * 100) / 100;
-  const saves = costPerSeat === null ? '' : `: saves $${formatMoney(savings)}/month`;
+  const saves = costPerSeat === null ? '' : `: saves ${money(savings)}/month`;
   return {
     action: 'reduce',
     recommendedSeats: recommended,
     monthlySavings: savings,
-    text: `reduce ${product} for ${clientName} from ${seatsPurchased} to ${recommended} seats${saves}`,
+    text: `reduce ${product} for ${clientName} from ${seatsPurchased} to ${countOf(recommended, 'seat')}${saves}`,
   };
-}
-
-export function formatMoney(value: number): string {
-  return value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 }

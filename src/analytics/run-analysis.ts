@@ -5,6 +5,7 @@ import type { Interval } from '../explain/bootstrap.js';
 import { appendAudit } from '../governance/audit-log.js';
 import { decideReview, type ReviewDecision, type ReviewPolicy } from '../governance/review-policy.js';
 import type { Period } from '../metrics/period.js';
+import { countOf } from '../present/display-format.js';
 import type { Database } from '../storage/database.js';
 import type { AnalyticsResultTable } from '../storage/schema.js';
 import { currentVersionNumber } from '../versions/versions-repository.js';
@@ -61,6 +62,8 @@ export async function runAnalysis(database: Database, config: Config, options: {
     default_cost_rate: config.analytics.default_cost_rate,
     as_of: config.analytics.as_of,
     license_headroom_pct: config.analytics.license_headroom_pct,
+    // Explanations and recommendations name amounts in this currency, so a run is kept per currency.
+    currency: config.display.currency,
     review: options.review,
   });
   const planHash = createHash('sha256').update(planJson).digest('hex');
@@ -200,7 +203,7 @@ function portfolioConfidence(rows: ProfitabilityRow[], insights: Map<string, Cli
       ...factor,
       score: Math.round(weighted.reduce((s, w) => s + w.weight * (w.confidence.factors[i]?.score ?? 1), 0) * 1000) / 1000,
       contribution: Math.round(weighted.reduce((s, w) => s + w.weight * (w.confidence.factors[i]?.contribution ?? 0), 0) * 100) / 100,
-      detail: `revenue-weighted over ${rows.length} clients`,
+      detail: `revenue-weighted over ${countOf(rows.length, 'client')}`,
     })),
   };
 }

@@ -117,12 +117,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.register(importRoutes, { prefix: '/api/v1/imports', config, database });
   app.register(versionRoutes, { prefix: '/api/v1/versions', database });
   app.register(analyticsRoutes, { prefix: '/api/v1/analytics', config, database, policy });
-  app.register(resultRoutes, { prefix: '/api/v1/results', database });
+  app.register(resultRoutes, { prefix: '/api/v1/results', config, database });
   app.register(authRoutes, { prefix: '/api/v1/auth', config, database, policy });
   app.register(userRoutes, { prefix: '/api/v1/users', database, policy });
   app.register(tokenRoutes, { prefix: '/api/v1/tokens', database, policy });
   app.register(auditRoutes, { prefix: '/api/v1/audit', database });
-  app.register(reviewRoutes, { prefix: '/api/v1/reviews', database, policy });
+  app.register(reviewRoutes, { prefix: '/api/v1/reviews', config, database, policy });
   app.register(complianceRoutes, { prefix: '/api/v1/compliance', config, database, policy });
   return app;
 }

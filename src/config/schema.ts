@@ -124,6 +124,21 @@ export const configSchema = z
       })
       .strict()
       .default({ default_cost_rate: 45, as_of: null, license_headroom_pct: 10 }),
+    display: z
+      .object({
+        /**
+         * ISO 4217 code of the currency every amount is in (the data carries no currency):
+         * the symbol the CLI prints and the `currency` every analytics and results response names.
+         */
+        currency: z
+          .string()
+          .trim()
+          .toUpperCase()
+          .refine(isCurrencyCode, { message: 'must be an ISO 4217 currency code such as USD, EUR or GBP' })
+          .default('USD'),
+      })
+      .strict()
+      .default({ currency: 'USD' }),
     log: z
       .object({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -134,4 +149,9 @@ export const configSchema = z
   .strict();
 
 export type Config = z.infer<typeof configSchema>;
+
+/** A currency this Node's Intl knows (current ISO 4217 codes; withdrawn ones such as DEM are not). */
+function isCurrencyCode(code: string): boolean {
+  return /^[A-Z]{3}$/.test(code) && Intl.supportedValuesOf('currency').includes(code);
+}
 export type ConfigInput = z.input<typeof configSchema>;

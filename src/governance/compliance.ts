@@ -1,6 +1,7 @@
 import type { Config } from '../config/schema.js';
 import { latestBackup } from '../operations/backups-repository.js';
 import { latestRetentionRun } from '../operations/retention-runs-repository.js';
+import { countOf } from '../present/display-format.js';
 import type { Database } from '../storage/database.js';
 import { verifyAuditTrail } from './audit-verify.js';
 import { roles, type Policy } from './policy.js';
@@ -38,7 +39,7 @@ export async function complianceReport(database: Database, config: Config, polic
     passed: chain.chainOk,
     evidence: chain.chainOk
       ? chain.head
-        ? `${chain.checked} events verified; head ${chain.head.seq} ${chain.head.hash.slice(0, 16)}…`
+        ? `${countOf(chain.checked, 'event')} verified; head ${chain.head.seq} ${chain.head.hash.slice(0, 16)}…`
         : 'no events yet'
       : `broken at event ${chain.firstBadSeq}: ${chain.problem}`,
   });
@@ -101,7 +102,7 @@ export async function complianceReport(database: Database, config: Config, polic
     name: 'every_user_has_a_role',
     title: 'Every user has a role the policy defines',
     passed: roleless.length === 0,
-    evidence: roleless.length === 0 ? `${users.length} users, each with one of: ${[...defined].join(', ')}` : `without a valid role: ${roleless.map((u) => `${u.username} (${u.role || 'none'})`).join(', ')}`,
+    evidence: roleless.length === 0 ? `${countOf(users.length, 'user')}, each with one of: ${[...defined].join(', ')}` : `without a valid role: ${roleless.map((u) => `${u.username} (${u.role || 'none'})`).join(', ')}`,
   });
 
   return { checkedAt: now.toISOString(), passed: checks.every((c) => c.passed), checks };

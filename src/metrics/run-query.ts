@@ -1,5 +1,7 @@
 import type { Config } from '../config/schema.js';
 import { MmError } from '../errors.js';
+import { displayFormat } from '../present/display-format.js';
+import { roundHalfAwayFromZero } from '../present/rounding.js';
 import type { Database } from '../storage/database.js';
 import { currentVersionNumber } from '../versions/versions-repository.js';
 import { daysIn, type Period } from './period.js';
@@ -104,7 +106,8 @@ export async function runQuery(database: Database, config: Config, input: QueryP
   }
 
   const version = await currentVersionNumber(database.kysely);
-  const cacheKey = JSON.stringify([plan, version, config.analytics.default_cost_rate, options.useRollups !== false]);
+  // The currency only names amounts in the assumptions' text, but that text is part of the answer.
+  const cacheKey = JSON.stringify([plan, version, config.analytics.default_cost_rate, config.display.currency, options.useRollups !== false]);
   const cached = options.useCache === false ? undefined : cachedResult<MetricResult>(database, cacheKey);
   if (cached) return cached;
   const result = await computeQuery(database, config, plan, version, options.useRollups !== false);
@@ -154,7 +157,8 @@ async function computeQuery(database: Database, config: Config, plan: QueryPlan,
   let rows = [...groups.values()].map((group) => ({ row: { ...group.dims, ...derive(plan.measures, group.sums) }, sums: group.sums }));
   const defaultHours = rows.reduce((sum, r) => sum + (r.sums.default_rate_milli ?? 0), 0) / 1000;
   if (defaultHours > 0 && plan.measures.some((m) => measureSources[m].includes('time_logs') && /cost|profit|margin|rate/.test(m))) {
-    assumptions.push(`${round(defaultHours, 3)} hours were costed at the default rate ${config.analytics.default_cost_rate.toFixed(2)}/h (staff without a cost rate)`);
+    const { hours, money } = displayFormat(config.display.currency);
+    assumptions.push(`${hours(defaultHours)} were costed at the default rate ${money(config.analytics.default_cost_rate)}/h (staff without a cost rate)`);
   }
 
   for (const threshold of plan.filters.thresholds ?? []) {
@@ -216,13 +220,12 @@ function money(cents: number): number {
   return round(cents / 100, 2);
 }
 
-/** Half away from zero at `digits` decimals, without binary-float surprises like 1.005 → 1.00. */
-export function round(value: number, digits: number): number {
-  const factor = 10 ** digits;
-  const scaled = Math.abs(value) * factor;
-  const rounded = Math.round(Number(scaled.toPrecision(15))) / factor;
-  return value < 0 ? -rounded : rounded;
-}
+/**
+ * Half away from zero at `digits` decimals, without binary-float surprises like 1.005 → 1.00:
+ * the rule every shown number follows. The measures are defined at this precision (money in
+ * cents, percentages in hundredths, hours in the thousandths the data holds).
+ */
+export const round = roundHalfAwayFromZero;
 
 function compare(value: number | null, op: string, target: number): boolean {
   if (value === null) return false;

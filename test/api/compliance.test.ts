@@ -40,7 +40,7 @@ for (const engine of engines) {
       const evidence = Object.fromEntries(report.checks.map((c) => [c.name, c.evidence]));
       assert.equal(evidence.retention_on_schedule, 'the retention job has never run');
       assert.equal(evidence.first_run_password_changed, "'admin' still has the one-time password from first start");
-      assert.match(evidence.audit_chain_intact!, /^1 events verified; head 1 /);
+      assert.match(evidence.audit_chain_intact!, /^1 event verified; head 1 /);
     });
 
     test('after the work is done every check passes; an exposed server without secure cookies and a tampered trail fail', async () => {

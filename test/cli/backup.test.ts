@@ -107,6 +107,8 @@ describe('moatmetrics backup, restore and retention (SQLite)', () => {
     assert.match(run.cutoffs.rawFiles!, /^\d{4}-\d{2}-\d{2}T/);
     const real = await runCli(['retention', 'run'], { dataDir });
     assertSucceeded(real);
-    assert.match(real.stdout, /^Retention run finished\.\n {2}Removed 0 raw import file\(s\) \(0\.0 MB\) and 0 rejects file\(s\): older than \d{4}-\d{2}-\d{2}\n/);
+    assert.match(real.stdout, /^Retention run finished\.\n {2}Removed 0 raw import files \(0\.0 MB\) and 0 rejects files: older than \d{4}-\d{2}-\d{2}\n/);
+    assert.match(real.stdout, /^ {2}Removed 0 analytics runs with 0 results: /m);
+    assert.doesNotMatch(real.stdout, /\(s\)/);
   });
 });

@@ -25,6 +25,15 @@ describe('moatmetrics review', () => {
     assertOneLineError(await runCli(['review', 'approve', beta.id, '--comment', 'fine by me'], { dataDir }), /^error: four-eyes rule: cli:\S+ started the analysis run that produced this result; another reviewer must decide it$/);
   });
 
+  test('list shows each value as a percentage to two decimals; --json names the currency', async () => {
+    const table = await runCli(['review', 'list', '--kind', 'profitability'], { dataDir });
+    assertSucceeded(table);
+    assert.match(table.stdout, /^\S+\s+profitability\s+Beta\s+-65\.00 %\s+0\.00\s+negative margin \(-65\.00 %\)/m);
+    const json = JSON.parse((await runCli(['review', 'list', '--json'], { dataDir })).stdout) as { currency: string; results: Array<{ value: number | null }> };
+    assert.equal(json.currency, 'USD');
+    assert.ok(json.results.every((r) => r.value === null || Math.round(r.value * 100) / 100 === r.value));
+  });
+
   test('another reviewer (here: the run and imports recorded under someone else) approves with a comment', async () => {
     // Simulate a colleague's imports and run, as if they had done them from their own account.
     const db = new Database(path.join(dataDir, 'moatmetrics.db'));

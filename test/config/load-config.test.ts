@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../src/config/load-config.js';
 
 describe('configuration', () => {
@@ -76,6 +77,26 @@ describe('configuration', () => {
     refused(0, /hop count must be a whole number from 1 to 100/);
     refused([], /the list is empty/);
     refused({ proxy: true }, /must be false, true, a hop count or a list of proxy addresses/);
+  });
+
+  test('display.currency: USD by default, from the file or MOATMETRICS_DISPLAY_CURRENCY, checked against ISO 4217', () => {
+    assert.equal(loadConfig({ env: {}, cwd: dir }).config.display.currency, 'USD');
+    const cwd = withFile('display:\n  currency: EUR\n');
+    assert.equal(loadConfig({ env: {}, cwd }).config.display.currency, 'EUR');
+    assert.equal(loadConfig({ env: { MOATMETRICS_DISPLAY_CURRENCY: 'gbp' }, cwd }).config.display.currency, 'GBP');
+    for (const wrong of ['EURO', 'XYZ', 'DEM', '€']) {
+      assert.throws(
+        () => loadConfig({ env: { MOATMETRICS_DISPLAY_CURRENCY: wrong }, cwd: dir }),
+        { code: 'MM_CONFIG_INVALID', message: 'MOATMETRICS_DISPLAY_CURRENCY: display.currency: must be an ISO 4217 currency code such as USD, EUR or GBP' },
+        wrong,
+      );
+    }
+  });
+
+  test('the shipped config/config.yaml is valid and documents display.currency', () => {
+    const shipped = fileURLToPath(new URL('../../', import.meta.url));
+    assert.equal(loadConfig({ env: {}, cwd: shipped }).config.display.currency, 'USD');
+    assert.match(readFileSync(path.join(shipped, 'config', 'config.yaml'), 'utf8'), /^display:\n( {2}#.*\n)+ {2}currency: USD$/m);
   });
 
   test('invalid YAML is one clear line', () => {

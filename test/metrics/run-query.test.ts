@@ -51,7 +51,7 @@ for (const engine of engines) {
         revenue: 400, collected_revenue: 400, outstanding: 0, invoice_count: 1, hours: 0, billable_hours: 0,
         labor_cost: 0, license_cost: 0, total_cost: 0, gross_profit: 400, gross_margin_pct: 100, effective_hourly_rate: null,
       });
-      assert.deepEqual(result.assumptions, ['13 hours were costed at the default rate 45.00/h (staff without a cost rate)']);
+      assert.deepEqual(result.assumptions, ['13.00 h were costed at the default rate $45.00/h (staff without a cost rate)']);
     });
 
     test('portfolio totals, license efficiency and counts', async () => {

@@ -16,17 +16,17 @@ import type { ReviewPolicy } from '../../governance/review-policy.js';
 import type { Period } from '../../metrics/period.js';
 import type { Database } from '../../storage/database.js';
 import { commonErrorResponses, validationError } from '../error-handler.js';
-import { presentLicenses, presentOverview, presentProfitability } from './analytics.presenter.js';
+import { presentAnalysisDocument, presentLicenses, presentOverview, presentProfitability, presentStaffUtilization, presentTrends } from './analytics.presenter.js';
 import { findClientsByIdOrName, listIndustries } from './analytics.repository.js';
 import {
-  analysisDocumentSchema,
   analysisQuerySchema,
   analysisRunBodySchema,
+  presentedAnalysisDocumentSchema,
   presentedLicenseEfficiencySchema,
-  monthlyTrendsSchema,
   presentedOverviewSchema,
+  presentedStaffUtilizationSchema,
+  presentedTrendsSchema,
   profitabilityResponseSchema,
-  staffUtilizationSchema,
   type AnalysisQuery,
 } from './analytics.schema.js';
 
@@ -43,6 +43,7 @@ const filterDescription =
 
 /** Mounted at /api/v1/analytics. */
 export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = async (app, { config, database, policy }) => {
+  const currency = config.display.currency;
   const filtersOf = (query: AnalysisQuery, request: FastifyRequest) =>
     resolveFilters(database, { from: query.from, to: query.to, clients: query.client, industries: query.industry }, { location: 'querystring', clients: 'client', industries: 'industry' }, clientScopeOf(request.user));
   // The reviews stored for what an analysis shows; a scoped caller's never include other clients' results.
@@ -64,7 +65,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = as
     async (request) => {
       const analysis = await portfolioOverview(database, config, await filtersOf(request.query, request));
       const reviews = await reviewsOf('overview', analysis, request);
-      return presentOverview(analysis, reviews);
+      return presentOverview(analysis, reviews, currency);
     },
   );
 
@@ -83,7 +84,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = as
     async (request) => {
       const analysis = await profitabilityByClient(database, config, await filtersOf(request.query, request));
       const reviews = await reviewsOf('profitability', analysis, request);
-      return presentProfitability(analysis, reviews);
+      return presentProfitability(analysis, reviews, currency);
     },
   );
 
@@ -102,7 +103,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = as
     async (request) => {
       const analysis = await licenseEfficiency(database, config, await filtersOf(request.query, request));
       const reviews = await reviewsOf('license', analysis, request);
-      return presentLicenses(analysis, reviews);
+      return presentLicenses(analysis, reviews, currency);
     },
   );
 
@@ -115,10 +116,10 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = as
         description: filterDescription,
         tags,
         querystring: analysisQuerySchema,
-        response: { 200: staffUtilizationSchema, ...commonErrorResponses },
+        response: { 200: presentedStaffUtilizationSchema, ...commonErrorResponses },
       },
     },
-    async (request) => staffUtilization(database, config, await filtersOf(request.query, request)),
+    async (request) => presentStaffUtilization(await staffUtilization(database, config, await filtersOf(request.query, request)), currency),
   );
 
   app.get(
@@ -130,10 +131,10 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = as
         description: filterDescription,
         tags,
         querystring: analysisQuerySchema,
-        response: { 200: monthlyTrendsSchema, ...commonErrorResponses },
+        response: { 200: presentedTrendsSchema, ...commonErrorResponses },
       },
     },
-    async (request) => monthlyTrends(database, config, await filtersOf(request.query, request)),
+    async (request) => presentTrends(await monthlyTrends(database, config, await filtersOf(request.query, request)), currency),
   );
 
   app.post(
@@ -148,8 +149,8 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = as
         tags,
         body: analysisRunBodySchema,
         response: {
-          201: analysisDocumentSchema.describe('Computed and stored'),
-          200: analysisDocumentSchema.describe('The stored run for the same plan and dataset version'),
+          201: presentedAnalysisDocumentSchema.describe('Computed and stored'),
+          200: presentedAnalysisDocumentSchema.describe('The stored run for the same plan and dataset version'),
           ...commonErrorResponses,
         },
       },
@@ -157,7 +158,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = as
     async (request, reply) => {
       const filters = await resolveFilters(database, request.body ?? {}, { location: 'body', clients: 'clients', industries: 'industries' }, clientScopeOf(request.user));
       const document = await runAnalysisOnce(database, config, { filters, actor: request.actor, review: policy.review });
-      return reply.status(document.cached ? 200 : 201).send(document);
+      return reply.status(document.cached ? 200 : 201).send(presentAnalysisDocument(document, currency));
     },
   );
 };

@@ -60,6 +60,11 @@ export const analysisRunBodySchema = z
 
 const periodSchema = z.object({ from: z.string(), to: z.string() });
 
+/** Top level of every analytics and results response: the numbers carry no currency of their own. */
+export const currencySchema = z
+  .string()
+  .describe('ISO 4217 code of every amount in this response (config display.currency). Amounts are rounded to the cent, percentages and hours to two decimals.');
+
 const marginBandSchema = z.enum(['healthy', 'watch', 'at_risk', 'losing_money']);
 const licenseBandSchema = z.enum(['under_used', 'moderate', 'good', 'over_assigned']);
 const utilizationBandSchema = z.enum(['under_used', 'on_target', 'burnout_risk']);
@@ -157,6 +162,7 @@ export const profitabilityRowSchema = z.object({
 export type PresentedProfitabilityRow = z.infer<typeof profitabilityRowSchema>;
 
 export const profitabilityResponseSchema = z.object({
+  currency: currencySchema,
   period: periodSchema,
   version: z.number().int(),
   rows: z.array(profitabilityRowSchema),
@@ -208,10 +214,11 @@ const licenseSummaryFields = {
 
 export const licenseEfficiencySchema = z.object({ ...licenseSummaryFields, positions: z.array(z.object(licensePositionFields)) });
 /** As served by GET /analytics/overview: with the portfolio result's current review (null until a run stored one). */
-export const presentedOverviewSchema = portfolioOverviewSchema.extend({ review: reviewStateSchema.nullable() });
+export const presentedOverviewSchema = portfolioOverviewSchema.extend({ currency: currencySchema, review: reviewStateSchema.nullable() });
 export type PresentedOverview = z.output<typeof presentedOverviewSchema>;
 /** As served by GET /analytics/licenses: each position with its current review (null until a run stored one). */
 export const presentedLicenseEfficiencySchema = z.object({
+  currency: currencySchema,
   ...licenseSummaryFields,
   positions: z.array(z.object({ ...licensePositionFields, review: reviewStateSchema.nullable() })),
 });
@@ -236,6 +243,9 @@ export const staffUtilizationSchema = z.object({
   assumptions: z.array(z.string()),
 });
 
+export const presentedStaffUtilizationSchema = staffUtilizationSchema.extend({ currency: currencySchema });
+export type PresentedStaffUtilization = z.output<typeof presentedStaffUtilizationSchema>;
+
 export const monthlyTrendsSchema = z.object({
   period: periodSchema,
   version: z.number().int(),
@@ -252,6 +262,9 @@ export const monthlyTrendsSchema = z.object({
     }),
   ),
 });
+
+export const presentedTrendsSchema = monthlyTrendsSchema.extend({ currency: currencySchema });
+export type PresentedTrends = z.output<typeof presentedTrendsSchema>;
 
 export const analysisDocumentSchema = z.object({
   runId: z.string(),
@@ -277,6 +290,9 @@ export const analysisDocumentSchema = z.object({
   trends: monthlyTrendsSchema,
   pendingReviews: z.number().int(),
 });
+
+export const presentedAnalysisDocumentSchema = analysisDocumentSchema.extend({ currency: currencySchema });
+export type PresentedAnalysisDocument = z.output<typeof presentedAnalysisDocumentSchema>;
 
 // ---------------------------------------------------------------------------------------
 // Compile-time: a field added to an analysis (or to a schema) without the other fails `tsc`,

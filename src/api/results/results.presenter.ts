@@ -1,7 +1,11 @@
 import type { StoredResult, StoredResultWithDetail } from '../../analytics/results-repository.js';
+import { roundHours, roundMoney, roundPercent } from '../../present/rounding.js';
 import type { PresentedResult, PresentedResultWithDetail } from './results.schema.js';
 
-/** A stored result as the API shows it; fields listed one by one. */
+/**
+ * A stored result as the API shows it; fields listed one by one. Its value is a percentage
+ * (gross margin, license utilization), rounded like every number shown (src/present/rounding.ts).
+ */
 export function presentResult(result: StoredResult): PresentedResult {
   return {
     id: result.id,
@@ -11,7 +15,7 @@ export function presentResult(result: StoredResult): PresentedResult {
     clientId: result.clientId,
     subjectLabel: result.subjectLabel,
     metric: result.metric,
-    value: result.value,
+    value: roundPercent(result.value),
     confidence: result.confidence,
     reviewStatus: result.reviewStatus,
     reasons: [...result.reasons],
@@ -25,5 +29,30 @@ export function presentResult(result: StoredResult): PresentedResult {
 }
 
 export function presentResultWithDetail(result: StoredResultWithDetail): PresentedResultWithDetail {
-  return { ...presentResult(result), detail: result.detail };
+  return { ...presentResult(result), detail: presentDetail(result.kind, result.detail) };
+}
+
+/** Per kind, the fields of the detail runAnalysis stores that are amounts or percentages. */
+const detailNumbers: Record<string, { money: readonly string[]; percent: readonly string[]; hours: readonly string[] }> = {
+  profitability: { money: ['grossProfit', 'revenue'], percent: [], hours: [] },
+  license: { money: ['monthlySavings'], percent: [], hours: [] },
+  overview: {
+    money: ['revenue', 'collectedRevenue', 'outstanding', 'laborCost', 'licenseCost', 'grossProfit', 'effectiveHourlyRate', 'monthlyLicenseWaste'],
+    percent: ['grossMarginPct', 'billableRatioPct', 'staffUtilizationPct', 'licenseUtilizationPct'],
+    hours: ['hours'],
+  },
+};
+
+/** The stored detail with its amounts, percentages and hours rounded; other fields as stored. */
+function presentDetail(kind: string, detail: unknown): unknown {
+  const numbers = detailNumbers[kind];
+  if (!numbers || detail === null || typeof detail !== 'object' || Array.isArray(detail)) return detail;
+  const shown: Record<string, unknown> = { ...(detail as Record<string, unknown>) };
+  for (const [key, value] of Object.entries(shown)) {
+    if (typeof value !== 'number') continue;
+    if (numbers.money.includes(key)) shown[key] = roundMoney(value);
+    else if (numbers.percent.includes(key)) shown[key] = roundPercent(value);
+    else if (numbers.hours.includes(key)) shown[key] = roundHours(value);
+  }
+  return shown;
 }

@@ -1,18 +1,21 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { findResult, listResults, resultInScope } from '../../analytics/results-repository.js';
 import { clientScopeOf } from '../../auth/client-scope.js';
+import type { Config } from '../../config/schema.js';
 import { MmError } from '../../errors.js';
 import type { Database } from '../../storage/database.js';
 import { commonErrorResponses, errorResponseSchema } from '../error-handler.js';
 import { presentResult, presentResultWithDetail } from './results.presenter.js';
-import { listResultsQuerySchema, presentedResultWithDetailSchema, resultIdParamsSchema, resultListResponseSchema } from './results.schema.js';
+import { listResultsQuerySchema, resultIdParamsSchema, resultListResponseSchema, resultResponseSchema } from './results.schema.js';
 
 export interface ResultRoutesOptions {
+  config: Config;
   database: Database;
 }
 
 /** Mounted at /api/v1/results: the reviewable results analysis runs stored, with their current review status. */
-export const resultRoutes: FastifyPluginAsyncZod<ResultRoutesOptions> = async (app, { database }) => {
+export const resultRoutes: FastifyPluginAsyncZod<ResultRoutesOptions> = async (app, { config, database }) => {
+  const currency = config.display.currency;
   app.get(
     // '' not '/': the list lives at /api/v1/<resource>, without a trailing-slash twin.
     '',
@@ -28,7 +31,7 @@ export const resultRoutes: FastifyPluginAsyncZod<ResultRoutesOptions> = async (a
     async (request) => {
       const { status, kind, subject, version, limit, offset } = request.query;
       const { results, total } = await listResults(database.kysely, { status, kind, subject, datasetVersion: version, clientScope: clientScopeOf(request.user) }, { limit, offset });
-      return { results: results.map(presentResult), total, limit, offset };
+      return { currency, results: results.map(presentResult), total, limit, offset };
     },
   );
 
@@ -40,7 +43,7 @@ export const resultRoutes: FastifyPluginAsyncZod<ResultRoutesOptions> = async (a
         summary: 'One stored result with its detail',
         tags: ['results'],
         params: resultIdParamsSchema,
-        response: { 200: presentedResultWithDetailSchema, ...commonErrorResponses, 404: errorResponseSchema.describe('MM_NOT_FOUND') },
+        response: { 200: resultResponseSchema, ...commonErrorResponses, 404: errorResponseSchema.describe('MM_NOT_FOUND') },
       },
     },
     async (request) => {
@@ -48,7 +51,7 @@ export const resultRoutes: FastifyPluginAsyncZod<ResultRoutesOptions> = async (a
       if (!result || !resultInScope(result, clientScopeOf(request.user))) {
         throw new MmError('MM_NOT_FOUND', `Result ${request.params.id} does not exist.`);
       }
-      return presentResultWithDetail(result);
+      return { currency, ...presentResultWithDetail(result) };
     },
   );
 };

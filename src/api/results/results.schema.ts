@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { StoredResult, StoredResultWithDetail } from '../../analytics/results-repository.js';
-import { reviewStatusSchema, type Assert, type Equivalent } from '../analytics/analytics.schema.js';
+import { currencySchema, reviewStatusSchema, type Assert, type Equivalent } from '../analytics/analytics.schema.js';
 
 export const listResultsQuerySchema = z.object({
   status: reviewStatusSchema.optional().describe('Only results with this review status, e.g. pending_review'),
@@ -40,7 +40,11 @@ export const presentedResultWithDetailSchema = presentedResultSchema.extend({
   detail: z.unknown().describe('What the run kept beside the value: gross profit and revenue, a seat recommendation, or the portfolio totals'),
 });
 
+/** GET /results/{id} and a review decision: the result, and the currency its detail's amounts are in. */
+export const resultResponseSchema = presentedResultWithDetailSchema.extend({ currency: currencySchema });
+
 export const resultListResponseSchema = z.object({
+  currency: currencySchema,
   /** Newest first. */
   results: z.array(presentedResultSchema),
   total: z.number().int(),

@@ -1,21 +1,24 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { listResults } from '../../analytics/results-repository.js';
 import { clientScopeOf } from '../../auth/client-scope.js';
+import type { Config } from '../../config/schema.js';
 import type { Policy } from '../../governance/policy.js';
 import { decideResult } from '../../governance/reviews.js';
 import type { Database } from '../../storage/database.js';
 import { commonErrorResponses, errorResponseSchema } from '../error-handler.js';
 import { presentResult, presentResultWithDetail } from '../results/results.presenter.js';
-import { presentedResultWithDetailSchema, resultIdParamsSchema, resultListResponseSchema } from '../results/results.schema.js';
+import { resultIdParamsSchema, resultListResponseSchema, resultResponseSchema } from '../results/results.schema.js';
 import { reviewDecisionBodySchema, reviewQueueQuerySchema } from './reviews.schema.js';
 
 export interface ReviewRoutesOptions {
+  config: Config;
   database: Database;
   policy: Policy;
 }
 
 /** Mounted at /api/v1/reviews: the review queue and the reviewers' decisions (results:review). */
-export const reviewRoutes: FastifyPluginAsyncZod<ReviewRoutesOptions> = async (app, { database, policy }) => {
+export const reviewRoutes: FastifyPluginAsyncZod<ReviewRoutesOptions> = async (app, { config, database, policy }) => {
+  const currency = config.display.currency;
   app.get(
     '',
     {
@@ -30,7 +33,7 @@ export const reviewRoutes: FastifyPluginAsyncZod<ReviewRoutesOptions> = async (a
     async (request) => {
       const { status, kind, limit, offset } = request.query;
       const { results, total } = await listResults(database.kysely, { status, kind, clientScope: clientScopeOf(request.user) }, { limit, offset });
-      return { results: results.map(presentResult), total, limit, offset };
+      return { currency, results: results.map(presentResult), total, limit, offset };
     },
   );
 
@@ -45,7 +48,7 @@ export const reviewRoutes: FastifyPluginAsyncZod<ReviewRoutesOptions> = async (a
           params: resultIdParamsSchema,
           body: reviewDecisionBodySchema,
           response: {
-            200: presentedResultWithDetailSchema,
+            200: resultResponseSchema,
             ...commonErrorResponses,
             403: errorResponseSchema.describe('MM_FOUR_EYES (or MM_FORBIDDEN)'),
             404: errorResponseSchema.describe('MM_NOT_FOUND'),
@@ -53,8 +56,10 @@ export const reviewRoutes: FastifyPluginAsyncZod<ReviewRoutesOptions> = async (a
           },
         },
       },
-      async (request) =>
-        presentResultWithDetail(await decideResult(database.kysely, policy.review, { resultId: request.params.id, decision, comment: request.body.comment, reviewer: request.actor, clientScope: clientScopeOf(request.user) })),
+      async (request) => ({
+        currency,
+        ...presentResultWithDetail(await decideResult(database.kysely, policy.review, { resultId: request.params.id, decision, comment: request.body.comment, reviewer: request.actor, clientScope: clientScopeOf(request.user) })),
+      }),
     );
   }
 };

@@ -5,6 +5,8 @@ import { runAnalysis, type AnalysisDocument } from '../../analytics/run-analysis
 import { MmError } from '../../errors.js';
 import { reviewStatusLabels } from '../../governance/review-policy.js';
 import { clientNameKey } from '../../ingest/datasets/clients.js';
+import { countOf, displayFormat, type DisplayFormat } from '../../present/display-format.js';
+import { roundAnalysisDocument } from '../../present/rounded-analyses.js';
 import type { Database } from '../../storage/database.js';
 import { withContext, type GlobalOptions } from '../cli-context.js';
 import { textTable } from '../text-table.js';
@@ -27,7 +29,23 @@ export function registerAnalyzeCommand(program: Command): void {
     .option('--to <date>', 'end of the period (YYYY-MM-DD; default: latest data)')
     .option('--client <id or name>', 'only these clients (repeat or comma-separate)', collect)
     .option('--industry <name>', 'only clients in these industries (repeat or comma-separate)', collect)
-    .option('--json', 'print the whole result as one JSON document')
+    .option('--json', 'print the whole result as one JSON document (amounts to the cent, percentages and hours to two decimals)')
+    .addHelpText(
+      'after',
+      `
+Columns of the profitability table:
+  revenue   invoiced in the period (not void or draft; credit notes count negative)
+  labor     hours x each technician's cost rate (analytics.default_cost_rate where none is known)
+  licenses  license cost of the period
+  profit    revenue - labor - licenses;  margin = profit / revenue
+  EHR       effective hourly rate: (revenue - license cost) / hours worked for the client,
+            what an hour of your team's time brought in after the client's license costs
+  conf.     confidence in the numbers (0-1), from data quality (docs/METRICS.md)
+
+Amounts are in display.currency (config, or MOATMETRICS_DISPLAY_CURRENCY; default USD).
+With --client or --industry the staff section lists the hours logged for those clients;
+utilization (billable hours against each person's whole capacity) is shown for the whole team only.`,
+    )
     .action(async (options: AnalyzeOptions, command: Command) => {
       await withContext(command.optsWithGlobals<GlobalOptions>(), async ({ config, database, policy, actor }) => {
         const filters: AnalysisFilters = {};
@@ -37,8 +55,9 @@ export function registerAnalyzeCommand(program: Command): void {
         }
         if (options.client) filters.clients = await resolveClients(database, options.client);
         if (options.industry) filters.industries = options.industry;
-        const document = await runAnalysis(database, config, { filters, actor, review: policy.review });
-        process.stdout.write(options.json ? `${JSON.stringify(document, null, 2)}\n` : render(document));
+        const document = roundAnalysisDocument(await runAnalysis(database, config, { filters, actor, review: policy.review }));
+        const format = displayFormat(config.display.currency);
+        process.stdout.write(options.json ? `${JSON.stringify({ currency: format.currency, ...document }, null, 2)}\n` : render(document, format));
       });
     });
 }
@@ -53,51 +72,76 @@ async function resolveClients(database: Database, wanted: string[]): Promise<str
   });
 }
 
-const money = (v: number | null): string => (v === null ? '—' : `${v < 0 ? '-' : ''}$${Math.abs(v).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`);
-const pct = (v: number | null): string => (v === null ? '—' : `${v.toFixed(1)} %`);
+/** The client-filtered view shows who worked for the selection, not the team's utilization (see render). */
+function isClientSelection(filters: AnalysisFilters): boolean {
+  return Boolean(filters.clients?.length || filters.industries?.length);
+}
 
-function render(doc: AnalysisDocument): string {
+function render(doc: AnalysisDocument, format: DisplayFormat): string {
+  const { money, percent, hours } = format;
   const o = doc.overview.totals;
+  const selection = isClientSelection(doc.filters);
   const out: string[] = [];
-  out.push(`MoatMetrics analysis — ${doc.period.from} to ${doc.period.to}, dataset version ${doc.version}${doc.cached ? ' (stored result)' : ''}`);
+  out.push(`MoatMetrics analysis — ${doc.period.from} to ${doc.period.to}, dataset version ${doc.version}${doc.cached ? ' (stored result)' : ''}; amounts in ${format.currency}`);
   out.push('');
-  out.push(`Portfolio: revenue ${money(o.revenue)}, cost ${money(o.laborCost + o.licenseCost)} (labor ${money(o.laborCost)}, licenses ${money(o.licenseCost)}), gross profit ${money(o.grossProfit)}, margin ${pct(o.grossMarginPct)}`);
-  out.push(`           ${o.clientCount} clients, ${o.hours} h (${pct(o.billableRatioPct)} billable), staff utilization ${pct(o.staffUtilizationPct)}, license waste ${money(o.monthlyLicenseWaste)}/month`);
-  out.push(`           confidence ${doc.overview.confidence.value.toFixed(2)} — ${reviewStatusLabels[doc.overview.review.status]}`);
-  for (const assumption of doc.overview.assumptions) out.push(`           note: ${assumption}`);
+  const label = selection ? 'Selection:' : 'Portfolio:';
+  const indent = ' '.repeat(label.length + 1);
+  out.push(`${label} revenue ${money(o.revenue)}, cost ${money(o.laborCost + o.licenseCost)} (labor ${money(o.laborCost)}, licenses ${money(o.licenseCost)}), gross profit ${money(o.grossProfit)}, margin ${percent(o.grossMarginPct)}`);
+  // Utilization is billable hours against the whole team's capacity: for a selection of clients it
+  // would read as the team being idle, so the selection shows its hours and billable share only.
+  const utilization = selection ? '' : `, staff utilization ${percent(o.staffUtilizationPct)}`;
+  out.push(`${indent}${countOf(o.clientCount, 'client')}, ${hours(o.hours)} (${percent(o.billableRatioPct)} billable)${utilization}, license waste ${money(o.monthlyLicenseWaste)}/month`);
+  out.push(`${indent}confidence ${doc.overview.confidence.value.toFixed(2)} — ${reviewStatusLabels[doc.overview.review.status]}`);
+  for (const assumption of doc.overview.assumptions) out.push(`${indent}note: ${assumption}`);
   out.push('');
-  out.push('Profitability by client (worst margin first)');
+  out.push('Profitability by client (worst margin first; EHR = effective hourly rate, revenue less license cost per hour worked)');
   out.push(
     textTable(
-      ['client', 'revenue', 'labor', 'licenses', 'profit', 'margin', '$/h', 'band', 'conf.', 'review'],
+      ['client', 'revenue', 'labor', 'licenses', 'profit', 'margin', 'EHR', 'band', 'conf.', 'review'],
       doc.clients.map((c) => [
         c.clientName,
         money(c.revenue),
         money(c.laborCost),
         money(c.licenseCost),
         money(c.grossProfit),
-        pct(c.grossMarginPct),
-        c.effectiveHourlyRate === null ? '—' : c.effectiveHourlyRate.toFixed(2),
+        percent(c.grossMarginPct),
+        money(c.effectiveHourlyRate),
         c.band ? bandLabels[c.band] : 'no revenue',
         c.confidence.value.toFixed(2),
         reviewStatusLabels[c.review.status],
       ]),
+      ['revenue', 'labor', 'licenses', 'profit', 'margin', 'EHR'],
     ),
   );
   const actions = doc.licenses.positions.filter((p) => p.recommendation.action !== 'none');
   out.push('');
   out.push(`Licenses: ${money(doc.licenses.totalMonthlyWaste)}/month on unused seats; reclaiming saves ${money(doc.licenses.totalMonthlySavings)}/month`);
   for (const p of actions.slice(0, 15)) out.push(`  - ${p.recommendation.text}${p.review.status === 'pending_review' ? ' [PENDING REVIEW]' : ''}`);
-  if (actions.length > 15) out.push(`  … and ${actions.length - 15} more (--json for all)`);
+  if (actions.length > 15) out.push(`  … and ${countOf(actions.length - 15, 'more recommendation')} (--json for all)`);
   out.push('');
-  out.push('Staff utilization (billable hours / capacity; target 75 %)');
-  out.push(
-    textTable(
-      ['staff', 'hours', 'billable', 'billable %', 'utilization', 'band'],
-      doc.staff.rows.map((s) => [s.staffName, s.hours, s.billableHours, pct(s.billableRatioPct), pct(s.utilizationPct), s.band ? bandLabels[s.band] : '—']),
-    ),
-  );
+  if (selection) {
+    out.push('Hours logged for the selected clients, by staff member (utilization is team-wide: run analyze without --client or --industry to see it)');
+    const worked = doc.staff.rows.filter((s) => s.hours > 0).sort((a, b) => b.hours - a.hours || a.staffName.localeCompare(b.staffName));
+    out.push(
+      worked.length === 0
+        ? '  (no time logged for the selected clients in this period)'
+        : textTable(
+            ['staff', 'hours', 'billable', 'billable %'],
+            worked.map((s) => [s.staffName, hours(s.hours), hours(s.billableHours), percent(s.billableRatioPct)]),
+            ['hours', 'billable', 'billable %'],
+          ),
+    );
+  } else {
+    out.push('Staff utilization (billable hours / capacity; target 75 %)');
+    out.push(
+      textTable(
+        ['staff', 'hours', 'billable', 'billable %', 'utilization', 'band'],
+        doc.staff.rows.map((s) => [s.staffName, hours(s.hours), hours(s.billableHours), percent(s.billableRatioPct), percent(s.utilizationPct), s.band ? bandLabels[s.band] : '—']),
+        ['hours', 'billable', 'billable %', 'utilization'],
+      ),
+    );
+  }
   out.push('');
-  out.push(`${doc.pendingReviews} result${doc.pendingReviews === 1 ? '' : 's'} pending review. Results marked PENDING REVIEW are not yet approved.`);
+  out.push(`${countOf(doc.pendingReviews, 'result')} pending review. Results marked PENDING REVIEW are not yet approved.`);
   return `${out.join('\n')}\n`;
 }

@@ -6,6 +6,7 @@ import { MmError } from '../../errors.js';
 import { exportAudit } from '../../governance/audit-export.js';
 import { appendAudit, listAudit, type AuditFilter } from '../../governance/audit-log.js';
 import { describeAuditProblems, verifyAuditTrail } from '../../governance/audit-verify.js';
+import { countOf } from '../../present/display-format.js';
 import { withContext, type GlobalOptions } from '../cli-context.js';
 import { textTable } from '../text-table.js';
 
@@ -43,7 +44,7 @@ export function registerAuditCommand(program: Command): void {
         if (!options.json) {
           process.stdout.write(
             result.head
-              ? `Audit chain intact: ${result.checked} events, head ${result.head.seq} ${result.head.hash}; every dataset version, review decision and user change has its event\n`
+              ? `Audit chain intact: ${countOf(result.checked, 'event')}, head ${result.head.seq} ${result.head.hash}; every dataset version, review decision and user change has its event\n`
               : 'Audit chain intact: no events yet\n',
           );
         }

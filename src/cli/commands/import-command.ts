@@ -5,6 +5,7 @@ import { datasetNames } from '../../ingest/datasets/index.js';
 import { importFile } from '../../ingest/import-file.js';
 import { describeLeftovers, removeImportLeftovers } from '../../ingest/import-leftovers.js';
 import type { ImportReport } from '../../ingest/import-report.js';
+import { countOf } from '../../present/display-format.js';
 import { withContext, type GlobalOptions } from '../cli-context.js';
 import { createProgressReporter } from '../progress-bar.js';
 
@@ -67,9 +68,10 @@ function printReport(report: ImportReport): void {
   for (const error of listed.slice(0, shownErrors)) out.write(`  ${error.message}\n`);
   if (report.errorCount > shownErrors || (report.rejectsFile && report.errorCount > 0)) {
     const more = report.errorCount - Math.min(report.errorCount, shownErrors);
-    out.write(`  ${more > 0 ? `… and ${more} more. ` : ''}All ${report.errorCount} errors: ${report.rejectsFile ?? '(none)'}\n`);
+    const all = report.errorCount === 1 ? 'The error' : `All ${countOf(report.errorCount, 'error')}`;
+    out.write(`  ${more > 0 ? `… and ${more} more. ` : ''}${all}: ${report.rejectsFile ?? '(none)'}\n`);
   }
   if (report.status !== 'failed') {
-    out.write(`  import ${report.importId}  ${report.rows.total} rows  sha256 ${report.sha256.slice(0, 12)}  ${report.encoding ?? ''} '${report.delimiter === '\t' ? '\\t' : (report.delimiter ?? '')}'\n`);
+    out.write(`  import ${report.importId}  ${countOf(report.rows.total, 'row')}  sha256 ${report.sha256.slice(0, 12)}  ${report.encoding ?? ''} '${report.delimiter === '\t' ? '\\t' : (report.delimiter ?? '')}'\n`);
   }
 }

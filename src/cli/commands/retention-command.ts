@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { runRetention } from '../../operations/retention.js';
 import type { RetentionRun } from '../../operations/retention-runs-repository.js';
+import { countOf } from '../../present/display-format.js';
 import { withContext, type GlobalOptions } from '../cli-context.js';
 
 export function registerRetentionCommand(program: Command): void {
@@ -25,12 +26,12 @@ function describe(run: RetentionRun): string {
   const kept = (cutoff: string | null): string => (cutoff ? `older than ${cutoff.slice(0, 10)}` : 'kept forever by policy');
   return [
     `${run.dryRun ? 'Dry run: nothing was removed.' : 'Retention run finished.'}`,
-    `  ${verb} ${counts.rawFiles} raw import file(s) (${(counts.rawBytes / 1e6).toFixed(1)} MB) and ${counts.rejectFiles} rejects file(s): ${kept(cutoffs.rawFiles)}`,
-    `  ${verb} ${counts.leftoverFiles} leftover file(s) of interrupted imports (${(counts.leftoverBytes / 1e6).toFixed(1)} MB)`,
-    `  ${verb} ${counts.analyticsRuns} analytics run(s) with ${counts.analyticsResults} result(s): ${kept(cutoffs.analyticsRuns)}`,
-    `  ${verb} ${counts.sessions} expired session(s): ${kept(cutoffs.sessions)}`,
-    `  ${verb} ${counts.securityEvents} security event(s): ${kept(cutoffs.securityEvents)}`,
-    `  ${verb} ${counts.apiTokens} expired or revoked API token(s): ${kept(cutoffs.apiTokens)}`,
+    `  ${verb} ${countOf(counts.rawFiles, 'raw import file')} (${(counts.rawBytes / 1e6).toFixed(1)} MB) and ${countOf(counts.rejectFiles, 'rejects file')}: ${kept(cutoffs.rawFiles)}`,
+    `  ${verb} ${countOf(counts.leftoverFiles, 'leftover file')} of interrupted imports (${(counts.leftoverBytes / 1e6).toFixed(1)} MB)`,
+    `  ${verb} ${countOf(counts.analyticsRuns, 'analytics run')} with ${countOf(counts.analyticsResults, 'result')}: ${kept(cutoffs.analyticsRuns)}`,
+    `  ${verb} ${countOf(counts.sessions, 'expired session')}: ${kept(cutoffs.sessions)}`,
+    `  ${verb} ${countOf(counts.securityEvents, 'security event')}: ${kept(cutoffs.securityEvents)}`,
+    `  ${verb} ${countOf(counts.apiTokens, 'expired or revoked API token')}: ${kept(cutoffs.apiTokens)}`,
     ...run.problems.map((problem) => `  problem: ${problem}`),
     '',
   ].join('\n');

@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { listResults } from '../../analytics/results-repository.js';
 import { MmError } from '../../errors.js';
 import { reviewStatusLabels, type ReviewStatus } from '../../governance/review-policy.js';
+import { displayFormat } from '../../present/display-format.js';
+import { roundPercent } from '../../present/rounding.js';
 import { decideResult } from '../../governance/reviews.js';
 import { withContext, type GlobalOptions } from '../cli-context.js';
 import { textTable } from '../text-table.js';
@@ -20,18 +22,22 @@ export function registerReviewCommand(program: Command): void {
     .option('--json', 'print as JSON')
     .action(async (options: { status: string; kind?: string; limit: number; json?: boolean }, command: Command) => {
       if (!(statuses as readonly string[]).includes(options.status)) throw new MmError('MM_USAGE', `--status must be one of ${statuses.join(', ')}`);
-      await withContext(command.optsWithGlobals<GlobalOptions>(), async ({ database }) => {
-        const { results, total } = await listResults(database.kysely, { status: options.status as ReviewStatus, ...(options.kind ? { kind: options.kind } : {}) }, { limit: options.limit, offset: 0 });
+      await withContext(command.optsWithGlobals<GlobalOptions>(), async ({ config, database }) => {
+        const listed = await listResults(database.kysely, { status: options.status as ReviewStatus, ...(options.kind ? { kind: options.kind } : {}) }, { limit: options.limit, offset: 0 });
+        // Values are percentages (gross margin, license utilization): shown like every other number.
+        const results = listed.results.map((r) => ({ ...r, value: roundPercent(r.value) }));
+        const { total } = listed;
+        const format = displayFormat(config.display.currency);
         if (options.json) {
-          process.stdout.write(`${JSON.stringify({ results, total }, null, 2)}\n`);
+          process.stdout.write(`${JSON.stringify({ currency: format.currency, results, total }, null, 2)}\n`);
           return;
         }
         if (results.length === 0) {
           process.stdout.write(`No results are ${reviewStatusLabels[options.status as ReviewStatus]}.\n`);
           return;
         }
-        const rows = results.map((r) => [r.id, r.kind, r.subjectLabel, r.value ?? '', r.confidence.toFixed(2), r.reasons.join('; '), r.reviewedBy ? `${r.reviewedBy}: ${r.reviewComment ?? ''}` : '']);
-        process.stdout.write(`${textTable(['id', 'kind', 'subject', 'value', 'confidence', 'why', 'decision'], rows)}\n${results.length} of ${total} shown\n`);
+        const rows = results.map((r) => [r.id, r.kind, r.subjectLabel, format.percent(r.value), r.confidence.toFixed(2), r.reasons.join('; '), r.reviewedBy ? `${r.reviewedBy}: ${r.reviewComment ?? ''}` : '']);
+        process.stdout.write(`${textTable(['id', 'kind', 'subject', 'value', 'confidence', 'why', 'decision'], rows, ['value'])}\n${results.length} of ${total} shown\n`);
       });
     });
 

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { MmError } from '../../errors.js';
+import { countOf } from '../../present/display-format.js';
 import { rollbackToVersion } from '../../versions/rollback-version.js';
 import { currentVersionNumber, findVersion, listVersions, type DatasetVersion } from '../../versions/versions-repository.js';
 import { withContext, type GlobalOptions } from '../cli-context.js';
@@ -64,7 +65,7 @@ export function registerVersionsCommand(program: Command): void {
         process.stdout.write(
           options.json
             ? `${JSON.stringify(result, null, 2)}\n`
-            : `Rolled back to version ${result.version}: undid version${result.undone.length > 1 ? 's' : ''} ${result.undone.join(', ')} (${result.rowsRestored} rows restored, ${result.rowsRemoved} removed).\n`,
+            : `Rolled back to version ${result.version}: undid version${result.undone.length > 1 ? 's' : ''} ${result.undone.join(', ')} (${countOf(result.rowsRestored, 'row')} restored, ${result.rowsRemoved.toLocaleString('en-US')} removed).\n`,
         );
       });
     });
