@@ -149,7 +149,7 @@ export function money(options: { required: boolean; min?: number }) {
   });
 }
 
-/** Hours as integer milli-hours, > 0 and ≤ 24. Also accepts `h:mm`. */
+/** Hours as integer milli-hours, 0 to 24 (PSAs export 0-hour entries: a logged call, a ticket touched). Also accepts `h:mm`. */
 export const workHours = z.string().transform((raw, ctx) => {
   const value = raw.trim();
   if (value === '') return fail(ctx, 'is required');
@@ -161,7 +161,7 @@ export const workHours = z.string().transform((raw, ctx) => {
     milli = parseScaledDecimal(value, 3);
   }
   if (milli === null) return fail(ctx, 'is not a number of hours');
-  if (milli <= 0) return fail(ctx, 'must be greater than 0');
+  if (milli < 0) return fail(ctx, 'must not be negative');
   if (milli > 24_000) return fail(ctx, 'must be at most 24 (one day)');
   return milli;
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseDate, parseScaledDecimal } from '../../src/ingest/field-types.js';
+import { parseDate, parseScaledDecimal, workHours } from '../../src/ingest/field-types.js';
 
 test('dates: ISO, ISO with time, slashed ISO and US M/D/YYYY; impossible dates refused', () => {
   assert.equal(parseDate('2025-03-31'), '2025-03-31');
@@ -16,6 +16,45 @@ test('dates: ISO, ISO with time, slashed ISO and US M/D/YYYY; impossible dates r
   assert.equal(parseDate('13/1/2025'), null);
   assert.equal(parseDate('yesterday'), null);
   assert.equal(parseDate('2025-0a-01'), null);
+});
+
+test('decimals scale to exact integers with half-up rounding, in the spellings exports use', () => {
+  const cents = (text: string) => parseScaledDecimal(text, 2);
+  assert.equal(cents('95'), 9500);
+  assert.equal(cents('1.5'), 150);
+  assert.equal(cents('0.005'), 1);
+  assert.equal(cents('0.004'), 0);
+  assert.equal(cents('-12.345'), -1235);
+  assert.equal(cents('1,234.56'), 123456);
+  assert.equal(cents('$1,234.56'), 123456);
+  assert.equal(cents('(100.00)'), -10000);
+  assert.equal(cents('1.234,56'), 123456);
+  assert.equal(cents('12,5'), 1250);
+  assert.equal(cents('1,234'), 123400);
+  assert.equal(cents('USD 10'), 1000);
+  assert.equal(cents('.5'), 50);
+  assert.equal(cents('ten'), null);
+  assert.equal(cents('1.2.3'), null);
+  assert.equal(parseScaledDecimal('0.3333', 3), 333);
+  assert.equal(parseScaledDecimal('1.0005', 3), 1001);
+  // Exactness: 0.1 + 0.2 style float noise never appears.
+  assert.equal(parseScaledDecimal('0.29', 2), 29);
+  assert.equal(parseScaledDecimal('1.15', 2), 115);
+});
+
+test('hours: 0 is a real time entry; negative and more than a day are refused', () => {
+  const milli = (raw: string) => {
+    const parsed = workHours.safeParse(raw);
+    return parsed.success ? parsed.data : parsed.error.issues[0]!.message;
+  };
+  assert.equal(milli('0'), 0);
+  assert.equal(milli('0.00'), 0);
+  assert.equal(milli('0:00'), 0);
+  assert.equal(milli('24'), 24_000);
+  assert.equal(milli('1:30'), 1500);
+  assert.equal(milli('-0.5'), 'must not be negative');
+  assert.equal(milli('24.01'), 'must be at most 24 (one day)');
+  assert.equal(milli(''), 'is required');
 });
 
 test('decimals scale to exact integers with half-up rounding, in the spellings exports use', () => {

@@ -112,7 +112,7 @@ for (const engine of engines) {
       assert.deepEqual(
         report.errors.map((e) => e.message).sort(),
         [
-          "bad.csv line 3, column 5 (hours): '-2' must be greater than 0",
+          "bad.csv line 3, column 5 (hours): '-2' must not be negative",
           "bad.csv line 4, column 2 (client_id): 'C9' unknown client: no client has this id; import it in clients first",
           "bad.csv line 5, column 4 (date): '2025-02-30' is not a date (use YYYY-MM-DD or M/D/YYYY)",
           "bad.csv line 6, column 5 (hours): 'lots' is not a number of hours",
@@ -135,7 +135,7 @@ for (const engine of engines) {
     });
 
     test('lenient: the valid rows load as a version and every rejected row is reported', async () => {
-      const csv = ['log_id,client_id,staff_name,date,hours,rate,billable', 'L1,C1,Ann Lee,2025-04-01,1,95,true', 'L2,C1,Ann Lee,2025-04-02,0,95,true', 'L3,Nobody,Ann Lee,2025-04-03,1,95,true', 'L4,C2,Bob Ray,2025-04-04,2,95,NB', 'L1,C1,Ann Lee,2025-04-05,1,95,true', ''].join('\n');
+      const csv = ['log_id,client_id,staff_name,date,hours,rate,billable', 'L1,C1,Ann Lee,2025-04-01,1,95,true', 'L2,C1,Ann Lee,2025-04-02,-1,95,true', 'L3,Nobody,Ann Lee,2025-04-03,1,95,true', 'L4,C2,Bob Ray,2025-04-04,2,95,NB', 'L1,C1,Ann Lee,2025-04-05,1,95,true', ''].join('\n');
       const report = await run('time_logs', 'lenient.csv', csv, { mode: 'lenient' });
       assert.equal(report.status, 'succeeded', report.message);
       assert.deepEqual(report.rows, { total: 5, added: 2, updated: 0, unchanged: 0, rejected: 3 });

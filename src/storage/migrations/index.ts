@@ -8,6 +8,7 @@ import * as auditLog from './0006-audit-log.js';
 import * as backups from './0007-backups.js';
 import * as retentionRuns from './0008-retention-runs.js';
 import * as reviewsAndSecurityEvents from './0009-reviews-and-security-events.js';
+import * as zeroHourTimeLogs from './0010-zero-hour-time-logs.js';
 
 /** Migrations in order. Bundled statically (no directory scan) so they work from any cwd. */
 export const migrationProvider: MigrationProvider = {
@@ -22,6 +23,7 @@ export const migrationProvider: MigrationProvider = {
       '0007-backups': backups,
       '0008-retention-runs': retentionRuns,
       '0009-reviews-and-security-events': reviewsAndSecurityEvents,
+      '0010-zero-hour-time-logs': zeroHourTimeLogs,
     };
   },
 };
