@@ -100,6 +100,23 @@ for (const engine of engines) {
       assert.deepEqual(await invoiceDates('A5'), { A5: ['2025-06-03', null] });
     });
 
+    test('a day/month date deep in the file, after batches were written, restarts the import cleanly', async () => {
+      const config = { ...t.config, ingest: { ...t.config.ingest, batch_rows: 2 } };
+      const rows = Array.from({ length: 7 }, (_, i) => `W${i},C1,2025-01-0${i + 1},,10`);
+      const file = t.file('late.csv', invoices(...rows, 'W9,C2,13/01/2025,28/02/2025,10'));
+      const report = await importFile(t.database, config, { dataset: 'invoices', file });
+      assert.equal(report.status, 'succeeded', report.message);
+      assert.deepEqual(report.rows, { total: 8, added: 8, updated: 0, unchanged: 0, rejected: 0 });
+      assert.deepEqual(await invoiceDates('W0', 'W9'), { W0: ['2025-01-01', null], W9: ['2025-01-13', '2025-02-28'] });
+    });
+
+    test('columns decide alone: a day-first invoice_date does not settle an ambiguous due_date', async () => {
+      const report = await run('invoices', 'two-columns.csv', invoices('K1,C1,25/03/2025,02/04/2025,10'));
+      assert.equal(report.errorCode, 'MM_IMPORT_AMBIGUOUS_DATES');
+      assert.equal(report.errors.length, 1);
+      assert.match(report.errors[0]!.message, /cannot be told apart in column 4 \(due_date\), 1 date such as line 2: 02\/04\/2025: /);
+    });
+
     test('config ingest.date_order applies when the import names no order', async () => {
       const config = { ...t.config, ingest: { ...t.config.ingest, date_order: 'dmy' as const } };
       const file = t.file('cfg.csv', invoices('G1,C1,02/03/2025,,10'));
