@@ -41,6 +41,10 @@ const trustProxySchema = z.unknown().transform((value, ctx): TrustProxy => {
   return entries;
 });
 
+/** How an import reads a day/month/year date such as `03/11/2025` (docs/IMPORTING.md, "Dates"). */
+export const dateOrderSettings = ['auto', 'mdy', 'dmy', 'ymd'] as const;
+export type DateOrderSetting = (typeof dateOrderSettings)[number];
+
 /**
  * The configuration contract. Precedence: CLI flags > MOATMETRICS_* environment >
  * config/config.yaml > these defaults. Every object is strict, so a misspelt key is an
@@ -106,9 +110,15 @@ export const configSchema = z
         inline_errors: z.number().int().min(1).max(100_000).default(200),
         /** Show a progress bar on a terminal for files above this size (MB). */
         progress_min_mb: z.number().min(0).default(5),
+        /**
+         * Day/month order of dates like `03/11/2025`: `auto` decides per column from the whole
+         * file (a day above 12 tells) and refuses a column that never tells; `dmy`, `mdy` fix it;
+         * `ymd` accepts year-first dates only.
+         */
+        date_order: z.enum(dateOrderSettings).default('auto'),
       })
       .strict()
-      .default({ mode: 'strict', batch_rows: 1000, inline_errors: 200, progress_min_mb: 5 }),
+      .default({ mode: 'strict', batch_rows: 1000, inline_errors: 200, progress_min_mb: 5, date_order: 'auto' }),
     analytics: z
       .object({
         /** Burdened cost per hour for staff without a cost rate (DESIGN section 4). */

@@ -6,33 +6,95 @@ import { z } from 'zod';
  * spellings real exports use and rejects everything else with a reason a person can act on.
  */
 
-const isoDate = /^(\d{4})-(\d{2})-(\d{2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$/;
-const usDate = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/;
-const slashIsoDate = /^(\d{4})\/(\d{1,2})\/(\d{1,2})$/;
+/** What `3/11/2025` means: month first (US), day first (most of the world), or neither (year-first dates only). */
+export type DateOrder = 'mdy' | 'dmy' | 'ymd';
 
-/** Parses `2025-03-31`, `2025-03-31T10:00:00Z`, `2025/3/31` and US `3/31/2025` into ISO; null if not a real date. */
-export function parseDate(raw: string): string | null {
-  // Fast path for the common ISO form: no regex, no allocation beyond the result.
-  if (raw.length === 10 && raw.charCodeAt(4) === 45 && raw.charCodeAt(7) === 45) {
-    const y = digits(raw, 0, 4);
-    const m = digits(raw, 5, 7);
-    const d = digits(raw, 8, 10);
-    if (y >= 1900 && y <= 2200 && m >= 1 && m <= 12 && d >= 1 && d <= daysIn(y, m)) return raw;
-    if (y >= 0 && m >= 0 && d >= 0) return null;
-  }
-  let y: number, m: number, d: number;
-  let match = isoDate.exec(raw);
-  if (match) {
-    [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  } else if ((match = slashIsoDate.exec(raw))) {
-    [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  } else if ((match = usDate.exec(raw))) {
-    [m, d, y] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  } else {
-    return null;
-  }
-  if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1 || d > daysIn(y, m)) return null;
-  return `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+// A time of day after a date is allowed and dropped (exports of timestamps): `T09:30`, ` 9:30:15 PM`, `T10:00:00.000Z`.
+const timeOfDay = String.raw`(?:[T ](?:[01]?\d|2[0-3])(?::[0-5]\d(?::[0-5]\d(?:[.,]\d+)?)?)?(?: ?[AaPp][Mm])?(?:Z|[+-]\d{2}:?\d{2})?)?`;
+/** `2025-03-31`, `2025/3/31`, `2025.03.31`, each optionally with a time. */
+const yearFirstDate = new RegExp(String.raw`^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})${timeOfDay}$`);
+/** `3/11/2025`, `13.11.2025`, `13-11-2025`, optionally with a time: day and month in an order the file must tell. */
+const dayMonthDate = new RegExp(String.raw`^(\d{1,2})([-/.])(\d{1,2})\2(\d{4})${timeOfDay}$`);
+
+/** A written date split into its numbers, before the day/month order is known. */
+export interface WrittenDate {
+  /** `2025-03-31` (first = month, second = day) or `31/03/2025` (which is which depends on the order). */
+  yearFirst: boolean;
+  year: number;
+  first: number;
+  second: number;
+}
+
+/** Splits a written date (year-first or day/month/year, with `-`, `/` or `.`); null if it is not written like one. */
+export function splitWrittenDate(raw: string): WrittenDate | null {
+  let match = yearFirstDate.exec(raw);
+  if (match) return { yearFirst: true, year: Number(match[1]), first: Number(match[3]), second: Number(match[4]) };
+  match = dayMonthDate.exec(raw);
+  if (match) return { yearFirst: false, year: Number(match[4]), first: Number(match[1]), second: Number(match[3]) };
+  return null;
+}
+
+/** `YYYY-MM-DD` for a real calendar day between 1900 and 2200; null otherwise. */
+export function calendarDate(year: number, month: number, day: number): string | null {
+  if (year < 1900 || year > 2200 || month < 1 || month > 12 || day < 1 || day > daysIn(year, month)) return null;
+  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+/**
+ * The fast path for the common `YYYY-MM-DD`: the date itself (a real day), null (digits but
+ * no such day), or undefined when the text is not ten digits in that shape.
+ */
+export function isoDay(raw: string): string | null | undefined {
+  if (raw.length !== 10 || raw.charCodeAt(4) !== 45 || raw.charCodeAt(7) !== 45) return undefined;
+  const y = digits(raw, 0, 4);
+  const m = digits(raw, 5, 7);
+  const d = digits(raw, 8, 10);
+  if (y < 0 || m < 0 || d < 0) return undefined;
+  return y >= 1900 && y <= 2200 && m >= 1 && m <= 12 && d >= 1 && d <= daysIn(y, m) ? raw : null;
+}
+
+/**
+ * Parses a written date into ISO: `2025-03-31`, `2025-03-31T10:00:00Z`, `2025-03-31 09:30`,
+ * `2025/3/31`, and day/month/year (`3/11/2025`, `3.11.2025`) in the given order (default
+ * month first, as before orders existed; `ymd` refuses them). Null if not a real date.
+ * Imports read dates per column instead (date-columns.ts), where the order comes from the file.
+ */
+export function parseDate(raw: string, order: DateOrder = 'mdy'): string | null {
+  const fast = isoDay(raw);
+  if (fast !== undefined) return fast;
+  const written = splitWrittenDate(raw);
+  if (!written) return null;
+  if (written.yearFirst) return calendarDate(written.year, written.first, written.second);
+  if (order === 'ymd') return null;
+  const [month, day] = order === 'dmy' ? [written.second, written.first] : [written.first, written.second];
+  return calendarDate(written.year, month, day);
+}
+
+/**
+ * Excel's serial day numbers (days since 1899-12-30; a fraction is the time of day) that a
+ * date column may hold when it was saved as "General". Only this range counts: 20000 is
+ * 1954-10-03 and 80000 is 2119-01-11, well around any MSP's data, so ids and amounts that
+ * happen to be numbers are not read as dates.
+ */
+export const excelSerialRange = { min: 20000, max: 80000 } as const;
+
+const serialNumber = /^(\d{1,6})(?:\.\d+)?$/;
+
+/** The whole day number of a cell written as a plain number (`45747`, `45747.375`); null if it is not one. */
+export function serialDayNumber(raw: string): number | null {
+  const match = serialNumber.exec(raw);
+  return match ? Number(match[1]) : null;
+}
+
+const excelEpochMs = Date.UTC(1899, 11, 30);
+
+/**
+ * The ISO date of an Excel serial day. Counting from 1899-12-30 rather than 1900-01-01
+ * absorbs Excel's fictitious 1900-02-29 (serial 60): every serial from 61 on, and so the
+ * whole accepted range, gives the date Excel shows.
+ */
+export function excelSerialDate(serial: number): string {
+  return new Date(excelEpochMs + serial * 86_400_000).toISOString().slice(0, 10);
 }
 
 /** The number written by the ASCII digits in [from, to), or -1 if any is not a digit. */
@@ -125,17 +187,40 @@ export const requiredText = z.string().transform((raw, ctx) => {
   return value === '' ? fail(ctx, 'is required') : value;
 });
 
-export const optionalDate = z.string().transform((raw, ctx) => {
-  const value = raw.trim();
-  if (value === '') return null;
-  return parseDate(value) ?? fail(ctx, 'is not a date (use YYYY-MM-DD or M/D/YYYY)');
-});
+/** Reads one non-empty, trimmed date cell: the ISO date, or why it is not one. */
+export interface DateCellReader {
+  read(value: string): string | { problem: string };
+}
 
-export const requiredDate = z.string().transform((raw, ctx) => {
-  const value = raw.trim();
-  if (value === '') return fail(ctx, 'is required');
-  return parseDate(value) ?? fail(ctx, 'is not a date (use YYYY-MM-DD or M/D/YYYY)');
-});
+/** A date cell read by `reader`; empty is null (or "is required"). */
+export function dateCell(reader: DateCellReader, options: { required: boolean }) {
+  return z.string().transform((raw, ctx) => {
+    const value = raw.trim();
+    if (value === '') return options.required ? fail(ctx, 'is required') : null;
+    const read = reader.read(value);
+    return typeof read === 'string' ? read : fail(ctx, read.problem);
+  });
+}
+
+/** Month-first, as dates were read before the order was chosen per column; imports swap it for their own reader. */
+const monthFirstDates: DateCellReader = {
+  read: (value) => parseDate(value) ?? { problem: 'is not a date (use YYYY-MM-DD or M/D/YYYY)' },
+};
+
+export const optionalDate = dateCell(monthFirstDates, { required: false });
+export const requiredDate = dateCell(monthFirstDates, { required: true });
+
+/**
+ * The schemas dataset definitions use for date fields. An import replaces each with a reader
+ * of its own column (date-columns.ts), which knows the column's day/month order.
+ */
+export const dateFieldSchemas: ReadonlyMap<z.ZodType<unknown, string>, { required: boolean }> = new Map<
+  z.ZodType<unknown, string>,
+  { required: boolean }
+>([
+  [optionalDate, { required: false }],
+  [requiredDate, { required: true }],
+]);
 
 /** Money in integer cents; negative allowed (credit notes). */
 export function money(options: { required: boolean; min?: number }) {
@@ -149,7 +234,7 @@ export function money(options: { required: boolean; min?: number }) {
   });
 }
 
-/** Hours as integer milli-hours, > 0 and ≤ 24. Also accepts `h:mm`. */
+/** Hours as integer milli-hours, 0 to 24 (PSAs export 0-hour entries: a logged call, a ticket touched). Also accepts `h:mm`. */
 export const workHours = z.string().transform((raw, ctx) => {
   const value = raw.trim();
   if (value === '') return fail(ctx, 'is required');
@@ -161,7 +246,7 @@ export const workHours = z.string().transform((raw, ctx) => {
     milli = parseScaledDecimal(value, 3);
   }
   if (milli === null) return fail(ctx, 'is not a number of hours');
-  if (milli <= 0) return fail(ctx, 'must be greater than 0');
+  if (milli < 0) return fail(ctx, 'must not be negative');
   if (milli > 24_000) return fail(ctx, 'must be at most 24 (one day)');
   return milli;
 });

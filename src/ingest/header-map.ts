@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MmError } from '../errors.js';
 import type { DatasetDefinition } from './datasets/dataset-definition.js';
+import type { DateColumns } from './date-columns.js';
 
 /** One file column that feeds a canonical field. */
 export interface MappedColumn {
@@ -54,8 +55,11 @@ function shortName(name: string): string {
   return name.length > NAME_LENGTH ? `${name.slice(0, NAME_LENGTH - 1)}…` : name;
 }
 
-/** Maps a header row onto a dataset's fields by name and alias; refuses missing, ambiguous or duplicate columns. */
-export function mapHeader(dataset: DatasetDefinition, header: string[], fileLabel: string): HeaderMap {
+/**
+ * Maps a header row onto a dataset's fields by name and alias; refuses missing, ambiguous or
+ * duplicate columns. With `dates`, each date column is read by its own reader (date-columns.ts).
+ */
+export function mapHeader(dataset: DatasetDefinition, header: string[], fileLabel: string, dates?: DateColumns): HeaderMap {
   const lookup = new Map<string, string>();
   for (const [field, spec] of Object.entries(dataset.fields)) {
     lookup.set(field, field);
@@ -99,7 +103,7 @@ export function mapHeader(dataset: DatasetDefinition, header: string[], fileLabe
   }
 
   const shape: Record<string, z.ZodType<unknown, string>> = {};
-  for (const column of columns) shape[column.field] = dataset.fields[column.field]!.schema;
+  for (const column of columns) shape[column.field] = dates ? dates.schemaFor(column) : dataset.fields[column.field]!.schema;
   return {
     columns,
     ignored,

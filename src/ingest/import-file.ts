@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { Config } from '../config/schema.js';
+import type { Config, DateOrderSetting } from '../config/schema.js';
 import { isMmError, MmError, type ErrorCode } from '../errors.js';
 import { csvLine } from '../export/csv-cell.js';
 import { appendAudit, type AuditInput } from '../governance/audit-log.js';
@@ -13,6 +13,7 @@ import { CsvParser, detectDelimiter, type Delimiter } from './csv-reader.js';
 import { clientNameKey } from './datasets/clients.js';
 import type { DatasetDefinition, RowContext } from './datasets/dataset-definition.js';
 import { getDataset } from './datasets/index.js';
+import { DateColumns, DateSurveyNeeded, type DateSurvey } from './date-columns.js';
 import { createDecoder } from './encoding.js';
 import { listedNames, mapHeader, type HeaderMap } from './header-map.js';
 import { importTempName } from './import-leftovers.js';
@@ -35,6 +36,8 @@ export interface ImportFileOptions {
   /** Name shown in messages (defaults to the file's base name; uploads pass the client's name). */
   fileName?: string;
   mode?: 'strict' | 'lenient';
+  /** How `03/11/2025` is read (defaults to config `ingest.date_order`; docs/IMPORTING.md, Dates). */
+  dateOrder?: DateOrderSetting;
   dryRun?: boolean;
   /** Who asked for the import (user name, `cli:<os user>`, `demo`). */
   actor?: string;
@@ -123,15 +126,38 @@ async function runImport(database: Database, config: Config, options: ImportFile
     report.encoding = inspected.encoding.encoding;
 
     writer = createWriter(database, dataset);
-    const version = await writer.begin({
-      actor: report.createdBy,
-      activity: `an import of ${dataset.name} (${fileName})`,
-      waitMs: config.database.import_wait_minutes * 60_000,
-      onWait: options.onWaitForImport,
-    });
-    const clients = dataset.referencesClient || dataset.name === 'clients' ? await loadClientIndex(database) : emptyClientIndex();
-    const rollups = new RollupScope(dataset.name, dataset.columns);
-    await streamRows({ file: options.file, inspected, dataset, writer, errors, report, clients, rollups, batchRows: config.ingest.batch_rows, onProgress: options.onProgress });
+    const dates = new DateColumns(dataset, options.dateOrder ?? config.ingest.date_order, fileName);
+    let version: number;
+    let rollups: RollupScope;
+    for (;;) {
+      version = await writer.begin({
+        actor: report.createdBy,
+        activity: `an import of ${dataset.name} (${fileName})`,
+        waitMs: config.database.import_wait_minutes * 60_000,
+        onWait: options.onWaitForImport,
+      });
+      const clients = dataset.referencesClient || dataset.name === 'clients' ? await loadClientIndex(database) : emptyClientIndex();
+      rollups = new RollupScope(dataset.name, dataset.columns);
+      const pass: StreamRowsInput = {
+        file: options.file, inspected, dataset, writer, errors, report, clients, rollups, dates,
+        batchRows: config.ingest.batch_rows, onProgress: options.onProgress,
+      };
+      try {
+        await streamRows(pass);
+        break;
+      } catch (error) {
+        if (!(error instanceof DateSurveyNeeded) || dates.surveyed) throw error;
+      }
+      // A date column needs the whole file before its values can be read (date-columns.ts):
+      // forget this pass, survey the file's date columns, then read it again from the start.
+      await writer.rollback();
+      await errors.reset();
+      writer = createWriter(database, dataset);
+      const survey = dates.survey();
+      // The survey stages no rows; the new writer is begun only for the next pass.
+      await streamRows({ ...pass, writer, survey });
+      dates.decide(survey);
+    }
     const flushed = await writer.flush();
     for (const rejection of flushed.rejections) errors.addRejection(rejection);
     report.rows.added = flushed.counts.added;
@@ -212,6 +238,10 @@ interface StreamRowsInput {
   clients: ClientIndex;
   /** Gathers which clients and months the rows touch, for the rollup refresh at commit. */
   rollups: RollupScope;
+  /** Reads each date column with what is known about it. */
+  dates: DateColumns;
+  /** Set for the survey pass: records are only shown to it, no row is read or staged. */
+  survey?: DateSurvey;
   batchRows: number;
   onProgress: ((progress: ImportProgress) => void) | undefined;
 }
@@ -236,11 +266,13 @@ async function streamRows(input: StreamRowsInput): Promise<void> {
   };
   const onRecord = (fields: string[], line: number): void => {
     if (!header) {
-      header = mapHeader(dataset, fields, fileName);
+      header = mapHeader(dataset, fields, fileName, input.dates);
       // Summarised: a header of a million unknown columns would otherwise be stored whole in the import record.
       report.ignoredColumns = listedNames(header.ignored);
+      input.survey?.start(header.columns);
       return;
     }
+    if (input.survey) return input.survey.add(fields, line);
     report.rows.total += 1;
     const staged = readRow(dataset, header, fields, line, context, errors);
     if (staged) {
@@ -442,6 +474,17 @@ class ErrorSink {
 
   addRejections(rejections: WriteRejection[]): void {
     for (const rejection of rejections) this.addRejection(rejection);
+  }
+
+  /** Forgets a pass that is read again from the start: its errors, counts and rejects file. */
+  async reset(): Promise<void> {
+    await this.close();
+    if (this.report.rejectsFile) await rm(this.report.rejectsFile, { force: true });
+    this.report.rejectsFile = null;
+    this.report.errors = [];
+    this.report.errorCount = 0;
+    this.report.rows = { total: 0, added: 0, updated: 0, unchanged: 0, rejected: 0 };
+    this.lastRejectedLine = -1;
   }
 
   /** A whole-file problem; its message already names the file and place. */

@@ -9,7 +9,7 @@ export interface RowError {
   field: string | null;
   value: string | null;
   reason: string;
-  /** A full sentence: `time_logs.csv line 12, column 5 (hours): '-2' must be greater than 0`. */
+  /** A full sentence: `time_logs.csv line 12, column 5 (hours): '-2' must not be negative`. */
   message: string;
 }
 

@@ -120,14 +120,14 @@ describe('moatmetrics CLI', { concurrency: true, timeout: 240_000 }, () => {
       assert.doesNotMatch(result.stderr, stackTrace, shown(result));
       const lines = result.stderr.split('\n');
       assert.match(lines[0]!, /^error: 2 of 3 rows rejected; nothing was imported \(strict mode\)\. .*--lenient/, shown(result));
-      assert.ok(lines.includes("  bad.csv line 3, column 5 (hours): '-2' must be greater than 0"), shown(result));
+      assert.ok(lines.includes("  bad.csv line 3, column 5 (hours): '-2' must not be negative"), shown(result));
       assert.ok(lines.includes("  bad.csv line 4, column 2 (client_id): 'C9' unknown client: no client has this id; import it in clients first"), shown(result));
       // Every error is also in the rejects file the last line points at.
       const rejects = /All 2 errors: (\S+rejected\.csv)$/m.exec(result.stderr)?.[1];
       assert.ok(rejects && existsSync(rejects), shown(result));
       const rejected = readFileSync(rejects, 'utf8');
       assert.match(rejected, /^line,column,field,value,reason\n/);
-      assert.match(rejected, /must be greater than 0/);
+      assert.match(rejected, /must not be negative/);
       assert.match(rejected, /unknown client/);
     });
 
@@ -135,7 +135,7 @@ describe('moatmetrics CLI', { concurrency: true, timeout: 240_000 }, () => {
       const result = await runCli(['import', 'time_logs', file('bad.csv'), '--dry-run', '--lenient'], { dataDir });
       assertSucceeded(result);
       assert.match(result.stdout, /^Dry run: 3 rows read, 2 would be rejected; would add 1, update 0, leave 0 unchanged\. Nothing was written\.\n/, shown(result));
-      assert.ok(result.stdout.includes("bad.csv line 3, column 5 (hours): '-2' must be greater than 0"), shown(result));
+      assert.ok(result.stdout.includes("bad.csv line 3, column 5 (hours): '-2' must not be negative"), shown(result));
     });
 
     test('the unchanged re-import, the refused file and the dry run left the versions as they were', async () => {

@@ -40,6 +40,23 @@ describe('configuration', () => {
     assert.equal(fromFlags.data_dir, path.join(cwd, 'scratch'));
   });
 
+  test('ingest.date_order: auto by default; set in the file, the environment, or refused when unknown', () => {
+    assert.equal(loadConfig({ env: {}, cwd: dir }).config.ingest.date_order, 'auto');
+    const cwd = withFile('ingest:\n  date_order: mdy\n');
+    assert.equal(loadConfig({ env: {}, cwd }).config.ingest.date_order, 'mdy');
+    assert.equal(loadConfig({ env: { MOATMETRICS_INGEST_DATE_ORDER: 'dmy' }, cwd }).config.ingest.date_order, 'dmy');
+    assert.throws(
+      () => loadConfig({ env: { MOATMETRICS_INGEST_DATE_ORDER: 'european' }, cwd: dir }),
+      (error: Error) => /^MOATMETRICS_INGEST_DATE_ORDER: ingest\.date_order: /.test(error.message),
+    );
+  });
+
+  test('the shipped config/config.yaml is valid and documents ingest.date_order', () => {
+    const repo = path.resolve(import.meta.dirname, '../..');
+    assert.equal(loadConfig({ env: {}, cwd: repo }).config.ingest.date_order, 'auto');
+    assert.match(readFileSync(path.join(repo, 'config', 'config.yaml'), 'utf8'), /^ {2}# Day\/month order of dates like 03\/11\/2025[^]*^ {2}date_order: auto$/m);
+  });
+
   test('a misspelt key in the file is refused, naming the key and the file', () => {
     const cwd = withFile('server:\n  prot: 9000\n');
     assert.throws(() => loadConfig({ env: {}, cwd }), { code: 'MM_CONFIG_INVALID', message: 'config/config.yaml: server.prot: unknown setting' });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseDate, parseScaledDecimal } from '../../src/ingest/field-types.js';
+import { excelSerialDate, parseDate, parseScaledDecimal, serialDayNumber, workHours } from '../../src/ingest/field-types.js';
 
 test('dates: ISO, ISO with time, slashed ISO and US M/D/YYYY; impossible dates refused', () => {
   assert.equal(parseDate('2025-03-31'), '2025-03-31');
@@ -16,6 +16,54 @@ test('dates: ISO, ISO with time, slashed ISO and US M/D/YYYY; impossible dates r
   assert.equal(parseDate('13/1/2025'), null);
   assert.equal(parseDate('yesterday'), null);
   assert.equal(parseDate('2025-0a-01'), null);
+});
+
+test('dates with a time keep the date; dotted and dashed day/month/year follow the order; ymd reads year-first only', () => {
+  assert.equal(parseDate('2025-03-31 09:30'), '2025-03-31');
+  assert.equal(parseDate('2025-03-31T09:30:00'), '2025-03-31');
+  assert.equal(parseDate('2025-03-31T09:30:00.000+02:00'), '2025-03-31');
+  assert.equal(parseDate('2025/03/31 9:30 PM'), '2025-03-31');
+  assert.equal(parseDate('2025.03.31'), '2025-03-31');
+  assert.equal(parseDate('2025-03-31 25:00'), null, 'no hour 25');
+  assert.equal(parseDate('2025-03-31 09:30 tomorrow'), null);
+  assert.equal(parseDate('13.11.2025', 'dmy'), '2025-11-13');
+  assert.equal(parseDate('13.11.2025', 'mdy'), null);
+  assert.equal(parseDate('03/11/2025', 'dmy'), '2025-11-03');
+  assert.equal(parseDate('03/11/2025', 'mdy'), '2025-03-11');
+  assert.equal(parseDate('25-03-2025 14:05', 'dmy'), '2025-03-25');
+  assert.equal(parseDate('03/11/2025', 'ymd'), null);
+  assert.equal(parseDate('2025-03-31', 'ymd'), '2025-03-31');
+  assert.equal(parseDate('3/11.2025', 'dmy'), null, 'one separator throughout');
+  assert.equal(parseDate('29.02.2023', 'dmy'), null);
+});
+
+test('Excel serial dates count from 1899-12-30, so the 1900 leap-year bug does not shift them', () => {
+  assert.equal(excelSerialDate(45747), '2025-03-31');
+  assert.equal(excelSerialDate(45658), '2025-01-01');
+  assert.equal(excelSerialDate(20000), '1954-10-03');
+  assert.equal(excelSerialDate(80000), '2119-01-11');
+  // Excel shows serial 61 as 1900-03-01 and 60 as its fictitious 1900-02-29: from 61 on the epoch agrees.
+  assert.equal(excelSerialDate(61), '1900-03-01');
+  assert.equal(serialDayNumber('45747'), 45747);
+  assert.equal(serialDayNumber('45747.375'), 45747, 'a date-time serial keeps its day');
+  assert.equal(serialDayNumber('45,747'), null);
+  assert.equal(serialDayNumber('-45747'), null);
+  assert.equal(serialDayNumber('2025-03-31'), null);
+});
+
+test('hours: 0 is a real time entry; negative and more than a day are refused', () => {
+  const milli = (raw: string) => {
+    const parsed = workHours.safeParse(raw);
+    return parsed.success ? parsed.data : parsed.error.issues[0]!.message;
+  };
+  assert.equal(milli('0'), 0);
+  assert.equal(milli('0.00'), 0);
+  assert.equal(milli('0:00'), 0);
+  assert.equal(milli('24'), 24_000);
+  assert.equal(milli('1:30'), 1500);
+  assert.equal(milli('-0.5'), 'must not be negative');
+  assert.equal(milli('24.01'), 'must be at most 24 (one day)');
+  assert.equal(milli(''), 'is required');
 });
 
 test('decimals scale to exact integers with half-up rounding, in the spellings exports use', () => {

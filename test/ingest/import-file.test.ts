@@ -74,7 +74,7 @@ for (const engine of engines) {
     });
 
     test('rows without ids get content ids; two identical entries both count, and re-import is idempotent', async () => {
-      const csv = ['client_name,staff_name,date,hours', 'acme MOTORS,Ann Lee,2025-02-03,1', 'acme motors,Ann Lee,2025-02-03,1', 'Beta Legal LLP,Bob Ray,2/4/2025,0.5', ''].join('\n');
+      const csv = ['client_name,staff_name,date,hours', 'acme MOTORS,Ann Lee,2025-02-03,1', 'acme motors,Ann Lee,2025-02-03,1', 'Beta Legal LLP,Bob Ray,2/14/2025,0.5', ''].join('\n');
       const first = await run('time_logs', 'noid.csv', csv);
       assert.equal(first.status, 'succeeded', first.message);
       assert.equal(first.rows.added, 3);
@@ -82,7 +82,7 @@ for (const engine of engines) {
       assert.equal(rows.length, 3);
       assert.deepEqual(rows.map((r) => r.client_id).sort(), ['C1', 'C1', 'C2']);
       assert.ok(rows.some((r) => r.log_id.endsWith(':2')), 'the second identical entry is occurrence 2');
-      assert.ok(rows.some((r) => r.work_date === '2025-02-04'), 'US date 2/4/2025 read as 4 February');
+      assert.ok(rows.some((r) => r.work_date === '2025-02-14'), 'US date 2/14/2025 read as 14 February');
       const again = await run('time_logs', 'noid.csv', csv);
       assert.equal(again.status, 'unchanged');
       assert.equal(again.rows.unchanged, 3);
@@ -112,9 +112,9 @@ for (const engine of engines) {
       assert.deepEqual(
         report.errors.map((e) => e.message).sort(),
         [
-          "bad.csv line 3, column 5 (hours): '-2' must be greater than 0",
+          "bad.csv line 3, column 5 (hours): '-2' must not be negative",
           "bad.csv line 4, column 2 (client_id): 'C9' unknown client: no client has this id; import it in clients first",
-          "bad.csv line 5, column 4 (date): '2025-02-30' is not a date (use YYYY-MM-DD or M/D/YYYY)",
+          "bad.csv line 5, column 4 (date): '2025-02-30' is not a real date: February 2025 has no day 30",
           "bad.csv line 6, column 5 (hours): 'lots' is not a number of hours",
           "bad.csv line 6, column 7 (billable): 'maybe' is not a yes/no value (true/false, yes/no, 1/0, Y/N, B/NB/NC)",
           'bad.csv line 7: has 5 fields but the header has 7 (check delimiters and quotes)',
@@ -135,7 +135,7 @@ for (const engine of engines) {
     });
 
     test('lenient: the valid rows load as a version and every rejected row is reported', async () => {
-      const csv = ['log_id,client_id,staff_name,date,hours,rate,billable', 'L1,C1,Ann Lee,2025-04-01,1,95,true', 'L2,C1,Ann Lee,2025-04-02,0,95,true', 'L3,Nobody,Ann Lee,2025-04-03,1,95,true', 'L4,C2,Bob Ray,2025-04-04,2,95,NB', 'L1,C1,Ann Lee,2025-04-05,1,95,true', ''].join('\n');
+      const csv = ['log_id,client_id,staff_name,date,hours,rate,billable', 'L1,C1,Ann Lee,2025-04-01,1,95,true', 'L2,C1,Ann Lee,2025-04-02,-1,95,true', 'L3,Nobody,Ann Lee,2025-04-03,1,95,true', 'L4,C2,Bob Ray,2025-04-04,2,95,NB', 'L1,C1,Ann Lee,2025-04-05,1,95,true', ''].join('\n');
       const report = await run('time_logs', 'lenient.csv', csv, { mode: 'lenient' });
       assert.equal(report.status, 'succeeded', report.message);
       assert.deepEqual(report.rows, { total: 5, added: 2, updated: 0, unchanged: 0, rejected: 3 });

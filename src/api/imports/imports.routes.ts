@@ -56,7 +56,8 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (a
       schema: {
         summary: 'Import a CSV file into a dataset',
         description:
-          'Send the file as multipart/form-data (field `file`, optional fields `mode`, `dry_run`) or as a raw text/csv or application/octet-stream body. ' +
+          'Send the file as multipart/form-data (field `file`, optional fields `mode`, `dry_run`, `date_order`) ' +
+          'or as a raw text/csv or application/octet-stream body. ' +
           `Form fields override the query string. At most server.upload_limit_mb (${config.server.upload_limit_mb} MB).`,
         tags: ['imports'],
         params: importDatasetParamsSchema,
@@ -85,6 +86,7 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (a
           file: tempFile,
           fileName: upload.fileName ?? options.file_name ?? 'upload.csv',
           mode: options.mode,
+          dateOrder: options.date_order,
           dryRun: options.dry_run,
           actor: request.actor,
         });

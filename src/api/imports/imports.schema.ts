@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { dateOrderSettings } from '../../config/schema.js';
 import { errorResponseSchema } from '../error-handler.js';
 
 const booleanText = z
@@ -7,11 +8,15 @@ const booleanText = z
 
 /**
  * Import options, from the query string or from multipart form fields (the form wins).
- * `mode` defaults to config `ingest.mode`.
+ * `mode` and `date_order` default to config `ingest.mode` and `ingest.date_order`.
  */
 export const importOptionsSchema = z.object({
   mode: z.enum(['strict', 'lenient']).optional().describe('strict: one bad row refuses the file; lenient: valid rows load'),
   dry_run: booleanText.optional().describe('true: validate and report, write nothing'),
+  date_order: z
+    .enum(dateOrderSettings)
+    .optional()
+    .describe('How 03/11/2025 reads: dmy, mdy, ymd (year-first only) or auto (per column from the file); default config ingest.date_order'),
   file_name: z.string().trim().min(1).max(255).optional().describe('Name shown in messages for a raw body (default upload.csv)'),
 });
 

@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { dateOrderSettings, type DateOrderSetting } from '../../config/schema.js';
 import { datasetNames } from '../../ingest/datasets/index.js';
 import { importFile } from '../../ingest/import-file.js';
 import { describeLeftovers, removeImportLeftovers } from '../../ingest/import-leftovers.js';
@@ -8,6 +9,13 @@ import type { ImportReport } from '../../ingest/import-report.js';
 import { countOf } from '../../present/display-format.js';
 import { withContext, type GlobalOptions } from '../cli-context.js';
 import { createProgressReporter } from '../progress-bar.js';
+
+interface ImportCommandOptions {
+  lenient?: boolean;
+  dateOrder?: DateOrderSetting;
+  dryRun?: boolean;
+  json?: boolean;
+}
 
 /** How many errors the terminal shows before pointing at the rejects file. */
 const shownErrors = 20;
@@ -19,9 +27,17 @@ export function registerImportCommand(program: Command): void {
     .argument('<dataset>', `one of: ${datasetNames.join(', ')}`)
     .argument('<file>', 'CSV file (UTF-8/UTF-16/Windows-1252; comma, semicolon or tab)')
     .option('--lenient', 'load the valid rows and report the rejected ones (default: config ingest.mode, strict: all or nothing)')
+    .addOption(
+      new Option(
+        '--date-order <order>',
+        'how 03/11/2025 reads: dmy (3 November), mdy (11 March), ymd (year-first dates only), auto (decided per column from the file)',
+      )
+        .choices(dateOrderSettings)
+        .default(undefined, 'config ingest.date_order, auto'),
+    )
     .option('--dry-run', 'validate and report what would change, write nothing')
     .option('--json', 'print the import report as JSON')
-    .action(async (dataset: string, file: string, options: { lenient?: boolean; dryRun?: boolean; json?: boolean }, command: Command) => {
+    .action(async (dataset: string, file: string, options: ImportCommandOptions, command: Command) => {
       const global = command.optsWithGlobals<GlobalOptions>();
       const report = await withContext(global, async ({ config, database, actor }) => {
         // Only leftovers of processes that no longer run: an import running elsewhere keeps its files.
@@ -36,6 +52,7 @@ export function registerImportCommand(program: Command): void {
             file,
             // The same mode with and without --dry-run, so a dry run predicts the real import.
             mode: options.lenient ? 'lenient' : config.ingest.mode,
+            dateOrder: options.dateOrder ?? config.ingest.date_order,
             dryRun: options.dryRun ?? false,
             actor,
             onProgress: progress?.update,
