@@ -47,8 +47,10 @@ export async function createApiToken(
     revoked_by: null,
     last_used_at: null,
   };
-  await db.insertInto('api_tokens').values(row).execute();
-  await appendAudit(db, { actor: input.actor, action: 'token.create', target: id, details: { user: user.username, name, expiresAt: row.expires_at } });
+  await db.transaction().execute(async (trx) => {
+    await trx.insertInto('api_tokens').values(row).execute();
+    await appendAudit(trx, { actor: input.actor, action: 'token.create', target: id, details: { user: user.username, name, expiresAt: row.expires_at } });
+  });
   return { token, view: { id, username: user.username, name, createdAt: row.created_at, expiresAt: row.expires_at, revokedAt: null, lastUsedAt: null } };
 }
 
@@ -86,8 +88,10 @@ export async function revokeApiToken(db: Kysely<DatabaseSchema>, id: string, own
   const token = await query.executeTakeFirst();
   if (!token) throw new MmError('MM_TOKEN_NOT_FOUND', `no API token with id '${id}'${ownerId ? ' among yours' : ''}`);
   if (token.revoked_at === null) {
-    await db.updateTable('api_tokens').set({ revoked_at: new Date().toISOString(), revoked_by: actor }).where('id', '=', id).execute();
-    await appendAudit(db, { actor, action: 'token.revoke', target: id });
+    await db.transaction().execute(async (trx) => {
+      await trx.updateTable('api_tokens').set({ revoked_at: new Date().toISOString(), revoked_by: actor }).where('id', '=', id).execute();
+      await appendAudit(trx, { actor, action: 'token.revoke', target: id });
+    });
   }
   return (await listApiTokens(db, token.user_id)).find((t) => t.id === id)!;
 }

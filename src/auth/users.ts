@@ -82,8 +82,11 @@ export async function createUser(db: Kysely<DatabaseSchema>, policy: Policy, inp
     password_changed_at: now,
     last_login_at: null,
   };
-  await db.insertInto('users').values(row).execute();
-  await appendAudit(db, { actor: input.createdBy, action: 'user.create', target: username, details: { role: input.role, oneTimePassword: oneTimePassword !== null } });
+  // The user and its event commit together (an audit gap check looks for it).
+  await db.transaction().execute(async (trx) => {
+    await trx.insertInto('users').values(row).execute();
+    await appendAudit(trx, { actor: input.createdBy, action: 'user.create', target: username, details: { role: input.role, oneTimePassword: oneTimePassword !== null } });
+  });
   return { user: userView(row), oneTimePassword };
 }
 
@@ -133,8 +136,8 @@ export async function updateUser(db: Kysely<DatabaseSchema>, policy: Policy, use
         .where('revoked_at', 'is', null)
         .execute();
     }
+    await appendAudit(trx, { actor, action: 'user.update', target: user.username, details: { ...change } });
   });
-  await appendAudit(db, { actor, action: 'user.update', target: user.username, details: { ...change } });
   return userView(await requireUser(db, user.username));
 }
 
@@ -187,10 +190,11 @@ export async function setPassword(
       .where('user_id', '=', user.id)
       .where('revoked_at', 'is', null)
       .executeTakeFirst();
-    return Number(revoked.numUpdatedRows);
+    const count = Number(revoked.numUpdatedRows);
+    const action = options.oneTime ? 'user.password_reset' : 'auth.password_change';
+    await appendAudit(trx, { actor: options.actor, action, target: user.username, details: { tokensRevoked: count } });
+    return count;
   });
-  const action = options.oneTime ? 'user.password_reset' : 'auth.password_change';
-  await appendAudit(db, { actor: options.actor, action, target: user.username, details: { tokensRevoked } });
   return { tokensRevoked };
 }
 

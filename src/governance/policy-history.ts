@@ -11,7 +11,15 @@ const POLICY_KEY = 'policy_in_use';
  * (`policy.change`, with both SHA-256 hashes and the file), so who could do what, and since
  * when, can be proven afterwards.
  */
-export async function notePolicyInUse(db: Kysely<DatabaseSchema>, loaded: { file: string; sha256: string }, actor: string): Promise<boolean> {
+export async function notePolicyInUse(database: Kysely<DatabaseSchema>, loaded: { file: string; sha256: string }, actor: string): Promise<boolean> {
+  // Usually unchanged: a plain read, so a command started during a long import need not wait for the write lock.
+  const stored = await database.selectFrom('app_meta').select('value').where('key', '=', POLICY_KEY).executeTakeFirst();
+  if (stored && (JSON.parse(stored.value) as { sha256: string }).sha256 === loaded.sha256) return false;
+  // Read again, record and audit in one transaction: two processes starting at once record the change once.
+  return database.transaction().execute((db) => notePolicyInTransaction(db, loaded, actor));
+}
+
+async function notePolicyInTransaction(db: Kysely<DatabaseSchema>, loaded: { file: string; sha256: string }, actor: string): Promise<boolean> {
   const stored = await db.selectFrom('app_meta').select('value').where('key', '=', POLICY_KEY).executeTakeFirst();
   const previous = stored ? (JSON.parse(stored.value) as { sha256: string; file: string }) : null;
   if (previous?.sha256 === loaded.sha256) return false;

@@ -39,18 +39,21 @@ export async function decideResult(db: Kysely<DatabaseSchema>, policy: ReviewPol
 
   const status: ReviewStatus = request.decision === 'approve' ? 'approved' : 'rejected';
   const now = new Date().toISOString();
-  const updated = await db
-    .updateTable('analytics_results')
-    .set({ review_status: status, reviewed_by: request.reviewer, reviewed_at: now, review_comment: comment })
-    .where('id', '=', result.id)
-    .where('review_status', '=', result.reviewStatus)
-    .executeTakeFirst();
-  if (Number(updated.numUpdatedRows) !== 1) throw new MmError('MM_REVIEW_CONFLICT', `result ${result.id} was decided by someone else a moment ago; reload it`);
-  await appendAudit(db, {
-    actor: request.reviewer,
-    action: `review.${request.decision}`,
-    target: result.id,
-    details: { kind: result.kind, subject: result.subject, label: result.subjectLabel, from: result.reviewStatus, to: status, comment, datasetVersion: result.datasetVersion },
+  // The decision and its event commit together; the optimistic check makes a second reviewer's decision fail.
+  await db.transaction().execute(async (trx) => {
+    const updated = await trx
+      .updateTable('analytics_results')
+      .set({ review_status: status, reviewed_by: request.reviewer, reviewed_at: now, review_comment: comment })
+      .where('id', '=', result.id)
+      .where('review_status', '=', result.reviewStatus)
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) !== 1) throw new MmError('MM_REVIEW_CONFLICT', `result ${result.id} was decided by someone else a moment ago; reload it`);
+    await appendAudit(trx, {
+      actor: request.reviewer,
+      action: `review.${request.decision}`,
+      target: result.id,
+      details: { kind: result.kind, subject: result.subject, label: result.subjectLabel, from: result.reviewStatus, to: status, comment, datasetVersion: result.datasetVersion },
+    });
   });
   return (await findResult(db, result.id))!;
 }

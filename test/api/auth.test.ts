@@ -4,6 +4,7 @@ import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/api/app.js';
 import { createUser, ensureFirstAdmin, requireUser } from '../../src/auth/users.js';
 import { loadPolicy, policySchema } from '../../src/governance/policy.js';
+import { flushSecurityEvents } from '../../src/governance/security-events.js';
 import { createTestContext, engines, type TestContext } from '../support/test-database.js';
 import { clientsCsv, csvUpload, errorOf, formUpload } from './api-test-app.js';
 
@@ -334,6 +335,7 @@ for (const engine of engines) {
       assert.equal(bearer.statusCode, 200, 'a browser never sends a bearer token by itself');
       assert.equal(errorOf(await post('/api/v1/auth/logout', { cookie, origin: evil })).code, 'MM_CROSS_ORIGIN');
       assert.equal((await get('/api/v1/auth/me', as(cookie))).statusCode, 200, 'the forged logout did not end the session');
+      await flushSecurityEvents(t.database.kysely);
       const events = await t.database.kysely
         .selectFrom('security_events')
         .select(['kind', 'actor', 'detail'])

@@ -3,6 +3,7 @@ import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { ANONYMOUS, errorOf, startApiTest, type ApiTest } from './api-test-app.js';
+import { flushSecurityEvents } from '../../src/governance/security-events.js';
 
 /**
  * Every error — Fastify's own included (a URL the router cannot decode, bad JSON, a wrong
@@ -39,6 +40,7 @@ describe('the one error shape, for Fastify\'s own errors too', () => {
       assertShaped(response, 400, 'MM_VALIDATION', 'malformed URL');
       assert.equal(errorOf(response).message, 'The URL is not valid: a %XX escape in its path does not encode UTF-8 text.');
     }
+    await flushSecurityEvents(api.t.database.kysely);
     const events = await api.t.database.kysely
       .selectFrom('security_events')
       .select(['kind', 'route', 'detail'])

@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import type { InjectOptions } from 'fastify';
 import { engines } from '../support/test-database.js';
 import { ANONYMOUS, clientsCsv, csvUpload, errorOf, formUpload, formUploadWithLength, startApiTest, type ApiTest } from './api-test-app.js';
+import { flushSecurityEvents } from '../../src/governance/security-events.js';
 
 /**
  * A NUL character in any text input is refused before it reaches the database (PostgreSQL
@@ -30,12 +31,14 @@ for (const engine of engines) {
       assert.ok(response.headers['content-security-policy'], 'security headers');
       assert.equal(response.headers['x-content-type-options'], 'nosniff');
     };
-    const events = () =>
-      api.t.database.kysely
+    const events = async () => {
+      await flushSecurityEvents(api.t.database.kysely);
+      return api.t.database.kysely
         .selectFrom('security_events')
         .select(['kind', 'actor', 'route', 'detail'])
         .where('kind', '=', 'suspicious_input')
         .execute();
+    };
 
     test('a login with NUL is refused, recorded as suspicious input and audited as a failed login', async () => {
       const login = (payload: Record<string, string>): InjectOptions => ({

@@ -4,6 +4,7 @@ import { buildApp } from '../../src/api/app.js';
 import { loadPolicy, policySchema } from '../../src/governance/policy.js';
 import { createTestContext, engines, type EngineName, type TestContext } from '../support/test-database.js';
 import { errorOf } from './api-test-app.js';
+import { flushSecurityEvents } from '../../src/governance/security-events.js';
 
 /** A policy allowing 10 requests a minute from one address, so limits show after a few requests. */
 const shipped = loadPolicy(null).policy;
@@ -52,6 +53,7 @@ describe('rate limits', () => {
         const codes = [];
         for (let i = 1; i <= 12; i++) codes.push((await app.inject(forwarded(i))).statusCode);
         assert.deepEqual(tally(codes), { 401: 10, 429: 2 }, 'without trust_proxy X-Forwarded-For is ignored: one address');
+        await flushSecurityEvents(t.database.kysely);
         const ips = (await t.database.kysely.selectFrom('security_events').select('ip').distinct().execute()).map((r) => r.ip);
         assert.deepEqual(ips, ['127.0.0.1']);
       });
@@ -62,6 +64,7 @@ describe('rate limits', () => {
           assert.deepEqual(tally(codes), { 401: 12 }, `trust_proxy ${JSON.stringify(setting)}: each client has its own limit`);
           for (let i = 0; i < 10; i++) await app.inject(forwarded(99));
           assert.equal(errorOf(await app.inject(forwarded(99))).code, 'MM_RATE_LIMITED', 'one client behind the proxy is still limited');
+          await flushSecurityEvents(t.database.kysely);
           const rows = await t.database.kysely.selectFrom('security_events').select('ip').where('kind', '=', 'auth_missing').execute();
           assert.ok(rows.some((r) => r.ip === '203.0.113.1') && !rows.some((r) => r.ip === '127.0.0.1'), JSON.stringify(rows.slice(0, 3)));
         });
