@@ -14,15 +14,3 @@ export function clientScopeOf(user: UserTable | null): string[] | null {
   if (!user || user.client_scope === null) return null;
   return JSON.parse(user.client_scope) as string[];
 }
-
-/** The client a stored result is about: `C1` or `C1:vendor:product`; null for portfolio results. */
-export function subjectClient(kind: string, subject: string): string | null {
-  if (kind === 'overview') return null;
-  return kind === 'license' ? subject.split(':')[0]! : subject;
-}
-
-export function subjectInScope(kind: string, subject: string, scope: readonly string[] | null): boolean {
-  if (scope === null) return true;
-  const client = subjectClient(kind, subject);
-  return client !== null && scope.includes(client);
-}

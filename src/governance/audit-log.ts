@@ -146,10 +146,24 @@ function toEvent(row: AuditEventTable): AuditEvent {
     action: row.action,
     target: row.target,
     outcome: row.outcome,
-    details: JSON.parse(row.details_json) as Record<string, unknown>,
+    details: storedDetails(row.details_json),
     prevHash: row.prev_hash,
     hash: row.hash,
   };
+}
+
+/**
+ * Details as stored. A row edited in the database may no longer hold JSON: listing and
+ * exporting still work and show the raw text, and `audit verify` names the event.
+ */
+function storedDetails(json: string): Record<string, unknown> {
+  try {
+    const parsed = JSON.parse(json) as unknown;
+    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  } catch {
+    // Fall through: tampered with; shown as it is.
+  }
+  return { unreadableDetails: json };
 }
 
 export interface AuditFilter {

@@ -77,6 +77,9 @@ for (const engine of engines) {
       const result = await verifyAuditChain(t.database.kysely);
       assert.deepEqual([result.ok, result.firstBadSeq, result.checked], [false, 5, 4]);
       assert.equal(result.problem, 'event 5 was changed after it was written (its details are not valid JSON)');
+      // Listing (and so exporting) still works and shows what is stored.
+      const listed = await listAudit(t.database.kysely, { afterSeq: 4, limit: 1 });
+      assert.deepEqual(listed.events[0]!.details, { unreadableDetails: '{"n":5}x' });
     });
 
     test('a recorded head that is no longer a seq and hash is reported', async () => {
