@@ -83,7 +83,8 @@ for (const engine of engines) {
     test('in X-Forwarded-For from a trusted proxy: refused and still recorded, with the address made printable', async () => {
       const proxied = await startApiTest(engine, { 'server.trust_proxy': true });
       try {
-        const response = await proxied.app.inject({ method: 'GET', url: '/api/v1/versions', headers: { 'x-forwarded-for': '192.0.2.1\u0000' } });
+        const headers = { 'x-forwarded-for': '192.0.2.1\u0000' };
+        const response = await proxied.app.inject({ method: 'GET', url: '/api/v1/versions', headers });
         assert.equal(errorOf(response).code, 'MM_INPUT_NUL_BYTE');
         const recorded = await proxied.t.database.kysely.selectFrom('security_events').select(['kind', 'ip']).execute();
         assert.deepEqual(recorded, [{ kind: 'suspicious_input', ip: '192.0.2.1\u2400' }]);
