@@ -67,8 +67,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
         const named = kind === 'login_refused' ? (request.body as { username?: unknown } | undefined)?.username : undefined;
         const actor = request.user?.username ?? (typeof named === 'string' && named !== '' ? visible(named).slice(0, 100) : null);
         const detail = visible(`${error.code}: ${error.message}`);
-        const route = requestTarget(request);
-        await recordSecurityEvent(database.kysely, { kind, actor, ip: request.ip, method: request.method, route, detail });
+        // A NUL may be what was refused, in the address too (X-Forwarded-For from a trusted proxy).
+        const [ip, route] = [visible(request.ip), requestTarget(request)];
+        await recordSecurityEvent(database.kysely, { kind, actor, ip, method: request.method, route, detail });
       },
     }),
   );

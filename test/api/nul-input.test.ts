@@ -83,6 +83,19 @@ for (const engine of engines) {
       assert.equal(created.length, 0);
     });
 
+    test('in X-Forwarded-For from a trusted proxy: refused and still recorded, with the address made printable', async () => {
+      const proxied = await startApiTest(engine, { 'server.trust_proxy': true });
+      try {
+        const headers = { 'x-forwarded-for': '192.0.2.1\u0000' };
+        const response = await proxied.app.inject({ method: 'GET', url: '/api/v1/versions', headers });
+        assert.equal(errorOf(response).code, 'MM_INPUT_NUL_BYTE');
+        const recorded = await proxied.t.database.kysely.selectFrom('security_events').select(['kind', 'ip']).execute();
+        assert.deepEqual(recorded, [{ kind: 'suspicious_input', ip: '192.0.2.1\u2400' }]);
+      } finally {
+        await proxied.close();
+      }
+    });
+
     test('in an upload: the query, multipart fields and the multipart file name; nothing is imported', async () => {
       await refusedAt(csvUpload('/api/v1/imports/clients?file_name=a%00.csv', clientsCsv), 'query.file_name');
       await refusedAt(formUpload('/api/v1/imports/clients', clientsCsv, 'clients.csv', { mode: 'len\u0000ient' }), 'form.mode');
