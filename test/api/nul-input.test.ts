@@ -89,6 +89,7 @@ for (const engine of engines) {
         const headers = { 'x-forwarded-for': '192.0.2.1\u0000' };
         const response = await proxied.app.inject({ method: 'GET', url: '/api/v1/versions', headers });
         assert.equal(errorOf(response).code, 'MM_INPUT_NUL_BYTE');
+        await flushSecurityEvents(proxied.t.database.kysely);
         const recorded = await proxied.t.database.kysely.selectFrom('security_events').select(['kind', 'ip']).execute();
         assert.deepEqual(recorded, [{ kind: 'suspicious_input', ip: '192.0.2.1\u2400' }]);
       } finally {
