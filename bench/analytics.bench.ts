@@ -17,7 +17,7 @@ import { createRandom } from '../src/explain/bootstrap.js';
 import { importFile } from '../src/ingest/import-file.js';
 import { runQuery } from '../src/metrics/run-query.js';
 import { writeLargeMspReferenceData, writeLargeTimeLogs } from '../src/sample/index.js';
-import { openDatabase } from '../src/storage/database.js';
+import { openDatabase } from '../src/metrics/rollups/open-database.js';
 import { benchConfig, machine, scratchDir, scratchPostgres } from './bench-support.js';
 import { duckdbReference } from './duckdb-reference.js';
 

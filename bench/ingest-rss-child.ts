@@ -1,6 +1,6 @@
 // Imports one big time-log file into a fresh SQLite data dir and prints its own peak RSS.
 import { importFile } from '../src/ingest/import-file.js';
-import { openDatabase } from '../src/storage/database.js';
+import { openDatabase } from '../src/metrics/rollups/open-database.js';
 import { benchConfig } from './bench-support.js';
 
 const [dataDir, clients, staff, file] = process.argv.slice(2) as [string, string, string, string];

@@ -12,7 +12,8 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { importFile } from '../src/ingest/import-file.js';
-import { openDatabase, openSqliteConnection } from '../src/storage/database.js';
+import { openDatabase } from '../src/metrics/rollups/open-database.js';
+import { openSqliteConnection } from '../src/storage/database.js';
 import { writeLargeMspReferenceData, writeLargeTimeLogs } from '../src/sample/index.js';
 import { benchConfig, machine, measure, rate, scratchDir, scratchPostgres } from './bench-support.js';
 

@@ -1,7 +1,7 @@
 import { sql, type Kysely, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import type { ReviewStatus } from '../governance/review-policy.js';
 import type { Period } from '../metrics/period.js';
-import type { DatabaseSchema } from '../storage/schema.js';
+import type { AnalyticsResultTable, AnalyticsRunTable, DatabaseSchema } from '../storage/schema.js';
 
 /**
  * Reads the reviewable results `runAnalysis` stores (`analytics_results`, one per client's
@@ -227,4 +227,44 @@ function resultFromRow(row: ResultRow): StoredResult {
     reviewedAt: row.reviewed_at,
     reviewComment: row.review_comment,
   };
+}
+
+/** The stored document of the run for this plan on this dataset version, if one finished. */
+export async function findRunPayload(db: Kysely<DatabaseSchema>, planHash: string, datasetVersion: number): Promise<string | null> {
+  const row = await db.selectFrom('analytics_runs').select(['payload_json']).where('plan_hash', '=', planHash).where('dataset_version', '=', datasetVersion).executeTakeFirst();
+  return row?.payload_json ?? null;
+}
+
+/** A run and its results, inside the caller's transaction (which also records the audit event). */
+export async function insertRun(trx: Kysely<DatabaseSchema>, run: AnalyticsRunTable, results: readonly AnalyticsResultTable[]): Promise<void> {
+  await trx.insertInto('analytics_runs').values(run).execute();
+  for (let i = 0; i < results.length; i += 500) await trx.insertInto('analytics_results').values(results.slice(i, i + 500)).execute();
+}
+
+/** The current review status of each result of a run (decisions update the rows in place). */
+export async function listRunReviewStates(db: Kysely<DatabaseSchema>, runId: string): Promise<Array<{ id: string; review_status: ReviewStatus; review_reasons_json: string }>> {
+  return db.selectFrom('analytics_results').select(['id', 'review_status', 'review_reasons_json']).where('run_id', '=', runId).execute();
+}
+
+/** Who started the analysis run (four-eyes: they may not decide its results). */
+export async function findRunCreator(db: Kysely<DatabaseSchema>, runId: string): Promise<string | null> {
+  const row = await db.selectFrom('analytics_runs').select('created_by').where('id', '=', runId).executeTakeFirst();
+  return row?.created_by ?? null;
+}
+
+/**
+ * Stores a review decision if the result is still in the status the reviewer saw (`from`);
+ * false when someone else decided it in between.
+ */
+export async function recordReviewDecision(
+  trx: Kysely<DatabaseSchema>,
+  decision: { id: string; from: ReviewStatus; to: ReviewStatus; reviewer: string; at: string; comment: string },
+): Promise<boolean> {
+  const updated = await trx
+    .updateTable('analytics_results')
+    .set({ review_status: decision.to, reviewed_by: decision.reviewer, reviewed_at: decision.at, review_comment: decision.comment })
+    .where('id', '=', decision.id)
+    .where('review_status', '=', decision.from)
+    .executeTakeFirst();
+  return Number(updated.numUpdatedRows) === 1;
 }

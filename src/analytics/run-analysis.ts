@@ -11,6 +11,7 @@ import type { AnalyticsResultTable } from '../storage/schema.js';
 import { currentVersionNumber } from '../versions/versions-repository.js';
 import type { AnalysisFilters } from './analysis-filters.js';
 import { clientInsights, type ClientInsight } from './client-insights.js';
+import { findRunPayload, insertRun, listRunReviewStates } from './results-repository.js';
 import { licenseEfficiency, type LicenseEfficiencyAnalysis, type LicensePositionRow } from './license-efficiency.js';
 import { monthlyTrends, type TrendsAnalysis } from './monthly-trends.js';
 import { portfolioOverview, type PortfolioOverview } from './portfolio-overview.js';
@@ -67,13 +68,8 @@ export async function runAnalysis(database: Database, config: Config, options: {
     review: options.review,
   });
   const planHash = createHash('sha256').update(planJson).digest('hex');
-  const stored = await database.kysely
-    .selectFrom('analytics_runs')
-    .select(['payload_json'])
-    .where('plan_hash', '=', planHash)
-    .where('dataset_version', '=', version)
-    .executeTakeFirst();
-  if (stored) return withCurrentReviews(database, { ...(JSON.parse(stored.payload_json) as AnalysisDocument), cached: true });
+  const stored = await findRunPayload(database.kysely, planHash, version);
+  if (stored !== null) return withCurrentReviews(database, { ...(JSON.parse(stored) as AnalysisDocument), cached: true });
 
   const document = await computeAnalysis(database, config, filters, version);
   const now = new Date().toISOString();
@@ -134,9 +130,9 @@ export async function runAnalysis(database: Database, config: Config, options: {
     await storeRun(database, document, results, { planHash, planJson, version, actor: options.actor, now, filters });
   } catch (error) {
     // The same plan on the same version finished first elsewhere (unique key): serve that one.
-    const winner = await database.kysely.selectFrom('analytics_runs').select(['payload_json']).where('plan_hash', '=', planHash).where('dataset_version', '=', version).executeTakeFirst();
-    if (!winner) throw error;
-    return withCurrentReviews(database, { ...(JSON.parse(winner.payload_json) as AnalysisDocument), cached: true });
+    const winner = await findRunPayload(database.kysely, planHash, version);
+    if (winner === null) throw error;
+    return withCurrentReviews(database, { ...(JSON.parse(winner) as AnalysisDocument), cached: true });
   }
   return document;
 }
@@ -149,11 +145,11 @@ async function storeRun(
 ): Promise<void> {
   const { planHash, planJson, version, now, actor, filters } = run;
   await database.kysely.transaction().execute(async (trx) => {
-    await trx
-      .insertInto('analytics_runs')
-      .values({ id: document.runId, kind: 'full', plan_hash: planHash, plan_json: planJson, dataset_version: version, period_from: document.period.from, period_to: document.period.to, payload_json: JSON.stringify(document), created_by: actor, created_at: now })
-      .execute();
-    for (let i = 0; i < results.length; i += 500) await trx.insertInto('analytics_results').values(results.slice(i, i + 500)).execute();
+    await insertRun(
+      trx,
+      { id: document.runId, kind: 'full', plan_hash: planHash, plan_json: planJson, dataset_version: version, period_from: document.period.from, period_to: document.period.to, payload_json: JSON.stringify(document), created_by: actor, created_at: now },
+      results,
+    );
     // The stored run (and the results it sends to review) and its event commit together.
     await appendAudit(trx, {
       actor,
@@ -210,7 +206,7 @@ function portfolioConfidence(rows: ProfitabilityRow[], insights: Map<string, Cli
 
 /** Review decisions made after the run (approve, reject) replace the stored ones. */
 async function withCurrentReviews(database: Database, document: AnalysisDocument): Promise<AnalysisDocument> {
-  const rows = await database.kysely.selectFrom('analytics_results').select(['id', 'review_status', 'review_reasons_json']).where('run_id', '=', document.runId).execute();
+  const rows = await listRunReviewStates(database.kysely, document.runId);
   const byId = new Map(rows.map((r) => [r.id, r]));
   const refresh = (review: ReviewState): ReviewState => {
     const row = byId.get(review.resultId);

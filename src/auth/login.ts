@@ -3,7 +3,7 @@ import { MmError, type ErrorCode } from '../errors.js';
 import { appendAudit } from '../governance/audit-log.js';
 import type { Policy } from '../governance/policy.js';
 import type { DatabaseSchema, UserTable } from '../storage/schema.js';
-import { countFailedLogin, findLoginUser, lockAccount, recordLoginSuccess } from './login-attempts.repository.js';
+import { countFailedLogin, findLoginUser, lockAccount, recordLoginSuccess } from './login-attempts-repository.js';
 import type { LoginThrottle } from './login-throttle.js';
 import { decoyPasswordHash, verifyPassword } from './passwords.js';
 

@@ -3,7 +3,8 @@ import { loadConfig } from '../config/load-config.js';
 import type { Config } from '../config/schema.js';
 import { loadPolicy, type Policy } from '../governance/policy.js';
 import { notePolicyInUse } from '../governance/policy-history.js';
-import { openDatabase, type Database } from '../storage/database.js';
+import { openDatabase } from '../metrics/rollups/open-database.js';
+import type { Database } from '../storage/database.js';
 
 /** Options every command accepts (see main.ts). */
 export interface GlobalOptions {

@@ -5,6 +5,15 @@ export interface Period {
   to: string;
 }
 
+/** True for a day that exists, written `YYYY-MM-DD` (2025-02-29 and 2025-13-01 are false). */
+export function isCalendarDate(value: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
 /** Year × 12 + month − 1: consecutive months are consecutive integers. */
 export function monthIndex(date: string): number {
   return Number(date.slice(0, 4)) * 12 + Number(date.slice(5, 7)) - 1;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseDate } from '../ingest/field-types.js';
+import { isCalendarDate } from './period.js';
 
 /**
  * A question to the data, as data: which measures, grouped by which dimensions, under
@@ -40,7 +40,7 @@ export type DimensionName = (typeof dimensionNames)[number];
 export const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
-  .refine((value) => parseDate(value) === value, 'is not a calendar date');
+  .refine(isCalendarDate, 'is not a calendar date');
 
 export const thresholdSchema = z
   .object({

@@ -8,7 +8,6 @@ import type { Config } from '../config/schema.js';
 import { MmError } from '../errors.js';
 import { migrationProvider } from './migrations/index.js';
 import { SqlitePoolDialect } from './sqlite-pool-dialect.js';
-import { ensureRollups } from '../metrics/rollups/maintain-rollups.js';
 import type { DatabaseSchema } from './schema.js';
 
 // PostgreSQL returns int8 (our cents and counts) as strings; every value we store fits in 2^53.
@@ -59,7 +58,12 @@ export function openSqliteConnection(file: string): BetterSqlite3.Database {
 }
 
 /** Opens the configured database and brings its schema up to date. */
-export async function openDatabase(config: Config, options: { migrate?: boolean } = {}): Promise<Database> {
+/**
+ * Connects to the configured database and (unless `migrate: false`) brings its schema up to
+ * date. The metric layer's `openDatabase` (metrics/rollups/open-database.ts) adds the rollups
+ * every reader expects: use that one unless you are below the metric layer.
+ */
+export async function connectDatabase(config: Config, options: { migrate?: boolean } = {}): Promise<Database> {
   const target = resolveDatabaseTarget(config);
   let kysely: Kysely<DatabaseSchema>;
   let pgPool: pg.Pool | null = null;
@@ -87,10 +91,7 @@ export async function openDatabase(config: Config, options: { migrate?: boolean 
     pgPool,
     close: () => kysely.destroy(),
   };
-  if (options.migrate !== false) {
-    await migrateToLatest(database);
-    await ensureRollups(kysely);
-  }
+  if (options.migrate !== false) await migrateToLatest(database);
   return database;
 }
 

@@ -58,3 +58,16 @@ export async function currentVersionNumber(db: Kysely<DatabaseSchema>): Promise<
     .executeTakeFirst();
   return Number(row?.n ?? 0);
 }
+
+/** Active versions `user` imported, up to `upTo` (four-eyes: results computed from them are not theirs to decide). */
+export async function activeVersionsCreatedBy(db: Kysely<DatabaseSchema>, user: string, upTo: number): Promise<Array<{ number: number; dataset: string }>> {
+  const rows = await db
+    .selectFrom('dataset_versions')
+    .select(['number', 'dataset'])
+    .where('created_by', '=', user)
+    .where('status', '=', 'active')
+    .where('number', '<=', upTo)
+    .orderBy('number')
+    .execute();
+  return rows.map((row) => ({ number: Number(row.number), dataset: row.dataset }));
+}

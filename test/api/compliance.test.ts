@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import { buildApp } from '../../src/api/app.js';
 import { createApiToken } from '../../src/auth/api-tokens.js';
 import { createUser, ensureFirstAdmin, requireUser, setPassword } from '../../src/auth/users.js';
-import { complianceReport } from '../../src/governance/compliance.js';
+import { complianceReport } from '../../src/operations/compliance.js';
 import { loadPolicy } from '../../src/governance/policy.js';
 import { createBackup } from '../../src/operations/backup.js';
 import { runRetention } from '../../src/operations/retention.js';

@@ -133,4 +133,13 @@ describe('moatmetrics analyze: a client with more than a thousand hours', () => 
     assert.match(result.stdout, /^ {11}1 client, 1,235\.00 h \(50\.00 % billable\), staff utilization/m);
     assert.match(result.stdout, /^Zed\s+1,235\.00 h\s+617\.50 h\s+50\.00 %/m);
   });
+
+  test('--industry matches as the API does: any case and spacing; an unknown industry is refused, not an empty analysis', async () => {
+    const matched = await runCli(['analyze', '--industry', ' retail ', '--json'], { dataDir });
+    assertSucceeded(matched);
+    const doc = JSON.parse(matched.stdout) as { filters: { industries: string[] }; clients: Array<{ clientName: string }> };
+    assert.deepEqual(doc.filters.industries, ['Retail']);
+    assert.deepEqual(doc.clients.map((c) => c.clientName), ['Zeta']);
+    assertOneLineError(await runCli(['analyze', '--industry', 'Mining'], { dataDir }), "--industry 'Mining': no client is in this industry");
+  });
 });

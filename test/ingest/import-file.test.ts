@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { importFile } from '../../src/ingest/import-file.js';
-import { rollbackToVersion } from '../../src/versions/rollback-version.js';
+import { rollbackToVersion } from '../../src/ingest/rollback-version.js';
 import { currentVersionNumber, listVersions } from '../../src/versions/versions-repository.js';
 import { clientsCsv, timeLogsCsv } from '../support/small-msp.js';
 import { createTestContext, engines, snapshotTable, type TestContext } from '../support/test-database.js';

@@ -9,7 +9,7 @@ import type { QueryPlanInput } from '../../src/metrics/query-plan.js';
 import { runQuery } from '../../src/metrics/run-query.js';
 import { edgeMonths } from '../../src/metrics/sources/rollup-period.js';
 import { loadDemoData } from '../../src/sample/load-demo-data.js';
-import { rollbackToVersion } from '../../src/versions/rollback-version.js';
+import { rollbackToVersion } from '../../src/ingest/rollback-version.js';
 import { createTestContext, engines, type TestContext } from '../support/test-database.js';
 
 /**

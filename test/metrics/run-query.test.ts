@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { importFile } from '../../src/ingest/import-file.js';
 import { runQuery, type MetricRow } from '../../src/metrics/run-query.js';
-import { rollbackToVersion } from '../../src/versions/rollback-version.js';
+import { rollbackToVersion } from '../../src/ingest/rollback-version.js';
 import { edgeCaseMsp as files, importEdgeCaseMsp } from '../support/edge-case-msp.js';
 import { createTestContext, engines, type TestContext } from '../support/test-database.js';
 

@@ -9,7 +9,7 @@ import { HEADER_BYTES, readBackupHeader } from '../../src/operations/backup-form
 import { createBackup } from '../../src/operations/backup.js';
 import { latestBackup, listBackups } from '../../src/operations/backups-repository.js';
 import { restoreBackup } from '../../src/operations/restore.js';
-import { openDatabase } from '../../src/storage/database.js';
+import { openDatabase } from '../../src/metrics/rollups/open-database.js';
 import { clientsCsvNamed, timeLogsCsv } from '../support/small-msp.js';
 import { createTestContext, engines, snapshotTable, type TestContext } from '../support/test-database.js';
 

@@ -2,7 +2,7 @@
 // kill it in the middle of the import transaction.
 import { loadConfig } from '../../src/config/load-config.js';
 import { importFile } from '../../src/ingest/import-file.js';
-import { openDatabase } from '../../src/storage/database.js';
+import { openDatabase } from '../../src/metrics/rollups/open-database.js';
 
 const [dataDir, databaseUrl, dataset, file] = process.argv.slice(2) as [string, string, string, string];
 const { config } = loadConfig({ env: {}, overrides: { data_dir: dataDir, 'database.url': databaseUrl, 'ingest.batch_rows': 500 } });

@@ -5,7 +5,8 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { loadConfig } from '../../src/config/load-config.js';
 import type { Config } from '../../src/config/schema.js';
-import { openDatabase, type Database } from '../../src/storage/database.js';
+import { openDatabase } from '../../src/metrics/rollups/open-database.js';
+import type { Database } from '../../src/storage/database.js';
 
 /** The PostgreSQL server every test run has (see STACK.md); override with MOATMETRICS_TEST_PG. */
 export const testPgAdminUrl = process.env.MOATMETRICS_TEST_PG ?? 'postgres://127.0.0.1:5432/postgres';

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { AnalysisFilters } from '../../analytics/analysis-filters.js';
+import { resolveAnalysisFilters, type AnalysisFilters, type FilterInput } from '../../analytics/analysis-filters.js';
 import { licenseEfficiency } from '../../analytics/license-efficiency.js';
 import { monthlyTrends } from '../../analytics/monthly-trends.js';
 import { portfolioOverview } from '../../analytics/portfolio-overview.js';
@@ -10,14 +10,12 @@ import { runAnalysis, type AnalysisDocument } from '../../analytics/run-analysis
 import { staffUtilization } from '../../analytics/staff-utilization.js';
 import { clientScopeOf } from '../../auth/client-scope.js';
 import type { Config } from '../../config/schema.js';
-import { clientNameKey } from '../../ingest/datasets/clients.js';
 import type { Policy } from '../../governance/policy.js';
 import type { ReviewPolicy } from '../../governance/review-policy.js';
 import type { Period } from '../../metrics/period.js';
 import type { Database } from '../../storage/database.js';
 import { commonErrorResponses, validationError } from '../error-handler.js';
 import { presentAnalysisDocument, presentLicenses, presentOverview, presentProfitability, presentStaffUtilization, presentTrends } from './analytics.presenter.js';
-import { findClientsByIdOrName, listIndustries } from './analytics.repository.js';
 import {
   analysisQuerySchema,
   analysisRunBodySchema,
@@ -183,57 +181,14 @@ function isUniqueViolation(error: unknown): boolean {
   return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
-interface FilterInput {
-  from?: string | undefined;
-  to?: string | undefined;
-  clients?: string[] | undefined;
-  industries?: string[] | undefined;
-}
-
-/**
- * Client ids or names and industries, as people type them, turned into the ids and stored
- * spellings the metric layer filters on. An unknown value is refused by name rather than
- * silently matching nothing (an empty report would read as "no problems").
- */
+/** The shared resolver, with an unknown value refused as a validation error of this request's field. */
 async function resolveFilters(
   database: Database,
   input: FilterInput,
   names: { location: string; clients: string; industries: string },
   scope: readonly string[] | null,
 ): Promise<AnalysisFilters> {
-  const filters: AnalysisFilters = {};
-  if (input.from) filters.from = input.from;
-  if (input.to) filters.to = input.to;
-  const problems: Array<{ path: string[]; message: string }> = [];
-
-  if (input.clients?.length) {
-    const found = await findClientsByIdOrName(database.kysely, input.clients);
-    const ids = new Set<string>();
-    for (const wanted of input.clients) {
-      // An id wins over a name, in case one client's name is another's id.
-      // Outside the caller's client scope is answered like not existing at all.
-      const visible = scope ? found.filter((c) => scope.includes(c.clientId)) : found;
-      const match = visible.find((c) => c.clientId === wanted) ?? visible.find((c) => c.nameKey === clientNameKey(wanted));
-      if (match) ids.add(match.clientId);
-      else problems.push({ path: [names.clients], message: `no client has the id or name '${wanted}'` });
-    }
-    filters.clients = [...ids];
-  }
-
-  if (input.industries?.length) {
-    // Outside the caller's client scope an industry is answered like one no client is in.
-    const known = await listIndustries(database.kysely, scope);
-    const industries = new Set<string>();
-    for (const wanted of input.industries) {
-      const matches = known.filter((industry) => industry.trim().toLowerCase() === wanted.trim().toLowerCase());
-      if (matches.length > 0) for (const industry of matches) industries.add(industry);
-      else problems.push({ path: [names.industries], message: `no client is in the industry '${wanted}'` });
-    }
-    filters.industries = [...industries];
-  }
-
-  if (problems.length > 0) throw validationError(names.location, problems);
-  // A scoped caller always asks the metric layer about their clients only.
-  if (scope && !filters.clients) filters.clients = [...scope];
-  return filters;
+  const resolved = await resolveAnalysisFilters(database, input, scope);
+  if (!resolved.ok) throw validationError(names.location, resolved.problems.map((problem) => ({ path: [names[problem.field]], message: problem.message })));
+  return resolved.filters;
 }

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Config } from '../../config/schema.js';
-import { complianceReport } from '../../governance/compliance.js';
+import { complianceReport } from '../../operations/compliance.js';
 import type { Policy } from '../../governance/policy.js';
 import type { Database } from '../../storage/database.js';
 import { commonErrorResponses } from '../error-handler.js';

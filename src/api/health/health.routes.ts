@@ -4,7 +4,7 @@ import type { Database } from '../../storage/database.js';
 import { currentVersionNumber } from '../../versions/versions-repository.js';
 import { errorResponseSchema } from '../error-handler.js';
 import { livenessResponseSchema, readinessResponseSchema } from './health.schema.js';
-import { pingDatabase } from './health.repository.js';
+import { pingDatabase } from '../../storage/health-repository.js';
 
 export interface HealthRoutesOptions {
   database: Database;

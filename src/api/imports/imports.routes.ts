@@ -14,7 +14,7 @@ import type { ImportReport } from '../../ingest/import-report.js';
 import type { Database } from '../../storage/database.js';
 import { commonErrorResponses, errorResponseSchema, validationError } from '../error-handler.js';
 import { presentImport } from './imports.presenter.js';
-import { findImport, listImports } from './imports.repository.js';
+import { findImport, listImports } from '../../ingest/imports-repository.js';
 import {
   failedImportResponseSchema,
   importDatasetParamsSchema,

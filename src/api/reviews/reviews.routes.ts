@@ -3,7 +3,7 @@ import { listResults } from '../../analytics/results-repository.js';
 import { clientScopeOf } from '../../auth/client-scope.js';
 import type { Config } from '../../config/schema.js';
 import type { Policy } from '../../governance/policy.js';
-import { decideResult } from '../../governance/reviews.js';
+import { decideResult } from '../../analytics/reviews.js';
 import type { Database } from '../../storage/database.js';
 import { commonErrorResponses, errorResponseSchema } from '../error-handler.js';
 import { presentResult, presentResultWithDetail } from '../results/results.presenter.js';

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { MmError } from '../../errors.js';
 import type { Database } from '../../storage/database.js';
-import { rollbackToVersion } from '../../versions/rollback-version.js';
+import { rollbackToVersion } from '../../ingest/rollback-version.js';
 import { currentVersionNumber, findVersion, listVersions } from '../../versions/versions-repository.js';
 import { commonErrorResponses, errorResponseSchema } from '../error-handler.js';
 import { datasetVersionSchema, rollbackResponseSchema, versionListResponseSchema, versionNumberParamsSchema } from './versions.schema.js';

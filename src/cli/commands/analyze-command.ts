@@ -1,13 +1,11 @@
 import type { Command } from 'commander';
 import { bandLabels } from '../../analytics/bands.js';
-import type { AnalysisFilters } from '../../analytics/analysis-filters.js';
+import { resolveAnalysisFilters, type AnalysisFilters } from '../../analytics/analysis-filters.js';
 import { runAnalysis, type AnalysisDocument } from '../../analytics/run-analysis.js';
 import { MmError } from '../../errors.js';
 import { reviewStatusLabels } from '../../governance/review-policy.js';
-import { clientNameKey } from '../../ingest/datasets/clients.js';
 import { countOf, displayFormat, type DisplayFormat } from '../../present/display-format.js';
 import { roundAnalysisDocument } from '../../present/rounded-analyses.js';
-import type { Database } from '../../storage/database.js';
 import { withContext, type GlobalOptions } from '../cli-context.js';
 import { textTable } from '../text-table.js';
 
@@ -53,23 +51,16 @@ utilization (billable hours against each person's whole capacity) is shown for t
           if (value !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new MmError('MM_USAGE', `--${key} '${value}' is not a date (YYYY-MM-DD)`);
           if (value) filters[key] = value;
         }
-        if (options.client) filters.clients = await resolveClients(database, options.client);
-        if (options.industry) filters.industries = options.industry;
-        const document = roundAnalysisDocument(await runAnalysis(database, config, { filters, actor, review: policy.review }));
+        const resolved = await resolveAnalysisFilters(database, { ...filters, clients: options.client, industries: options.industry });
+        if (!resolved.ok) {
+          const flags = { clients: '--client', industries: '--industry' } as const;
+          throw new MmError('MM_USAGE', resolved.problems.map((problem) => `${flags[problem.field]} '${problem.value}': ${problem.reason}`).join('; '));
+        }
+        const document = roundAnalysisDocument(await runAnalysis(database, config, { filters: resolved.filters, actor, review: policy.review }));
         const format = displayFormat(config.display.currency);
         process.stdout.write(options.json ? `${JSON.stringify({ currency: format.currency, ...document }, null, 2)}\n` : render(document, format));
       });
     });
-}
-
-/** Accepts client ids or names (case-insensitive); an unknown one is an error naming it. */
-async function resolveClients(database: Database, wanted: string[]): Promise<string[]> {
-  const clients = await database.kysely.selectFrom('clients').select(['client_id', 'client_name_key']).execute();
-  return wanted.map((w) => {
-    const found = clients.find((c) => c.client_id === w || c.client_name_key === clientNameKey(w));
-    if (!found) throw new MmError('MM_USAGE', `--client '${w}': no client has this id or name`);
-    return found.client_id;
-  });
 }
 
 /** The client-filtered view shows who worked for the selection, not the team's utilization (see render). */

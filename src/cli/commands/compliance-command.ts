@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { complianceReport } from '../../governance/compliance.js';
+import { complianceReport } from '../../operations/compliance.js';
 import { withContext, type GlobalOptions } from '../cli-context.js';
 
 export function registerComplianceCommand(program: Command): void {

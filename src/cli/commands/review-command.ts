@@ -4,7 +4,7 @@ import { MmError } from '../../errors.js';
 import { reviewStatusLabels, type ReviewStatus } from '../../governance/review-policy.js';
 import { displayFormat } from '../../present/display-format.js';
 import { roundPercent } from '../../present/rounding.js';
-import { decideResult } from '../../governance/reviews.js';
+import { decideResult } from '../../analytics/reviews.js';
 import { withContext, type GlobalOptions } from '../cli-context.js';
 import { textTable } from '../text-table.js';
 

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { MmError } from '../../errors.js';
 import { countOf } from '../../present/display-format.js';
-import { rollbackToVersion } from '../../versions/rollback-version.js';
+import { rollbackToVersion } from '../../ingest/rollback-version.js';
 import { currentVersionNumber, findVersion, listVersions, type DatasetVersion } from '../../versions/versions-repository.js';
 import { withContext, type GlobalOptions } from '../cli-context.js';
 import { textTable } from '../text-table.js';

@@ -1,10 +1,10 @@
 import type { Config } from '../config/schema.js';
-import { latestBackup } from '../operations/backups-repository.js';
-import { latestRetentionRun } from '../operations/retention-runs-repository.js';
+import { latestBackup } from './backups-repository.js';
+import { latestRetentionRun } from './retention-runs-repository.js';
 import { countOf } from '../present/display-format.js';
 import type { Database } from '../storage/database.js';
-import { verifyAuditTrail } from './audit-verify.js';
-import { roles, type Policy } from './policy.js';
+import { verifyAuditTrail } from '../governance/audit-verify.js';
+import { roles, type Policy } from '../governance/policy.js';
 
 /**
  * Compliance status: each check is verified against the installation at the moment it is

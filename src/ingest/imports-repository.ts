@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
-import type { ErrorCode } from '../../errors.js';
-import type { ImportReport, RowError } from '../../ingest/import-report.js';
-import type { DatabaseSchema, ImportTable } from '../../storage/schema.js';
+import type { ErrorCode } from '../errors.js';
+import type { ImportReport, RowError } from './import-report.js';
+import type { DatabaseSchema, ImportTable } from '../storage/schema.js';
 
 /** What `errors_json` holds (written by importFile). */
 interface StoredErrors {

@@ -1,12 +1,11 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import { isMmError, MmError } from '../errors.js';
-import { importLockId, lockForTransaction } from '../storage/advisory-locks.js';
 import { appendAudit } from '../governance/audit-log.js';
-import { datasets } from '../ingest/datasets/index.js';
-import type { DatasetName } from '../ingest/datasets/dataset-definition.js';
 import { rebuildRollups, runOn } from '../metrics/rollups/maintain-rollups.js';
+import { importLockId, lockForTransaction } from '../storage/advisory-locks.js';
 import type { DatabaseSchema } from '../storage/schema.js';
-import { currentVersionNumber, findVersion } from './versions-repository.js';
+import { currentVersionNumber, findVersion } from '../versions/versions-repository.js';
+import { listActiveVersionsAfter, markRolledBack, undoVersionRows } from './rollback-repository.js';
 
 export interface RollbackResult {
   /** The version the data is at now. */
@@ -49,27 +48,17 @@ async function rollbackInTransaction(db: Kysely<DatabaseSchema>, target: number,
     if (target >= current) {
       throw new MmError('MM_VERSION_ROLLBACK', `the data is already at version ${current}; nothing to roll back`);
     }
-    const later = await trx
-      .selectFrom('dataset_versions')
-      .select(['number', 'dataset'])
-      .where('number', '>', target)
-      .where('status', '=', 'active')
-      .orderBy('number', 'desc')
-      .execute();
+    const later = await listActiveVersionsAfter(trx, target);
     const result: RollbackResult = { version: target, undone: [], rowsRestored: 0, rowsRemoved: 0 };
     const now = new Date().toISOString();
     const undoneDatasets = new Set<string>();
     for (const version of later) {
       undoneDatasets.add(version.dataset);
-      const { restored, removed } = await undoVersion(trx, Number(version.number), version.dataset as DatasetName);
+      const { restored, removed } = await undoVersionRows(trx, version.number, version.dataset);
       result.rowsRestored += restored;
       result.rowsRemoved += removed;
-      result.undone.push(Number(version.number));
-      await trx
-        .updateTable('dataset_versions')
-        .set({ status: 'rolled_back', rolled_back_at: now, rolled_back_by: actor })
-        .where('number', '=', version.number)
-        .execute();
+      result.undone.push(version.number);
+      await markRolledBack(trx, version.number, { at: now, by: actor });
     }
     // Rollbacks are rare and may undo many rows: rebuilding the rollups they feed is simplest.
     await rebuildRollups(trx, runOn(trx), [...undoneDatasets]);
@@ -77,26 +66,4 @@ async function rollbackInTransaction(db: Kysely<DatabaseSchema>, target: number,
     await appendAudit(trx, { actor, action: 'version.rollback', target: String(target), details: { ...result } });
     return result;
   });
-}
-
-async function undoVersion(trx: Transaction<DatabaseSchema>, number: number, name: DatasetName): Promise<{ restored: number; removed: number }> {
-  const dataset = datasets[name];
-  const key = dataset.keyColumn;
-  const undo = await trx
-    .selectFrom('row_undo')
-    .select(['row_key', 'prior_json'])
-    .where('version_number', '=', number)
-    .where('dataset', '=', name)
-    .execute();
-  // Kysely cannot type a table chosen at run time; the column names come from the dataset definition.
-  const table = trx as unknown as Transaction<Record<string, Record<string, unknown>>>;
-  for (const entry of undo) {
-    const prior = JSON.parse(entry.prior_json) as Record<string, unknown>;
-    const values: Record<string, unknown> = {};
-    for (const column of [...dataset.columns.slice(1), 'version_number', 'source_line']) values[column] = prior[column] ?? null;
-    await table.updateTable(name).set(values).where(key, '=', entry.row_key).execute();
-  }
-  const removed = await table.deleteFrom(name).where('version_number', '=', number).executeTakeFirst();
-  await trx.deleteFrom('row_undo').where('version_number', '=', number).execute();
-  return { restored: undo.length, removed: Number(removed.numDeletedRows) };
 }

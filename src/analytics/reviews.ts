@@ -1,9 +1,10 @@
 import type { Kysely } from 'kysely';
-import { findResult, resultInScope, type StoredResultWithDetail } from '../analytics/results-repository.js';
 import { MmError } from '../errors.js';
+import { appendAudit } from '../governance/audit-log.js';
+import type { ReviewPolicy, ReviewStatus } from '../governance/review-policy.js';
 import type { DatabaseSchema } from '../storage/schema.js';
-import { appendAudit } from './audit-log.js';
-import type { ReviewPolicy, ReviewStatus } from './review-policy.js';
+import { activeVersionsCreatedBy } from '../versions/versions-repository.js';
+import { findResult, findRunCreator, recordReviewDecision, resultInScope, type StoredResultWithDetail } from './results-repository.js';
 
 /** Statuses a reviewer can still decide: waiting for review, or approved only with a note. */
 const decidable: readonly ReviewStatus[] = ['pending_review', 'approved_with_note'];
@@ -41,13 +42,8 @@ export async function decideResult(db: Kysely<DatabaseSchema>, policy: ReviewPol
   const now = new Date().toISOString();
   // The decision and its event commit together; the optimistic check makes a second reviewer's decision fail.
   await db.transaction().execute(async (trx) => {
-    const updated = await trx
-      .updateTable('analytics_results')
-      .set({ review_status: status, reviewed_by: request.reviewer, reviewed_at: now, review_comment: comment })
-      .where('id', '=', result.id)
-      .where('review_status', '=', result.reviewStatus)
-      .executeTakeFirst();
-    if (Number(updated.numUpdatedRows) !== 1) throw new MmError('MM_REVIEW_CONFLICT', `result ${result.id} was decided by someone else a moment ago; reload it`);
+    const updated = await recordReviewDecision(trx, { id: result.id, from: result.reviewStatus, to: status, reviewer: request.reviewer, at: now, comment });
+    if (!updated) throw new MmError('MM_REVIEW_CONFLICT', `result ${result.id} was decided by someone else a moment ago; reload it`);
     await appendAudit(trx, {
       actor: request.reviewer,
       action: `review.${request.decision}`,
@@ -59,18 +55,10 @@ export async function decideResult(db: Kysely<DatabaseSchema>, policy: ReviewPol
 }
 
 async function checkFourEyes(db: Kysely<DatabaseSchema>, result: StoredResultWithDetail, reviewer: string): Promise<void> {
-  const run = await db.selectFrom('analytics_runs').select('created_by').where('id', '=', result.runId).executeTakeFirst();
-  if (run?.created_by === reviewer) {
+  if ((await findRunCreator(db, result.runId)) === reviewer) {
     throw new MmError('MM_FOUR_EYES', `four-eyes rule: ${reviewer} started the analysis run that produced this result; another reviewer must decide it`);
   }
-  const own = await db
-    .selectFrom('dataset_versions')
-    .select(['number', 'dataset'])
-    .where('created_by', '=', reviewer)
-    .where('status', '=', 'active')
-    .where('number', '<=', result.datasetVersion)
-    .orderBy('number')
-    .execute();
+  const own = await activeVersionsCreatedBy(db, reviewer, result.datasetVersion);
   if (own.length > 0) {
     const versions = own.map((v) => `${v.number} (${v.dataset})`).join(', ');
     throw new MmError('MM_FOUR_EYES', `four-eyes rule: this result was computed from data ${reviewer} imported (version ${versions}); another reviewer must decide it`);

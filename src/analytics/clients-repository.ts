@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import { clientNameKey } from '../../ingest/datasets/clients.js';
-import type { DatabaseSchema } from '../../storage/schema.js';
+import { clientNameKey } from '../ingest/datasets/clients.js';
+import type { DatabaseSchema } from '../storage/schema.js';
 
 /** Clients whose id is one of `wanted`, or whose name is one of them case-insensitively. */
 export async function findClientsByIdOrName(db: Kysely<DatabaseSchema>, wanted: string[]): Promise<Array<{ clientId: string; nameKey: string }>> {
