@@ -22,6 +22,8 @@ import { inspectFile } from './inspect-file.js';
 import type { ImportWriter, StagedRow, WriteRejection } from './writers/import-writer.js';
 import { PostgresImportWriter } from './writers/postgres-import-writer.js';
 import { SqliteImportWriter } from './writers/sqlite-import-writer.js';
+import { listClientKeys } from './datasets/clients-repository.js';
+import { insertImportRecord } from './imports-repository.js';
 
 export interface ImportProgress {
   bytesRead: number;
@@ -217,7 +219,7 @@ async function runImport(database: Database, config: Config, options: ImportFile
   report.finishedAt = new Date().toISOString();
   // A refused import or a dry run changed no data; its record and event still go in together.
   await database.kysely.transaction().execute(async (trx) => {
-    await trx.insertInto('imports').values(importRecord(report)).execute();
+    await insertImportRecord(trx, importRecord(report));
     await appendAudit(trx, importAudit(report));
   });
   return report;
@@ -423,7 +425,7 @@ function emptyClientIndex(): ClientIndex {
 
 /** Every client id and lower-cased name (an MSP has thousands at most). */
 async function loadClientIndex(database: Database): Promise<ClientIndex> {
-  const rows = await database.kysely.selectFrom('clients').select(['client_id', 'client_name_key']).execute();
+  const rows = await listClientKeys(database.kysely);
   const byId = new Set(rows.map((r) => r.client_id));
   const byName = new Map(rows.map((r) => [r.client_name_key, r.client_id]));
   return {

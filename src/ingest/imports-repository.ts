@@ -10,6 +10,11 @@ interface StoredErrors {
   ignoredColumns: string[];
 }
 
+/** The record of one import run (done, refused or dry), inside the transaction that also records its event. */
+export async function insertImportRecord(trx: Kysely<DatabaseSchema>, record: ImportTable): Promise<void> {
+  await trx.insertInto('imports').values(record).execute();
+}
+
 export async function findImport(db: Kysely<DatabaseSchema>, id: string): Promise<ImportReport | null> {
   const row = await db.selectFrom('imports').selectAll().where('id', '=', id).executeTakeFirst();
   return row ? reportFromRow(row) : null;

@@ -4,13 +4,16 @@ import { displayFormat } from '../present/display-format.js';
 import { roundHalfAwayFromZero } from '../present/rounding.js';
 import type { Database } from '../storage/database.js';
 import { currentVersionNumber } from '../versions/versions-repository.js';
-import { daysIn, type Period } from './period.js';
+import type { Period } from './period.js';
 import { cachedResult, storeResult } from './result-cache.js';
 import { queryPlanSchema, type DimensionName, type MeasureName, type QueryPlan, type QueryPlanInput } from './query-plan.js';
 import { invoiceDimensions, invoiceFacts } from './sources/invoice-facts.js';
 import { licenseCostDimensions, licenseCostFacts, licenseSeatDimensions, licenseSeatFacts } from './sources/license-facts.js';
 import type { SourceContext, SourceRow } from './sources/source-context.js';
 import { timeLogDimensions, timeLogFacts } from './sources/time-log-facts.js';
+import { clientCountFacts, clientFacts } from './sources/client-facts.js';
+import { dataDateRange } from './sources/data-date-range.js';
+import { staffCapacityFacts } from './sources/staff-capacity-facts.js';
 
 /** One result row: its group values, labels and the requested measures. */
 export type MetricRow = Partial<Record<DimensionName, string | null>> & {
@@ -144,13 +147,13 @@ async function computeQuery(database: Database, config: Config, plan: QueryPlan,
     }
   };
   // Every client (or staff member) in scope gets a row, even one with no data in the period.
-  if (plan.groupBy.length === 1 && plan.groupBy[0] === 'client') merge(await clientRows(context));
-  if (plan.measures.includes('client_count')) merge(await clientCountRows(context));
+  if (plan.groupBy.length === 1 && plan.groupBy[0] === 'client') merge(await clientFacts(context));
+  if (plan.measures.includes('client_count')) merge(await clientCountFacts(context));
   if (sources.has('invoices')) merge(await invoiceFacts(context));
   if (sources.has('time_logs')) merge(await timeLogFacts(context));
   if (sources.has('license_cost')) merge(await licenseCostFacts(context));
   if (sources.has('license_seats')) merge(await licenseSeatFacts(context));
-  if (sources.has('staff_capacity')) merge(await staffCapacityRows(context));
+  if (sources.has('staff_capacity')) merge(await staffCapacityFacts(context));
   if (groups.size === 0 && plan.groupBy.length === 0) groups.set('[]', { dims: {}, sums: {} });
 
   const assumptions: string[] = [];
@@ -260,71 +263,4 @@ async function resolvePeriod(database: Database, plan: QueryPlan, version: numbe
     throw new MmError('MM_QUERY_INVALID', `the period ${period.from} to ${period.to} is empty: the data ${plan.filters.from ? 'ends' : 'starts'} on ${plan.filters.from ? period.to : period.from}`);
   }
   return period;
-}
-
-async function clientRows(context: SourceContext): Promise<SourceRow[]> {
-  let query = context.db.selectFrom('clients').select(['client_id', 'client_name']);
-  if (context.filters.clients) query = query.where('client_id', 'in', context.filters.clients);
-  if (context.filters.industries) query = query.where('industry', 'in', context.filters.industries);
-  const rows = await query.execute();
-  return rows.map((r) => ({ dims: { client: r.client_id }, labels: { client_name: r.client_name }, sums: {} }));
-}
-
-async function clientCountRows(context: SourceContext): Promise<SourceRow[]> {
-  let query = context.db.selectFrom('clients').select(['client_id', 'client_name', 'industry']);
-  if (context.filters.clients) query = query.where('client_id', 'in', context.filters.clients);
-  if (context.filters.industries) query = query.where('industry', 'in', context.filters.industries);
-  const rows = await query.execute();
-  return rows.map((r) => ({
-    dims: Object.fromEntries(context.groupBy.map((d) => [d, d === 'client' ? r.client_id : r.industry])),
-    labels: context.groupBy.includes('client') ? { client_name: r.client_name } : {},
-    sums: { client_count: 1 },
-  }));
-}
-
-/**
- * Capacity for staff utilization: weekly_capacity_hours × days(P) / 7 (milli-hours), for
- * every staff member in the staff list plus anyone who logged time without being in it
- * (who gets the default 40 h week).
- */
-async function staffCapacityRows(context: SourceContext): Promise<SourceRow[]> {
-  let staff = context.db.selectFrom('staff').select(['staff_key', 'staff_name', 'weekly_capacity_hours']);
-  if (context.filters.staff) staff = staff.where('staff_key', 'in', context.filters.staff.map((n) => n.trim().toLowerCase()));
-  const listed = await staff.execute();
-  const loggers = await timeLogFacts({ ...context, groupBy: ['staff'], filters: context.filters.staff ? { staff: context.filters.staff } : {} });
-  const known = new Set(listed.map((s) => s.staff_key));
-  const unlisted = loggers
-    .map((row) => ({ staff_key: row.dims.staff!, staff_name: row.labels.staff_name ?? row.dims.staff! }))
-    .filter((s) => !known.has(s.staff_key));
-  const days = daysIn(context.period);
-  const all = [...listed.map((s) => ({ key: s.staff_key, name: s.staff_name, weekly: Number(s.weekly_capacity_hours) })), ...unlisted.map((s) => ({ key: s.staff_key, name: s.staff_name, weekly: 40 }))];
-  return all.map((s) => ({
-    dims: context.groupBy.includes('staff') ? { staff: s.key } : {},
-    labels: context.groupBy.includes('staff') ? { staff_name: s.name } : {},
-    sums: { capacity_milli: Math.round((s.weekly * 1000 * days) / 7) },
-  }));
-}
-
-/**
- * Earliest and latest invoice or time-log date of a dataset version, read from the monthly
- * rollups (each group knows its first and last date). Kept in app_meta under the version
- * number as well, so each version pays even that once, whichever process asks first.
- */
-async function dataDateRange(database: Database, version: number): Promise<{ from: string | null; to: string | null }> {
-  const key = `date_range@${version}`;
-  const stored = await database.kysely.selectFrom('app_meta').select('value').where('key', '=', key).executeTakeFirst();
-  if (stored) return JSON.parse(stored.value) as { from: string | null; to: string | null };
-  const [invoices, logs] = await Promise.all([
-    database.kysely.selectFrom('rollup_invoice_client_month').select((eb) => [eb.fn.min('first_date').as('lo'), eb.fn.max('last_date').as('hi')]).executeTakeFirst(),
-    database.kysely.selectFrom('rollup_time_client_month').select((eb) => [eb.fn.min('first_date').as('lo'), eb.fn.max('last_date').as('hi')]).executeTakeFirst(),
-  ]);
-  const los = [invoices?.lo, logs?.lo].filter((d): d is string => typeof d === 'string').sort();
-  const his = [invoices?.hi, logs?.hi].filter((d): d is string => typeof d === 'string').sort();
-  const range = { from: los[0] ?? null, to: his.at(-1) ?? null };
-  await database.kysely
-    .insertInto('app_meta')
-    .values({ key, value: JSON.stringify(range) })
-    .onConflict((conflict) => conflict.column('key').doNothing())
-    .execute();
-  return range;
 }

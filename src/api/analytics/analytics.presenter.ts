@@ -13,7 +13,7 @@ import {
   roundProfitabilityFields,
   roundStaffUtilization,
   roundTrends,
-} from '../../present/rounded-analyses.js';
+} from '../../analytics/rounded-analyses.js';
 import type {
   PresentedAnalysisDocument,
   PresentedLicenseEfficiency,

@@ -5,7 +5,7 @@ import { runAnalysis, type AnalysisDocument } from '../../analytics/run-analysis
 import { MmError } from '../../errors.js';
 import { reviewStatusLabels } from '../../governance/review-policy.js';
 import { countOf, displayFormat, type DisplayFormat } from '../../present/display-format.js';
-import { roundAnalysisDocument } from '../../present/rounded-analyses.js';
+import { roundAnalysisDocument } from '../../analytics/rounded-analyses.js';
 import { withContext, type GlobalOptions } from '../cli-context.js';
 import { textTable } from '../text-table.js';
 

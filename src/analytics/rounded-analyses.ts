@@ -1,12 +1,12 @@
-import type { LicenseEfficiencyAnalysis, LicensePositionRow, LicenseSummaryRow } from '../analytics/license-efficiency.js';
-import type { TrendsAnalysis } from '../analytics/monthly-trends.js';
-import type { PortfolioOverview } from '../analytics/portfolio-overview.js';
-import type { ProfitabilityRow } from '../analytics/profitability.js';
-import type { AnalysisDocument, ClientResult, LicenseResult } from '../analytics/run-analysis.js';
-import type { StaffUtilizationAnalysis } from '../analytics/staff-utilization.js';
+import type { LicenseEfficiencyAnalysis, LicensePositionRow, LicenseSummaryRow } from './license-efficiency.js';
+import type { TrendsAnalysis } from './monthly-trends.js';
+import type { PortfolioOverview } from './portfolio-overview.js';
+import type { ProfitabilityRow } from './profitability.js';
+import type { AnalysisDocument, ClientResult, LicenseResult } from './run-analysis.js';
+import type { StaffUtilizationAnalysis } from './staff-utilization.js';
 import type { Interval } from '../explain/bootstrap.js';
 import type { MetricAttribution } from '../explain/shapley.js';
-import { PERCENT_DECIMALS, roundHours, roundMoney, roundPartsToTotal, roundPercent } from './rounding.js';
+import { PERCENT_DECIMALS, roundHours, roundMoney, roundPartsToTotal, roundPercent } from '../present/rounding.js';
 
 /**
  * The analyses as they are shown: every amount to the cent, every percentage (and
