@@ -168,7 +168,7 @@ export interface MigrationLockRow {
   id: Generated<string>;
 }
 
-/** Monthly rollups (migration 0004, kept exact by storage/rollups.ts). */
+/** Monthly rollups (migration 0004, kept exact by metrics/rollups/maintain-rollups.ts). */
 interface RollupDates {
   month: string;
   first_date: string;

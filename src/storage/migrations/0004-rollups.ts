@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 
 /**
  * Monthly rollups the metric layer reads instead of millions of rows (maintained by
- * storage/rollups.ts inside every import and rollback transaction):
+ * metrics/rollups/maintain-rollups.ts inside every import and rollback transaction):
  * - time logs per client × month, with burdened labor already multiplied out for staff
  *   with a cost rate and the hours of staff without one kept apart (the default rate is
  *   configuration, applied at query time);
