@@ -156,11 +156,11 @@ for (const engine of engines) {
       const { token, details } = created.json() as { token: string; details: { id: string; expiresAt: string } };
       assert.match(token, /^mmt_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/);
       const stored = await t.database.kysely.selectFrom('api_tokens').selectAll().where('id', '=', details.id).executeTakeFirstOrThrow();
-      assert.ok(!JSON.stringify(stored).includes(token.split('_')[2]!), 'the secret is not stored');
+      assert.ok(!JSON.stringify(stored).includes(token.split('_').slice(2).join('_')), 'the secret is not stored');
       const bearer = { authorization: `Bearer ${token}` };
       assert.equal((await app.inject({ method: 'GET', url: '/api/v1/versions', headers: bearer })).statusCode, 200);
       const list = await app.inject({ method: 'GET', url: '/api/v1/tokens', headers: bearer });
-      assert.ok(!list.body.includes(token.split('_')[2]!), 'listing never shows a secret');
+      assert.ok(!list.body.includes(token.split('_').slice(2).join('_')), 'listing never shows a secret');
       assert.equal(errorOf(await app.inject({ method: 'POST', url: '/api/v1/tokens', headers: as(admin), payload: { name: 'too long', days: 10_000 } })).code, 'MM_VALIDATION');
 
       assert.equal((await app.inject({ method: 'DELETE', url: `/api/v1/tokens/${details.id}`, headers: as(admin) })).json().revokedAt !== null, true);
