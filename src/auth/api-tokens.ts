@@ -4,7 +4,8 @@ import type { Kysely } from 'kysely';
 import { MmError } from '../errors.js';
 import { appendAudit } from '../governance/audit-log.js';
 import type { Policy } from '../governance/policy.js';
-import type { DatabaseSchema, UserTable } from '../storage/schema.js';
+import type { ApiTokenTable, DatabaseSchema, UserTable } from '../storage/schema.js';
+import { findApiToken, findTokenUser, insertApiToken, listApiTokenRows, markApiTokenRevoked } from './api-tokens-repository.js';
 import { newSecret, secretHash } from './secrets.js';
 
 /** Tokens look like `mmt_<id>_<secret>`: the prefix makes a leaked one easy to grep for. */
@@ -36,7 +37,7 @@ export async function createApiToken(
   if (name.length === 0 || name.length > 100) throw new MmError('MM_VALIDATION', 'token name must be 1 to 100 characters');
   const id = randomBytes(6).toString('hex');
   const token = `mmt_${id}_${newSecret()}`;
-  const row = {
+  const row: ApiTokenTable = {
     id,
     user_id: user.id,
     name,
@@ -48,7 +49,7 @@ export async function createApiToken(
     last_used_at: null,
   };
   await db.transaction().execute(async (trx) => {
-    await trx.insertInto('api_tokens').values(row).execute();
+    await insertApiToken(trx, row);
     await appendAudit(trx, { actor: input.actor, action: 'token.create', target: id, details: { user: user.username, name, expiresAt: row.expires_at } });
   });
   return { token, view: { id, username: user.username, name, createdAt: row.created_at, expiresAt: row.expires_at, revokedAt: null, lastUsedAt: null } };
@@ -57,13 +58,7 @@ export async function createApiToken(
 /** The user behind a bearer token, or null when it is malformed, unknown, expired, revoked or its user is disabled. */
 export async function resolveApiToken(db: Kysely<DatabaseSchema>, token: string, now = new Date()): Promise<{ user: UserTable; tokenId: string } | null> {
   if (!TOKEN_PATTERN.test(token)) return null;
-  const row = await db
-    .selectFrom('api_tokens as t')
-    .innerJoin('users as u', 'u.id', 't.user_id')
-    .selectAll('u')
-    .select(['t.id as token_id', 't.expires_at as token_expires', 't.revoked_at as token_revoked', 't.last_used_at as token_used'])
-    .where('t.token_hash', '=', secretHash(token))
-    .executeTakeFirst();
+  const row = await findTokenUser(db, secretHash(token));
   if (!row || row.token_revoked !== null || row.token_expires <= now.toISOString() || row.disabled === 1) return null;
   if (!row.token_used || now.getTime() - Date.parse(row.token_used) > 60_000) noteTokenUsed(db, row.token_id, now);
   const { token_id: tokenId, token_expires: _e, token_revoked: _r, token_used: _u, ...user } = row;
@@ -71,25 +66,17 @@ export async function resolveApiToken(db: Kysely<DatabaseSchema>, token: string,
 }
 
 export async function listApiTokens(db: Kysely<DatabaseSchema>, userId: string | null): Promise<ApiTokenView[]> {
-  let query = db
-    .selectFrom('api_tokens as t')
-    .innerJoin('users as u', 'u.id', 't.user_id')
-    .select(['t.id', 'u.username', 't.name', 't.created_at', 't.expires_at', 't.revoked_at', 't.last_used_at'])
-    .orderBy('t.created_at');
-  if (userId) query = query.where('t.user_id', '=', userId);
-  const rows = await query.execute();
+  const rows = await listApiTokenRows(db, userId);
   return rows.map((r) => ({ id: r.id, username: r.username, name: r.name, createdAt: r.created_at, expiresAt: r.expires_at, revokedAt: r.revoked_at, lastUsedAt: r.last_used_at }));
 }
 
 /** Revokes a token; `ownerId` limits it to that user's tokens (null: any token, for users:manage). */
 export async function revokeApiToken(db: Kysely<DatabaseSchema>, id: string, ownerId: string | null, actor: string): Promise<ApiTokenView> {
-  let query = db.selectFrom('api_tokens').select(['id', 'user_id', 'revoked_at']).where('id', '=', id);
-  if (ownerId) query = query.where('user_id', '=', ownerId);
-  const token = await query.executeTakeFirst();
+  const token = await findApiToken(db, id, ownerId);
   if (!token) throw new MmError('MM_TOKEN_NOT_FOUND', `no API token with id '${id}'${ownerId ? ' among yours' : ''}`);
   if (token.revoked_at === null) {
     await db.transaction().execute(async (trx) => {
-      await trx.updateTable('api_tokens').set({ revoked_at: new Date().toISOString(), revoked_by: actor }).where('id', '=', id).execute();
+      await markApiTokenRevoked(trx, id, { at: new Date().toISOString(), by: actor });
       await appendAudit(trx, { actor, action: 'token.revoke', target: id });
     });
   }

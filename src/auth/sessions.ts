@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Policy } from '../governance/policy.js';
 import type { DatabaseSchema, UserTable } from '../storage/schema.js';
 import { newSecret, secretHash } from './secrets.js';
+import { deleteSession, findSessionUser, insertSession } from './sessions-repository.js';
 
 /** Name of the browser session cookie. */
 export const SESSION_COOKIE = 'mm_session';
@@ -11,10 +12,7 @@ export const SESSION_COOKIE = 'mm_session';
 export async function createSession(db: Kysely<DatabaseSchema>, policy: Policy, userId: string, now = new Date()): Promise<{ secret: string; expiresAt: string }> {
   const secret = newSecret();
   const expiresAt = new Date(now.getTime() + policy.sessions.absolute_hours * 3_600_000).toISOString();
-  await db
-    .insertInto('sessions')
-    .values({ id_hash: secretHash(secret), user_id: userId, created_at: now.toISOString(), last_seen_at: now.toISOString(), expires_at: expiresAt })
-    .execute();
+  await insertSession(db, { id_hash: secretHash(secret), user_id: userId, created_at: now.toISOString(), last_seen_at: now.toISOString(), expires_at: expiresAt });
   return { secret, expiresAt };
 }
 
@@ -25,13 +23,7 @@ export async function createSession(db: Kysely<DatabaseSchema>, policy: Policy, 
  */
 export async function resolveSession(db: Kysely<DatabaseSchema>, policy: Policy, secret: string, now = new Date()): Promise<{ user: UserTable; sessionHash: string } | null> {
   const idHash = secretHash(secret);
-  const row = await db
-    .selectFrom('sessions as s')
-    .innerJoin('users as u', 'u.id', 's.user_id')
-    .selectAll('u')
-    .select(['s.last_seen_at as session_last_seen', 's.expires_at as session_expires'])
-    .where('s.id_hash', '=', idHash)
-    .executeTakeFirst();
+  const row = await findSessionUser(db, idHash);
   if (!row) return null;
   const idleLimit = new Date(now.getTime() - policy.sessions.idle_minutes * 60_000).toISOString();
   if (row.session_expires <= now.toISOString() || row.session_last_seen < idleLimit || row.disabled === 1) {
@@ -44,5 +36,5 @@ export async function resolveSession(db: Kysely<DatabaseSchema>, policy: Policy,
 }
 
 export async function endSession(db: Kysely<DatabaseSchema>, secret: string): Promise<void> {
-  await db.deleteFrom('sessions').where('id_hash', '=', secretHash(secret)).execute();
+  await deleteSession(db, secretHash(secret));
 }

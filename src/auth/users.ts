@@ -4,7 +4,20 @@ import { MmError } from '../errors.js';
 import { appendAudit } from '../governance/audit-log.js';
 import { isRole, roles, type Policy } from '../governance/policy.js';
 import type { DatabaseSchema, UserTable } from '../storage/schema.js';
+import { revokeApiTokensOfUser } from './api-tokens-repository.js';
 import { checkNewPassword, generatePassword, hashPassword } from './passwords.js';
+import { deleteSessionsOfUser } from './sessions-repository.js';
+import {
+  anyUserExists,
+  countActiveAdmins,
+  findExistingClientIds,
+  findUserByName,
+  insertUser,
+  listUserRows,
+  storePassword,
+  updateUserRow,
+  userNameTaken,
+} from './users-repository.js';
 
 /** A user as the rest of the product sees it (never the hash). */
 export interface UserView {
@@ -63,8 +76,7 @@ export async function createUser(db: Kysely<DatabaseSchema>, policy: Policy, inp
   checkRole(policy, input.role);
   if (input.password !== undefined) checkNewPassword(username, input.password);
   if (input.clientScope) await checkClientsExist(db, input.clientScope);
-  const existing = await db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst();
-  if (existing) throw new MmError('MM_USER_EXISTS', `a user named '${username}' already exists`);
+  if (await userNameTaken(db, username)) throw new MmError('MM_USER_EXISTS', `a user named '${username}' already exists`);
   const oneTimePassword = input.password === undefined ? generatePassword() : null;
   const now = new Date().toISOString();
   const row: UserTable = {
@@ -84,14 +96,14 @@ export async function createUser(db: Kysely<DatabaseSchema>, policy: Policy, inp
   };
   // The user and its event commit together (an audit gap check looks for it).
   await db.transaction().execute(async (trx) => {
-    await trx.insertInto('users').values(row).execute();
+    await insertUser(trx, row);
     await appendAudit(trx, { actor: input.createdBy, action: 'user.create', target: username, details: { role: input.role, oneTimePassword: oneTimePassword !== null } });
   });
   return { user: userView(row), oneTimePassword };
 }
 
 export async function findUser(db: Kysely<DatabaseSchema>, username: string): Promise<UserTable | undefined> {
-  return db.selectFrom('users').selectAll().where('username', '=', username.trim().toLowerCase()).executeTakeFirst();
+  return findUserByName(db, username.trim().toLowerCase());
 }
 
 export async function requireUser(db: Kysely<DatabaseSchema>, username: string): Promise<UserTable> {
@@ -101,7 +113,7 @@ export async function requireUser(db: Kysely<DatabaseSchema>, username: string):
 }
 
 export async function listUsers(db: Kysely<DatabaseSchema>): Promise<UserView[]> {
-  const rows = await db.selectFrom('users').selectAll().orderBy('username').execute();
+  const rows = await listUserRows(db);
   return rows.map(userView);
 }
 
@@ -117,7 +129,7 @@ export async function updateUser(db: Kysely<DatabaseSchema>, policy: Policy, use
   if (change.role !== undefined) checkRole(policy, change.role);
   if (change.clientScope) await checkClientsExist(db, change.clientScope);
   const demotes = (change.role !== undefined && change.role !== 'admin') || change.disabled === true;
-  if (user.role === 'admin' && demotes && (await activeAdminCount(db)) <= 1 && user.disabled === 0) {
+  if (user.role === 'admin' && demotes && (await countActiveAdmins(db)) <= 1 && user.disabled === 0) {
     throw new MmError('MM_VALIDATION', `'${user.username}' is the last active admin; make another admin first`);
   }
   const set: Partial<UserTable> = {};
@@ -126,15 +138,10 @@ export async function updateUser(db: Kysely<DatabaseSchema>, policy: Policy, use
   if (change.clientScope !== undefined) set.client_scope = change.clientScope ? JSON.stringify([...new Set(change.clientScope)].sort()) : null;
   if (Object.keys(set).length === 0) return userView(user);
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable('users').set(set).where('id', '=', user.id).execute();
+    await updateUserRow(trx, user.id, set);
     if (change.disabled === true) {
-      await trx.deleteFrom('sessions').where('user_id', '=', user.id).execute();
-      await trx
-        .updateTable('api_tokens')
-        .set({ revoked_at: new Date().toISOString(), revoked_by: actor })
-        .where('user_id', '=', user.id)
-        .where('revoked_at', 'is', null)
-        .execute();
+      await deleteSessionsOfUser(trx, user.id);
+      await revokeApiTokensOfUser(trx, user.id, { at: new Date().toISOString(), by: actor });
     }
     await appendAudit(trx, { actor, action: 'user.update', target: user.username, details: { ...change } });
   });
@@ -143,14 +150,9 @@ export async function updateUser(db: Kysely<DatabaseSchema>, policy: Policy, use
 
 /** A scope naming a client that does not exist is almost always a typo: refuse it by name. */
 async function checkClientsExist(db: Kysely<DatabaseSchema>, ids: readonly string[]): Promise<void> {
-  const found = new Set((await db.selectFrom('clients').select('client_id').where('client_id', 'in', [...ids]).execute()).map((r) => r.client_id));
+  const found = await findExistingClientIds(db, ids);
   const missing = ids.filter((id) => !found.has(id));
   if (missing.length > 0) throw new MmError('MM_VALIDATION', `client scope: no client has the id ${missing.map((id) => `'${id}'`).join(', ')}`);
-}
-
-async function activeAdminCount(db: Kysely<DatabaseSchema>): Promise<number> {
-  const row = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).where('role', '=', 'admin').where('disabled', '=', 0).executeTakeFirst();
-  return Number(row?.n ?? 0);
 }
 
 /**
@@ -170,27 +172,9 @@ export async function setPassword(
   const passwordHash = await hashPassword(password);
   const now = new Date().toISOString();
   const tokensRevoked = await db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable('users')
-      .set({
-        password_hash: passwordHash,
-        must_change_password: options.oneTime ? 1 : 0,
-        password_changed_at: now,
-        failed_logins: 0,
-        locked_until: null,
-      })
-      .where('id', '=', user.id)
-      .execute();
-    let sessions = trx.deleteFrom('sessions').where('user_id', '=', user.id);
-    if (options.keepSessionHash) sessions = sessions.where('id_hash', '<>', options.keepSessionHash);
-    await sessions.execute();
-    const revoked = await trx
-      .updateTable('api_tokens')
-      .set({ revoked_at: now, revoked_by: options.actor })
-      .where('user_id', '=', user.id)
-      .where('revoked_at', 'is', null)
-      .executeTakeFirst();
-    const count = Number(revoked.numUpdatedRows);
+    await storePassword(trx, user.id, { hash: passwordHash, mustChange: options.oneTime, changedAt: now });
+    await deleteSessionsOfUser(trx, user.id, options.keepSessionHash);
+    const count = await revokeApiTokensOfUser(trx, user.id, { at: now, by: options.actor });
     const action = options.oneTime ? 'user.password_reset' : 'auth.password_change';
     await appendAudit(trx, { actor: options.actor, action, target: user.username, details: { tokensRevoked: count } });
     return count;
@@ -204,8 +188,7 @@ export async function setPassword(
  * generated and returned so the caller can print it once.
  */
 export async function ensureFirstAdmin(db: Kysely<DatabaseSchema>, policy: Policy, env: NodeJS.ProcessEnv = process.env): Promise<{ created: boolean; oneTimePassword: string | null }> {
-  const any = await db.selectFrom('users').select('id').limit(1).executeTakeFirst();
-  if (any) return { created: false, oneTimePassword: null };
+  if (await anyUserExists(db)) return { created: false, oneTimePassword: null };
   const given = env.MOATMETRICS_ADMIN_PASSWORD;
   const { oneTimePassword } = await createUser(db, policy, { username: 'admin', role: 'admin', ...(given ? { password: given } : {}), createdBy: 'first-run' });
   return { created: true, oneTimePassword };

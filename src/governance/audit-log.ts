@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { auditLockId, lockForTransaction } from '../storage/advisory-locks.js';
 import { WriteBehindQueue } from '../storage/write-behind-queue.js';
 import type { AuditEventTable, DatabaseSchema } from '../storage/schema.js';
+import { findLastAuditEvent, insertAuditEvent, readRecordedHead, selectAuditEvents, selectAuditEventsFrom, storeRecordedHead } from './audit-log-repository.js';
 
 /**
  * The tamper-evident audit trail. Every event gets the next sequence number and a hash over
@@ -19,7 +20,6 @@ import type { AuditEventTable, DatabaseSchema } from '../storage/schema.js';
  */
 
 export const GENESIS_HASH = '0'.repeat(64);
-const HEAD_KEY = 'audit_head';
 
 export type AuditOutcome = 'success' | 'failure' | 'denied';
 
@@ -91,7 +91,7 @@ export async function appendAudit(db: Kysely<DatabaseSchema>, input: AuditInput)
  */
 export async function appendAuditInOpenTransaction(db: Kysely<DatabaseSchema>, input: AuditInput): Promise<AuditEvent> {
   await lockForTransaction(db, auditLockId);
-  const head = await db.selectFrom('audit_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  const head = await findLastAuditEvent(db);
   const row: Omit<AuditEventTable, 'hash'> = {
     seq: head ? Number(head.seq) + 1 : 1,
     occurred_at: input.occurredAt ?? new Date().toISOString(),
@@ -103,10 +103,8 @@ export async function appendAuditInOpenTransaction(db: Kysely<DatabaseSchema>, i
     prev_hash: head?.hash ?? GENESIS_HASH,
   };
   const hash = eventHash(row);
-  await db.insertInto('audit_events').values({ ...row, hash }).execute();
-  const headValue = JSON.stringify({ seq: row.seq, hash });
-  const updated = await db.updateTable('app_meta').set({ value: headValue }).where('key', '=', HEAD_KEY).executeTakeFirst();
-  if (Number(updated.numUpdatedRows) === 0) await db.insertInto('app_meta').values({ key: HEAD_KEY, value: headValue }).execute();
+  await insertAuditEvent(db, { ...row, hash });
+  await storeRecordedHead(db, JSON.stringify({ seq: row.seq, hash }));
   return toEvent({ ...row, hash });
 }
 
@@ -182,14 +180,8 @@ export interface AuditFilter {
 /** Events in seq order, filtered; `nextAfterSeq` continues the listing when there may be more. */
 export async function listAudit(db: Kysely<DatabaseSchema>, filter: AuditFilter = {}): Promise<{ events: AuditEvent[]; nextAfterSeq: number | null }> {
   const limit = filter.limit ?? 100;
-  let query = db.selectFrom('audit_events').selectAll().orderBy('seq').limit(limit + 1);
-  if (filter.actor) query = query.where('actor', '=', filter.actor);
-  if (filter.action) query = filter.action.endsWith('.') ? query.where('action', 'like', `${filter.action}%`) : query.where('action', '=', filter.action);
-  if (filter.outcome) query = query.where('outcome', '=', filter.outcome);
-  if (filter.from) query = query.where('occurred_at', '>=', filter.from);
-  if (filter.to) query = query.where('occurred_at', '<=', filter.to.length === 10 ? `${filter.to}T23:59:59.999Z` : filter.to);
-  if (filter.afterSeq !== undefined) query = query.where('seq', '>', filter.afterSeq);
-  const rows = await query.execute();
+  // One more than asked for: it tells whether the listing continues.
+  const rows = await selectAuditEvents(db, filter, limit + 1);
   const events = rows.slice(0, limit).map(toEvent);
   return { events, nextAfterSeq: rows.length > limit ? events.at(-1)!.seq : null };
 }
@@ -216,7 +208,7 @@ export async function verifyAuditChain(db: Kysely<DatabaseSchema>): Promise<Audi
   let checked = 0;
   const fail = (seq: number, problem: string): AuditVerification => ({ ok: false, checked, firstBadSeq: seq, problem, head: null });
   for (;;) {
-    const rows = await db.selectFrom('audit_events').selectAll().where('seq', '>=', expectedSeq).orderBy('seq').limit(5000).execute();
+    const rows = await selectAuditEventsFrom(db, expectedSeq, 5000);
     if (rows.length === 0) break;
     for (const row of rows) {
       const seq = Number(row.seq);
@@ -231,8 +223,8 @@ export async function verifyAuditChain(db: Kysely<DatabaseSchema>): Promise<Audi
       checked += 1;
     }
   }
-  const stored = await db.selectFrom('app_meta').select('value').where('key', '=', HEAD_KEY).executeTakeFirst();
-  const head = stored ? recordedHead(stored.value) : null;
+  const stored = await readRecordedHead(db);
+  const head = stored !== undefined ? recordedHead(stored) : null;
   const lastSeq = expectedSeq - 1;
   if (head === 'damaged') {
     const problem = `the recorded head of the chain was changed (it is not a seq and hash): events after ${lastSeq} may have been cut off`;

@@ -2,8 +2,7 @@ import path from 'node:path';
 import type { Kysely } from 'kysely';
 import type { DatabaseSchema } from '../storage/schema.js';
 import { appendAudit } from './audit-log.js';
-
-const POLICY_KEY = 'policy_in_use';
+import { readPolicyInUse, storePolicyInUse } from './policy-history-repository.js';
 
 /**
  * The policy is a file, edited outside MoatMetrics. Each process that starts with a policy
@@ -13,20 +12,19 @@ const POLICY_KEY = 'policy_in_use';
  */
 export async function notePolicyInUse(database: Kysely<DatabaseSchema>, loaded: { file: string; sha256: string }, actor: string): Promise<boolean> {
   // Usually unchanged: a plain read, so a command started during a long import need not wait for the write lock.
-  const stored = await database.selectFrom('app_meta').select('value').where('key', '=', POLICY_KEY).executeTakeFirst();
-  if (stored && (JSON.parse(stored.value) as { sha256: string }).sha256 === loaded.sha256) return false;
+  const stored = await readPolicyInUse(database);
+  if (stored !== undefined && (JSON.parse(stored) as { sha256: string }).sha256 === loaded.sha256) return false;
   // Read again, record and audit in one transaction: two processes starting at once record the change once.
   return database.transaction().execute((db) => notePolicyInTransaction(db, loaded, actor));
 }
 
 async function notePolicyInTransaction(db: Kysely<DatabaseSchema>, loaded: { file: string; sha256: string }, actor: string): Promise<boolean> {
-  const stored = await db.selectFrom('app_meta').select('value').where('key', '=', POLICY_KEY).executeTakeFirst();
-  const previous = stored ? (JSON.parse(stored.value) as { sha256: string; file: string }) : null;
+  const stored = await readPolicyInUse(db);
+  const previous = stored !== undefined ? (JSON.parse(stored) as { sha256: string; file: string }) : null;
   if (previous?.sha256 === loaded.sha256) return false;
   const file = policyFileLabel(loaded.file);
   const value = JSON.stringify({ sha256: loaded.sha256, file });
-  if (stored) await db.updateTable('app_meta').set({ value }).where('key', '=', POLICY_KEY).execute();
-  else await db.insertInto('app_meta').values({ key: POLICY_KEY, value }).execute();
+  await storePolicyInUse(db, value, stored !== undefined);
   const action = previous ? 'policy.change' : 'policy.first_use';
   await appendAudit(db, { actor, action, target: file, details: { from: previous?.sha256 ?? null, to: loaded.sha256 } });
   return true;

@@ -8,7 +8,7 @@ import { isMmError, MmError } from '../errors.js';
 import { appendAudit } from '../governance/audit-log.js';
 import type { Database } from '../storage/database.js';
 import { BackupWriter } from './backup-format.js';
-import { recordBackup, type BackupRecord } from './backups-repository.js';
+import { recordBackup, vacuumInto, type BackupRecord } from './backups-repository.js';
 import { describePgToolFailure, startPgTool } from './pg-tools.js';
 
 /** Shorter passphrases are refused: the backup may sit on a share that others can copy. */
@@ -102,7 +102,7 @@ async function copySqlite(databaseFile: string, config: Config, writer: BackupWr
     const connection = new BetterSqlite3(databaseFile, { readonly: true, fileMustExist: true });
     try {
       connection.pragma('busy_timeout = 30000');
-      connection.prepare('VACUUM INTO ?').run(snapshot);
+      vacuumInto(connection, snapshot);
     } finally {
       connection.close();
     }

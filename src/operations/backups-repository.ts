@@ -1,3 +1,4 @@
+import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { DialectName } from '../storage/database.js';
 import type { BackupTable, DatabaseSchema } from '../storage/schema.js';
@@ -59,4 +60,12 @@ export async function latestBackup(db: Kysely<DatabaseSchema>): Promise<Pick<Bac
 export async function listBackups(db: Kysely<DatabaseSchema>, limit = 50): Promise<BackupRecord[]> {
   const rows = await db.selectFrom('backups').selectAll().orderBy('created_at', 'desc').limit(limit).execute();
   return rows.map(presentBackup);
+}
+
+/**
+ * Copies the SQLite database open on `connection` into a new file `snapshot`: one read
+ * transaction's snapshot, so writes committed meanwhile are wholly in it or wholly not.
+ */
+export function vacuumInto(connection: BetterSqlite3.Database, snapshot: string): void {
+  connection.prepare('VACUUM INTO ?').run(snapshot);
 }

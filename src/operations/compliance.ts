@@ -1,3 +1,4 @@
+import { findFirstRunAdmin, listUserRoles } from '../auth/users-repository.js';
 import type { Config } from '../config/schema.js';
 import { latestBackup } from './backups-repository.js';
 import { latestRetentionRun } from './retention-runs-repository.js';
@@ -83,7 +84,7 @@ export async function complianceReport(database: Database, config: Config, polic
       : `listening on ${config.server.host} only (this machine); server.secure_cookies is ${config.server.secure_cookies}`,
   });
 
-  const firstAdmin = await db.selectFrom('users').select(['username', 'must_change_password', 'password_changed_at', 'created_at']).where('created_by', '=', 'first-run').executeTakeFirst();
+  const firstAdmin = await findFirstRunAdmin(db);
   checks.push({
     name: 'first_run_password_changed',
     title: 'The first-run admin no longer uses the one-time password printed at first start',
@@ -95,7 +96,7 @@ export async function complianceReport(database: Database, config: Config, polic
       : 'no first-run admin (users were created another way)',
   });
 
-  const users = await db.selectFrom('users').select(['username', 'role']).execute();
+  const users = await listUserRoles(db);
   const defined = new Set(roles.filter((r) => policy.roles[r]));
   const roleless = users.filter((u) => !defined.has(u.role as (typeof roles)[number]));
   checks.push({

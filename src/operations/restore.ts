@@ -3,7 +3,6 @@ import { existsSync } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { sql } from 'kysely';
 import type { Config } from '../config/schema.js';
 import { isMmError, MmError } from '../errors.js';
 import { appendAudit } from '../governance/audit-log.js';
@@ -12,6 +11,7 @@ import { redactUrl, resolveDatabaseTarget, type DatabaseTarget, type DialectName
 import { migrationProvider } from '../storage/migrations/index.js';
 import { readBackupHeader, readBackupPayload, writeFully } from './backup-format.js';
 import { describePgToolFailure, runPgTool } from './pg-tools.js';
+import { listAppliedMigrations, listSqliteMigrations, listSqliteTables, sqliteIntegrityProblems } from './restore-repository.js';
 
 export interface RestoreOptions {
   file: string;
@@ -141,10 +141,10 @@ function readSqliteFacts(temp: string, file: string): { tables: Set<string>; mig
     throw new MmError('MM_RESTORE_REFUSED', `${file} does not hold a readable SQLite database: ${(error as Error).message}`);
   }
   try {
-    const problems = (connection.pragma('integrity_check') as Array<{ integrity_check: string }>).map((row) => row.integrity_check);
+    const problems = sqliteIntegrityProblems(connection);
     if (problems[0] !== 'ok') throw new MmError('MM_RESTORE_REFUSED', `${file}: the database in it fails SQLite's integrity check: ${problems[0] ?? 'no answer'}`);
-    const tables = new Set((connection.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>).map((row) => row.name));
-    const migrations = tables.has('kysely_migration') ? (connection.prepare('SELECT name FROM kysely_migration').all() as Array<{ name: string }>).map((row) => row.name) : [];
+    const tables = listSqliteTables(connection);
+    const migrations = tables.has('kysely_migration') ? listSqliteMigrations(connection) : [];
     return { tables, migrations };
   } catch (error) {
     if (isMmError(error)) throw error;
@@ -224,11 +224,7 @@ async function archiveMigrations(archive: string, file: string): Promise<string[
 async function currentPostgresMigrations(config: Config): Promise<string[]> {
   const database = await openDatabase(config, { migrate: false });
   try {
-    const { rows } = await sql<{ name: string }>`SELECT name FROM kysely_migration`.execute(database.kysely).catch((error: { code?: string }) => {
-      if (error.code === '42P01') return { rows: [] }; // undefined_table: an empty database
-      throw error;
-    });
-    return rows.map((row) => row.name);
+    return await listAppliedMigrations(database.kysely);
   } finally {
     await database.close();
   }

@@ -2,13 +2,25 @@ import { randomUUID } from 'node:crypto';
 import type { Dirent } from 'node:fs';
 import { readdir, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { ExpressionBuilder } from 'kysely';
 import type { Config } from '../config/schema.js';
 import { appendAudit } from '../governance/audit-log.js';
 import { removeImportLeftovers } from '../ingest/import-leftovers.js';
 import type { Policy } from '../governance/policy.js';
 import type { Database } from '../storage/database.js';
-import type { DatabaseSchema } from '../storage/schema.js';
+import {
+  clearRejectsFile,
+  countAnalyticsRunsBefore,
+  countDeadApiTokens,
+  countDeadSessions,
+  countSecurityEventsBefore,
+  deleteAnalyticsRunsBefore,
+  deleteDeadApiTokens,
+  deleteDeadSessions,
+  deleteSecurityEventsBefore,
+  listImportIds,
+  listNewestImportPerFile,
+  listOldRejectFiles,
+} from './retention-repository.js';
 import { latestRetentionRun, recordRetentionRun, type RetentionCounts, type RetentionCutoffs, type RetentionRun } from './retention-runs-repository.js';
 
 /**
@@ -142,7 +154,7 @@ async function removeOldRawFiles(work: RetentionWork, cutoff: string): Promise<P
   const entries = await listDir(rawDir);
   if (entries.length === 0) return { rawFiles: 0, rawBytes: 0 };
   const newestImport = new Map<string, string>();
-  const rows = await work.database.kysely.selectFrom('imports').select(['file_sha256']).select((eb) => eb.fn.max('finished_at').as('finished_at')).groupBy('file_sha256').execute();
+  const rows = await listNewestImportPerFile(work.database.kysely);
   for (const row of rows) newestImport.set(row.file_sha256, row.finished_at);
 
   let rawFiles = 0;
@@ -172,7 +184,7 @@ async function removeOldRejects(work: RetentionWork, cutoff: string): Promise<nu
   const db = work.database.kysely;
   const importsDir = path.join(work.config.data_dir, 'imports');
   let removed = 0;
-  const old = await db.selectFrom('imports').select(['id', 'rejects_file']).where('rejects_file', 'is not', null).where('finished_at', '<', cutoff).execute();
+  const old = await listOldRejectFiles(db, cutoff);
   for (const row of old) {
     const file = row.rejects_file!;
     // Only ever delete inside the data directory, whatever the column says.
@@ -183,13 +195,13 @@ async function removeOldRejects(work: RetentionWork, cutoff: string): Promise<nu
     if (!(await remove(work, file))) continue;
     removed += 1;
     if (work.dryRun) continue;
-    await db.updateTable('imports').set({ rejects_file: null }).where('id', '=', row.id).execute();
+    await clearRejectsFile(db, row.id);
     await rmdir(path.dirname(file)).catch(() => undefined); // only when empty
   }
 
   const entries = await listDir(importsDir);
   if (entries.length === 0) return removed;
-  const known = new Set((await db.selectFrom('imports').select('id').execute()).map((row) => row.id));
+  const known = new Set(await listImportIds(db));
   for (const entry of entries) {
     if (!entry.isDirectory() || known.has(entry.name)) continue;
     const dir = path.join(importsDir, entry.name);
@@ -208,58 +220,29 @@ function isInside(dir: string, file: string): boolean {
 /** Stored runs are a cache of computed results plus their review decisions; a later run recomputes. */
 async function removeOldAnalyticsRuns(work: RetentionWork, cutoff: string): Promise<Pick<RetentionCounts, 'analyticsRuns' | 'analyticsResults'>> {
   const db = work.database.kysely;
-  const oldRuns = db.selectFrom('analytics_runs').select('id').where('created_at', '<', cutoff);
-  if (work.dryRun) {
-    const runs = await db.selectFrom('analytics_runs').select((eb) => eb.fn.countAll<number>().as('n')).where('created_at', '<', cutoff).executeTakeFirstOrThrow();
-    const results = await db.selectFrom('analytics_results').select((eb) => eb.fn.countAll<number>().as('n')).where('run_id', 'in', oldRuns).executeTakeFirstOrThrow();
-    return { analyticsRuns: Number(runs.n), analyticsResults: Number(results.n) };
-  }
-  // Results first and explicitly, rather than relying on ON DELETE CASCADE (SQLite honours it only with foreign_keys on).
-  return db.transaction().execute(async (trx) => {
-    const results = await trx.deleteFrom('analytics_results').where('run_id', 'in', trx.selectFrom('analytics_runs').select('id').where('created_at', '<', cutoff)).executeTakeFirst();
-    const runs = await trx.deleteFrom('analytics_runs').where('created_at', '<', cutoff).executeTakeFirst();
-    return { analyticsRuns: Number(runs.numDeletedRows), analyticsResults: Number(results.numDeletedRows) };
-  });
+  if (work.dryRun) return countAnalyticsRunsBefore(db, cutoff);
+  return db.transaction().execute((trx) => deleteAnalyticsRunsBefore(trx, cutoff));
 }
 
 /** A session is dead at `expires_at` or `idle_minutes` after it was last seen, whichever comes first. */
 async function removeExpiredSessions(work: RetentionWork, now: Date, days: number, idleMinutes: number): Promise<number> {
   const db = work.database.kysely;
-  const expiredBefore = new Date(now.getTime() - days * DAY_MS).toISOString();
-  const lastSeenBefore = new Date(now.getTime() - days * DAY_MS - idleMinutes * 60_000).toISOString();
-  if (work.dryRun) {
-    const row = await db
-      .selectFrom('sessions')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where((eb) => eb.or([eb('expires_at', '<', expiredBefore), eb('last_seen_at', '<', lastSeenBefore)]))
-      .executeTakeFirstOrThrow();
-    return Number(row.n);
-  }
-  const result = await db
-    .deleteFrom('sessions')
-    .where((eb) => eb.or([eb('expires_at', '<', expiredBefore), eb('last_seen_at', '<', lastSeenBefore)]))
-    .executeTakeFirst();
-  return Number(result.numDeletedRows);
+  const cutoffs = {
+    expiredBefore: new Date(now.getTime() - days * DAY_MS).toISOString(),
+    lastSeenBefore: new Date(now.getTime() - days * DAY_MS - idleMinutes * 60_000).toISOString(),
+  };
+  return work.dryRun ? countDeadSessions(db, cutoffs) : deleteDeadSessions(db, cutoffs);
 }
 
 async function removeOldSecurityEvents(work: RetentionWork, cutoff: string): Promise<number> {
   const db = work.database.kysely;
-  if (work.dryRun) {
-    const row = await db.selectFrom('security_events').select((eb) => eb.fn.countAll<number>().as('n')).where('occurred_at', '<', cutoff).executeTakeFirstOrThrow();
-    return Number(row.n);
-  }
-  return Number((await db.deleteFrom('security_events').where('occurred_at', '<', cutoff).executeTakeFirst()).numDeletedRows);
+  return work.dryRun ? countSecurityEventsBefore(db, cutoff) : deleteSecurityEventsBefore(db, cutoff);
 }
 
 /** Tokens that expired or were revoked before the cut-off; they can never be used again. */
 async function removeDeadApiTokens(work: RetentionWork, cutoff: string): Promise<number> {
   const db = work.database.kysely;
-  const dead = (eb: ExpressionBuilder<DatabaseSchema, 'api_tokens'>) => eb.or([eb('expires_at', '<', cutoff), eb('revoked_at', '<', cutoff)]);
-  if (work.dryRun) {
-    const row = await db.selectFrom('api_tokens').select((eb) => eb.fn.countAll<number>().as('n')).where(dead).executeTakeFirstOrThrow();
-    return Number(row.n);
-  }
-  return Number((await db.deleteFrom('api_tokens').where(dead).executeTakeFirst()).numDeletedRows);
+  return work.dryRun ? countDeadApiTokens(db, cutoff) : deleteDeadApiTokens(db, cutoff);
 }
 
 /** Where the schedule reports; pino's logger (the server's `app.log`) fits. */
