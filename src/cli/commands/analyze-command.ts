@@ -1,15 +1,15 @@
 import type { Command } from 'commander';
 import { bandLabels } from '../../analytics/bands.js';
 import type { AnalysisFilters } from '../../analytics/analysis-filters.js';
-import { runAnalysis, type AnalysisDocument } from '../../analytics/run-analysis.js';
+import type { AnalysisDocument } from '../../analytics/run-analysis.js';
 import { MmError } from '../../errors.js';
-import { reviewStatusLabels } from '../../governance/review-policy.js';
-import { clientNameKey } from '../../ingest/datasets/clients.js';
+import { reviewStatusLabels } from '../../governance/review-status.js';
 import { countOf, displayFormat, type DisplayFormat } from '../../present/display-format.js';
 import { roundAnalysisDocument } from '../../present/rounded-analyses.js';
 import type { Database } from '../../storage/database.js';
 import { withContext, type GlobalOptions } from '../cli-context.js';
 import { textTable } from '../text-table.js';
+import { UsageError } from '../usage-error.js';
 
 interface AnalyzeOptions {
   from?: string;
@@ -47,12 +47,13 @@ With --client or --industry the staff section lists the hours logged for those c
 utilization (billable hours against each person's whole capacity) is shown for the whole team only.`,
     )
     .action(async (options: AnalyzeOptions, command: Command) => {
+      const filters: AnalysisFilters = {};
+      for (const [key, value] of [['from', options.from], ['to', options.to]] as const) {
+        if (value !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new UsageError(`--${key} '${value}' is not a date (YYYY-MM-DD)`);
+        if (value) filters[key] = value;
+      }
+      const { runAnalysis } = await import('../../analytics/run-analysis.js');
       await withContext(command.optsWithGlobals<GlobalOptions>(), async ({ config, database, policy, actor }) => {
-        const filters: AnalysisFilters = {};
-        for (const [key, value] of [['from', options.from], ['to', options.to]] as const) {
-          if (value !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new MmError('MM_USAGE', `--${key} '${value}' is not a date (YYYY-MM-DD)`);
-          if (value) filters[key] = value;
-        }
         if (options.client) filters.clients = await resolveClients(database, options.client);
         if (options.industry) filters.industries = options.industry;
         const document = roundAnalysisDocument(await runAnalysis(database, config, { filters, actor, review: policy.review }));
@@ -64,6 +65,7 @@ utilization (billable hours against each person's whole capacity) is shown for t
 
 /** Accepts client ids or names (case-insensitive); an unknown one is an error naming it. */
 async function resolveClients(database: Database, wanted: string[]): Promise<string[]> {
+  const { clientNameKey } = await import('../../ingest/datasets/clients.js');
   const clients = await database.kysely.selectFrom('clients').select(['client_id', 'client_name_key']).execute();
   return wanted.map((w) => {
     const found = clients.find((c) => c.client_id === w || c.client_name_key === clientNameKey(w));
