@@ -40,8 +40,8 @@ const program = new Command()
   .option('--database-url <url>', 'postgres://… to use PostgreSQL instead of the embedded SQLite; env MOATMETRICS_DATABASE_URL')
   .option('--config <file>', 'config file (default ./config/config.yaml); env MOATMETRICS_CONFIG')
   .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent')
-  // One line, like every other error: commander's message with the pointer to --help after it.
-  .configureOutput({ outputError: (message, write) => write(`${message.trimEnd()} (run with --help for usage)\n`) })
+  // One line, like every other error: commander's message (and its "Did you mean …?") with the pointer to --help after it.
+  .configureOutput({ outputError: (message, write) => write(`${message.trim().replace(/\s*\n\s*/g, ' ')} (run with --help for usage)\n`) })
   .exitOverride();
 
 registerServeCommand(program);
