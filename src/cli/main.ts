@@ -23,10 +23,12 @@ process.umask(0o077);
 
 // `moatmetrics versions list | head -1`: the reader has gone. Whatever is left to print is not
 // wanted, but the command still finishes what it was doing (an import is not cut in half);
-// without this listener the failed write would end the process with a stack trace.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code !== 'EPIPE') throw error;
-});
+// without these listeners the failed write would end the process with a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+}
 
 /**
  * The `moatmetrics` command line. Exit codes: 0 done; 1 a user error (one line on stderr,
