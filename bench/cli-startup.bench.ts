@@ -69,11 +69,13 @@ function percentile(sorted: number[], p: number): number {
 
 const baseline = [...times.get(cases[0]!)!].sort((a, b) => a - b);
 const [load1] = os.loadavg();
-process.stdout.write(`CLI start-up, ${runs} runs each, taking turns; ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), node ${process.version}, load average ${load1!.toFixed(2)} at the end\n`);
+const machine = `${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), node ${process.version}`;
+process.stdout.write(`CLI start-up, ${runs} runs each, taking turns; ${machine}, load average ${load1!.toFixed(2)} at the end\n`);
 process.stdout.write(`${'command'.padEnd(58)} ${'median'.padStart(8)} ${'p90'.padStart(8)} ${'median − baseline'.padStart(18)}\n`);
 for (const c of cases) {
   const sorted = [...times.get(c)!].sort((a, b) => a - b);
   const median = percentile(sorted, 50);
   const overBaseline = c === cases[0] ? '' : `${(median - percentile(baseline, 50)).toFixed(0)} ms`;
-  process.stdout.write(`${c.label.padEnd(58)} ${`${median.toFixed(0)} ms`.padStart(8)} ${`${percentile(sorted, 90).toFixed(0)} ms`.padStart(8)} ${overBaseline.padStart(18)}\n`);
+  const cells = [`${median.toFixed(0)} ms`.padStart(8), `${percentile(sorted, 90).toFixed(0)} ms`.padStart(8), overBaseline.padStart(18)];
+  process.stdout.write(`${c.label.padEnd(58)} ${cells.join(' ')}\n`);
 }

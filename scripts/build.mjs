@@ -88,7 +88,9 @@ try {
     target: 'node20',
     sourcemap: 'linked',
     // A bundled CommonJS library (commander) calls require() for Node's own modules.
-    banner: { js: "import { createRequire as createRequireForBundle } from 'node:module'; const require = createRequireForBundle(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as createRequireForBundle } from 'node:module'; const require = createRequireForBundle(import.meta.url);",
+    },
     plugins: [keepOtherPackagesExternal, keepModuleUrls],
     logLevel: 'warning',
   });

@@ -28,7 +28,8 @@ const stopSignals: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT'];
 
 /** Starts listening for stop requests; returns a function that stops listening. */
 export function onStopRequest(options: StopRequestOptions): () => void {
-  const { onStop, onForce, watchParent = process.env.npm_lifecycle_event !== undefined, parentPollMs = 1000, duplicateWindowMs = 1000 } = options;
+  const { onStop, onForce, parentPollMs = 1000, duplicateWindowMs = 1000 } = options;
+  const watchParent = options.watchParent ?? process.env.npm_lifecycle_event !== undefined;
   let firstAt: number | null = null;
 
   const request = (reason: string): void => {

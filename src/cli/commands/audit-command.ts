@@ -76,7 +76,10 @@ export function registerAuditCommand(program: Command): void {
     .action(async (options: FilterOptions & { output: string; format: string }, command: Command) => {
       if (options.format !== 'csv' && options.format !== 'json') throw new UsageError(`--format must be csv or json, not '${options.format}'`);
       const format = options.format;
-      const [{ exportAudit }, { appendAudit }] = await Promise.all([import('../../governance/audit-export.js'), import('../../governance/audit-log.js')]);
+      const [{ exportAudit }, { appendAudit }] = await Promise.all([
+        import('../../governance/audit-export.js'),
+        import('../../governance/audit-log.js'),
+      ]);
       await withContext(command.optsWithGlobals<GlobalOptions>(), async ({ database, actor }) => {
         const filter = filterOf(options);
         await appendAudit(database.kysely, { actor, action: 'audit.export', details: { format, filter, output: options.output } });

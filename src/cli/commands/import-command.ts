@@ -41,7 +41,10 @@ export function registerImportCommand(program: Command): void {
       // Checked before the data dir and database are created: a mistyped command creates nothing.
       if (!datasetNameOf(dataset)) throw new UsageError(unknownDatasetMessage(dataset));
       requireRegularFile(file);
-      const [{ importFile }, { describeLeftovers, removeImportLeftovers }] = await Promise.all([import('../../ingest/import-file.js'), import('../../ingest/import-leftovers.js')]);
+      const [{ importFile }, { describeLeftovers, removeImportLeftovers }] = await Promise.all([
+        import('../../ingest/import-file.js'),
+        import('../../ingest/import-leftovers.js'),
+      ]);
       const global = command.optsWithGlobals<GlobalOptions>();
       const report = await withContext(global, async ({ config, database, actor }) => {
         // Only leftovers of processes that no longer run: an import running elsewhere keeps its files.

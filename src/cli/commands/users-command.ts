@@ -100,7 +100,10 @@ export function registerUsersCommand(program: Command): void {
     .argument('<name>', 'login name')
     .option('--password-stdin', 'read the new password from standard input')
     .action(async (name: string, options: { passwordStdin?: boolean }, command: Command) => {
-      const [{ generatePassword }, { requireUser, setPassword }] = await Promise.all([import('../../auth/passwords.js'), import('../../auth/users.js')]);
+      const [{ generatePassword }, { requireUser, setPassword }] = await Promise.all([
+        import('../../auth/passwords.js'),
+        import('../../auth/users.js'),
+      ]);
       await withContext(command.optsWithGlobals<GlobalOptions>(), async ({ database, actor }) => {
         const target = await requireUser(database.kysely, name);
         const chosen = options.passwordStdin ? await readSecretFromStdin('--password-stdin') : null;
