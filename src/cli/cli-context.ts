@@ -1,10 +1,10 @@
 import os from 'node:os';
-import { loadConfig } from '../config/load-config.js';
 import type { Config } from '../config/schema.js';
-import { loadPolicy, type Policy } from '../governance/policy.js';
-import { notePolicyInUse } from '../governance/policy-history.js';
-import { openDatabase } from '../metrics/rollups/open-database.js';
+import type { Policy } from '../governance/policy.js';
 import type { Database } from '../storage/database.js';
+
+// Config, policy and database modules (zod, yaml, kysely, better-sqlite3) are imported when a
+// command runs, not when the CLI starts: `--help` and usage errors must stay fast.
 
 /** Options every command accepts (see main.ts). */
 export interface GlobalOptions {
@@ -22,7 +22,8 @@ export interface CliContext {
   actor: string;
 }
 
-export function configFromOptions(global: GlobalOptions, extra: Record<string, unknown> = {}): Config {
+export async function configFromOptions(global: GlobalOptions, extra: Record<string, unknown> = {}): Promise<Config> {
+  const { loadConfig } = await import('../config/load-config.js');
   return loadConfig({
     configFile: global.config,
     overrides: {
@@ -41,7 +42,12 @@ export function cliActor(): string {
 
 /** Loads config and policy, opens (and migrates) the database, runs `body`, always closes. */
 export async function withContext<T>(global: GlobalOptions, body: (context: CliContext) => Promise<T>): Promise<T> {
-  const config = configFromOptions(global);
+  const [{ loadPolicy }, { notePolicyInUse }, { openDatabase }] = await Promise.all([
+    import('../governance/policy.js'),
+    import('../governance/policy-history.js'),
+    import('../metrics/rollups/open-database.js'),
+  ]);
+  const config = await configFromOptions(global);
   const loaded = loadPolicy(config.policy_file);
   const { policy } = loaded;
   const database = await openDatabase(config);

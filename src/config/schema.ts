@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { dateOrderSettings } from './date-order-setting.js';
 
 /** Fastify's trustProxy: trust no proxy (false), every proxy (true), that many hops, or these proxies. */
 export type TrustProxy = boolean | number | string[];
@@ -41,9 +42,7 @@ const trustProxySchema = z.unknown().transform((value, ctx): TrustProxy => {
   return entries;
 });
 
-/** How an import reads a day/month/year date such as `03/11/2025` (docs/IMPORTING.md, "Dates"). */
-export const dateOrderSettings = ['auto', 'mdy', 'dmy', 'ymd'] as const;
-export type DateOrderSetting = (typeof dateOrderSettings)[number];
+export { dateOrderSettings, type DateOrderSetting } from './date-order-setting.js';
 
 /**
  * The configuration contract. Precedence: CLI flags > MOATMETRICS_* environment >

@@ -6,6 +6,7 @@ import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { MmError } from '../errors.js';
 import { reviewPolicySchema } from './review-policy.js';
+import { roles, type Role } from './roles.js';
 
 /**
  * The access policy (`config/policies/default.yaml`): which role may do what, and the
@@ -28,8 +29,7 @@ export const permissions = [
 ] as const;
 export type Permission = (typeof permissions)[number];
 
-export const roles = ['admin', 'analyst', 'reviewer', 'viewer', 'auditor'] as const;
-export type Role = (typeof roles)[number];
+export { roles, type Role } from './roles.js';
 
 const permissionSchema = z.enum(permissions, { error: (issue) => `unknown permission '${String(issue.input)}' (known: ${permissions.join(', ')})` });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ReviewStatus } from './review-status.js';
 
 /**
  * Which results a person must look at before they are trusted (DESIGN section 5).
@@ -19,7 +20,7 @@ export const reviewPolicySchema = z
   .refine((p) => p.review_below <= p.auto_approve_at, { message: 'review_below must not exceed auto_approve_at', path: ['review_below'] });
 
 export type ReviewPolicy = z.infer<typeof reviewPolicySchema>;
-export type ReviewStatus = 'auto_approved' | 'approved_with_note' | 'pending_review' | 'approved' | 'rejected';
+export { reviewStatusLabels, type ReviewStatus } from './review-status.js';
 
 export interface ReviewSubject {
   confidence: number;
@@ -45,11 +46,3 @@ export function decideReview(subject: ReviewSubject, policy: ReviewPolicy): Revi
   if (subject.confidence >= policy.auto_approve_at) return { status: 'auto_approved', reasons: [] };
   return { status: 'approved_with_note', reasons: [`confidence ${subject.confidence.toFixed(2)} below auto-approval at ${policy.auto_approve_at}`] };
 }
-
-export const reviewStatusLabels: Record<ReviewStatus, string> = {
-  auto_approved: 'approved (auto)',
-  approved_with_note: 'approved with note',
-  pending_review: 'PENDING REVIEW',
-  approved: 'approved',
-  rejected: 'rejected',
-};

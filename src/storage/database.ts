@@ -3,17 +3,26 @@ import os from 'node:os';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Config } from '../config/schema.js';
 import { MmError } from '../errors.js';
 import { migrationProvider } from './migrations/index.js';
 import { SqlitePoolDialect } from './sqlite-pool-dialect.js';
 import type { DatabaseSchema } from './schema.js';
 
-// PostgreSQL returns int8 (our cents and counts) as strings; every value we store fits in 2^53.
-pg.types.setTypeParser(20, (value: string) => Number(value));
-// numeric (sums of bigints) likewise.
-pg.types.setTypeParser(1700, (value: string) => Number(value));
+let pgModule: Promise<typeof pg> | null = null;
+
+/** The PostgreSQL driver, loaded only for a postgres:// URL: the SQLite default never needs it (CLI start-up). */
+function loadPg(): Promise<typeof pg> {
+  pgModule ??= import('pg').then(({ default: loaded }) => {
+    // PostgreSQL returns int8 (our cents and counts) as strings; every value we store fits in 2^53.
+    loaded.types.setTypeParser(20, (value: string) => Number(value));
+    // numeric (sums of bigints) likewise.
+    loaded.types.setTypeParser(1700, (value: string) => Number(value));
+    return loaded;
+  });
+  return pgModule;
+}
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -73,7 +82,8 @@ export async function connectDatabase(config: Config, options: { migrate?: boole
       dialect: new SqlitePoolDialect({ file, open: () => openSqliteConnection(file), busyTimeoutMs: config.database.busy_timeout_ms }),
     });
   } else {
-    pgPool = new pg.Pool({ connectionString: withDefaultUser(target.url), max: target.poolSize });
+    const { Pool } = await loadPg();
+    pgPool = new Pool({ connectionString: withDefaultUser(target.url), max: target.poolSize });
     // An idle client losing its connection must not crash the process.
     pgPool.on('error', () => undefined);
     try {

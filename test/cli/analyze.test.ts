@@ -102,7 +102,7 @@ describe('moatmetrics analyze', () => {
   });
 
   test('bad arguments are one-line errors', async () => {
-    assertOneLineError(await runCli(['analyze', '--from', '2025-13-45x'], { dataDir }), /--from '2025-13-45x' is not a date/);
+    assertOneLineError(await runCli(['analyze', '--from', '2025-13-45x'], { dataDir }), /--from '2025-13-45x' is not a date/, 2);
     assertOneLineError(await runCli(['analyze', '--client', 'Nobody'], { dataDir }), "--client 'Nobody': no client has this id or name");
   });
 });

@@ -1,18 +1,73 @@
 // Runs the real `moatmetrics` command as a child process, the way a user does, in scratch
-// data dirs. Every wait is bounded: a hung child is killed and the test fails with its output.
+// data dirs: bin/moatmetrics.js, i.e. the compiled JavaScript in dist/ under plain node. The
+// build is brought up to date first (see ensureBuilt), so the tests always run the sources
+// as they are now. Every wait is bounded: a hung child is killed and the test fails with its output.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { DatasetVersion } from '../../src/versions/versions-repository.js';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const cliBin = path.join(repoRoot, 'bin', 'moatmetrics.js');
 
-/** Generous: each start costs a couple of seconds of tsx loading, more when the tests run side by side. */
+/** Generous: a start takes a fraction of a second alone, much more when the tests run side by side. */
 export const spawnTimeoutMs = 90_000;
+
+/** What the build reads: a change to any of these (or a file added to or removed from src/) makes dist/ stale. */
+const buildInputs = ['src', 'scripts/build.mjs', 'tsconfig.json', 'tsconfig.build.json', 'package.json', 'package-lock.json'];
+const buildMarker = path.join(repoRoot, 'dist', '.build-complete');
+
+function newestChange(target: string): number {
+  const info = statSync(target);
+  if (!info.isDirectory()) return info.mtimeMs;
+  let newest = info.mtimeMs;
+  for (const name of readdirSync(target)) newest = Math.max(newest, newestChange(path.join(target, name)));
+  return newest;
+}
+
+function buildIsCurrent(): boolean {
+  let builtAt: number;
+  try {
+    builtAt = statSync(buildMarker).mtimeMs;
+  } catch {
+    return false;
+  }
+  return buildInputs.every((input) => newestChange(path.join(repoRoot, input)) <= builtAt);
+}
+
+/**
+ * Runs `npm run build` when dist/ is missing or older than the sources, once for test files
+ * running side by side (a directory is the lock; one left by a killed run is taken over after
+ * five minutes).
+ */
+async function ensureBuilt(): Promise<void> {
+  const lock = path.join(repoRoot, '.build-lock');
+  const deadline = Date.now() + 5 * 60_000;
+  while (!buildIsCurrent()) {
+    try {
+      mkdirSync(lock);
+    } catch {
+      const held = statSync(lock, { throwIfNoEntry: false });
+      if (held && Date.now() - held.mtimeMs > 5 * 60_000) rmSync(lock, { recursive: true, force: true });
+      if (Date.now() > deadline) throw new Error(`waited 5 minutes for another test run to finish building dist/ (${lock})`);
+      await sleep(250);
+      continue;
+    }
+    try {
+      if (buildIsCurrent()) return;
+      const built = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'build.mjs')], { cwd: repoRoot, encoding: 'utf8' });
+      if (built.status !== 0) throw new Error(`npm run build failed (exit ${built.status}):\n${built.stdout}\n${built.stderr}`);
+    } finally {
+      rmSync(lock, { recursive: true, force: true });
+    }
+  }
+}
+
+await ensureBuilt();
 
 export interface CliResult {
   code: number | null;
@@ -29,6 +84,8 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Written to the child's standard input, which is then closed. */
   stdin?: string;
+  /** Working directory (default: the repository). */
+  cwd?: string;
 }
 
 /** The test's environment without MOATMETRICS_* (e.g. MOATMETRICS_TEST_PG is not a config key) or test-runner variables. */
@@ -69,7 +126,7 @@ export function runProcess(command: string, args: string[], options: RunOptions 
   return withChildSlot(
     () =>
       new Promise<CliResult>((resolve, reject) => {
-        const child = spawn(command, args, { cwd: repoRoot, env: cliEnv(options.env), stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+        const child = spawn(command, args, { cwd: options.cwd ?? repoRoot, env: cliEnv(options.env), stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
         if (options.stdin !== undefined) child.stdin!.end(options.stdin);
         let stdout = '';
         let stderr = '';

@@ -1,5 +1,5 @@
 // The `moatmetrics` command as a user meets it: a real child process per invocation, in a
-// scratch --data-dir. Each start costs a couple of seconds of tsx loading, so independent
+// scratch --data-dir. Starts are CPU-bound, so independent
 // scenarios run side by side (each in its own data dir) and steps that depend on each
 // other run in order within one describe.
 import assert from 'node:assert/strict';
@@ -220,14 +220,14 @@ describe('moatmetrics CLI', { concurrency: true, timeout: 240_000 }, () => {
     });
   });
 
-  describe('user errors: one line, exit 1, no stack trace', { concurrency: true }, () => {
+  describe('user errors: one line, exit 1 (2 for a wrong command line), no stack trace', { concurrency: true }, () => {
     const freshDataDir = (): string => path.join(scratchDir(), 'data');
 
     test('unknown dataset names the valid ones', async () => {
       const dir = scratchDir();
       const csv = writeScratchFile(dir, 'payroll.csv', 'a,b\n1,2\n');
       const result = await runCli(['import', 'payroll', csv], { dataDir: path.join(dir, 'data') });
-      assertOneLineError(result, `error: unknown dataset 'payroll' (one of: ${datasetList})`);
+      assertOneLineError(result, `error: unknown dataset 'payroll' (one of: ${datasetList})`, 2);
     });
 
     test('missing file', async () => {
@@ -262,7 +262,7 @@ describe('moatmetrics CLI', { concurrency: true, timeout: 240_000 }, () => {
 
     test('versions rollback of something that is not a number', async () => {
       const result = await runCli(['versions', 'rollback', 'abc'], { dataDir: freshDataDir() });
-      assertOneLineError(result, "error: 'abc' is not a version number");
+      assertOneLineError(result, "error: 'abc' is not a version number", 2);
     });
 
     test('a usage error (missing argument) exits 2 with a pointer to --help', async () => {
@@ -270,7 +270,7 @@ describe('moatmetrics CLI', { concurrency: true, timeout: 240_000 }, () => {
       assert.equal(result.code, 2, shown(result));
       assert.equal(result.stdout, '', shown(result));
       assert.doesNotMatch(result.stderr, stackTrace, shown(result));
-      assert.equal(result.stderr, "error: missing required argument 'file'\n(run with --help for usage)\n");
+      assert.equal(result.stderr, "error: missing required argument 'file' (run with --help for usage)\n");
     });
   });
 

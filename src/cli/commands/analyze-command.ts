@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
 import { bandLabels } from '../../analytics/bands.js';
-import { resolveAnalysisFilters, type AnalysisFilters } from '../../analytics/analysis-filters.js';
-import { runAnalysis, type AnalysisDocument } from '../../analytics/run-analysis.js';
+import type { AnalysisFilters } from '../../analytics/analysis-filters.js';
+import type { AnalysisDocument } from '../../analytics/run-analysis.js';
 import { MmError } from '../../errors.js';
-import { reviewStatusLabels } from '../../governance/review-policy.js';
+import { reviewStatusLabels } from '../../governance/review-status.js';
 import { countOf, displayFormat, type DisplayFormat } from '../../present/display-format.js';
-import { roundAnalysisDocument } from '../../analytics/rounded-analyses.js';
 import { withContext, type GlobalOptions } from '../cli-context.js';
 import { textTable } from '../text-table.js';
+import { UsageError } from '../usage-error.js';
 
 interface AnalyzeOptions {
   from?: string;
@@ -45,12 +45,15 @@ With --client or --industry the staff section lists the hours logged for those c
 utilization (billable hours against each person's whole capacity) is shown for the whole team only.`,
     )
     .action(async (options: AnalyzeOptions, command: Command) => {
+      const filters: AnalysisFilters = {};
+      for (const [key, value] of [['from', options.from], ['to', options.to]] as const) {
+        if (value !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new UsageError(`--${key} '${value}' is not a date (YYYY-MM-DD)`);
+        if (value) filters[key] = value;
+      }
+      const { runAnalysis } = await import('../../analytics/run-analysis.js');
+      const { resolveAnalysisFilters } = await import('../../analytics/analysis-filters.js');
+      const { roundAnalysisDocument } = await import('../../analytics/rounded-analyses.js');
       await withContext(command.optsWithGlobals<GlobalOptions>(), async ({ config, database, policy, actor }) => {
-        const filters: AnalysisFilters = {};
-        for (const [key, value] of [['from', options.from], ['to', options.to]] as const) {
-          if (value !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new MmError('MM_USAGE', `--${key} '${value}' is not a date (YYYY-MM-DD)`);
-          if (value) filters[key] = value;
-        }
         const resolved = await resolveAnalysisFilters(database, { ...filters, clients: options.client, industries: options.industry });
         if (!resolved.ok) {
           const flags = { clients: '--client', industries: '--industry' } as const;

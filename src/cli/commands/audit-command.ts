@@ -3,12 +3,12 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
 import { MmError } from '../../errors.js';
-import { exportAudit } from '../../governance/audit-export.js';
-import { appendAudit, listAudit, type AuditFilter } from '../../governance/audit-log.js';
-import { describeAuditProblems, verifyAuditTrail } from '../../governance/audit-verify.js';
+import type { AuditFilter } from '../../governance/audit-log.js';
 import { countOf } from '../../present/display-format.js';
 import { withContext, type GlobalOptions } from '../cli-context.js';
+import { wholeNumber } from '../option-parsers.js';
 import { textTable } from '../text-table.js';
+import { UsageError } from '../usage-error.js';
 
 interface FilterOptions {
   actor?: string;
@@ -37,6 +37,7 @@ export function registerAuditCommand(program: Command): void {
     .description('Check the whole hash chain and that every dataset version, review decision and user change has its event; exits 1 and names what is wrong')
     .option('--json', 'print the result as JSON')
     .action(async (options: { json?: boolean }, command: Command) => {
+      const { describeAuditProblems, verifyAuditTrail } = await import('../../governance/audit-verify.js');
       await withContext(command.optsWithGlobals<GlobalOptions>(), async ({ database }) => {
         const result = await verifyAuditTrail(database.kysely);
         if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
@@ -52,10 +53,11 @@ export function registerAuditCommand(program: Command): void {
     });
 
   withFilterOptions(audit.command('list').description('List audit events in order'))
-    .option('--limit <n>', 'at most this many', (value) => Number(value), 50)
-    .option('--after <seq>', 'events after this sequence number', (value) => Number(value))
+    .option('--limit <n>', 'at most this many', wholeNumber, 50)
+    .option('--after <seq>', 'events after this sequence number', wholeNumber)
     .option('--json', 'print as JSON')
     .action(async (options: FilterOptions & { limit: number; after?: number; json?: boolean }, command: Command) => {
+      const { listAudit } = await import('../../governance/audit-log.js');
       await withContext(command.optsWithGlobals<GlobalOptions>(), async ({ database }) => {
         const page = await listAudit(database.kysely, { ...filterOf(options), limit: options.limit, ...(options.after !== undefined ? { afterSeq: options.after } : {}) });
         if (options.json) {
@@ -72,8 +74,12 @@ export function registerAuditCommand(program: Command): void {
     .requiredOption('--output <file>', 'file to write')
     .option('--format <format>', 'csv or json', 'csv')
     .action(async (options: FilterOptions & { output: string; format: string }, command: Command) => {
-      if (options.format !== 'csv' && options.format !== 'json') throw new MmError('MM_USAGE', `--format must be csv or json, not '${options.format}'`);
+      if (options.format !== 'csv' && options.format !== 'json') throw new UsageError(`--format must be csv or json, not '${options.format}'`);
       const format = options.format;
+      const [{ exportAudit }, { appendAudit }] = await Promise.all([
+        import('../../governance/audit-export.js'),
+        import('../../governance/audit-log.js'),
+      ]);
       await withContext(command.optsWithGlobals<GlobalOptions>(), async ({ database, actor }) => {
         const filter = filterOf(options);
         await appendAudit(database.kysely, { actor, action: 'audit.export', details: { format, filter, output: options.output } });

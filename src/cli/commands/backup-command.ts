@@ -1,8 +1,5 @@
 import type { Command } from 'commander';
 import { MmError } from '../../errors.js';
-import { createBackup } from '../../operations/backup.js';
-import { describeDatabaseTarget, restoreBackup } from '../../operations/restore.js';
-import { resolveDatabaseTarget } from '../../storage/database.js';
 import { cliActor, configFromOptions, withContext, type GlobalOptions } from '../cli-context.js';
 import { readSecretFromStdin } from '../read-secret.js';
 
@@ -15,6 +12,10 @@ export function registerBackupCommands(program: Command): void {
     .option('--json', 'print the backup record as JSON')
     .action(async (file: string, options: { passphraseStdin?: boolean; json?: boolean }, command: Command) => {
       const passphrase = options.passphraseStdin ? await readSecretFromStdin('--passphrase-stdin') : null;
+      const [{ createBackup }, { describeDatabaseTarget }] = await Promise.all([
+        import('../../operations/backup.js'),
+        import('../../operations/restore.js'),
+      ]);
       await withContext(command.optsWithGlobals<GlobalOptions>(), async ({ config, database, actor }) => {
         const backup = await createBackup(database, config, { file, passphrase, actor });
         process.stdout.write(
@@ -33,7 +34,11 @@ export function registerBackupCommands(program: Command): void {
     .option('--yes', 'confirm: the current database is replaced')
     .action(async (file: string, options: { passphraseStdin?: boolean; yes?: boolean }, command: Command) => {
       // No withContext: the database is opened only after it has been replaced.
-      const config = configFromOptions(command.optsWithGlobals<GlobalOptions>());
+      const [{ describeDatabaseTarget, restoreBackup }, { resolveDatabaseTarget }] = await Promise.all([
+        import('../../operations/restore.js'),
+        import('../../storage/database.js'),
+      ]);
+      const config = await configFromOptions(command.optsWithGlobals<GlobalOptions>());
       const target = describeDatabaseTarget(resolveDatabaseTarget(config));
       if (!options.yes) throw new MmError('MM_USAGE', `restore replaces ${target} and everything in it with the contents of ${file}; run again with --yes to go ahead`);
       const passphrase = options.passphraseStdin ? await readSecretFromStdin('--passphrase-stdin') : null;

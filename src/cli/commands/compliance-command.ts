@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { complianceReport } from '../../operations/compliance.js';
 import { withContext, type GlobalOptions } from '../cli-context.js';
 
 export function registerComplianceCommand(program: Command): void {
@@ -8,6 +7,7 @@ export function registerComplianceCommand(program: Command): void {
     .description('Check, now, what an auditor would ask: audit chain, retention, backups, cookie security, first-run password, roles (exit 1 if any fails)')
     .option('--json', 'print as JSON')
     .action(async (options: { json?: boolean }, command: Command) => {
+      const { complianceReport } = await import('../../operations/compliance.js');
       await withContext(command.optsWithGlobals<GlobalOptions>(), async ({ config, policy, database }) => {
         const report = await complianceReport(database, config, policy);
         if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

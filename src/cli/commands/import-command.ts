@@ -1,14 +1,14 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
-import { dateOrderSettings, type DateOrderSetting } from '../../config/schema.js';
-import { datasetNames } from '../../ingest/datasets/index.js';
-import { importFile } from '../../ingest/import-file.js';
-import { describeLeftovers, removeImportLeftovers } from '../../ingest/import-leftovers.js';
+import { dateOrderSettings, type DateOrderSetting } from '../../config/date-order-setting.js';
+import { MmError } from '../../errors.js';
+import { datasetNameOf, datasetNames, unknownDatasetMessage } from '../../ingest/datasets/dataset-names.js';
 import type { ImportReport } from '../../ingest/import-report.js';
 import { countOf } from '../../present/display-format.js';
 import { withContext, type GlobalOptions } from '../cli-context.js';
 import { createProgressReporter } from '../progress-bar.js';
+import { UsageError } from '../usage-error.js';
 
 interface ImportCommandOptions {
   lenient?: boolean;
@@ -38,6 +38,13 @@ export function registerImportCommand(program: Command): void {
     .option('--dry-run', 'validate and report what would change, write nothing')
     .option('--json', 'print the import report as JSON')
     .action(async (dataset: string, file: string, options: ImportCommandOptions, command: Command) => {
+      // Checked before the data dir and database are created: a mistyped command creates nothing.
+      if (!datasetNameOf(dataset)) throw new UsageError(unknownDatasetMessage(dataset));
+      requireRegularFile(file);
+      const [{ importFile }, { describeLeftovers, removeImportLeftovers }] = await Promise.all([
+        import('../../ingest/import-file.js'),
+        import('../../ingest/import-leftovers.js'),
+      ]);
       const global = command.optsWithGlobals<GlobalOptions>();
       const report = await withContext(global, async ({ config, database, actor }) => {
         // Only leftovers of processes that no longer run: an import running elsewhere keeps its files.
@@ -66,6 +73,17 @@ export function registerImportCommand(program: Command): void {
       else printReport(report);
       if (report.status === 'failed') process.exitCode = 1;
     });
+}
+
+/** The same check, and message, as the import's own (ingest/inspect-file.ts), made before anything is opened. */
+function requireRegularFile(file: string): void {
+  let isFile: boolean;
+  try {
+    isFile = statSync(file).isFile();
+  } catch {
+    throw new MmError('MM_FILE_NOT_FOUND', `${file}: no such file`);
+  }
+  if (!isFile) throw new MmError('MM_FILE_NOT_FOUND', `${file}: not a regular file`);
 }
 
 function safeSize(file: string): number {

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { runRetention } from '../../operations/retention.js';
 import type { RetentionRun } from '../../operations/retention-runs-repository.js';
 import { countOf } from '../../present/display-format.js';
 import { withContext, type GlobalOptions } from '../cli-context.js';
@@ -13,6 +12,7 @@ export function registerRetentionCommand(program: Command): void {
     .option('--dry-run', 'count what would be removed; remove nothing')
     .option('--json', 'print the run record as JSON')
     .action(async (options: { dryRun?: boolean; json?: boolean }, command: Command) => {
+      const { runRetention } = await import('../../operations/retention.js');
       await withContext(command.optsWithGlobals<GlobalOptions>(), async ({ config, policy, database, actor }) => {
         const run = await runRetention(database, config, policy, { actor, dryRun: options.dryRun ?? false });
         process.stdout.write(options.json ? `${JSON.stringify(run, null, 2)}\n` : describe(run));

@@ -1,12 +1,11 @@
 import type { Command } from 'commander';
-import { listResults } from '../../analytics/results-repository.js';
-import { MmError } from '../../errors.js';
-import { reviewStatusLabels, type ReviewStatus } from '../../governance/review-policy.js';
+import { reviewStatusLabels, type ReviewStatus } from '../../governance/review-status.js';
 import { displayFormat } from '../../present/display-format.js';
 import { roundPercent } from '../../present/rounding.js';
-import { decideResult } from '../../analytics/reviews.js';
 import { withContext, type GlobalOptions } from '../cli-context.js';
+import { wholeNumber } from '../option-parsers.js';
 import { textTable } from '../text-table.js';
+import { UsageError } from '../usage-error.js';
 
 const statuses: readonly ReviewStatus[] = ['pending_review', 'approved_with_note', 'approved', 'rejected', 'auto_approved'];
 
@@ -18,10 +17,11 @@ export function registerReviewCommand(program: Command): void {
     .description('Results by review status (default: pending), newest first')
     .option('--status <status>', statuses.join(', '), 'pending_review')
     .option('--kind <kind>', 'profitability, license or overview')
-    .option('--limit <n>', 'at most this many', (value) => Number(value), 50)
+    .option('--limit <n>', 'at most this many', wholeNumber, 50)
     .option('--json', 'print as JSON')
     .action(async (options: { status: string; kind?: string; limit: number; json?: boolean }, command: Command) => {
-      if (!(statuses as readonly string[]).includes(options.status)) throw new MmError('MM_USAGE', `--status must be one of ${statuses.join(', ')}`);
+      if (!(statuses as readonly string[]).includes(options.status)) throw new UsageError(`--status must be one of ${statuses.join(', ')}`);
+      const { listResults } = await import('../../analytics/results-repository.js');
       await withContext(command.optsWithGlobals<GlobalOptions>(), async ({ config, database }) => {
         const listed = await listResults(database.kysely, { status: options.status as ReviewStatus, ...(options.kind ? { kind: options.kind } : {}) }, { limit: options.limit, offset: 0 });
         // Values are percentages (gross margin, license utilization): shown like every other number.
@@ -48,6 +48,7 @@ export function registerReviewCommand(program: Command): void {
       .argument('<id>', 'result id (see `moatmetrics review list`)')
       .requiredOption('--comment <text>', 'why; kept with the decision and in the audit trail')
       .action(async (id: string, options: { comment: string }, command: Command) => {
+        const { decideResult } = await import('../../analytics/reviews.js');
         await withContext(command.optsWithGlobals<GlobalOptions>(), async ({ database, policy, actor }) => {
           const result = await decideResult(database.kysely, policy.review, { resultId: id, decision, comment: options.comment, reviewer: actor });
           process.stdout.write(`${result.subjectLabel} (${result.kind}): ${result.reviewStatus} by ${result.reviewedBy} — ${result.reviewComment}\n`);

@@ -1,89 +1,18 @@
 import type { Command } from 'commander';
-import { buildApp } from '../../api/app.js';
-import { ensureFirstAdmin } from '../../auth/users.js';
-import { MmError } from '../../errors.js';
-import { loadPolicy } from '../../governance/policy.js';
-import { notePolicyInUse } from '../../governance/policy-history.js';
-import { describeLeftovers, removeImportLeftovers } from '../../ingest/import-leftovers.js';
-import { startRetentionSchedule } from '../../operations/retention.js';
-import { openDatabase } from '../../metrics/rollups/open-database.js';
-import { resolveDatabaseTarget } from '../../storage/database.js';
-import { acquireServerLock, widePermissionWarnings } from '../../storage/server-lock.js';
-import { loadDemoData } from '../../sample/load-demo-data.js';
-import { listVersions } from '../../versions/versions-repository.js';
-import { configFromOptions, type GlobalOptions } from '../cli-context.js';
+import type { GlobalOptions } from '../cli-context.js';
+import { portNumber } from '../option-parsers.js';
+import type { ServeOptions } from './run-server.js';
 
 export function registerServeCommand(program: Command): void {
   program
     .command('serve')
-    .description('Start the HTTP server (API, OpenAPI docs at /docs)')
+    .description('Start the HTTP server (API, OpenAPI docs at /docs); SIGTERM or Ctrl-C stops it cleanly')
     .option('--host <host>', 'address to listen on (config server.host)')
-    .option('--port <port>', 'port to listen on (config server.port)', (value) => Number(value))
+    .option('--port <port>', 'port to listen on (config server.port; 0 = any free port)', portNumber)
     .option('--demo-if-empty', 'load the bundled demo data when the database has never had any')
-    .action(async (options: { host?: string; port?: number; demoIfEmpty?: boolean }, command: Command) => {
-      const global = command.optsWithGlobals<GlobalOptions>();
-      const config = configFromOptions(global, { 'server.host': options.host, 'server.port': options.port });
-      const loadedPolicy = loadPolicy(config.policy_file);
-      const { policy, file: policyFile } = loadedPolicy;
-      // One server per SQLite data dir; several instances share PostgreSQL instead.
-      const releaseLock = resolveDatabaseTarget(config).dialect === 'sqlite' ? acquireServerLock(config.data_dir) : () => undefined;
-      const database = await openDatabase(config).catch((error: unknown) => {
-        releaseLock();
-        throw error;
-      });
-      const target = database.target;
-      for (const warning of widePermissionWarnings(config.data_dir, target.dialect === 'sqlite' ? target.file : null)) process.stderr.write(`warning: ${warning}\n`);
-      await notePolicyInUse(database.kysely, loadedPolicy, 'system');
-      // Imports killed mid-way (kill -9) leave their upload and raw copy; imports of other running processes are kept.
-      const leftovers = await removeImportLeftovers(config.data_dir, { atStart: true });
-      if (leftovers.files > 0) process.stdout.write(`Removed ${describeLeftovers(leftovers)}.\n`);
-      for (const problem of leftovers.problems) process.stderr.write(`warning: ${problem}\n`);
-      if (options.demoIfEmpty && (await listVersions(database.kysely)).length === 0) {
-        process.stdout.write('Empty database: loading the bundled demo MSP (marked as demo data; `moatmetrics versions rollback 0` removes it)…\n');
-        const reports = await loadDemoData(database, config);
-        process.stdout.write(`Demo data loaded: ${reports.map((r) => `${r.dataset} ${r.rows.added}`).join(', ')} rows.\n`);
-      }
-      const app = await buildApp({ config, database, policy, logger: { level: config.log.level } });
-      let stopRetention: (() => Promise<void>) | null = null;
-      const close = async (): Promise<void> => {
-        await stopRetention?.();
-        await app.close();
-        await database.close();
-        releaseLock();
-        process.exit(0);
-      };
-      process.once('SIGINT', () => void close());
-      process.once('SIGTERM', () => void close());
-      let address: string;
-      try {
-        address = await app.listen({ host: config.server.host, port: config.server.port });
-      } catch (error) {
-        await app.close();
-        await database.close();
-        releaseLock();
-        throw listenError(error, config.server.host, config.server.port);
-      }
-      // Data past the policy's retention is removed on a schedule, audited (operations/retention.ts).
-      stopRetention = startRetentionSchedule(database, config, policy, app.log);
-      // After listen: a server that cannot start has not created anyone.
-      const firstRun = await ensureFirstAdmin(database.kysely, policy);
-      if (firstRun.created) {
-        process.stdout.write(
-          firstRun.oneTimePassword
-            ? `First start: created user 'admin' with the one-time password ${firstRun.oneTimePassword}\n  It is shown only now; log in and change it (POST /api/v1/auth/password).\n`
-            : "First start: created user 'admin' with the password from MOATMETRICS_ADMIN_PASSWORD.\n",
-        );
-      }
-      process.stdout.write(`MoatMetrics is listening on ${address} (API docs: ${address}/docs, data: ${config.data_dir}, policy: ${policyFile})\n`);
+    .action(async (options: ServeOptions, command: Command) => {
+      // Fastify and everything the server needs load only now, not for every CLI command.
+      const { runServer } = await import('./run-server.js');
+      await runServer(command.optsWithGlobals<GlobalOptions>(), options);
     });
-}
-
-/** Turns the usual reasons a port cannot be opened into one line for the user; anything else stays internal. */
-function listenError(error: unknown, host: string, port: number): unknown {
-  const code = (error as NodeJS.ErrnoException | null)?.code;
-  const where = `${host}:${port}`;
-  if (code === 'EADDRINUSE') return new MmError('MM_USAGE', `cannot listen on ${where}: the address is already in use (choose another with --port or server.port)`);
-  if (code === 'EACCES') return new MmError('MM_USAGE', `cannot listen on ${where}: permission denied (ports below 1024 need privileges; choose another with --port)`);
-  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') return new MmError('MM_USAGE', `cannot listen on ${where}: no such address on this machine (check --host or server.host)`);
-  return error;
 }

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { createApiToken, listApiTokens, revokeApiToken } from '../../auth/api-tokens.js';
-import { requireUser } from '../../auth/users.js';
 import { withContext, type GlobalOptions } from '../cli-context.js';
+import { wholeNumber } from '../option-parsers.js';
 import { textTable } from '../text-table.js';
 
 export function registerTokensCommand(program: Command): void {
@@ -12,8 +11,9 @@ export function registerTokensCommand(program: Command): void {
     .description('Create an API token for a user; the token is printed once and stored only as a hash')
     .requiredOption('--user <name>', 'the user the token acts as (with that user’s role)')
     .requiredOption('--name <name>', 'what the token is for, e.g. "nightly export"')
-    .option('--days <days>', 'lifetime in days (default and maximum: the policy’s tokens section)', (value) => Number(value))
+    .option('--days <days>', 'lifetime in days (default and maximum: the policy’s tokens section)', wholeNumber)
     .action(async (options: { user: string; name: string; days?: number }, command: Command) => {
+      const [{ createApiToken }, { requireUser }] = await Promise.all([import('../../auth/api-tokens.js'), import('../../auth/users.js')]);
       await withContext(command.optsWithGlobals<GlobalOptions>(), async ({ database, policy, actor }) => {
         const owner = await requireUser(database.kysely, options.user);
         const created = await createApiToken(database.kysely, policy, owner, { name: options.name, actor, ...(options.days !== undefined ? { days: options.days } : {}) });
@@ -29,6 +29,7 @@ export function registerTokensCommand(program: Command): void {
     .option('--user <name>', 'only this user’s tokens')
     .option('--json', 'print as JSON')
     .action(async (options: { user?: string; json?: boolean }, command: Command) => {
+      const [{ listApiTokens }, { requireUser }] = await Promise.all([import('../../auth/api-tokens.js'), import('../../auth/users.js')]);
       await withContext(command.optsWithGlobals<GlobalOptions>(), async ({ database }) => {
         const owner = options.user ? await requireUser(database.kysely, options.user) : null;
         const tokens = await listApiTokens(database.kysely, owner?.id ?? null);
@@ -47,6 +48,7 @@ export function registerTokensCommand(program: Command): void {
     .description('Revoke an API token at once')
     .argument('<id>', 'token id (see `moatmetrics token list`)')
     .action(async (id: string, _options: unknown, command: Command) => {
+      const { revokeApiToken } = await import('../../auth/api-tokens.js');
       await withContext(command.optsWithGlobals<GlobalOptions>(), async ({ database, actor }) => {
         const revoked = await revokeApiToken(database.kysely, id, null, actor);
         process.stdout.write(`Token ${revoked.id} of '${revoked.username}' (${revoked.name}) is revoked.\n`);

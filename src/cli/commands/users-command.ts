@@ -1,11 +1,9 @@
 import type { Command } from 'commander';
-import { generatePassword } from '../../auth/passwords.js';
-import { createUser, listUsers, requireUser, setPassword, updateUser } from '../../auth/users.js';
-import { MmError } from '../../errors.js';
-import { roles } from '../../governance/policy.js';
+import { roles } from '../../governance/roles.js';
 import { withContext, type GlobalOptions } from '../cli-context.js';
 import { readSecretFromStdin } from '../read-secret.js';
 import { textTable } from '../text-table.js';
+import { UsageError } from '../usage-error.js';
 
 export function registerUsersCommand(program: Command): void {
   const user = program.command('user').description('Manage users (the CLI acts with the rights of whoever can read the data directory)');
@@ -17,6 +15,7 @@ export function registerUsersCommand(program: Command): void {
     .requiredOption('--role <role>', `one of ${roles.join(', ')}`)
     .option('--password-stdin', 'read the password from standard input instead')
     .action(async (name: string, options: { role: string; passwordStdin?: boolean }, command: Command) => {
+      const { createUser } = await import('../../auth/users.js');
       await withContext(command.optsWithGlobals<GlobalOptions>(), async ({ database, policy, actor }) => {
         const password = options.passwordStdin ? await readSecretFromStdin('--password-stdin') : undefined;
         const { user: created, oneTimePassword } = await createUser(database.kysely, policy, { username: name, role: options.role, ...(password ? { password } : {}), createdBy: actor });
@@ -30,6 +29,7 @@ export function registerUsersCommand(program: Command): void {
     .description('List users and their roles')
     .option('--json', 'print as JSON')
     .action(async (options: { json?: boolean }, command: Command) => {
+      const { listUsers } = await import('../../auth/users.js');
       await withContext(command.optsWithGlobals<GlobalOptions>(), async ({ database }) => {
         const users = await listUsers(database.kysely);
         if (options.json) {
@@ -54,6 +54,7 @@ export function registerUsersCommand(program: Command): void {
       .description(disabled ? 'Disable a user: ends its sessions and revokes its API tokens' : 'Enable a disabled user')
       .argument('<name>', 'login name')
       .action(async (name: string, _options: unknown, command: Command) => {
+        const { updateUser } = await import('../../auth/users.js');
         await withContext(command.optsWithGlobals<GlobalOptions>(), async ({ database, policy, actor }) => {
           const changed = await updateUser(database.kysely, policy, name, { disabled }, actor);
           process.stdout.write(`User '${changed.username}' is ${changed.disabled ? 'disabled; its sessions ended and its tokens were revoked' : 'enabled'}.\n`);
@@ -67,6 +68,7 @@ export function registerUsersCommand(program: Command): void {
     .argument('<name>', 'login name')
     .argument('<role>', `one of ${roles.join(', ')}`)
     .action(async (name: string, role: string, _options: unknown, command: Command) => {
+      const { updateUser } = await import('../../auth/users.js');
       await withContext(command.optsWithGlobals<GlobalOptions>(), async ({ database, policy, actor }) => {
         const changed = await updateUser(database.kysely, policy, name, { role }, actor);
         process.stdout.write(`User '${changed.username}' now has role ${changed.role}.\n`);
@@ -80,8 +82,9 @@ export function registerUsersCommand(program: Command): void {
     .option('--clients <ids>', 'comma-separated client ids')
     .option('--all', 'every client (no scope)')
     .action(async (name: string, options: { clients?: string; all?: boolean }, command: Command) => {
-      if (Boolean(options.clients) === Boolean(options.all)) throw new MmError('MM_USAGE', 'give either --clients <ids> or --all');
+      if (Boolean(options.clients) === Boolean(options.all)) throw new UsageError('give either --clients <ids> or --all');
       const clientScope = options.all ? null : options.clients!.split(',').map((id) => id.trim()).filter(Boolean);
+      const { updateUser } = await import('../../auth/users.js');
       await withContext(command.optsWithGlobals<GlobalOptions>(), async ({ database, policy, actor }) => {
         const changed = await updateUser(database.kysely, policy, name, { clientScope }, actor);
         process.stdout.write(changed.clientScope ? `User '${changed.username}' now sees only: ${changed.clientScope.join(', ')}.\n` : `User '${changed.username}' now sees every client.\n`);
@@ -97,6 +100,10 @@ export function registerUsersCommand(program: Command): void {
     .argument('<name>', 'login name')
     .option('--password-stdin', 'read the new password from standard input')
     .action(async (name: string, options: { passwordStdin?: boolean }, command: Command) => {
+      const [{ generatePassword }, { requireUser, setPassword }] = await Promise.all([
+        import('../../auth/passwords.js'),
+        import('../../auth/users.js'),
+      ]);
       await withContext(command.optsWithGlobals<GlobalOptions>(), async ({ database, actor }) => {
         const target = await requireUser(database.kysely, name);
         const chosen = options.passwordStdin ? await readSecretFromStdin('--password-stdin') : null;

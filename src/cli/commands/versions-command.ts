@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { MmError } from '../../errors.js';
 import { countOf } from '../../present/display-format.js';
-import { rollbackToVersion } from '../../ingest/rollback-version.js';
-import { currentVersionNumber, findVersion, listVersions, type DatasetVersion } from '../../versions/versions-repository.js';
+import type { DatasetVersion } from '../../versions/versions-repository.js';
 import { withContext, type GlobalOptions } from '../cli-context.js';
 import { textTable } from '../text-table.js';
+import { UsageError } from '../usage-error.js';
 
 export function registerVersionsCommand(program: Command): void {
   const versions = program.command('versions').description('List, inspect and roll back dataset versions');
@@ -14,6 +14,7 @@ export function registerVersionsCommand(program: Command): void {
     .description('List every dataset version, newest first')
     .option('--json', 'print as JSON')
     .action(async (options: { json?: boolean }, command: Command) => {
+      const { currentVersionNumber, listVersions } = await import('../../versions/versions-repository.js');
       await withContext(command.optsWithGlobals<GlobalOptions>(), async ({ database }) => {
         const all = await listVersions(database.kysely);
         const current = await currentVersionNumber(database.kysely);
@@ -47,8 +48,10 @@ export function registerVersionsCommand(program: Command): void {
     .argument('<number>', 'version number')
     .option('--json', 'print as JSON')
     .action(async (number: string, options: { json?: boolean }, command: Command) => {
+      const wanted = parseVersion(number);
+      const { findVersion } = await import('../../versions/versions-repository.js');
       await withContext(command.optsWithGlobals<GlobalOptions>(), async ({ database }) => {
-        const version = await findVersion(database.kysely, parseVersion(number));
+        const version = await findVersion(database.kysely, wanted);
         if (!version) throw new MmError('MM_VERSION_NOT_FOUND', `version ${number} does not exist (see 'moatmetrics versions list')`);
         process.stdout.write(options.json ? `${JSON.stringify(version, null, 2)}\n` : describe(version));
       });
@@ -60,8 +63,10 @@ export function registerVersionsCommand(program: Command): void {
     .argument('<number>', 'version to return to (0 = empty)')
     .option('--json', 'print as JSON')
     .action(async (number: string, options: { json?: boolean }, command: Command) => {
+      const wanted = parseVersion(number);
+      const { rollbackToVersion } = await import('../../ingest/rollback-version.js');
       await withContext(command.optsWithGlobals<GlobalOptions>(), async ({ database, actor }) => {
-        const result = await rollbackToVersion(database.kysely, parseVersion(number), actor);
+        const result = await rollbackToVersion(database.kysely, wanted, actor);
         process.stdout.write(
           options.json
             ? `${JSON.stringify(result, null, 2)}\n`
@@ -72,7 +77,7 @@ export function registerVersionsCommand(program: Command): void {
 }
 
 function parseVersion(text: string): number {
-  if (!/^\d+$/.test(text)) throw new MmError('MM_USAGE', `'${text}' is not a version number`);
+  if (!/^\d+$/.test(text)) throw new UsageError(`'${text}' is not a version number`);
   return Number(text);
 }
 

@@ -1,12 +1,13 @@
 import { MmError } from '../../errors.js';
 import { clientsDataset } from './clients.js';
 import type { DatasetDefinition, DatasetName } from './dataset-definition.js';
+import { datasetNameOf, datasetNames, unknownDatasetMessage } from './dataset-names.js';
 import { invoicesDataset } from './invoices.js';
 import { licensesDataset } from './licenses.js';
 import { staffDataset } from './staff.js';
 import { timeLogsDataset } from './time-logs.js';
 
-/** Import order that satisfies references: clients before anything that names a client. */
+/** In the order of `datasetNames`: clients before anything that names a client. */
 export const datasets: Record<DatasetName, DatasetDefinition> = {
   clients: clientsDataset,
   staff: staffDataset,
@@ -15,14 +16,11 @@ export const datasets: Record<DatasetName, DatasetDefinition> = {
   licenses: licensesDataset,
 };
 
-export const datasetNames = Object.keys(datasets) as DatasetName[];
+export { datasetNames };
 
 /** Accepts `time_logs`, `time-logs`, `timelogs`. */
 export function getDataset(name: string): DatasetDefinition {
-  const normalised = name.trim().toLowerCase().replace(/-/g, '_');
-  const found = datasets[(normalised === 'timelogs' ? 'time_logs' : normalised) as DatasetName];
-  if (!found) {
-    throw new MmError('MM_IMPORT_UNKNOWN_DATASET', `unknown dataset '${name}' (one of: ${datasetNames.join(', ')})`);
-  }
-  return found;
+  const found = datasetNameOf(name);
+  if (!found) throw new MmError('MM_IMPORT_UNKNOWN_DATASET', unknownDatasetMessage(name));
+  return datasets[found];
 }
