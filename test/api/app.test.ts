@@ -86,6 +86,30 @@ describe('the API application', () => {
     assert.match(ui.headers['content-type'] as string, /text\/html/);
   });
 
+  test('the OpenAPI document declares the bearer token and session cookie, and every non-public route asks for one of them', async () => {
+    const document = (await api.app.inject({ method: 'GET', url: '/docs/json' })).json() as {
+      components?: { securitySchemes?: Record<string, Record<string, unknown>> };
+      paths: Record<string, Record<string, { security?: Array<Record<string, string[]>> }>>;
+    };
+    assert.deepEqual(document.components?.securitySchemes?.bearerToken?.type, 'http');
+    assert.deepEqual(document.components?.securitySchemes?.bearerToken?.scheme, 'bearer');
+    assert.deepEqual(
+      [document.components?.securitySchemes?.sessionCookie?.type, document.components?.securitySchemes?.sessionCookie?.in, document.components?.securitySchemes?.sessionCookie?.name],
+      ['apiKey', 'cookie', 'mm_session'],
+    );
+    const either = [{ bearerToken: [] }, { sessionCookie: [] }];
+    assert.deepEqual(document.paths['/api/v1/analytics/overview']?.get?.security, either);
+    assert.deepEqual(document.paths['/api/v1/imports/{dataset}']?.post?.security, either);
+    assert.deepEqual(document.paths['/api/v1/auth/login']?.post?.security, [], 'logging in needs no credentials');
+    assert.deepEqual(document.paths['/healthz']?.get?.security, []);
+    for (const entry of api.app.routePermissions) {
+      const path = entry.url.replace(/:(\w+)/g, '{$1}');
+      const operation = document.paths[path]?.[entry.method.toLowerCase()];
+      if (!operation) continue;
+      assert.deepEqual(operation.security, entry.permission === 'public' ? [] : either, `${entry.method} ${entry.url}`);
+    }
+  });
+
   test('an unknown route is a 404 in the error shape', async () => {
     const response = await api.app.inject({ method: 'GET', url: '/api/v1/nothing-here?x=1' });
     assert.equal(response.statusCode, 404);
