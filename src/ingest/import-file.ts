@@ -87,8 +87,10 @@ async function runImport(database: Database, config: Config, options: ImportFile
   const startedAt = new Date().toISOString();
   const rawDir = path.join(config.data_dir, 'raw');
   const importDir = path.join(config.data_dir, 'imports', importId);
-  await mkdir(rawDir, { recursive: true });
-  const rawTemp = path.join(rawDir, importTempName('.incoming-', importId));
+  // A dry run writes nothing — no raw copy, no rejects file, no import record — so that a
+  // refused or trial file leaves no trace but its audit event.
+  const rawTemp = dryRun ? null : path.join(rawDir, importTempName('.incoming-', importId));
+  if (rawTemp) await mkdir(rawDir, { recursive: true });
 
   const report: ImportReport = {
     importId,
@@ -114,11 +116,11 @@ async function runImport(database: Database, config: Config, options: ImportFile
     finishedAt: startedAt,
   };
 
-  const errors = new ErrorSink(fileName, importDir, config.ingest.inline_errors, report);
+  const errors = new ErrorSink(fileName, dryRun ? null : importDir, config.ingest.inline_errors, report);
   let writer: ImportWriter | null = null;
   try {
     const inspected = await inspectFile(options.file, fileName, rawTemp).catch(async (error: unknown) => {
-      if (isMmError(error) && error.code === 'MM_FILE_NOT_FOUND') await rm(rawTemp, { force: true });
+      if (isMmError(error) && error.code === 'MM_FILE_NOT_FOUND') await removeRawTemp(rawTemp);
       throw error;
     });
     report.sha256 = inspected.sha256;
@@ -188,7 +190,7 @@ async function runImport(database: Database, config: Config, options: ImportFile
         : `Nothing changed: every row of ${fileName} is already in the current data (${report.rows.unchanged} unchanged, ${rejected} rejected); no new version.`;
       await errors.close();
       report.finishedAt = new Date().toISOString();
-      await rename(rawTemp, path.join(rawDir, inspected.sha256));
+      await rename(rawTemp!, path.join(rawDir, inspected.sha256));
       await writer.commit({
         version: changed ? versionRecord(report, version, options.isDemo ?? false) : null,
         importRecord: importRecord(report),
@@ -201,7 +203,7 @@ async function runImport(database: Database, config: Config, options: ImportFile
   } catch (error) {
     await writer?.rollback();
     if (!isMmError(error) || ['MM_FILE_NOT_FOUND', 'MM_IMPORT_UNKNOWN_DATASET', 'MM_DATABASE_BUSY'].includes(error.code)) {
-      await rm(rawTemp, { force: true });
+      await removeRawTemp(rawTemp);
       await errors.close();
       throw error;
     }
@@ -212,15 +214,24 @@ async function runImport(database: Database, config: Config, options: ImportFile
     report.message = `${error.message}${error.code === 'MM_IMPORT_EMPTY' ? '' : ' Nothing was imported.'}`;
     report.rows.added = report.rows.updated = report.rows.unchanged = 0;
   }
-  await rm(rawTemp, { force: true });
+  await removeRawTemp(rawTemp);
   await errors.close();
   report.finishedAt = new Date().toISOString();
-  // A refused import or a dry run changed no data; its record and event still go in together.
+  // A dry run leaves only its audit event: who tried which file, and what it found.
+  if (dryRun) {
+    await appendAudit(database.kysely, importAudit(report));
+    return report;
+  }
+  // A refused import changed no data; its record and event still go in together.
   await database.kysely.transaction().execute(async (trx) => {
     await trx.insertInto('imports').values(importRecord(report)).execute();
     await appendAudit(trx, importAudit(report));
   });
   return report;
+}
+
+async function removeRawTemp(rawTemp: string | null): Promise<void> {
+  if (rawTemp) await rm(rawTemp, { force: true });
 }
 
 function createWriter(database: Database, dataset: DatasetDefinition): ImportWriter {
@@ -439,7 +450,8 @@ async function loadClientIndex(database: Database): Promise<ClientIndex> {
 
 /**
  * Collects errors: counts all of them, keeps the first few inline, and streams every one
- * to `data/imports/<id>/rejected.csv` so a million bad rows cost no memory.
+ * to `data/imports/<id>/rejected.csv` so a million bad rows cost no memory. Without a
+ * directory (a dry run) only the count and the first few are kept.
  */
 class ErrorSink {
   private stream: WriteStream | null = null;
@@ -447,7 +459,7 @@ class ErrorSink {
 
   constructor(
     private readonly fileName: string,
-    private readonly dir: string,
+    private readonly dir: string | null,
     private readonly inlineLimit: number,
     private readonly report: ImportReport,
   ) {}
@@ -456,6 +468,7 @@ class ErrorSink {
     const full: RowError = { ...error, message: formatRowError(this.fileName, error) };
     this.report.errorCount += 1;
     if (this.report.errors.length < this.inlineLimit) this.report.errors.push(full);
+    if (this.dir === null) return;
     if (!this.stream) {
       // Synchronous on purpose: the sink is called from the synchronous parse loop, once per import.
       mkdirSync(this.dir, { recursive: true });

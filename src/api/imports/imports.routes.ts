@@ -99,7 +99,7 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (a
         const code = report.errorCode ?? 'MM_IMPORT_BAD_ROWS';
         return reply.status(errorCatalogue[code].status).send({ error: { code, message: report.message, details: presented } });
       }
-      if (report.status === 'succeeded') return reply.status(201).header('location', presented.links.self).send(presented);
+      if (report.status === 'succeeded') return reply.status(201).header('location', presented.links.self!).send(presented);
       return reply.status(200).send(presented);
     },
   );

@@ -72,7 +72,8 @@ export const presentedImportSchema = z.object({
   startedAt: z.string(),
   finishedAt: z.string(),
   links: z.object({
-    self: z.string(),
+    /** null for a dry run: it keeps no import record. */
+    self: z.string().nullable(),
     rejects: z.string().nullable(),
   }),
 });

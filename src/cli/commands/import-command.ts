@@ -86,7 +86,9 @@ function printReport(report: ImportReport): void {
   if (report.errorCount > shownErrors || (report.rejectsFile && report.errorCount > 0)) {
     const more = report.errorCount - Math.min(report.errorCount, shownErrors);
     const all = report.errorCount === 1 ? 'The error' : `All ${countOf(report.errorCount, 'error')}`;
-    out.write(`  ${more > 0 ? `… and ${more} more. ` : ''}${all}: ${report.rejectsFile ?? '(none)'}\n`);
+    // A dry run writes no rejects file (it writes nothing); the real import does.
+    const where = report.rejectsFile ?? (report.dryRun ? 'in the rejects file of the real import (a dry run writes none)' : '(none)');
+    out.write(`  ${more > 0 ? `… and ${more} more. ` : ''}${all}: ${where}\n`);
   }
   if (report.status !== 'failed') {
     out.write(`  import ${report.importId}  ${countOf(report.rows.total, 'row')}  sha256 ${report.sha256.slice(0, 12)}  ${report.encoding ?? ''} '${report.delimiter === '\t' ? '\\t' : (report.delimiter ?? '')}'\n`);
