@@ -19,6 +19,7 @@ import { listedNames, mapHeader, type HeaderMap } from './header-map.js';
 import { importTempName } from './import-leftovers.js';
 import { formatRowError, type ImportReport, type RowError } from './import-report.js';
 import { inspectFile } from './inspect-file.js';
+import { storedRejectsPath } from './rejects-file.js';
 import type { ImportWriter, StagedRow, WriteRejection } from './writers/import-writer.js';
 import { PostgresImportWriter } from './writers/postgres-import-writer.js';
 import { SqliteImportWriter } from './writers/sqlite-import-writer.js';
@@ -193,7 +194,7 @@ async function runImport(database: Database, config: Config, options: ImportFile
       await rename(rawTemp!, path.join(rawDir, inspected.sha256));
       await writer.commit({
         version: changed ? versionRecord(report, version, options.isDemo ?? false) : null,
-        importRecord: importRecord(report),
+        importRecord: importRecord(report, config.data_dir),
         rollups: changed ? rollups : null,
         audit: importAudit(report),
       });
@@ -224,7 +225,7 @@ async function runImport(database: Database, config: Config, options: ImportFile
   }
   // A refused import changed no data; its record and event still go in together.
   await database.kysely.transaction().execute(async (trx) => {
-    await trx.insertInto('imports').values(importRecord(report)).execute();
+    await trx.insertInto('imports').values(importRecord(report, config.data_dir)).execute();
     await appendAudit(trx, importAudit(report));
   });
   return report;
@@ -533,7 +534,8 @@ function versionRecord(report: ImportReport, number: number, isDemo: boolean): D
   };
 }
 
-function importRecord(report: ImportReport): ImportTable {
+/** The import record; the rejects file's path is stored relative to the data directory. */
+function importRecord(report: ImportReport, dataDir: string): ImportTable {
   return {
     id: report.importId,
     dataset: report.dataset,
@@ -557,6 +559,6 @@ function importRecord(report: ImportReport): ImportTable {
     created_by: report.createdBy,
     started_at: report.startedAt,
     finished_at: report.finishedAt,
-    rejects_file: report.rejectsFile,
+    rejects_file: report.rejectsFile === null ? null : storedRejectsPath(dataDir, report.rejectsFile),
   };
 }

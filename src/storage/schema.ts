@@ -114,6 +114,7 @@ export interface ImportTable {
   created_by: string;
   started_at: string;
   finished_at: string;
+  /** Relative to the data directory, `/`-separated (migration 0012); see ingest/rejects-file.ts. */
   rejects_file: string | null;
 }
 

@@ -96,6 +96,9 @@ describe('import refusals over HTTP', () => {
     const rejects = await api.app.inject({ method: 'GET', url: report.links.rejects! });
     assert.equal(rejects.statusCode, 200);
     assert.equal(rejects.body.trim().split(/\r?\n/).length, 3);
+    // Stored relative to the data directory, so a moved or restored data directory still finds it.
+    const stored = await api.t.database.kysely.selectFrom('imports').select('rejects_file').where('id', '=', report.id).executeTakeFirstOrThrow();
+    assert.equal(stored.rejects_file, `imports/${report.id}/rejected.csv`);
   });
 
   test('a dry run is 200 validated and writes no data', async () => {

@@ -118,7 +118,7 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (a
     },
     async (request) => {
       const { limit, offset } = request.query;
-      const { imports, total } = await listImports(database.kysely, { limit, offset });
+      const { imports, total } = await listImports(database.kysely, { limit, offset }, config.data_dir);
       const scoped = clientScopeOf(request.user) !== null;
       return { imports: imports.map((report) => presentImport(scoped ? withoutRowErrors(report) : report)), total, limit, offset };
     },
@@ -177,7 +177,7 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (a
   );
 
   async function findImportOrThrow(id: string) {
-    const report = await findImport(database.kysely, id);
+    const report = await findImport(database.kysely, id, config.data_dir);
     if (!report) throw new MmError('MM_IMPORT_NOT_FOUND', `Import ${id} does not exist.`);
     return report;
   }
