@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { loadConfig } from '../config/load-config.js';
 import type { Config } from '../config/schema.js';
+import { flushQueuedAudit } from '../governance/audit-log.js';
 import { loadPolicy, type Policy } from '../governance/policy.js';
 import { notePolicyInUse } from '../governance/policy-history.js';
 import { openDatabase, type Database } from '../storage/database.js';
@@ -48,6 +49,8 @@ export async function withContext<T>(global: GlobalOptions, body: (context: CliC
     await notePolicyInUse(database.kysely, loaded, cliActor());
     return await body({ config, policy, database, actor: cliActor() });
   } finally {
+    // Audited reads are queued (they never wait for a writer); they are written before the CLI exits.
+    await flushQueuedAudit(database.kysely);
     await database.close();
   }
 }

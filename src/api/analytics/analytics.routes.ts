@@ -14,6 +14,7 @@ import { clientNameKey } from '../../ingest/datasets/clients.js';
 import type { Policy } from '../../governance/policy.js';
 import type { ReviewPolicy } from '../../governance/review-policy.js';
 import type { Period } from '../../metrics/period.js';
+import { auditDataRead } from '../../governance/data-reads.js';
 import type { Database } from '../../storage/database.js';
 import { commonErrorResponses, validationError } from '../error-handler.js';
 import { presentAnalysisDocument, presentLicenses, presentOverview, presentProfitability, presentStaffUtilization, presentTrends } from './analytics.presenter.js';
@@ -49,6 +50,12 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = as
   // The reviews stored for what an analysis shows; a scoped caller's never include other clients' results.
   const reviewsOf = (kind: string, { version, period }: { version: number; period: Period }, request: FastifyRequest) =>
     latestReviews(database.kysely, { kind, datasetVersion: version, period, clientScope: clientScopeOf(request.user) });
+  // Every analytics read is audited (DESIGN section 7) without waiting for the writer.
+  const audited = <T extends { version: number; period: Period }>(what: string, request: FastifyRequest, filters: AnalysisFilters, analysis: T): T => {
+    const via = `${request.method} ${request.routeOptions.url ?? request.url}`;
+    auditDataRead(database.kysely, { actor: request.actor, what: `analytics.${what}`, via, filters: { ...filters }, datasetVersion: analysis.version, period: analysis.period });
+    return analysis;
+  };
 
   app.get(
     '/overview',
@@ -63,7 +70,8 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = as
       },
     },
     async (request) => {
-      const analysis = await portfolioOverview(database, config, await filtersOf(request.query, request));
+      const filters = await filtersOf(request.query, request);
+      const analysis = audited('overview', request, filters, await portfolioOverview(database, config, filters));
       const reviews = await reviewsOf('overview', analysis, request);
       return presentOverview(analysis, reviews, currency);
     },
@@ -82,7 +90,8 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = as
       },
     },
     async (request) => {
-      const analysis = await profitabilityByClient(database, config, await filtersOf(request.query, request));
+      const filters = await filtersOf(request.query, request);
+      const analysis = audited('profitability', request, filters, await profitabilityByClient(database, config, filters));
       const reviews = await reviewsOf('profitability', analysis, request);
       return presentProfitability(analysis, reviews, currency);
     },
@@ -101,7 +110,8 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = as
       },
     },
     async (request) => {
-      const analysis = await licenseEfficiency(database, config, await filtersOf(request.query, request));
+      const filters = await filtersOf(request.query, request);
+      const analysis = audited('licenses', request, filters, await licenseEfficiency(database, config, filters));
       const reviews = await reviewsOf('license', analysis, request);
       return presentLicenses(analysis, reviews, currency);
     },
@@ -119,7 +129,10 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = as
         response: { 200: presentedStaffUtilizationSchema, ...commonErrorResponses },
       },
     },
-    async (request) => presentStaffUtilization(await staffUtilization(database, config, await filtersOf(request.query, request)), currency),
+    async (request) => {
+      const filters = await filtersOf(request.query, request);
+      return presentStaffUtilization(audited('utilization', request, filters, await staffUtilization(database, config, filters)), currency);
+    },
   );
 
   app.get(
@@ -134,7 +147,10 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = as
         response: { 200: presentedTrendsSchema, ...commonErrorResponses },
       },
     },
-    async (request) => presentTrends(await monthlyTrends(database, config, await filtersOf(request.query, request)), currency),
+    async (request) => {
+      const filters = await filtersOf(request.query, request);
+      return presentTrends(audited('trends', request, filters, await monthlyTrends(database, config, filters)), currency);
+    },
   );
 
   app.post(
@@ -158,6 +174,11 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = as
     async (request, reply) => {
       const filters = await resolveFilters(database, request.body ?? {}, { location: 'body', clients: 'clients', industries: 'industries' }, clientScopeOf(request.user));
       const document = await runAnalysisOnce(database, config, { filters, actor: request.actor, review: policy.review });
+      // A new run is audited as analysis.run; serving a stored one is a read of it.
+      if (document.cached) {
+        const { version: datasetVersion, period, runId: target } = document;
+        auditDataRead(database.kysely, { actor: request.actor, what: 'analysis.run', via: 'POST /api/v1/analytics/runs', filters: { ...filters }, datasetVersion, period, target });
+      }
       return reply.status(document.cached ? 200 : 201).send(presentAnalysisDocument(document, currency));
     },
   );

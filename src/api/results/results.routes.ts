@@ -3,6 +3,7 @@ import { findResult, listResults, resultInScope } from '../../analytics/results-
 import { clientScopeOf } from '../../auth/client-scope.js';
 import type { Config } from '../../config/schema.js';
 import { MmError } from '../../errors.js';
+import { auditDataRead } from '../../governance/data-reads.js';
 import type { Database } from '../../storage/database.js';
 import { commonErrorResponses, errorResponseSchema } from '../error-handler.js';
 import { presentResult, presentResultWithDetail } from './results.presenter.js';
@@ -31,6 +32,7 @@ export const resultRoutes: FastifyPluginAsyncZod<ResultRoutesOptions> = async (a
     async (request) => {
       const { status, kind, subject, version, limit, offset } = request.query;
       const { results, total } = await listResults(database.kysely, { status, kind, subject, datasetVersion: version, clientScope: clientScopeOf(request.user) }, { limit, offset });
+      auditDataRead(database.kysely, { actor: request.actor, what: 'results.list', via: 'GET /api/v1/results', filters: { status, kind, subject, version, limit, offset }, datasetVersion: version ?? null });
       return { currency, results: results.map(presentResult), total, limit, offset };
     },
   );
@@ -51,6 +53,7 @@ export const resultRoutes: FastifyPluginAsyncZod<ResultRoutesOptions> = async (a
       if (!result || !resultInScope(result, clientScopeOf(request.user))) {
         throw new MmError('MM_NOT_FOUND', `Result ${request.params.id} does not exist.`);
       }
+      auditDataRead(database.kysely, { actor: request.actor, what: 'result', via: 'GET /api/v1/results/:id', target: result.id, datasetVersion: result.datasetVersion });
       return { currency, ...presentResultWithDetail(result) };
     },
   );

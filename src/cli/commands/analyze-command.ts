@@ -3,6 +3,7 @@ import { bandLabels } from '../../analytics/bands.js';
 import type { AnalysisFilters } from '../../analytics/analysis-filters.js';
 import { runAnalysis, type AnalysisDocument } from '../../analytics/run-analysis.js';
 import { MmError } from '../../errors.js';
+import { auditDataRead } from '../../governance/data-reads.js';
 import { reviewStatusLabels } from '../../governance/review-policy.js';
 import { clientNameKey } from '../../ingest/datasets/clients.js';
 import { countOf, displayFormat, type DisplayFormat } from '../../present/display-format.js';
@@ -56,6 +57,11 @@ utilization (billable hours against each person's whole capacity) is shown for t
         if (options.client) filters.clients = await resolveClients(database, options.client);
         if (options.industry) filters.industries = options.industry;
         const document = roundAnalysisDocument(await runAnalysis(database, config, { filters, actor, review: policy.review }));
+        // A new run is audited as analysis.run; showing a stored one again is a read of it (DESIGN section 7).
+        if (document.cached) {
+          const { version: datasetVersion, period, runId: target } = document;
+          auditDataRead(database.kysely, { actor, what: 'analysis.run', via: 'cli analyze', filters: { ...filters }, datasetVersion, period, target });
+        }
         const format = displayFormat(config.display.currency);
         process.stdout.write(options.json ? `${JSON.stringify({ currency: format.currency, ...document }, null, 2)}\n` : render(document, format));
       });

@@ -6,6 +6,7 @@ import { MmError } from '../../errors.js';
 import { exportAudit } from '../../governance/audit-export.js';
 import { appendAudit, listAudit, type AuditFilter } from '../../governance/audit-log.js';
 import { describeAuditProblems, verifyAuditTrail } from '../../governance/audit-verify.js';
+import { auditDataRead } from '../../governance/data-reads.js';
 import { countOf } from '../../present/display-format.js';
 import { withContext, type GlobalOptions } from '../cli-context.js';
 import { textTable } from '../text-table.js';
@@ -56,8 +57,11 @@ export function registerAuditCommand(program: Command): void {
     .option('--after <seq>', 'events after this sequence number', (value) => Number(value))
     .option('--json', 'print as JSON')
     .action(async (options: FilterOptions & { limit: number; after?: number; json?: boolean }, command: Command) => {
-      await withContext(command.optsWithGlobals<GlobalOptions>(), async ({ database }) => {
-        const page = await listAudit(database.kysely, { ...filterOf(options), limit: options.limit, ...(options.after !== undefined ? { afterSeq: options.after } : {}) });
+      await withContext(command.optsWithGlobals<GlobalOptions>(), async ({ database, actor }) => {
+        const filter: AuditFilter = { ...filterOf(options), limit: options.limit, ...(options.after !== undefined ? { afterSeq: options.after } : {}) };
+        const page = await listAudit(database.kysely, filter);
+        // Taken after the page, so a listing never shows its own read.
+        auditDataRead(database.kysely, { actor, what: 'audit.list', via: 'cli audit list', filters: { ...filter }, datasetVersion: null });
         if (options.json) {
           process.stdout.write(`${JSON.stringify(page, null, 2)}\n`);
           return;

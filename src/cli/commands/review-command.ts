@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { listResults } from '../../analytics/results-repository.js';
 import { MmError } from '../../errors.js';
+import { auditDataRead } from '../../governance/data-reads.js';
 import { reviewStatusLabels, type ReviewStatus } from '../../governance/review-policy.js';
 import { displayFormat } from '../../present/display-format.js';
 import { roundPercent } from '../../present/rounding.js';
@@ -22,8 +23,9 @@ export function registerReviewCommand(program: Command): void {
     .option('--json', 'print as JSON')
     .action(async (options: { status: string; kind?: string; limit: number; json?: boolean }, command: Command) => {
       if (!(statuses as readonly string[]).includes(options.status)) throw new MmError('MM_USAGE', `--status must be one of ${statuses.join(', ')}`);
-      await withContext(command.optsWithGlobals<GlobalOptions>(), async ({ config, database }) => {
+      await withContext(command.optsWithGlobals<GlobalOptions>(), async ({ config, database, actor }) => {
         const listed = await listResults(database.kysely, { status: options.status as ReviewStatus, ...(options.kind ? { kind: options.kind } : {}) }, { limit: options.limit, offset: 0 });
+        auditDataRead(database.kysely, { actor, what: 'results.list', via: 'cli review list', filters: { status: options.status, kind: options.kind, limit: options.limit }, datasetVersion: null });
         // Values are percentages (gross margin, license utilization): shown like every other number.
         const results = listed.results.map((r) => ({ ...r, value: roundPercent(r.value) }));
         const { total } = listed;
