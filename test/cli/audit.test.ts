@@ -30,7 +30,7 @@ describe('moatmetrics audit', () => {
     const exported = JSON.parse(readFileSync(out, 'utf8')) as Array<{ seq: number; action: string }>;
     // The listing is a read of the audit trail, audited after it was taken (DESIGN section 7).
     assert.deepEqual(exported.map((e) => e.action), ['policy.first_use', 'import.run', 'user.create', 'version.rollback', 'data.read', 'audit.export']);
-    const read = (exported as Array<{ actor: string; action: string; target: string; details: Record<string, unknown> }>)[4]!;
+    const read = (exported as unknown as Array<{ actor: string; action: string; target: string; details: Record<string, unknown> }>)[4]!;
     assert.match(read.actor, /^cli:/);
     assert.deepEqual([read.target, read.details], ['audit.list', { what: 'audit.list', via: 'cli audit list', filters: { limit: 50 }, datasetVersion: null }]);
   });

@@ -6,6 +6,8 @@ import { reviewStatusLabels, type ReviewStatus } from '../../governance/review-p
 import { displayFormat } from '../../present/display-format.js';
 import { roundPercent } from '../../present/rounding.js';
 import { decideResult } from '../../governance/reviews.js';
+import { clientScopeOf } from '../../auth/client-scope.js';
+import { authenticateCliUser, TOKEN_ENV, type CliCredentialOptions } from '../authenticate-cli-user.js';
 import { withContext, type GlobalOptions } from '../cli-context.js';
 import { textTable } from '../text-table.js';
 
@@ -49,9 +51,29 @@ export function registerReviewCommand(program: Command): void {
       .description(`${decision === 'approve' ? 'Approve' : 'Reject'} a result, saying why (four-eyes: not one computed from your own import or run)`)
       .argument('<id>', 'result id (see `moatmetrics review list`)')
       .requiredOption('--comment <text>', 'why; kept with the decision and in the audit trail')
-      .action(async (id: string, options: { comment: string }, command: Command) => {
-        await withContext(command.optsWithGlobals<GlobalOptions>(), async ({ database, policy, actor }) => {
-          const result = await decideResult(database.kysely, policy.review, { resultId: id, decision, comment: options.comment, reviewer: actor });
+      .option('--user <name>', 'decide as this MoatMetrics user, with --password-stdin')
+      .option('--password-stdin', "read the user's password from standard input")
+      .option('--token-stdin', `read an API token from standard input (or set ${TOKEN_ENV})`)
+      .addHelpText(
+        'after',
+        `
+The decision is made as a named MoatMetrics user whose role allows results:review, with the
+same four-eyes rule as the API: nobody decides a result computed from data they imported or
+an analysis run they started. Authenticate with one of:
+  echo "$PASSWORD" | moatmetrics review ${decision} <id> --comment "…" --user NAME --password-stdin
+  echo "$TOKEN" | moatmetrics review ${decision} <id> --comment "…" --token-stdin
+  ${TOKEN_ENV}=mmt_… moatmetrics review ${decision} <id> --comment "…"`,
+      )
+      .action(async (id: string, options: { comment: string } & CliCredentialOptions, command: Command) => {
+        await withContext(command.optsWithGlobals<GlobalOptions>(), async ({ database, policy }) => {
+          const reviewer = await authenticateCliUser(database.kysely, policy, options, 'results:review');
+          const result = await decideResult(database.kysely, policy.review, {
+            resultId: id,
+            decision,
+            comment: options.comment,
+            reviewer: reviewer.username,
+            clientScope: clientScopeOf(reviewer),
+          });
           process.stdout.write(`${result.subjectLabel} (${result.kind}): ${result.reviewStatus} by ${result.reviewedBy} — ${result.reviewComment}\n`);
         });
       });
