@@ -27,13 +27,19 @@ export async function findAuditGaps(db: Kysely<DatabaseSchema>): Promise<AuditGa
     const version = parseDetails(event.details_json).version;
     if (typeof version === 'number') imported.add(version);
   }
+  // `import --replace-demo` removes the demo data as new versions, all named by one event.
+  const demoRemovals = await db.selectFrom('audit_events').select('details_json').where('action', '=', 'demo.remove').where('outcome', '=', 'success').execute();
+  for (const event of demoRemovals) {
+    const versions = parseDetails(event.details_json).versions;
+    if (Array.isArray(versions)) for (const version of versions) if (typeof version === 'number') imported.add(version);
+  }
   const versions = await db.selectFrom('dataset_versions').select(['number', 'dataset', 'created_by', 'created_at']).orderBy('number').execute();
   for (const version of versions) {
     if (imported.has(Number(version.number))) continue;
     gaps.push({
       kind: 'dataset_version',
       subject: `version ${version.number}`,
-      problem: `dataset version ${version.number} (${version.dataset}, by ${version.created_by} at ${version.created_at}) has no import.run audit event`,
+      problem: `dataset version ${version.number} (${version.dataset}, by ${version.created_by} at ${version.created_at}) has no import.run (or demo.remove) audit event`,
     });
   }
 

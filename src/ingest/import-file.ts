@@ -7,6 +7,8 @@ import { isMmError, MmError, type ErrorCode } from '../errors.js';
 import { csvLine } from '../export/csv-cell.js';
 import { appendAudit, type AuditInput } from '../governance/audit-log.js';
 import type { Database } from '../storage/database.js';
+import { demoDataPresent } from '../versions/demo-data-repository.js';
+import { removeDemoData } from '../versions/remove-demo-data.js';
 import { RollupScope } from '../metrics/rollups/maintain-rollups.js';
 import type { DatasetVersionTable, ImportTable } from '../storage/schema.js';
 import { CsvParser, detectDelimiter, type Delimiter } from './csv-reader.js';
@@ -43,6 +45,12 @@ export interface ImportFileOptions {
   /** Who asked for the import (user name, `cli:<os user>`, `demo`). */
   actor?: string;
   isDemo?: boolean;
+  /**
+   * When the database holds the bundled demo data: `refuse` (default) throws MM_DEMO_DATA,
+   * `replace` removes the demo data first (as new versions; not in a dry run), `mix` imports
+   * alongside it. Demo loads themselves (`isDemo`) are never refused.
+   */
+  demoData?: DemoDataHandling;
   onProgress?: (progress: ImportProgress) => void;
   /** Told once, with who holds the lock, when the import has to wait for another one. */
   onWaitForImport?: (holder: string) => void;
@@ -79,8 +87,31 @@ function importAudit(report: ImportReport): AuditInput {
   };
 }
 
+export type DemoDataHandling = 'refuse' | 'replace' | 'mix';
+
+/**
+ * Real data never mixes silently into the demo database: without an explicit choice the
+ * import is refused before the file is read.
+ */
+async function handleDemoData(database: Database, options: ImportFileOptions, dryRun: boolean): Promise<void> {
+  if (options.isDemo || options.demoData === 'mix') return;
+  if (!(await demoDataPresent(database.kysely))) return;
+  if (options.demoData === 'replace') {
+    // A dry run writes nothing: it is checked against the data as it is now.
+    if (!dryRun) await removeDemoData(database.kysely, options.actor ?? 'anonymous');
+    return;
+  }
+  throw new MmError(
+    'MM_DEMO_DATA',
+    'this database holds the bundled demo data; importing your own would mix the two. ' +
+      'Replace it (CLI --replace-demo, API replace_demo=true: the demo data is removed first, as new versions that `versions rollback` can undo), ' +
+      'or mix them on purpose (CLI --force, API force=true)',
+  );
+}
+
 async function runImport(database: Database, config: Config, options: ImportFileOptions): Promise<ImportReport> {
   const dataset = getDataset(options.dataset);
+  await handleDemoData(database, options, options.dryRun ?? false);
   const fileName = options.fileName ?? path.basename(options.file);
   const importId = randomUUID();
   const mode = options.mode ?? config.ingest.mode;
@@ -531,6 +562,7 @@ function versionRecord(report: ImportReport, number: number, isDemo: boolean): D
     rolled_back_at: null,
     rolled_back_by: null,
     is_demo: isDemo ? 1 : 0,
+    removes_demo: 0,
   };
 }
 

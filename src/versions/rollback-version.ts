@@ -6,7 +6,7 @@ import { datasets } from '../ingest/datasets/index.js';
 import type { DatasetName } from '../ingest/datasets/dataset-definition.js';
 import { rebuildRollups, runOn } from '../metrics/rollups/maintain-rollups.js';
 import type { DatabaseSchema } from '../storage/schema.js';
-import { currentVersionNumber, findVersion } from './versions-repository.js';
+import { currentVersionNumber, findVersion, restoreRemovedRow } from './versions-repository.js';
 
 export interface RollbackResult {
   /** The version the data is at now. */
@@ -94,7 +94,9 @@ async function undoVersion(trx: Transaction<DatabaseSchema>, number: number, nam
     const prior = JSON.parse(entry.prior_json) as Record<string, unknown>;
     const values: Record<string, unknown> = {};
     for (const column of [...dataset.columns.slice(1), 'version_number', 'source_line']) values[column] = prior[column] ?? null;
-    await table.updateTable(name).set(values).where(key, '=', entry.row_key).execute();
+    const updated = await table.updateTable(name).set(values).where(key, '=', entry.row_key).executeTakeFirst();
+    // A version that removed rows (the demo data's removal) is undone by putting them back.
+    if (Number(updated.numUpdatedRows) === 0) await restoreRemovedRow(trx, name, { ...values, [key]: entry.row_key });
   }
   const removed = await table.deleteFrom(name).where('version_number', '=', number).executeTakeFirst();
   await trx.deleteFrom('row_undo').where('version_number', '=', number).execute();

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { DatabaseSchema, DatasetVersionTable } from '../storage/schema.js';
 
 /** A dataset version as shown by the CLI and the API. */
@@ -15,6 +15,8 @@ export interface DatasetVersion {
   rolledBackAt: string | null;
   rolledBackBy: string | null;
   isDemo: boolean;
+  /** The version removed the demo data (`import --replace-demo`). */
+  removesDemo: boolean;
 }
 
 export function presentVersion(row: DatasetVersionTable): DatasetVersion {
@@ -36,6 +38,7 @@ export function presentVersion(row: DatasetVersionTable): DatasetVersion {
     rolledBackAt: row.rolled_back_at,
     rolledBackBy: row.rolled_back_by,
     isDemo: Number(row.is_demo) === 1,
+    removesDemo: Number(row.removes_demo) === 1,
   };
 }
 
@@ -57,4 +60,11 @@ export async function currentVersionNumber(db: Kysely<DatabaseSchema>): Promise<
     .where('status', '=', 'active')
     .executeTakeFirst();
   return Number(row?.n ?? 0);
+}
+
+/** Puts back a row a version removed, as the undo log kept it (rolling back a demo removal). */
+export async function restoreRemovedRow(trx: Transaction<DatabaseSchema>, dataset: string, row: Record<string, unknown>): Promise<void> {
+  // Kysely cannot type a table chosen at run time; the name and columns come from the dataset definition.
+  const table = trx as unknown as Transaction<Record<string, Record<string, unknown>>>;
+  await table.insertInto(dataset).values(row).execute();
 }

@@ -15,6 +15,7 @@ import type { Policy } from '../../governance/policy.js';
 import type { ReviewPolicy } from '../../governance/review-policy.js';
 import type { Period } from '../../metrics/period.js';
 import { auditDataRead } from '../../governance/data-reads.js';
+import { demoDataPresent } from '../../versions/demo-data-repository.js';
 import type { Database } from '../../storage/database.js';
 import { commonErrorResponses, validationError } from '../error-handler.js';
 import { presentAnalysisDocument, presentLicenses, presentOverview, presentProfitability, presentStaffUtilization, presentTrends } from './analytics.presenter.js';
@@ -28,6 +29,7 @@ import {
   presentedStaffUtilizationSchema,
   presentedTrendsSchema,
   profitabilityResponseSchema,
+  withDemoFlag,
   type AnalysisQuery,
 } from './analytics.schema.js';
 
@@ -66,14 +68,14 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = as
         description: filterDescription,
         tags,
         querystring: analysisQuerySchema,
-        response: { 200: presentedOverviewSchema, ...commonErrorResponses },
+        response: { 200: withDemoFlag(presentedOverviewSchema), ...commonErrorResponses },
       },
     },
     async (request) => {
       const filters = await filtersOf(request.query, request);
       const analysis = audited('overview', request, filters, await portfolioOverview(database, config, filters));
       const reviews = await reviewsOf('overview', analysis, request);
-      return presentOverview(analysis, reviews, currency);
+      return { ...presentOverview(analysis, reviews, currency), demo: await demoDataPresent(database.kysely) };
     },
   );
 
@@ -86,14 +88,14 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = as
         description: `${filterDescription} Each row carries the client's current review for this period and version once an analysis run (POST /api/v1/analytics/runs) stored one; otherwise \`review\` is null.`,
         tags,
         querystring: analysisQuerySchema,
-        response: { 200: profitabilityResponseSchema, ...commonErrorResponses },
+        response: { 200: withDemoFlag(profitabilityResponseSchema), ...commonErrorResponses },
       },
     },
     async (request) => {
       const filters = await filtersOf(request.query, request);
       const analysis = audited('profitability', request, filters, await profitabilityByClient(database, config, filters));
       const reviews = await reviewsOf('profitability', analysis, request);
-      return presentProfitability(analysis, reviews, currency);
+      return { ...presentProfitability(analysis, reviews, currency), demo: await demoDataPresent(database.kysely) };
     },
   );
 
@@ -106,14 +108,14 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = as
         description: filterDescription,
         tags,
         querystring: analysisQuerySchema,
-        response: { 200: presentedLicenseEfficiencySchema, ...commonErrorResponses },
+        response: { 200: withDemoFlag(presentedLicenseEfficiencySchema), ...commonErrorResponses },
       },
     },
     async (request) => {
       const filters = await filtersOf(request.query, request);
       const analysis = audited('licenses', request, filters, await licenseEfficiency(database, config, filters));
       const reviews = await reviewsOf('license', analysis, request);
-      return presentLicenses(analysis, reviews, currency);
+      return { ...presentLicenses(analysis, reviews, currency), demo: await demoDataPresent(database.kysely) };
     },
   );
 
@@ -126,12 +128,13 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = as
         description: filterDescription,
         tags,
         querystring: analysisQuerySchema,
-        response: { 200: presentedStaffUtilizationSchema, ...commonErrorResponses },
+        response: { 200: withDemoFlag(presentedStaffUtilizationSchema), ...commonErrorResponses },
       },
     },
     async (request) => {
       const filters = await filtersOf(request.query, request);
-      return presentStaffUtilization(audited('utilization', request, filters, await staffUtilization(database, config, filters)), currency);
+      const presented = presentStaffUtilization(audited('utilization', request, filters, await staffUtilization(database, config, filters)), currency);
+      return { ...presented, demo: await demoDataPresent(database.kysely) };
     },
   );
 
@@ -144,12 +147,13 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = as
         description: filterDescription,
         tags,
         querystring: analysisQuerySchema,
-        response: { 200: presentedTrendsSchema, ...commonErrorResponses },
+        response: { 200: withDemoFlag(presentedTrendsSchema), ...commonErrorResponses },
       },
     },
     async (request) => {
       const filters = await filtersOf(request.query, request);
-      return presentTrends(audited('trends', request, filters, await monthlyTrends(database, config, filters)), currency);
+      const presented = presentTrends(audited('trends', request, filters, await monthlyTrends(database, config, filters)), currency);
+      return { ...presented, demo: await demoDataPresent(database.kysely) };
     },
   );
 
@@ -165,8 +169,8 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = as
         tags,
         body: analysisRunBodySchema,
         response: {
-          201: presentedAnalysisDocumentSchema.describe('Computed and stored'),
-          200: presentedAnalysisDocumentSchema.describe('The stored run for the same plan and dataset version'),
+          201: withDemoFlag(presentedAnalysisDocumentSchema).describe('Computed and stored'),
+          200: withDemoFlag(presentedAnalysisDocumentSchema).describe('The stored run for the same plan and dataset version'),
           ...commonErrorResponses,
         },
       },
@@ -179,7 +183,8 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = as
         const { version: datasetVersion, period, runId: target } = document;
         auditDataRead(database.kysely, { actor: request.actor, what: 'analysis.run', via: 'POST /api/v1/analytics/runs', filters: { ...filters }, datasetVersion, period, target });
       }
-      return reply.status(document.cached ? 200 : 201).send(presentAnalysisDocument(document, currency));
+      const demo = await demoDataPresent(database.kysely);
+      return reply.status(document.cached ? 200 : 201).send({ ...presentAnalysisDocument(document, currency), demo });
     },
   );
 };

@@ -9,6 +9,7 @@ import { clientNameKey } from '../../ingest/datasets/clients.js';
 import { countOf, displayFormat, type DisplayFormat } from '../../present/display-format.js';
 import { roundAnalysisDocument } from '../../present/rounded-analyses.js';
 import type { Database } from '../../storage/database.js';
+import { demoDataPresent } from '../../versions/demo-data-repository.js';
 import { withContext, type GlobalOptions } from '../cli-context.js';
 import { textTable } from '../text-table.js';
 
@@ -63,10 +64,16 @@ utilization (billable hours against each person's whole capacity) is shown for t
           auditDataRead(database.kysely, { actor, what: 'analysis.run', via: 'cli analyze', filters: { ...filters }, datasetVersion, period, target });
         }
         const format = displayFormat(config.display.currency);
-        process.stdout.write(options.json ? `${JSON.stringify({ currency: format.currency, ...document }, null, 2)}\n` : render(document, format));
+        const demo = await demoDataPresent(database.kysely);
+        // On standard error, so --json stays one document (which carries `demo` too).
+        if (demo) process.stderr.write(`${demoNotice}\n`);
+        process.stdout.write(options.json ? `${JSON.stringify({ currency: format.currency, demo, ...document }, null, 2)}\n` : render(document, format));
       });
     });
 }
+
+export const demoNotice =
+  'note: this database holds the bundled demo data, not yours; `moatmetrics import <dataset> <file> --replace-demo` replaces it with your own';
 
 /** Accepts client ids or names (case-insensitive); an unknown one is an error naming it. */
 async function resolveClients(database: Database, wanted: string[]): Promise<string[]> {

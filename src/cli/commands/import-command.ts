@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { dateOrderSettings, type DateOrderSetting } from '../../config/schema.js';
+import { MmError } from '../../errors.js';
 import { datasetNames } from '../../ingest/datasets/index.js';
 import { importFile } from '../../ingest/import-file.js';
 import { describeLeftovers, removeImportLeftovers } from '../../ingest/import-leftovers.js';
@@ -15,6 +16,8 @@ interface ImportCommandOptions {
   dateOrder?: DateOrderSetting;
   dryRun?: boolean;
   json?: boolean;
+  replaceDemo?: boolean;
+  force?: boolean;
 }
 
 /** How many errors the terminal shows before pointing at the rejects file. */
@@ -36,9 +39,12 @@ export function registerImportCommand(program: Command): void {
         .default(undefined, 'config ingest.date_order, auto'),
     )
     .option('--dry-run', 'validate and report what would change, write nothing')
+    .option('--replace-demo', 'the database holds the bundled demo data: remove it first (as new versions, audited; `versions rollback` undoes it)')
+    .option('--force', 'the database holds the bundled demo data: import alongside it anyway')
     .option('--json', 'print the import report as JSON')
     .action(async (dataset: string, file: string, options: ImportCommandOptions, command: Command) => {
       const global = command.optsWithGlobals<GlobalOptions>();
+      if (options.replaceDemo && options.force) throw new MmError('MM_USAGE', 'use --replace-demo or --force, not both');
       const report = await withContext(global, async ({ config, database, actor }) => {
         // Only leftovers of processes that no longer run: an import running elsewhere keeps its files.
         const leftovers = await removeImportLeftovers(config.data_dir, { atStart: true });
@@ -54,6 +60,7 @@ export function registerImportCommand(program: Command): void {
             mode: options.lenient ? 'lenient' : config.ingest.mode,
             dateOrder: options.dateOrder ?? config.ingest.date_order,
             dryRun: options.dryRun ?? false,
+            demoData: options.replaceDemo ? 'replace' : options.force ? 'mix' : 'refuse',
             actor,
             onProgress: progress?.update,
             onWaitForImport: (holder) => process.stderr.write(`${holder}; waiting…\n`),

@@ -11,6 +11,7 @@ import * as reviewsAndSecurityEvents from './0009-reviews-and-security-events.js
 import * as resultClientIds from './0010-result-client-ids.js';
 import * as zeroHourTimeLogs from './0011-zero-hour-time-logs.js';
 import * as relativeRejectsFiles from './0012-relative-rejects-files.js';
+import * as demoRemovalVersions from './0013-demo-removal-versions.js';
 
 /** Migrations in order. Bundled statically (no directory scan) so they work from any cwd. */
 export const migrationProvider: MigrationProvider = {
@@ -28,6 +29,7 @@ export const migrationProvider: MigrationProvider = {
       '0010-result-client-ids': resultClientIds,
       '0011-zero-hour-time-logs': zeroHourTimeLogs,
       '0012-relative-rejects-files': relativeRejectsFiles,
+      '0013-demo-removal-versions': demoRemovalVersions,
     };
   },
 };
