@@ -72,6 +72,7 @@ for (const engine of engines) {
       assert.equal(list.statusCode, 200, list.body);
       const id = (list.json() as { results: Array<{ id: string }> }).results[0]!.id;
       assert.equal((await api.app.inject({ method: 'GET', url: `/api/v1/results/${id}` })).statusCode, 200);
+      assert.equal((await api.app.inject({ method: 'GET', url: '/api/v1/reviews?kind=license' })).statusCode, 200);
       const audit = await api.app.inject({ method: 'GET', url: '/api/v1/audit?action=import.run' });
       assert.equal(audit.statusCode, 200);
       assert.ok((audit.json() as { events: AuditEvent[] }).events.every((e) => e.action === 'import.run'), 'a listing never shows its own read');
@@ -81,6 +82,7 @@ for (const engine of engines) {
         [
           ['results.list', 'results.list', 'GET /api/v1/results', { kind: 'profitability', limit: 5, offset: 0 }, null],
           [id, 'result', 'GET /api/v1/results/:id', {}, 2],
+          ['results.list', 'results.list', 'GET /api/v1/reviews', { status: 'pending_review', kind: 'license', limit: 50, offset: 0 }, null],
           ['audit.list', 'audit.list', 'GET /api/v1/audit', { action: 'import.run', limit: 100 }, null],
         ],
       );

@@ -3,6 +3,7 @@ import { listResults } from '../../analytics/results-repository.js';
 import { clientScopeOf } from '../../auth/client-scope.js';
 import type { Config } from '../../config/schema.js';
 import type { Policy } from '../../governance/policy.js';
+import { auditDataRead } from '../../governance/data-reads.js';
 import { decideResult } from '../../governance/reviews.js';
 import type { Database } from '../../storage/database.js';
 import { withDemoFlag } from '../analytics/analytics.schema.js';
@@ -35,6 +36,7 @@ export const reviewRoutes: FastifyPluginAsyncZod<ReviewRoutesOptions> = async (a
     async (request) => {
       const { status, kind, limit, offset } = request.query;
       const { results, total } = await listResults(database.kysely, { status, kind, clientScope: clientScopeOf(request.user) }, { limit, offset });
+      auditDataRead(database.kysely, { actor: request.actor, what: 'results.list', via: 'GET /api/v1/reviews', filters: { status, kind, limit, offset }, datasetVersion: null });
       return { currency, demo: await demoDataPresent(database.kysely), results: results.map(presentResult), total, limit, offset };
     },
   );
