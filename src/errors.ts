@@ -23,6 +23,7 @@ export const errorCatalogue = {
   MM_IMPORT_EMPTY: { status: 422, title: 'File has no data rows' },
   MM_IMPORT_AMBIGUOUS_DATES: { status: 422, title: 'Day and month cannot be told apart in a date column' },
   MM_IMPORT_NOT_FOUND: { status: 404, title: 'Import not found' },
+  MM_DEMO_DATA: { status: 409, title: 'The database holds the bundled demo data' },
   MM_UPLOAD_TOO_LARGE: { status: 413, title: 'Upload is larger than the configured limit' },
   MM_UPLOAD_MISSING_FILE: { status: 400, title: 'No file in the upload' },
   MM_VERSION_NOT_FOUND: { status: 404, title: 'Dataset version not found' },

@@ -39,7 +39,7 @@ export async function clientInsights(
   database: Database,
   config: Config,
   rows: ProfitabilityRow[],
-  context: { period: Period; version: number; filters: AnalysisFilters },
+  context: { period: Period; version: number; filters: AnalysisFilters; asOf: string },
 ): Promise<Map<string, ClientInsight>> {
   const monthly = await runQuery(database, config, {
     measures: ['revenue', 'labor_cost', 'license_cost', 'invoice_count', 'hours'],
@@ -60,7 +60,10 @@ export async function clientInsights(
   });
 
   const baseline = medianClient(rows);
-  const asOf = config.analytics.as_of ?? context.period.to;
+  // Recency is judged against the as-of date (config analytics.as_of, else today), never
+  // against the period's end: the default period ends on the newest data date, so data
+  // would always look fresh however old it is.
+  const { asOf } = context;
   const monthCount = monthsTouched(context.period);
   const format = displayFormat(config.display.currency);
   const insights = new Map<string, ClientInsight>();

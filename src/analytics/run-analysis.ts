@@ -22,7 +22,7 @@ import { staffUtilization, type StaffUtilizationAnalysis } from './staff-utiliza
  * Part of every stored run's key: bump it whenever a calculation changes (confidence model,
  * attribution, recommendations), so runs stored by an older MoatMetrics are not served.
  */
-export const analysisEngineVersion = 1;
+export const analysisEngineVersion = 2;
 
 export interface ReviewState extends ReviewDecision {
   resultId: string;
@@ -53,7 +53,15 @@ export interface AnalysisDocument {
  * dataset version (results only change when data does). Each client's profitability, each
  * license position and the portfolio total become a reviewable result routed by the policy.
  */
-export async function runAnalysis(database: Database, config: Config, options: { filters?: AnalysisFilters; actor: string; review: ReviewPolicy }): Promise<AnalysisDocument> {
+export interface RunAnalysisOptions {
+  filters?: AnalysisFilters;
+  actor: string;
+  review: ReviewPolicy;
+  /** Today, for the recency of the data (config analytics.as_of overrides it); injectable for tests. */
+  clock?: () => Date;
+}
+
+export async function runAnalysis(database: Database, config: Config, options: RunAnalysisOptions): Promise<AnalysisDocument> {
   const filters = normaliseFilters(options.filters ?? {});
   const version = await currentVersionNumber(database.kysely);
   const planJson = JSON.stringify({
@@ -71,7 +79,8 @@ export async function runAnalysis(database: Database, config: Config, options: {
   const stored = await findRunPayload(database.kysely, planHash, version);
   if (stored !== null) return withCurrentReviews(database, { ...(JSON.parse(stored) as AnalysisDocument), cached: true });
 
-  const document = await computeAnalysis(database, config, filters, version);
+  const today = (options.clock ?? (() => new Date()))().toISOString().slice(0, 10);
+  const document = await computeAnalysis(database, config, filters, version, config.analytics.as_of ?? today);
   const now = new Date().toISOString();
   const results: AnalyticsResultTable[] = [];
   const record = (
@@ -160,11 +169,11 @@ async function storeRun(
   });
 }
 
-async function computeAnalysis(database: Database, config: Config, filters: AnalysisFilters, version: number): Promise<AnalysisDocument> {
+async function computeAnalysis(database: Database, config: Config, filters: AnalysisFilters, version: number, asOf: string): Promise<AnalysisDocument> {
   const overview = await portfolioOverview(database, config, filters);
   const scoped = { ...filters, from: overview.period.from, to: overview.period.to };
   const profitability = await profitabilityByClient(database, config, scoped);
-  const insights = await clientInsights(database, config, profitability.rows, { period: overview.period, version, filters: scoped });
+  const insights = await clientInsights(database, config, profitability.rows, { period: overview.period, version, filters: scoped, asOf });
   const licenses = await licenseEfficiency(database, config, scoped);
   const staff = await staffUtilization(database, config, scoped);
   const trends = await monthlyTrends(database, config, scoped);

@@ -42,10 +42,11 @@ export function cliActor(): string {
 
 /** Loads config and policy, opens (and migrates) the database, runs `body`, always closes. */
 export async function withContext<T>(global: GlobalOptions, body: (context: CliContext) => Promise<T>): Promise<T> {
-  const [{ loadPolicy }, { notePolicyInUse }, { openDatabase }] = await Promise.all([
+  const [{ loadPolicy }, { notePolicyInUse }, { openDatabase }, { flushQueuedAudit }] = await Promise.all([
     import('../governance/policy.js'),
     import('../governance/policy-history.js'),
     import('../metrics/rollups/open-database.js'),
+    import('../governance/audit-log.js'),
   ]);
   const config = await configFromOptions(global);
   const loaded = loadPolicy(config.policy_file);
@@ -55,6 +56,8 @@ export async function withContext<T>(global: GlobalOptions, body: (context: CliC
     await notePolicyInUse(database.kysely, loaded, cliActor());
     return await body({ config, policy, database, actor: cliActor() });
   } finally {
+    // Audited reads are queued (they never wait for a writer); they are written before the CLI exits.
+    await flushQueuedAudit(database.kysely);
     await database.close();
   }
 }

@@ -6,7 +6,8 @@ import { MmError } from '../errors.js';
 import { configSchema, type Config } from './schema.js';
 
 /** Environment variables that are read elsewhere and are not config keys. */
-const nonConfigEnv = new Set(['MOATMETRICS_CONFIG', 'MOATMETRICS_ADMIN_PASSWORD', 'MOATMETRICS_DEBUG']);
+// MOATMETRICS_TOKEN: an API token for CLI commands that act as a named user (cli/authenticate-cli-user.ts).
+const nonConfigEnv = new Set(['MOATMETRICS_CONFIG', 'MOATMETRICS_ADMIN_PASSWORD', 'MOATMETRICS_DEBUG', 'MOATMETRICS_TOKEN']);
 
 /** The CLI flag that sets a key, for error messages (see src/cli). */
 const flagNames: Record<string, string> = {

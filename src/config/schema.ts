@@ -122,7 +122,7 @@ export const configSchema = z
       .object({
         /** Burdened cost per hour for staff without a cost rate (DESIGN section 4). */
         default_cost_rate: z.number().min(0).default(45),
-        /** Anchor for relative periods; defaults to the latest date in the data. */
+        /** The as-of date data recency is judged against (docs/METRICS.md); null: today. */
         as_of: z
           .string()
           .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')

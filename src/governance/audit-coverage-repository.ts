@@ -16,6 +16,9 @@ export interface AuditGap {
 export async function findAuditGaps(db: Kysely<DatabaseSchema>): Promise<AuditGap[]> {
   const gaps: AuditGap[] = [];
 
+  // Each change is read before the events that record it: a change commits together with its
+  // event, so one committed in between is seen with its event, never as a gap.
+  const versions = await db.selectFrom('dataset_versions').select(['number', 'dataset', 'created_by', 'created_at']).orderBy('number').execute();
   const imported = new Set<number>();
   const importEvents = await db
     .selectFrom('audit_events')
@@ -27,13 +30,18 @@ export async function findAuditGaps(db: Kysely<DatabaseSchema>): Promise<AuditGa
     const version = parseDetails(event.details_json).version;
     if (typeof version === 'number') imported.add(version);
   }
-  const versions = await db.selectFrom('dataset_versions').select(['number', 'dataset', 'created_by', 'created_at']).orderBy('number').execute();
+  // `import --replace-demo` removes the demo data as new versions, all named by one event.
+  const demoRemovals = await db.selectFrom('audit_events').select('details_json').where('action', '=', 'demo.remove').where('outcome', '=', 'success').execute();
+  for (const event of demoRemovals) {
+    const removals = parseDetails(event.details_json).versions;
+    if (Array.isArray(removals)) for (const version of removals) if (typeof version === 'number') imported.add(version);
+  }
   for (const version of versions) {
     if (imported.has(Number(version.number))) continue;
     gaps.push({
       kind: 'dataset_version',
       subject: `version ${version.number}`,
-      problem: `dataset version ${version.number} (${version.dataset}, by ${version.created_by} at ${version.created_at}) has no import.run audit event`,
+      problem: `dataset version ${version.number} (${version.dataset}, by ${version.created_by} at ${version.created_at}) has no import.run (or demo.remove) audit event`,
     });
   }
 

@@ -7,6 +7,8 @@ import { isMmError, MmError, type ErrorCode } from '../errors.js';
 import { csvLine } from '../export/csv-cell.js';
 import { appendAudit, type AuditInput } from '../governance/audit-log.js';
 import type { Database } from '../storage/database.js';
+import { demoDataPresent } from './demo-data-repository.js';
+import { removeDemoData } from './remove-demo-data.js';
 import { RollupScope } from '../metrics/rollups/maintain-rollups.js';
 import type { DatasetVersionTable, ImportTable } from '../storage/schema.js';
 import { CsvParser, detectDelimiter, type Delimiter } from './csv-reader.js';
@@ -19,6 +21,7 @@ import { listedNames, mapHeader, type HeaderMap } from './header-map.js';
 import { importTempName } from './import-leftovers.js';
 import { formatRowError, type ImportReport, type RowError } from './import-report.js';
 import { inspectFile } from './inspect-file.js';
+import { storedRejectsPath } from './rejects-file.js';
 import type { ImportWriter, StagedRow, WriteRejection } from './writers/import-writer.js';
 import { PostgresImportWriter } from './writers/postgres-import-writer.js';
 import { SqliteImportWriter } from './writers/sqlite-import-writer.js';
@@ -44,6 +47,12 @@ export interface ImportFileOptions {
   /** Who asked for the import (user name, `cli:<os user>`, `demo`). */
   actor?: string;
   isDemo?: boolean;
+  /**
+   * When the database holds the bundled demo data: `refuse` (default) throws MM_DEMO_DATA,
+   * `replace` removes the demo data first (as new versions; not in a dry run), `mix` imports
+   * alongside it. Demo loads themselves (`isDemo`) are never refused.
+   */
+  demoData?: DemoDataHandling;
   onProgress?: (progress: ImportProgress) => void;
   /** Told once, with who holds the lock, when the import has to wait for another one. */
   onWaitForImport?: (holder: string) => void;
@@ -80,8 +89,31 @@ function importAudit(report: ImportReport): AuditInput {
   };
 }
 
+export type DemoDataHandling = 'refuse' | 'replace' | 'mix';
+
+/**
+ * Real data never mixes silently into the demo database: without an explicit choice the
+ * import is refused before the file is read.
+ */
+async function handleDemoData(database: Database, options: ImportFileOptions, dryRun: boolean): Promise<void> {
+  if (options.isDemo || options.demoData === 'mix') return;
+  if (!(await demoDataPresent(database.kysely))) return;
+  if (options.demoData === 'replace') {
+    // A dry run writes nothing: it is checked against the data as it is now.
+    if (!dryRun) await removeDemoData(database.kysely, options.actor ?? 'anonymous');
+    return;
+  }
+  throw new MmError(
+    'MM_DEMO_DATA',
+    'this database holds the bundled demo data; importing your own would mix the two. ' +
+      'Replace it (CLI --replace-demo, API replace_demo=true: the demo data is removed first, as new versions that `versions rollback` can undo), ' +
+      'or mix them on purpose (CLI --force, API force=true)',
+  );
+}
+
 async function runImport(database: Database, config: Config, options: ImportFileOptions): Promise<ImportReport> {
   const dataset = getDataset(options.dataset);
+  await handleDemoData(database, options, options.dryRun ?? false);
   const fileName = options.fileName ?? path.basename(options.file);
   const importId = randomUUID();
   const mode = options.mode ?? config.ingest.mode;
@@ -89,8 +121,10 @@ async function runImport(database: Database, config: Config, options: ImportFile
   const startedAt = new Date().toISOString();
   const rawDir = path.join(config.data_dir, 'raw');
   const importDir = path.join(config.data_dir, 'imports', importId);
-  await mkdir(rawDir, { recursive: true });
-  const rawTemp = path.join(rawDir, importTempName('.incoming-', importId));
+  // A dry run writes nothing — no raw copy, no rejects file, no import record — so that a
+  // refused or trial file leaves no trace but its audit event.
+  const rawTemp = dryRun ? null : path.join(rawDir, importTempName('.incoming-', importId));
+  if (rawTemp) await mkdir(rawDir, { recursive: true });
 
   const report: ImportReport = {
     importId,
@@ -116,11 +150,11 @@ async function runImport(database: Database, config: Config, options: ImportFile
     finishedAt: startedAt,
   };
 
-  const errors = new ErrorSink(fileName, importDir, config.ingest.inline_errors, report);
+  const errors = new ErrorSink(fileName, dryRun ? null : importDir, config.ingest.inline_errors, report);
   let writer: ImportWriter | null = null;
   try {
     const inspected = await inspectFile(options.file, fileName, rawTemp).catch(async (error: unknown) => {
-      if (isMmError(error) && error.code === 'MM_FILE_NOT_FOUND') await rm(rawTemp, { force: true });
+      if (isMmError(error) && error.code === 'MM_FILE_NOT_FOUND') await removeRawTemp(rawTemp);
       throw error;
     });
     report.sha256 = inspected.sha256;
@@ -190,10 +224,10 @@ async function runImport(database: Database, config: Config, options: ImportFile
         : `Nothing changed: every row of ${fileName} is already in the current data (${report.rows.unchanged} unchanged, ${rejected} rejected); no new version.`;
       await errors.close();
       report.finishedAt = new Date().toISOString();
-      await rename(rawTemp, path.join(rawDir, inspected.sha256));
+      await rename(rawTemp!, path.join(rawDir, inspected.sha256));
       await writer.commit({
         version: changed ? versionRecord(report, version, options.isDemo ?? false) : null,
-        importRecord: importRecord(report),
+        importRecord: importRecord(report, config.data_dir),
         rollups: changed ? rollups : null,
         audit: importAudit(report),
       });
@@ -203,7 +237,7 @@ async function runImport(database: Database, config: Config, options: ImportFile
   } catch (error) {
     await writer?.rollback();
     if (!isMmError(error) || ['MM_FILE_NOT_FOUND', 'MM_IMPORT_UNKNOWN_DATASET', 'MM_DATABASE_BUSY'].includes(error.code)) {
-      await rm(rawTemp, { force: true });
+      await removeRawTemp(rawTemp);
       await errors.close();
       throw error;
     }
@@ -214,15 +248,24 @@ async function runImport(database: Database, config: Config, options: ImportFile
     report.message = `${error.message}${error.code === 'MM_IMPORT_EMPTY' ? '' : ' Nothing was imported.'}`;
     report.rows.added = report.rows.updated = report.rows.unchanged = 0;
   }
-  await rm(rawTemp, { force: true });
+  await removeRawTemp(rawTemp);
   await errors.close();
   report.finishedAt = new Date().toISOString();
-  // A refused import or a dry run changed no data; its record and event still go in together.
+  // A dry run leaves only its audit event: who tried which file, and what it found.
+  if (dryRun) {
+    await appendAudit(database.kysely, importAudit(report));
+    return report;
+  }
+  // A refused import changed no data; its record and event still go in together.
   await database.kysely.transaction().execute(async (trx) => {
-    await insertImportRecord(trx, importRecord(report));
+    await insertImportRecord(trx, importRecord(report, config.data_dir));
     await appendAudit(trx, importAudit(report));
   });
   return report;
+}
+
+async function removeRawTemp(rawTemp: string | null): Promise<void> {
+  if (rawTemp) await rm(rawTemp, { force: true });
 }
 
 function createWriter(database: Database, dataset: DatasetDefinition): ImportWriter {
@@ -441,7 +484,8 @@ async function loadClientIndex(database: Database): Promise<ClientIndex> {
 
 /**
  * Collects errors: counts all of them, keeps the first few inline, and streams every one
- * to `data/imports/<id>/rejected.csv` so a million bad rows cost no memory.
+ * to `data/imports/<id>/rejected.csv` so a million bad rows cost no memory. Without a
+ * directory (a dry run) only the count and the first few are kept.
  */
 class ErrorSink {
   private stream: WriteStream | null = null;
@@ -449,7 +493,7 @@ class ErrorSink {
 
   constructor(
     private readonly fileName: string,
-    private readonly dir: string,
+    private readonly dir: string | null,
     private readonly inlineLimit: number,
     private readonly report: ImportReport,
   ) {}
@@ -458,6 +502,7 @@ class ErrorSink {
     const full: RowError = { ...error, message: formatRowError(this.fileName, error) };
     this.report.errorCount += 1;
     if (this.report.errors.length < this.inlineLimit) this.report.errors.push(full);
+    if (this.dir === null) return;
     if (!this.stream) {
       // Synchronous on purpose: the sink is called from the synchronous parse loop, once per import.
       mkdirSync(this.dir, { recursive: true });
@@ -519,10 +564,12 @@ function versionRecord(report: ImportReport, number: number, isDemo: boolean): D
     rolled_back_at: null,
     rolled_back_by: null,
     is_demo: isDemo ? 1 : 0,
+    removes_demo: 0,
   };
 }
 
-function importRecord(report: ImportReport): ImportTable {
+/** The import record; the rejects file's path is stored relative to the data directory. */
+function importRecord(report: ImportReport, dataDir: string): ImportTable {
   return {
     id: report.importId,
     dataset: report.dataset,
@@ -546,6 +593,6 @@ function importRecord(report: ImportReport): ImportTable {
     created_by: report.createdBy,
     started_at: report.startedAt,
     finished_at: report.finishedAt,
-    rejects_file: report.rejectsFile,
+    rejects_file: report.rejectsFile === null ? null : storedRejectsPath(dataDir, report.rejectsFile),
   };
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { ErrorCode } from '../errors.js';
 import type { ImportReport, RowError } from './import-report.js';
+import { resolveRejectsPath } from './rejects-file.js';
 import type { DatabaseSchema, ImportTable } from '../storage/schema.js';
 
 /** What `errors_json` holds (written by importFile). */
@@ -15,13 +16,14 @@ export async function insertImportRecord(trx: Kysely<DatabaseSchema>, record: Im
   await trx.insertInto('imports').values(record).execute();
 }
 
-export async function findImport(db: Kysely<DatabaseSchema>, id: string): Promise<ImportReport | null> {
+/** `dataDir` resolves the stored (relative) rejects file path. */
+export async function findImport(db: Kysely<DatabaseSchema>, id: string, dataDir: string): Promise<ImportReport | null> {
   const row = await db.selectFrom('imports').selectAll().where('id', '=', id).executeTakeFirst();
-  return row ? reportFromRow(row) : null;
+  return row ? reportFromRow(row, dataDir) : null;
 }
 
 /** Newest first. */
-export async function listImports(db: Kysely<DatabaseSchema>, page: { limit: number; offset: number }): Promise<{ imports: ImportReport[]; total: number }> {
+export async function listImports(db: Kysely<DatabaseSchema>, page: { limit: number; offset: number }, dataDir: string): Promise<{ imports: ImportReport[]; total: number }> {
   const rows = await db
     .selectFrom('imports')
     .selectAll()
@@ -31,11 +33,11 @@ export async function listImports(db: Kysely<DatabaseSchema>, page: { limit: num
     .offset(page.offset)
     .execute();
   const count = await db.selectFrom('imports').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
-  return { imports: rows.map(reportFromRow), total: Number(count?.n ?? 0) };
+  return { imports: rows.map((row) => reportFromRow(row, dataDir)), total: Number(count?.n ?? 0) };
 }
 
 /** An import record read back into the report importFile returned when it ran. */
-function reportFromRow(row: ImportTable): ImportReport {
+function reportFromRow(row: ImportTable, dataDir: string): ImportReport {
   const stored = JSON.parse(row.errors_json) as Partial<StoredErrors>;
   return {
     importId: row.id,
@@ -61,7 +63,7 @@ function reportFromRow(row: ImportTable): ImportReport {
     errorCode: stored.errorCode ?? null,
     ignoredColumns: stored.ignoredColumns ?? [],
     message: row.message,
-    rejectsFile: row.rejects_file,
+    rejectsFile: row.rejects_file === null ? null : resolveRejectsPath(dataDir, row.rejects_file),
     createdBy: row.created_by,
     startedAt: row.started_at,
     finishedAt: row.finished_at,

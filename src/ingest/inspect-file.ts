@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
-import { Transform } from 'node:stream';
+import { Transform, Writable } from 'node:stream';
 import { MmError } from '../errors.js';
 import { EncodingScanner, type EncodingScan } from './encoding.js';
 
@@ -14,9 +14,10 @@ export interface InspectedFile {
 
 /**
  * One pass over the raw bytes: sha256, encoding decision over the whole file (not a
- * guess from its first kilobytes) and a copy into the raw store, in constant memory.
+ * guess from its first kilobytes) and a copy into the raw store (`copyTo`; null: none),
+ * in constant memory.
  */
-export async function inspectFile(file: string, fileLabel: string, copyTo: string): Promise<InspectedFile> {
+export async function inspectFile(file: string, fileLabel: string, copyTo: string | null): Promise<InspectedFile> {
   try {
     const info = await stat(file);
     if (!info.isFile()) throw new MmError('MM_FILE_NOT_FOUND', `${file}: not a regular file`);
@@ -35,6 +36,8 @@ export async function inspectFile(file: string, fileLabel: string, copyTo: strin
       callback(null, chunk);
     },
   });
-  await pipeline(createReadStream(file, { highWaterMark: 1 << 20 }), observe, createWriteStream(copyTo));
+  // A dry run keeps no copy: it reads the file and writes nothing.
+  const sink = copyTo === null ? new Writable({ write: (_chunk, _encoding, callback) => callback() }) : createWriteStream(copyTo);
+  await pipeline(createReadStream(file, { highWaterMark: 1 << 20 }), observe, sink);
   return { sha256: hash.digest('hex'), bytes, encoding: scanner.finish() };
 }

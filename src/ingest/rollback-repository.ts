@@ -34,7 +34,9 @@ export async function undoVersionRows(trx: Transaction<DatabaseSchema>, number: 
     const prior = JSON.parse(entry.prior_json) as Record<string, unknown>;
     const values: Record<string, unknown> = {};
     for (const column of [...dataset.columns.slice(1), 'version_number', 'source_line']) values[column] = prior[column] ?? null;
-    await table.updateTable(name).set(values).where(key, '=', entry.row_key).execute();
+    const updated = await table.updateTable(name).set(values).where(key, '=', entry.row_key).executeTakeFirst();
+    // A version that removed rows (the demo data's removal) is undone by putting them back.
+    if (Number(updated.numUpdatedRows) === 0) await table.insertInto(name).values({ ...values, [key]: entry.row_key }).execute();
   }
   const removed = await table.deleteFrom(name).where('version_number', '=', number).executeTakeFirst();
   await trx.deleteFrom('row_undo').where('version_number', '=', number).execute();

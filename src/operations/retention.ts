@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Config } from '../config/schema.js';
 import { appendAudit } from '../governance/audit-log.js';
 import { removeImportLeftovers } from '../ingest/import-leftovers.js';
+import { resolveRejectsPath } from '../ingest/rejects-file.js';
 import type { Policy } from '../governance/policy.js';
 import type { Database } from '../storage/database.js';
 import {
@@ -186,7 +187,7 @@ async function removeOldRejects(work: RetentionWork, cutoff: string): Promise<nu
   let removed = 0;
   const old = await listOldRejectFiles(db, cutoff);
   for (const row of old) {
-    const file = row.rejects_file!;
+    const file = resolveRejectsPath(work.config.data_dir, row.rejects_file!);
     // Only ever delete inside the data directory, whatever the column says.
     if (!isInside(importsDir, file)) {
       work.problems.push(`import ${row.id}: rejects file ${file} is outside ${importsDir}; left alone`);

@@ -88,6 +88,8 @@ export interface DatasetVersionTable {
   rolled_back_by: string | null;
   /** 1 when the version holds bundled demo data, not the operator's own. */
   is_demo: number;
+  /** 1 when the version removed the demo data (`import --replace-demo`; migration 0013). */
+  removes_demo: number;
 }
 
 export interface ImportTable {
@@ -114,6 +116,7 @@ export interface ImportTable {
   created_by: string;
   started_at: string;
   finished_at: string;
+  /** Relative to the data directory, `/`-separated (migration 0012); see ingest/rejects-file.ts. */
   rejects_file: string | null;
 }
 

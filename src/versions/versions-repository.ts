@@ -15,6 +15,8 @@ export interface DatasetVersion {
   rolledBackAt: string | null;
   rolledBackBy: string | null;
   isDemo: boolean;
+  /** The version removed the demo data (`import --replace-demo`). */
+  removesDemo: boolean;
 }
 
 export function presentVersion(row: DatasetVersionTable): DatasetVersion {
@@ -36,6 +38,7 @@ export function presentVersion(row: DatasetVersionTable): DatasetVersion {
     rolledBackAt: row.rolled_back_at,
     rolledBackBy: row.rolled_back_by,
     isDemo: Number(row.is_demo) === 1,
+    removesDemo: Number(row.removes_demo) === 1,
   };
 }
 

@@ -68,6 +68,18 @@ for (const engine of engines) {
       assert.equal(fresh.clients.find((c) => c.clientName === 'Beta')!.revenue, 1300);
     });
 
+    test('"data is recent" compares the newest data with today (an injected clock), not with the newest data itself', async () => {
+      const recency = (doc: Awaited<ReturnType<typeof runAnalysis>>) => doc.clients.find((c) => c.clientName === 'Acme')!.confidence.factors.find((f) => f.name === 'recency')!;
+      // The default period ends on the newest data date; the data ends in March 2025.
+      const soon = await runAnalysis(t.database, t.config, { actor: 'tester', review, clock: () => new Date('2025-04-10T12:00:00Z') });
+      assert.equal(recency(soon).score, 1);
+      assert.match(recency(soon).detail, /^The latest invoice or time log is 10 days before the as-of date$/);
+      // A year later the same data is stale. (Another plan: the first run is stored per plan and version.)
+      const late = await runAnalysis(t.database, t.config, { filters: { from: '2025-01-01' }, actor: 'tester', review, clock: () => new Date('2026-03-31T12:00:00Z') });
+      assert.match(recency(late).detail, /^The latest invoice or time log is 365 days before the as-of date; data older than/);
+      assert.ok(recency(late).score < 0.5, String(recency(late).score));
+    });
+
     test('time entries over 12 hours lower the outlier factor of their client only', async () => {
       const file = t.file('long.csv', 'log_id,client_id,staff_name,date,hours,billable\nT20,C4,Ann,2025-02-12,14,true\nT21,C4,Ann,2025-02-13,2,true\nT22,C4,Ann,2025-02-14,12,true\n');
       assert.equal((await importFile(t.database, t.config, { dataset: 'time_logs', file })).status, 'succeeded');

@@ -74,9 +74,9 @@ describe('the API application', () => {
     assert.match(document.openapi, /^3\./);
     const upload = document.paths['/api/v1/imports/{dataset}']?.post;
     assert.ok(upload, `import route missing: ${Object.keys(document.paths).join(', ')}`);
-    assert.deepEqual(upload.parameters?.map((p) => p.name).sort(), ['dataset', 'date_order', 'dry_run', 'file_name', 'mode']);
+    assert.deepEqual(upload.parameters?.map((p) => p.name).sort(), ['dataset', 'date_order', 'dry_run', 'file_name', 'force', 'mode', 'replace_demo']);
     assert.deepEqual(Object.keys(upload.requestBody?.content ?? {}).sort(), ['application/octet-stream', 'multipart/form-data', 'text/csv']);
-    assert.deepEqual(Object.keys(upload.responses).sort(), ['200', '201', '400', '404', '413', '422', '500']);
+    assert.deepEqual(Object.keys(upload.responses).sort(), ['200', '201', '400', '404', '409', '413', '422', '500']);
     for (const path of ['/healthz', '/readyz', '/api/v1/imports', '/api/v1/imports/{id}', '/api/v1/imports/{id}/rejects', '/api/v1/versions', '/api/v1/versions/{number}', '/api/v1/versions/{number}/rollback']) {
       assert.ok(document.paths[path], `${path} missing from the OpenAPI document`);
     }
@@ -84,6 +84,30 @@ describe('the API application', () => {
     const ui = await api.app.inject({ method: 'GET', url: '/docs/' });
     assert.equal(ui.statusCode, 200);
     assert.match(ui.headers['content-type'] as string, /text\/html/);
+  });
+
+  test('the OpenAPI document declares the bearer token and session cookie, and every non-public route asks for one of them', async () => {
+    const document = (await api.app.inject({ method: 'GET', url: '/docs/json' })).json() as {
+      components?: { securitySchemes?: Record<string, Record<string, unknown>> };
+      paths: Record<string, Record<string, { security?: Array<Record<string, string[]>> }>>;
+    };
+    assert.deepEqual(document.components?.securitySchemes?.bearerToken?.type, 'http');
+    assert.deepEqual(document.components?.securitySchemes?.bearerToken?.scheme, 'bearer');
+    assert.deepEqual(
+      [document.components?.securitySchemes?.sessionCookie?.type, document.components?.securitySchemes?.sessionCookie?.in, document.components?.securitySchemes?.sessionCookie?.name],
+      ['apiKey', 'cookie', 'mm_session'],
+    );
+    const either = [{ bearerToken: [] }, { sessionCookie: [] }];
+    assert.deepEqual(document.paths['/api/v1/analytics/overview']?.get?.security, either);
+    assert.deepEqual(document.paths['/api/v1/imports/{dataset}']?.post?.security, either);
+    assert.deepEqual(document.paths['/api/v1/auth/login']?.post?.security, [], 'logging in needs no credentials');
+    assert.deepEqual(document.paths['/healthz']?.get?.security, []);
+    for (const entry of api.app.routePermissions) {
+      const path = entry.url.replace(/:(\w+)/g, '{$1}');
+      const operation = document.paths[path]?.[entry.method.toLowerCase()];
+      if (!operation) continue;
+      assert.deepEqual(operation.security, entry.permission === 'public' ? [] : either, `${entry.method} ${entry.url}`);
+    }
   });
 
   test('an unknown route is a 404 in the error shape', async () => {

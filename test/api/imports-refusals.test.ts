@@ -3,6 +3,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
+import { flushQueuedAudit, listAudit } from '../../src/governance/audit-log.js';
 import { snapshotTable } from '../support/test-database.js';
 import { badTimeLogsCsv, clientsCsv, csvUpload, errorOf, formUpload, formUploadWithLength, startApiTest, timeLogsCsv, type ApiTest } from './api-test-app.js';
 
@@ -15,7 +16,7 @@ interface PresentedImport {
   rows: { total: number; added: number; updated: number; unchanged: number; rejected: number };
   errorCount: number;
   errors: Array<{ line: number; column: number | null; field: string | null; value: string | null; reason: string; message: string }>;
-  links: { self: string; rejects: string | null };
+  links: { self: string | null; rejects: string | null };
 }
 
 async function countRows(api: ApiTest): Promise<{ timeLogs: number; versions: number; imports: number }> {
@@ -23,6 +24,14 @@ async function countRows(api: ApiTest): Promise<{ timeLogs: number; versions: nu
   const count = async (table: 'time_logs' | 'dataset_versions' | 'imports') =>
     Number((await db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
   return { timeLogs: await count('time_logs'), versions: await count('dataset_versions'), imports: await count('imports') };
+}
+
+/** Every file under a directory (the database and its journal aside), relative, sorted. */
+function filesUnder(dir: string): string[] {
+  return (readdirSync(dir, { recursive: true, withFileTypes: true }) as Array<{ name: string; parentPath: string; isFile(): boolean }>)
+    .filter((entry) => entry.isFile() && !entry.name.startsWith('moatmetrics.db'))
+    .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)))
+    .sort();
 }
 
 describe('import refusals over HTTP', () => {
@@ -61,7 +70,7 @@ describe('import refusals over HTTP', () => {
     assert.equal(after.timeLogs, 0);
 
     // The failed import is on record, with every rejected row downloadable.
-    const record = await api.app.inject({ method: 'GET', url: report.links.self });
+    const record = await api.app.inject({ method: 'GET', url: report.links.self! });
     assert.equal(record.statusCode, 200);
     assert.deepEqual((record.json() as PresentedImport).errors, report.errors);
     const rejects = await api.app.inject({ method: 'GET', url: report.links.rejects! });
@@ -87,6 +96,9 @@ describe('import refusals over HTTP', () => {
     const rejects = await api.app.inject({ method: 'GET', url: report.links.rejects! });
     assert.equal(rejects.statusCode, 200);
     assert.equal(rejects.body.trim().split(/\r?\n/).length, 3);
+    // Stored relative to the data directory, so a moved or restored data directory still finds it.
+    const stored = await api.t.database.kysely.selectFrom('imports').select('rejects_file').where('id', '=', report.id).executeTakeFirstOrThrow();
+    assert.equal(stored.rejects_file, `imports/${report.id}/rejected.csv`);
   });
 
   test('a dry run is 200 validated and writes no data', async () => {
@@ -98,7 +110,25 @@ describe('import refusals over HTTP', () => {
     assert.equal(report.dryRun, true);
     assert.equal(report.version, null);
     assert.deepEqual(report.rows, { total: 3, added: 3, updated: 0, unchanged: 0, rejected: 0 });
-    assert.deepEqual(await countRows(api), { ...before, imports: before.imports + 1 });
+    assert.deepEqual(await countRows(api), before, 'no data, version or import record');
+    assert.equal(report.links.self, null, 'nothing to link to');
+  });
+
+  test('a refused dry run leaves no rejects file, raw copy or import record behind; its audit event says what it found', async () => {
+    const before = await countRows(api);
+    const filesBefore = filesUnder(api.t.config.data_dir);
+    const response = await api.app.inject(csvUpload('/api/v1/imports/time_logs?dry_run=true', badTimeLogsCsv));
+    assert.equal(response.statusCode, 422, response.body);
+    const report = errorOf(response).details as PresentedImport;
+    assert.deepEqual([report.status, report.dryRun, report.errorCount, report.links.rejects], ['failed', true, 2, null]);
+    assert.equal(report.errors.length, 2, 'the errors are in the answer');
+    assert.deepEqual(await countRows(api), before);
+    assert.deepEqual(filesUnder(api.t.config.data_dir), filesBefore);
+    assert.equal(existsSync(path.join(api.t.config.data_dir, 'imports', report.id)), false);
+    await flushQueuedAudit(api.t.database.kysely);
+    const { events } = await listAudit(api.t.database.kysely, { action: 'import.dry_run' });
+    const event = events.find((e) => e.details.importId === report.id);
+    assert.deepEqual([event?.outcome, event?.details.errorCode], ['failure', 'MM_IMPORT_BAD_ROWS']);
   });
 
   test('multipart form fields set the options and override the query string', async () => {

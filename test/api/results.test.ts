@@ -104,7 +104,7 @@ describe('stored analysis results over HTTP', () => {
     assert.ok(licenses.results.length > 0 && licenses.results.every((r) => r.kind === 'license'));
     const beta = await list('?subject=C2&kind=profitability');
     assert.deepEqual(beta.results.map((r) => [r.runId, r.period.from, r.period.to]), [[quarterRun.runId, '2025-01-01', '2025-03-31'], [januaryRun.runId, '2025-01-01', '2025-01-31']]);
-    assert.deepEqual(await list('?version=4'), { currency: 'USD', results: [], total: 0, limit: 50, offset: 0 });
+    assert.deepEqual(await list('?version=4'), { currency: 'USD', demo: false, results: [], total: 0, limit: 50, offset: 0 });
     const all = await list('?limit=500');
     const pages = [await list('?limit=4&offset=0'), await list('?limit=4&offset=4')];
     assert.deepEqual(pages.flatMap((p) => p.results.map((r) => r.id)), all.results.slice(0, 8).map((r) => r.id));

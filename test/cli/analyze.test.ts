@@ -34,6 +34,26 @@ describe('moatmetrics analyze', () => {
     assert.deepEqual(doc.staff.rows.map((s) => s.staffName), ['Bob', 'Ann', 'Cy']);
   });
 
+  test('showing a stored run again is audited as a read of it (data.read), with the filters and the version', async () => {
+    const first = JSON.parse((await runCli(['analyze', '--from', '2025-02-01', '--to', '2025-03-31', '--json'], { dataDir })).stdout) as AnalysisDocument;
+    const again = await runCli(['analyze', '--from', '2025-02-01', '--to', '2025-03-31'], { dataDir });
+    assertSucceeded(again);
+    assert.match(again.stdout, /\(stored result\)/);
+    const listed = await runCli(['audit', 'list', '--action', 'data.read', '--json'], { dataDir });
+    assertSucceeded(listed);
+    const reads = (JSON.parse(listed.stdout) as { events: Array<{ actor: string; target: string; details: Record<string, unknown> }> }).events;
+    const read = reads.find((e) => e.target === first.runId);
+    assert.ok(read, listed.stdout);
+    assert.match(read.actor, /^cli:/);
+    assert.deepEqual(read.details, {
+      what: 'analysis.run',
+      via: 'cli analyze',
+      filters: { from: '2025-02-01', to: '2025-03-31' },
+      datasetVersion: 5,
+      period: { from: '2025-02-01', to: '2025-03-31' },
+    });
+  });
+
   test('the table marks pending results and a client filter narrows it', async () => {
     const result = await runCli(['analyze', '--from', '2025-01-01', '--to', '2025-03-31', '--client', 'beta'], { dataDir });
     assertSucceeded(result);

@@ -28,13 +28,17 @@ describe('moatmetrics audit', () => {
     const out = path.join(dataDir, 'audit.json');
     assertSucceeded(await runCli(['audit', 'export', '--format', 'json', '--output', out], { dataDir }));
     const exported = JSON.parse(readFileSync(out, 'utf8')) as Array<{ seq: number; action: string }>;
-    assert.deepEqual(exported.map((e) => e.action), ['policy.first_use', 'import.run', 'user.create', 'version.rollback', 'audit.export']);
+    // The listing is a read of the audit trail, audited after it was taken (DESIGN section 7).
+    assert.deepEqual(exported.map((e) => e.action), ['policy.first_use', 'import.run', 'user.create', 'version.rollback', 'data.read', 'audit.export']);
+    const read = (exported as unknown as Array<{ actor: string; action: string; target: string; details: Record<string, unknown> }>)[4]!;
+    assert.match(read.actor, /^cli:/);
+    assert.deepEqual([read.target, read.details], ['audit.list', { what: 'audit.list', via: 'cli audit list', filters: { limit: 50 }, datasetVersion: null }]);
   });
 
   test('verify passes, then names the event someone edited in the database file', async () => {
     const ok = await runCli(['audit', 'verify'], { dataDir });
     assertSucceeded(ok);
-    assert.match(ok.stdout, /^Audit chain intact: 5 events, head 5 [0-9a-f]{64}; every dataset version, review decision and user change has its event$/m);
+    assert.match(ok.stdout, /^Audit chain intact: 6 events, head 6 [0-9a-f]{64}; every dataset version, review decision and user change has its event$/m);
     const db = new Database(path.join(dataDir, 'moatmetrics.db'));
     db.exec('DROP TRIGGER audit_events_no_update');
     db.prepare("UPDATE audit_events SET actor = 'someone-else' WHERE seq = 3").run();

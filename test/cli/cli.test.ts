@@ -3,10 +3,11 @@
 // scenarios run side by side (each in its own data dir) and steps that depend on each
 // other run in order within one describe.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import Database from 'better-sqlite3';
 import type { ImportReport } from '../../src/ingest/import-report.js';
 import { clientsCsv, timeLogsCsv } from '../support/small-msp.js';
 import {
@@ -26,6 +27,14 @@ import {
   type CliResult,
   type VersionsListing,
 } from './cli-harness.js';
+
+/** Every file under a data dir but the database's own, relative and sorted. */
+function listFiles(dir: string): string[] {
+  return (readdirSync(dir, { recursive: true, withFileTypes: true }) as Array<{ name: string; parentPath: string; isFile(): boolean }>)
+    .filter((entry) => entry.isFile() && !entry.name.startsWith('moatmetrics.db'))
+    .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)))
+    .sort();
+}
 
 /** Line 2 is fine, line 3 has negative hours, line 4 names a client nobody imported. */
 function badTimeLogsCsv(idPrefix: string): string {
@@ -136,6 +145,20 @@ describe('moatmetrics CLI', { concurrency: true, timeout: 240_000 }, () => {
       assertSucceeded(result);
       assert.match(result.stdout, /^Dry run: 3 rows read, 2 would be rejected; would add 1, update 0, leave 0 unchanged\. Nothing was written\.\n/, shown(result));
       assert.ok(result.stdout.includes("bad.csv line 3, column 5 (hours): '-2' must not be negative"), shown(result));
+    });
+
+    test('a refused dry run (strict) writes no rejects file, raw copy or import record', async () => {
+      const before = listFiles(dataDir);
+      const result = await runCli(['import', 'time_logs', file('bad2.csv'), '--dry-run'], { dataDir });
+      assert.equal(result.code, 1, shown(result));
+      assert.match(result.stderr, /^error: Dry run: 2 of 3 rows would be rejected/, shown(result));
+      assert.ok(result.stderr.includes("bad2.csv line 3, column 5 (hours): '-2' must not be negative"), shown(result));
+      assert.doesNotMatch(result.stderr, /rejected\.csv/, shown(result));
+      assert.deepEqual(listFiles(dataDir), before);
+      const db = new Database(path.join(dataDir, 'moatmetrics.db'), { readonly: true });
+      const dryRecords = db.prepare('SELECT count(*) AS n FROM imports WHERE dry_run = 1').get() as { n: number };
+      db.close();
+      assert.equal(dryRecords.n, 0);
     });
 
     test('the unchanged re-import, the refused file and the dry run left the versions as they were', async () => {

@@ -48,6 +48,26 @@ for (const engine of engines) {
       assert.deepEqual([page.events.map((e) => e.seq), page.nextAfterSeq], [[4, 5, 6], 6]);
     });
 
+    test('verification while events are being appended (audited reads go on all the time) stays green', async () => {
+      const db = t.database.kysely;
+      let appending = true;
+      const appends = (async () => {
+        for (let i = 0; i < 150; i++) await appendAudit(db, { actor: 'reader', action: 'data.read', target: `read-${i}` });
+        appending = false;
+      })();
+      const problems: string[] = [];
+      let verifications = 0;
+      while (appending) {
+        const result = await verifyAuditChain(db);
+        verifications += 1;
+        if (!result.ok) problems.push(result.problem!);
+      }
+      await appends;
+      assert.ok(verifications > 1, `verified ${verifications} times`);
+      assert.deepEqual(problems, []);
+      assert.equal((await verifyAuditChain(db)).checked, 158);
+    });
+
     test('the database refuses UPDATE and DELETE on audit rows', async () => {
       await assert.rejects(t.database.kysely.updateTable('audit_events').set({ actor: 'mallory' }).where('seq', '=', 2).execute(), /append-only/);
       await assert.rejects(t.database.kysely.deleteFrom('audit_events').where('seq', '=', 2).execute(), /append-only/);

@@ -113,6 +113,7 @@ for (const engine of engines) {
       const demo = path.join(t.config.data_dir, 'demo');
       const before = (await runQuery(t.database, t.config, { measures: ['labor_cost', 'revenue'] }, { useCache: false })).rows[0]!;
 
+      // Changes to the demo data itself (`demoData: 'mix'`: an import into demo data is refused otherwise).
       // Time logs: one moves to another client and month, one changes hours, two are new.
       const logs = simpleRows(path.join(demo, 'time_logs.csv'));
       const [moved, changed] = [logs.rows[5]!, logs.rows[40]!];
@@ -123,7 +124,7 @@ for (const engine of engines) {
         ['NEW-2', 'C0004', changed[2], '2026-02-15', '2', '', 'false'],
       ];
       const logFile = t.file('logs-update.csv', [logs.header, ...[movedTo, changedTo, ...fresh].map((r) => r.join(','))].join('\n'));
-      const logReport = await importFile(t.database, t.config, { dataset: 'time_logs', file: logFile });
+      const logReport = await importFile(t.database, t.config, { dataset: 'time_logs', file: logFile, demoData: 'mix' });
       assert.equal(logReport.status, 'succeeded', logReport.message);
       assert.deepEqual([logReport.rows.added, logReport.rows.updated], [2, 2]);
       await assertRollupsMatchRows(t, 'after moving time logs', staffName);
@@ -136,7 +137,7 @@ for (const engine of engines) {
         'invoices-update.csv',
         [invoices.header, [a[0], a[1] === 'C0005' ? 'C0006' : 'C0005', '2025-03-14', '2025-04-13', ...a.slice(4)].join(','), [...b.slice(0, 5), 'void', ...b.slice(6)].join(',')].join('\n'),
       );
-      const invoiceReport = await importFile(t.database, t.config, { dataset: 'invoices', file: invoiceFile });
+      const invoiceReport = await importFile(t.database, t.config, { dataset: 'invoices', file: invoiceFile, demoData: 'mix' });
       assert.equal(invoiceReport.status, 'succeeded', `${invoiceReport.message} ${JSON.stringify(invoiceReport.errors.slice(0, 2))}`);
       assert.equal(invoiceReport.rows.updated, 2);
       await assertRollupsMatchRows(t, 'after moving invoices', staffName);
@@ -147,7 +148,7 @@ for (const engine of engines) {
       const raised = [rated[0]![0], rated[0]![1], String(Number(rated[0]![2]) + 12.5), rated[0]![3]];
       const unrated = [rated[1]![0], rated[1]![1], '', rated[1]![3]];
       const staffFile = t.file('staff-update.csv', [staff.header, raised.join(','), unrated.join(',')].join('\n'));
-      const staffReport = await importFile(t.database, t.config, { dataset: 'staff', file: staffFile });
+      const staffReport = await importFile(t.database, t.config, { dataset: 'staff', file: staffFile, demoData: 'mix' });
       assert.equal(staffReport.status, 'succeeded', `${staffReport.message} ${JSON.stringify(staffReport.errors.slice(0, 2))}`);
       const afterStaff = (await runQuery(t.database, t.config, { measures: ['labor_cost', 'revenue'] }, { useCache: false })).rows[0]!;
       assert.notEqual(afterStaff.labor_cost, before.labor_cost, 'the rate change reaches labor cost');

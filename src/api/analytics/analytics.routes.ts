@@ -13,6 +13,8 @@ import type { Config } from '../../config/schema.js';
 import type { Policy } from '../../governance/policy.js';
 import type { ReviewPolicy } from '../../governance/review-policy.js';
 import type { Period } from '../../metrics/period.js';
+import { auditDataRead } from '../../governance/data-reads.js';
+import { demoDataPresent } from '../../ingest/demo-data-repository.js';
 import type { Database } from '../../storage/database.js';
 import { commonErrorResponses, validationError } from '../error-handler.js';
 import { presentAnalysisDocument, presentLicenses, presentOverview, presentProfitability, presentStaffUtilization, presentTrends } from './analytics.presenter.js';
@@ -25,6 +27,7 @@ import {
   presentedStaffUtilizationSchema,
   presentedTrendsSchema,
   profitabilityResponseSchema,
+  withDemoFlag,
   type AnalysisQuery,
 } from './analytics.schema.js';
 
@@ -47,6 +50,12 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = as
   // The reviews stored for what an analysis shows; a scoped caller's never include other clients' results.
   const reviewsOf = (kind: string, { version, period }: { version: number; period: Period }, request: FastifyRequest) =>
     latestReviews(database.kysely, { kind, datasetVersion: version, period, clientScope: clientScopeOf(request.user) });
+  // Every analytics read is audited (DESIGN section 7) without waiting for the writer.
+  const audited = <T extends { version: number; period: Period }>(what: string, request: FastifyRequest, filters: AnalysisFilters, analysis: T): T => {
+    const via = `${request.method} ${request.routeOptions.url ?? request.url}`;
+    auditDataRead(database.kysely, { actor: request.actor, what: `analytics.${what}`, via, filters: { ...filters }, datasetVersion: analysis.version, period: analysis.period });
+    return analysis;
+  };
 
   app.get(
     '/overview',
@@ -57,13 +66,14 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = as
         description: filterDescription,
         tags,
         querystring: analysisQuerySchema,
-        response: { 200: presentedOverviewSchema, ...commonErrorResponses },
+        response: { 200: withDemoFlag(presentedOverviewSchema), ...commonErrorResponses },
       },
     },
     async (request) => {
-      const analysis = await portfolioOverview(database, config, await filtersOf(request.query, request));
+      const filters = await filtersOf(request.query, request);
+      const analysis = audited('overview', request, filters, await portfolioOverview(database, config, filters));
       const reviews = await reviewsOf('overview', analysis, request);
-      return presentOverview(analysis, reviews, currency);
+      return { ...presentOverview(analysis, reviews, currency), demo: await demoDataPresent(database.kysely) };
     },
   );
 
@@ -76,13 +86,14 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = as
         description: `${filterDescription} Each row carries the client's current review for this period and version once an analysis run (POST /api/v1/analytics/runs) stored one; otherwise \`review\` is null.`,
         tags,
         querystring: analysisQuerySchema,
-        response: { 200: profitabilityResponseSchema, ...commonErrorResponses },
+        response: { 200: withDemoFlag(profitabilityResponseSchema), ...commonErrorResponses },
       },
     },
     async (request) => {
-      const analysis = await profitabilityByClient(database, config, await filtersOf(request.query, request));
+      const filters = await filtersOf(request.query, request);
+      const analysis = audited('profitability', request, filters, await profitabilityByClient(database, config, filters));
       const reviews = await reviewsOf('profitability', analysis, request);
-      return presentProfitability(analysis, reviews, currency);
+      return { ...presentProfitability(analysis, reviews, currency), demo: await demoDataPresent(database.kysely) };
     },
   );
 
@@ -95,13 +106,14 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = as
         description: filterDescription,
         tags,
         querystring: analysisQuerySchema,
-        response: { 200: presentedLicenseEfficiencySchema, ...commonErrorResponses },
+        response: { 200: withDemoFlag(presentedLicenseEfficiencySchema), ...commonErrorResponses },
       },
     },
     async (request) => {
-      const analysis = await licenseEfficiency(database, config, await filtersOf(request.query, request));
+      const filters = await filtersOf(request.query, request);
+      const analysis = audited('licenses', request, filters, await licenseEfficiency(database, config, filters));
       const reviews = await reviewsOf('license', analysis, request);
-      return presentLicenses(analysis, reviews, currency);
+      return { ...presentLicenses(analysis, reviews, currency), demo: await demoDataPresent(database.kysely) };
     },
   );
 
@@ -114,10 +126,14 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = as
         description: filterDescription,
         tags,
         querystring: analysisQuerySchema,
-        response: { 200: presentedStaffUtilizationSchema, ...commonErrorResponses },
+        response: { 200: withDemoFlag(presentedStaffUtilizationSchema), ...commonErrorResponses },
       },
     },
-    async (request) => presentStaffUtilization(await staffUtilization(database, config, await filtersOf(request.query, request)), currency),
+    async (request) => {
+      const filters = await filtersOf(request.query, request);
+      const presented = presentStaffUtilization(audited('utilization', request, filters, await staffUtilization(database, config, filters)), currency);
+      return { ...presented, demo: await demoDataPresent(database.kysely) };
+    },
   );
 
   app.get(
@@ -129,10 +145,14 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = as
         description: filterDescription,
         tags,
         querystring: analysisQuerySchema,
-        response: { 200: presentedTrendsSchema, ...commonErrorResponses },
+        response: { 200: withDemoFlag(presentedTrendsSchema), ...commonErrorResponses },
       },
     },
-    async (request) => presentTrends(await monthlyTrends(database, config, await filtersOf(request.query, request)), currency),
+    async (request) => {
+      const filters = await filtersOf(request.query, request);
+      const presented = presentTrends(audited('trends', request, filters, await monthlyTrends(database, config, filters)), currency);
+      return { ...presented, demo: await demoDataPresent(database.kysely) };
+    },
   );
 
   app.post(
@@ -147,8 +167,8 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = as
         tags,
         body: analysisRunBodySchema,
         response: {
-          201: presentedAnalysisDocumentSchema.describe('Computed and stored'),
-          200: presentedAnalysisDocumentSchema.describe('The stored run for the same plan and dataset version'),
+          201: withDemoFlag(presentedAnalysisDocumentSchema).describe('Computed and stored'),
+          200: withDemoFlag(presentedAnalysisDocumentSchema).describe('The stored run for the same plan and dataset version'),
           ...commonErrorResponses,
         },
       },
@@ -156,7 +176,13 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = as
     async (request, reply) => {
       const filters = await resolveFilters(database, request.body ?? {}, { location: 'body', clients: 'clients', industries: 'industries' }, clientScopeOf(request.user));
       const document = await runAnalysisOnce(database, config, { filters, actor: request.actor, review: policy.review });
-      return reply.status(document.cached ? 200 : 201).send(presentAnalysisDocument(document, currency));
+      // A new run is audited as analysis.run; serving a stored one is a read of it.
+      if (document.cached) {
+        const { version: datasetVersion, period, runId: target } = document;
+        auditDataRead(database.kysely, { actor: request.actor, what: 'analysis.run', via: 'POST /api/v1/analytics/runs', filters: { ...filters }, datasetVersion, period, target });
+      }
+      const demo = await demoDataPresent(database.kysely);
+      return reply.status(document.cached ? 200 : 201).send({ ...presentAnalysisDocument(document, currency), demo });
     },
   );
 };

@@ -65,6 +65,16 @@ export const currencySchema = z
   .string()
   .describe('ISO 4217 code of every amount in this response (config display.currency). Amounts are rounded to the cent, percentages and hours to two decimals.');
 
+/** Top level of every analytics and results response (issue 9): whether the bundled demo data is loaded. */
+export const demoSchema = z
+  .boolean()
+  .describe('true while the database holds the bundled demo data (`moatmetrics demo`, `serve --demo-if-empty`): these numbers are made up, not yours');
+
+/** A response schema with the `demo` flag beside its currency. */
+export function withDemoFlag<T extends z.ZodRawShape>(schema: z.ZodObject<T>) {
+  return schema.extend({ demo: demoSchema });
+}
+
 const marginBandSchema = z.enum(['healthy', 'watch', 'at_risk', 'losing_money']);
 const licenseBandSchema = z.enum(['under_used', 'moderate', 'good', 'over_assigned']);
 const utilizationBandSchema = z.enum(['under_used', 'on_target', 'burnout_risk']);

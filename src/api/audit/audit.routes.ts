@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { exportAudit } from '../../governance/audit-export.js';
 import { appendAudit, listAudit } from '../../governance/audit-log.js';
 import { verifyAuditTrail } from '../../governance/audit-verify.js';
+import { auditDataRead } from '../../governance/data-reads.js';
 import type { Database } from '../../storage/database.js';
 import { commonErrorResponses } from '../error-handler.js';
 import { auditExportQuerySchema, auditListQuerySchema, auditListResponseSchema, auditVerifyResponseSchema } from './audit.schema.js';
@@ -24,7 +25,12 @@ export const auditRoutes: FastifyPluginAsyncZod<AuditRoutesOptions> = async (app
         response: { 200: auditListResponseSchema, ...commonErrorResponses },
       },
     },
-    async (request) => listAudit(database.kysely, request.query),
+    async (request) => {
+      const page = await listAudit(database.kysely, request.query);
+      // Read after the page is taken, so the listing never shows its own event.
+      auditDataRead(database.kysely, { actor: request.actor, what: 'audit.list', via: 'GET /api/v1/audit', filters: { ...request.query }, datasetVersion: null });
+      return page;
+    },
   );
 
   app.get(

@@ -3,6 +3,7 @@ import fastifySwagger, { type SwaggerTransform } from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { createJsonSchemaTransform } from 'fastify-type-provider-zod';
+import { SESSION_COOKIE } from '../../auth/sessions.js';
 
 /** A request body described for the OpenAPI document only (routes that read their body as a stream). */
 export interface OpenApiRequestBody {
@@ -18,6 +19,17 @@ declare module 'fastify' {
 
 export const docsPrefix = '/docs';
 
+/**
+ * How a caller proves who it is (auth-hook.ts): an API token as a bearer token, or the
+ * session cookie that POST /api/v1/auth/login sets. Declared so Swagger UI's "Authorize"
+ * can send either; every route that needs a caller lists both as alternatives.
+ */
+export const securitySchemes = {
+  bearerToken: { type: 'http', scheme: 'bearer', bearerFormat: 'mmt_<id>_<secret>', description: 'An API token (`moatmetrics tokens create`, POST /api/v1/tokens).' },
+  sessionCookie: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: 'The session cookie set by POST /api/v1/auth/login.' },
+} as const;
+const authenticatedSecurity: Array<Record<string, string[]>> = [{ bearerToken: [] }, { sessionCookie: [] }];
+
 const packageVersion = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /**
@@ -29,8 +41,9 @@ export function registerApiDocs(app: FastifyInstance, options: { behindTls: bool
   const transform: SwaggerTransform = (input) => {
     const result = zodTransform(input as Parameters<typeof zodTransform>[0]);
     const requestBody = input.route.config?.openapiRequestBody;
-    if (!requestBody || !result.schema) return result;
-    return { ...result, schema: { ...result.schema, body: requestBody } };
+    // Public routes (health, docs, login) need no credentials: an empty list says so.
+    const security = input.route.config?.permission === 'public' ? [] : authenticatedSecurity;
+    return { ...result, schema: { ...(result.schema ?? {}), security, ...(requestBody ? { body: requestBody } : {}) } };
   };
   app.register(fastifySwagger, {
     openapi: {
@@ -39,6 +52,7 @@ export function registerApiDocs(app: FastifyInstance, options: { behindTls: bool
         description: 'Self-hosted analytics for managed service providers. Every error has the shape { error: { code, message, details? } }.',
         version: packageVersion,
       },
+      components: { securitySchemes },
     },
     transform,
   });

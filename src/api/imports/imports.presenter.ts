@@ -43,7 +43,8 @@ export function presentImport(report: ImportReport): PresentedImport {
     startedAt: report.startedAt,
     finishedAt: report.finishedAt,
     links: {
-      self,
+      // A dry run keeps no record to link to.
+      self: report.dryRun ? null : self,
       rejects: report.rejectsFile ? `${self}/rejects` : null,
     },
   };

@@ -56,7 +56,9 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (a
       schema: {
         summary: 'Import a CSV file into a dataset',
         description:
-          'Send the file as multipart/form-data (field `file`, optional fields `mode`, `dry_run`, `date_order`) ' +
+          'Send the file as multipart/form-data (field `file`, optional fields `mode`, `dry_run`, `date_order`, `replace_demo`, `force`) ' +
+          'While the database holds the bundled demo data an import is refused (409 MM_DEMO_DATA) unless `replace_demo=true` ' +
+          '(the demo data is removed first, as new audited versions) or `force=true` (mixed in on purpose). ' +
           'or as a raw text/csv or application/octet-stream body. ' +
           `Form fields override the query string. At most server.upload_limit_mb (${config.server.upload_limit_mb} MB).`,
         tags: ['imports'],
@@ -67,6 +69,7 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (a
           200: presentedImportSchema.describe('Nothing changed (status unchanged), or a dry run (status validated)'),
           ...commonErrorResponses,
           404: errorResponseSchema.describe('MM_IMPORT_UNKNOWN_DATASET'),
+          409: errorResponseSchema.describe('MM_DEMO_DATA: the database holds the demo data'),
           413: errorResponseSchema.describe('MM_UPLOAD_TOO_LARGE'),
           422: failedImportResponseSchema.describe('The file was refused; details is the import with its first errors'),
         },
@@ -81,6 +84,9 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (a
       try {
         const upload = await receiveUpload(request, tempFile, uploadLimit);
         const options = withFormFields(request.query, upload.fields);
+        if (options.replace_demo && options.force) {
+          throw validationError('querystring', [{ path: ['replace_demo'], message: 'use replace_demo=true or force=true, not both' }]);
+        }
         report = await importFile(database, config, {
           dataset,
           file: tempFile,
@@ -88,6 +94,7 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (a
           mode: options.mode,
           dateOrder: options.date_order,
           dryRun: options.dry_run,
+          demoData: options.replace_demo ? 'replace' : options.force ? 'mix' : 'refuse',
           actor: request.actor,
         });
       } finally {
@@ -99,7 +106,7 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (a
         const code = report.errorCode ?? 'MM_IMPORT_BAD_ROWS';
         return reply.status(errorCatalogue[code].status).send({ error: { code, message: report.message, details: presented } });
       }
-      if (report.status === 'succeeded') return reply.status(201).header('location', presented.links.self).send(presented);
+      if (report.status === 'succeeded') return reply.status(201).header('location', presented.links.self!).send(presented);
       return reply.status(200).send(presented);
     },
   );
@@ -118,7 +125,7 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (a
     },
     async (request) => {
       const { limit, offset } = request.query;
-      const { imports, total } = await listImports(database.kysely, { limit, offset });
+      const { imports, total } = await listImports(database.kysely, { limit, offset }, config.data_dir);
       const scoped = clientScopeOf(request.user) !== null;
       return { imports: imports.map((report) => presentImport(scoped ? withoutRowErrors(report) : report)), total, limit, offset };
     },
@@ -177,7 +184,7 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (a
   );
 
   async function findImportOrThrow(id: string) {
-    const report = await findImport(database.kysely, id);
+    const report = await findImport(database.kysely, id, config.data_dir);
     if (!report) throw new MmError('MM_IMPORT_NOT_FOUND', `Import ${id} does not exist.`);
     return report;
   }

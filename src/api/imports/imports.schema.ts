@@ -18,6 +18,10 @@ export const importOptionsSchema = z.object({
     .optional()
     .describe('How 03/11/2025 reads: dmy, mdy, ymd (year-first only) or auto (per column from the file); default config ingest.date_order'),
   file_name: z.string().trim().min(1).max(255).optional().describe('Name shown in messages for a raw body (default upload.csv)'),
+  replace_demo: booleanText
+    .optional()
+    .describe('true: the database holds the bundled demo data; remove it first (as new, audited versions) instead of refusing with MM_DEMO_DATA'),
+  force: booleanText.optional().describe('true: the database holds the bundled demo data; import alongside it instead of refusing with MM_DEMO_DATA'),
 });
 
 export type ImportOptions = z.infer<typeof importOptionsSchema>;
@@ -72,7 +76,8 @@ export const presentedImportSchema = z.object({
   startedAt: z.string(),
   finishedAt: z.string(),
   links: z.object({
-    self: z.string(),
+    /** null for a dry run: it keeps no import record. */
+    self: z.string().nullable(),
     rejects: z.string().nullable(),
   }),
 });
@@ -105,6 +110,8 @@ export const importUploadRequestBody = {
           file: { type: 'string', format: 'binary', description: 'The CSV export' },
           mode: { type: 'string', enum: ['strict', 'lenient'] },
           dry_run: { type: 'string', enum: ['true', 'false'] },
+          replace_demo: { type: 'string', enum: ['true', 'false'] },
+          force: { type: 'string', enum: ['true', 'false'] },
         },
       },
     },

@@ -3,7 +3,10 @@ import { findResult, listResults, resultInScope } from '../../analytics/results-
 import { clientScopeOf } from '../../auth/client-scope.js';
 import type { Config } from '../../config/schema.js';
 import { MmError } from '../../errors.js';
+import { auditDataRead } from '../../governance/data-reads.js';
 import type { Database } from '../../storage/database.js';
+import { withDemoFlag } from '../analytics/analytics.schema.js';
+import { demoDataPresent } from '../../ingest/demo-data-repository.js';
 import { commonErrorResponses, errorResponseSchema } from '../error-handler.js';
 import { presentResult, presentResultWithDetail } from './results.presenter.js';
 import { listResultsQuerySchema, resultIdParamsSchema, resultListResponseSchema, resultResponseSchema } from './results.schema.js';
@@ -25,13 +28,14 @@ export const resultRoutes: FastifyPluginAsyncZod<ResultRoutesOptions> = async (a
         summary: 'Stored analysis results, newest first, by review status, kind, subject or dataset version',
         tags: ['results'],
         querystring: listResultsQuerySchema,
-        response: { 200: resultListResponseSchema, ...commonErrorResponses },
+        response: { 200: withDemoFlag(resultListResponseSchema), ...commonErrorResponses },
       },
     },
     async (request) => {
       const { status, kind, subject, version, limit, offset } = request.query;
       const { results, total } = await listResults(database.kysely, { status, kind, subject, datasetVersion: version, clientScope: clientScopeOf(request.user) }, { limit, offset });
-      return { currency, results: results.map(presentResult), total, limit, offset };
+      auditDataRead(database.kysely, { actor: request.actor, what: 'results.list', via: 'GET /api/v1/results', filters: { status, kind, subject, version, limit, offset }, datasetVersion: version ?? null });
+      return { currency, demo: await demoDataPresent(database.kysely), results: results.map(presentResult), total, limit, offset };
     },
   );
 
@@ -43,7 +47,7 @@ export const resultRoutes: FastifyPluginAsyncZod<ResultRoutesOptions> = async (a
         summary: 'One stored result with its detail',
         tags: ['results'],
         params: resultIdParamsSchema,
-        response: { 200: resultResponseSchema, ...commonErrorResponses, 404: errorResponseSchema.describe('MM_NOT_FOUND') },
+        response: { 200: withDemoFlag(resultResponseSchema), ...commonErrorResponses, 404: errorResponseSchema.describe('MM_NOT_FOUND') },
       },
     },
     async (request) => {
@@ -51,7 +55,8 @@ export const resultRoutes: FastifyPluginAsyncZod<ResultRoutesOptions> = async (a
       if (!result || !resultInScope(result, clientScopeOf(request.user))) {
         throw new MmError('MM_NOT_FOUND', `Result ${request.params.id} does not exist.`);
       }
-      return { currency, ...presentResultWithDetail(result) };
+      auditDataRead(database.kysely, { actor: request.actor, what: 'result', via: 'GET /api/v1/results/:id', target: result.id, datasetVersion: result.datasetVersion });
+      return { currency, demo: await demoDataPresent(database.kysely), ...presentResultWithDetail(result) };
     },
   );
 };

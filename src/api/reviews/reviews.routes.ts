@@ -4,7 +4,10 @@ import { clientScopeOf } from '../../auth/client-scope.js';
 import type { Config } from '../../config/schema.js';
 import type { Policy } from '../../governance/policy.js';
 import { decideResult } from '../../analytics/reviews.js';
+import { auditDataRead } from '../../governance/data-reads.js';
 import type { Database } from '../../storage/database.js';
+import { withDemoFlag } from '../analytics/analytics.schema.js';
+import { demoDataPresent } from '../../ingest/demo-data-repository.js';
 import { commonErrorResponses, errorResponseSchema } from '../error-handler.js';
 import { presentResult, presentResultWithDetail } from '../results/results.presenter.js';
 import { resultIdParamsSchema, resultListResponseSchema, resultResponseSchema } from '../results/results.schema.js';
@@ -27,13 +30,14 @@ export const reviewRoutes: FastifyPluginAsyncZod<ReviewRoutesOptions> = async (a
         summary: 'Results by review status (default: pending), newest first',
         tags: ['reviews'],
         querystring: reviewQueueQuerySchema,
-        response: { 200: resultListResponseSchema, ...commonErrorResponses },
+        response: { 200: withDemoFlag(resultListResponseSchema), ...commonErrorResponses },
       },
     },
     async (request) => {
       const { status, kind, limit, offset } = request.query;
       const { results, total } = await listResults(database.kysely, { status, kind, clientScope: clientScopeOf(request.user) }, { limit, offset });
-      return { currency, results: results.map(presentResult), total, limit, offset };
+      auditDataRead(database.kysely, { actor: request.actor, what: 'results.list', via: 'GET /api/v1/reviews', filters: { status, kind, limit, offset }, datasetVersion: null });
+      return { currency, demo: await demoDataPresent(database.kysely), results: results.map(presentResult), total, limit, offset };
     },
   );
 
@@ -48,7 +52,7 @@ export const reviewRoutes: FastifyPluginAsyncZod<ReviewRoutesOptions> = async (a
           params: resultIdParamsSchema,
           body: reviewDecisionBodySchema,
           response: {
-            200: resultResponseSchema,
+            200: withDemoFlag(resultResponseSchema),
             ...commonErrorResponses,
             403: errorResponseSchema.describe('MM_FOUR_EYES (or MM_FORBIDDEN)'),
             404: errorResponseSchema.describe('MM_NOT_FOUND'),
@@ -58,6 +62,7 @@ export const reviewRoutes: FastifyPluginAsyncZod<ReviewRoutesOptions> = async (a
       },
       async (request) => ({
         currency,
+        demo: await demoDataPresent(database.kysely),
         ...presentResultWithDetail(await decideResult(database.kysely, policy.review, { resultId: request.params.id, decision, comment: request.body.comment, reviewer: request.actor, clientScope: clientScopeOf(request.user) })),
       }),
     );

@@ -23,6 +23,8 @@ export const datasetVersionSchema = z.object({
   rolledBackAt: z.string().nullable(),
   rolledBackBy: z.string().nullable(),
   isDemo: z.boolean(),
+  /** The version removed the demo data (import --replace-demo). */
+  removesDemo: z.boolean(),
 });
 
 export const versionListResponseSchema = z.object({

@@ -53,6 +53,8 @@ utilization (billable hours against each person's whole capacity) is shown for t
       const { runAnalysis } = await import('../../analytics/run-analysis.js');
       const { resolveAnalysisFilters } = await import('../../analytics/analysis-filters.js');
       const { roundAnalysisDocument } = await import('../../analytics/rounded-analyses.js');
+      const { auditDataRead } = await import('../../governance/data-reads.js');
+      const { demoDataPresent } = await import('../../ingest/demo-data-repository.js');
       await withContext(command.optsWithGlobals<GlobalOptions>(), async ({ config, database, policy, actor }) => {
         const resolved = await resolveAnalysisFilters(database, { ...filters, clients: options.client, industries: options.industry });
         if (!resolved.ok) {
@@ -60,11 +62,22 @@ utilization (billable hours against each person's whole capacity) is shown for t
           throw new MmError('MM_USAGE', resolved.problems.map((problem) => `${flags[problem.field]} '${problem.value}': ${problem.reason}`).join('; '));
         }
         const document = roundAnalysisDocument(await runAnalysis(database, config, { filters: resolved.filters, actor, review: policy.review }));
+        // A new run is audited as analysis.run; showing a stored one again is a read of it (DESIGN section 7).
+        if (document.cached) {
+          const { version: datasetVersion, period, runId: target } = document;
+          auditDataRead(database.kysely, { actor, what: 'analysis.run', via: 'cli analyze', filters: { ...resolved.filters }, datasetVersion, period, target });
+        }
         const format = displayFormat(config.display.currency);
-        process.stdout.write(options.json ? `${JSON.stringify({ currency: format.currency, ...document }, null, 2)}\n` : render(document, format));
+        const demo = await demoDataPresent(database.kysely);
+        // On standard error, so --json stays one document (which carries `demo` too).
+        if (demo) process.stderr.write(`${demoNotice}\n`);
+        process.stdout.write(options.json ? `${JSON.stringify({ currency: format.currency, demo, ...document }, null, 2)}\n` : render(document, format));
       });
     });
 }
+
+export const demoNotice =
+  'note: this database holds the bundled demo data, not yours; `moatmetrics import <dataset> <file> --replace-demo` replaces it with your own';
 
 /** The client-filtered view shows who worked for the selection, not the team's utilization (see render). */
 function isClientSelection(filters: AnalysisFilters): boolean {

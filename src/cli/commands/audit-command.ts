@@ -57,9 +57,12 @@ export function registerAuditCommand(program: Command): void {
     .option('--after <seq>', 'events after this sequence number', wholeNumber)
     .option('--json', 'print as JSON')
     .action(async (options: FilterOptions & { limit: number; after?: number; json?: boolean }, command: Command) => {
-      const { listAudit } = await import('../../governance/audit-log.js');
-      await withContext(command.optsWithGlobals<GlobalOptions>(), async ({ database }) => {
-        const page = await listAudit(database.kysely, { ...filterOf(options), limit: options.limit, ...(options.after !== undefined ? { afterSeq: options.after } : {}) });
+      const [{ listAudit }, { auditDataRead }] = await Promise.all([import('../../governance/audit-log.js'), import('../../governance/data-reads.js')]);
+      await withContext(command.optsWithGlobals<GlobalOptions>(), async ({ database, actor }) => {
+        const filter: AuditFilter = { ...filterOf(options), limit: options.limit, ...(options.after !== undefined ? { afterSeq: options.after } : {}) };
+        const page = await listAudit(database.kysely, filter);
+        // Taken after the page, so a listing never shows its own read.
+        auditDataRead(database.kysely, { actor, what: 'audit.list', via: 'cli audit list', filters: { ...filter }, datasetVersion: null });
         if (options.json) {
           process.stdout.write(`${JSON.stringify(page, null, 2)}\n`);
           return;

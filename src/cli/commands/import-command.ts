@@ -15,6 +15,8 @@ interface ImportCommandOptions {
   dateOrder?: DateOrderSetting;
   dryRun?: boolean;
   json?: boolean;
+  replaceDemo?: boolean;
+  force?: boolean;
 }
 
 /** How many errors the terminal shows before pointing at the rejects file. */
@@ -36,11 +38,14 @@ export function registerImportCommand(program: Command): void {
         .default(undefined, 'config ingest.date_order, auto'),
     )
     .option('--dry-run', 'validate and report what would change, write nothing')
+    .option('--replace-demo', 'the database holds the bundled demo data: remove it first (as new versions, audited; `versions rollback` undoes it)')
+    .option('--force', 'the database holds the bundled demo data: import alongside it anyway')
     .option('--json', 'print the import report as JSON')
     .action(async (dataset: string, file: string, options: ImportCommandOptions, command: Command) => {
       // Checked before the data dir and database are created: a mistyped command creates nothing.
       if (!datasetNameOf(dataset)) throw new UsageError(unknownDatasetMessage(dataset));
       requireRegularFile(file);
+      if (options.replaceDemo && options.force) throw new UsageError('use --replace-demo or --force, not both');
       const [{ importFile }, { describeLeftovers, removeImportLeftovers }] = await Promise.all([
         import('../../ingest/import-file.js'),
         import('../../ingest/import-leftovers.js'),
@@ -61,6 +66,7 @@ export function registerImportCommand(program: Command): void {
             mode: options.lenient ? 'lenient' : config.ingest.mode,
             dateOrder: options.dateOrder ?? config.ingest.date_order,
             dryRun: options.dryRun ?? false,
+            demoData: options.replaceDemo ? 'replace' : options.force ? 'mix' : 'refuse',
             actor,
             onProgress: progress?.update,
             onWaitForImport: (holder) => process.stderr.write(`${holder}; waiting…\n`),
@@ -104,7 +110,9 @@ function printReport(report: ImportReport): void {
   if (report.errorCount > shownErrors || (report.rejectsFile && report.errorCount > 0)) {
     const more = report.errorCount - Math.min(report.errorCount, shownErrors);
     const all = report.errorCount === 1 ? 'The error' : `All ${countOf(report.errorCount, 'error')}`;
-    out.write(`  ${more > 0 ? `… and ${more} more. ` : ''}${all}: ${report.rejectsFile ?? '(none)'}\n`);
+    // A dry run writes no rejects file (it writes nothing); the real import does.
+    const where = report.rejectsFile ?? (report.dryRun ? 'in the rejects file of the real import (a dry run writes none)' : '(none)');
+    out.write(`  ${more > 0 ? `… and ${more} more. ` : ''}${all}: ${where}\n`);
   }
   if (report.status !== 'failed') {
     out.write(`  import ${report.importId}  ${countOf(report.rows.total, 'row')}  sha256 ${report.sha256.slice(0, 12)}  ${report.encoding ?? ''} '${report.delimiter === '\t' ? '\\t' : (report.delimiter ?? '')}'\n`);

@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
-import { reviewStatusLabels, type ReviewStatus } from '../../governance/review-status.js';
+import type { ReviewStatus } from '../../governance/review-status.js';
+import { reviewStatusLabels } from '../../governance/review-status.js';
 import { displayFormat } from '../../present/display-format.js';
 import { roundPercent } from '../../present/rounding.js';
+import type { CliCredentialOptions } from '../authenticate-cli-user.js';
+import { TOKEN_ENV } from '../cli-credentials.js';
 import { withContext, type GlobalOptions } from '../cli-context.js';
 import { wholeNumber } from '../option-parsers.js';
 import { textTable } from '../text-table.js';
@@ -21,9 +24,10 @@ export function registerReviewCommand(program: Command): void {
     .option('--json', 'print as JSON')
     .action(async (options: { status: string; kind?: string; limit: number; json?: boolean }, command: Command) => {
       if (!(statuses as readonly string[]).includes(options.status)) throw new UsageError(`--status must be one of ${statuses.join(', ')}`);
-      const { listResults } = await import('../../analytics/results-repository.js');
-      await withContext(command.optsWithGlobals<GlobalOptions>(), async ({ config, database }) => {
+      const [{ listResults }, { auditDataRead }] = await Promise.all([import('../../analytics/results-repository.js'), import('../../governance/data-reads.js')]);
+      await withContext(command.optsWithGlobals<GlobalOptions>(), async ({ config, database, actor }) => {
         const listed = await listResults(database.kysely, { status: options.status as ReviewStatus, ...(options.kind ? { kind: options.kind } : {}) }, { limit: options.limit, offset: 0 });
+        auditDataRead(database.kysely, { actor, what: 'results.list', via: 'cli review list', filters: { status: options.status, kind: options.kind, limit: options.limit }, datasetVersion: null });
         // Values are percentages (gross margin, license utilization): shown like every other number.
         const results = listed.results.map((r) => ({ ...r, value: roundPercent(r.value) }));
         const { total } = listed;
@@ -47,10 +51,34 @@ export function registerReviewCommand(program: Command): void {
       .description(`${decision === 'approve' ? 'Approve' : 'Reject'} a result, saying why (four-eyes: not one computed from your own import or run)`)
       .argument('<id>', 'result id (see `moatmetrics review list`)')
       .requiredOption('--comment <text>', 'why; kept with the decision and in the audit trail')
-      .action(async (id: string, options: { comment: string }, command: Command) => {
-        const { decideResult } = await import('../../analytics/reviews.js');
-        await withContext(command.optsWithGlobals<GlobalOptions>(), async ({ database, policy, actor }) => {
-          const result = await decideResult(database.kysely, policy.review, { resultId: id, decision, comment: options.comment, reviewer: actor });
+      .option('--user <name>', 'decide as this MoatMetrics user, with --password-stdin')
+      .option('--password-stdin', "read the user's password from standard input")
+      .option('--token-stdin', `read an API token from standard input (or set ${TOKEN_ENV})`)
+      .addHelpText(
+        'after',
+        `
+The decision is made as a named MoatMetrics user whose role allows results:review, with the
+same four-eyes rule as the API: nobody decides a result computed from data they imported or
+an analysis run they started. Authenticate with one of:
+  echo "$PASSWORD" | moatmetrics review ${decision} <id> --comment "…" --user NAME --password-stdin
+  echo "$TOKEN" | moatmetrics review ${decision} <id> --comment "…" --token-stdin
+  ${TOKEN_ENV}=mmt_… moatmetrics review ${decision} <id> --comment "…"`,
+      )
+      .action(async (id: string, options: { comment: string } & CliCredentialOptions, command: Command) => {
+        const [{ decideResult }, { authenticateCliUser }, { clientScopeOf }] = await Promise.all([
+          import('../../analytics/reviews.js'),
+          import('../authenticate-cli-user.js'),
+          import('../../auth/client-scope.js'),
+        ]);
+        await withContext(command.optsWithGlobals<GlobalOptions>(), async ({ database, policy }) => {
+          const reviewer = await authenticateCliUser(database.kysely, policy, options, 'results:review');
+          const result = await decideResult(database.kysely, policy.review, {
+            resultId: id,
+            decision,
+            comment: options.comment,
+            reviewer: reviewer.username,
+            clientScope: clientScopeOf(reviewer),
+          });
           process.stdout.write(`${result.subjectLabel} (${result.kind}): ${result.reviewStatus} by ${result.reviewedBy} — ${result.reviewComment}\n`);
         });
       });

@@ -34,7 +34,7 @@ export function registerVersionsCommand(program: Command): void {
           v.rows.added,
           v.rows.updated,
           v.rows.rejected,
-          v.status + (v.isDemo ? ' (demo)' : ''),
+          v.status + (v.isDemo ? ' (demo)' : '') + (v.removesDemo ? ' (removes demo)' : ''),
           v.fileName,
         ]);
         process.stdout.write(`${textTable(['version', 'dataset', 'created (UTC)', 'by', 'added', 'updated', 'rejected', 'status', 'file'], rows)}\n`);
@@ -83,7 +83,7 @@ function parseVersion(text: string): number {
 
 function describe(v: DatasetVersion): string {
   return [
-    `version ${v.number} (${v.status}${v.isDemo ? ', demo data' : ''})`,
+    `version ${v.number} (${v.status}${v.isDemo ? ', demo data' : ''}${v.removesDemo ? ', removes the demo data' : ''})`,
     `  dataset    ${v.dataset}`,
     `  file       ${v.fileName}`,
     `  sha256     ${v.fileSha256}`,

@@ -10,6 +10,8 @@ import * as retentionRuns from './0008-retention-runs.js';
 import * as reviewsAndSecurityEvents from './0009-reviews-and-security-events.js';
 import * as resultClientIds from './0010-result-client-ids.js';
 import * as zeroHourTimeLogs from './0011-zero-hour-time-logs.js';
+import * as relativeRejectsFiles from './0012-relative-rejects-files.js';
+import * as demoRemovalVersions from './0013-demo-removal-versions.js';
 
 /** Migrations in order. Bundled statically (no directory scan) so they work from any cwd. */
 export const migrationProvider: MigrationProvider = {
@@ -26,6 +28,8 @@ export const migrationProvider: MigrationProvider = {
       '0009-reviews-and-security-events': reviewsAndSecurityEvents,
       '0010-result-client-ids': resultClientIds,
       '0011-zero-hour-time-logs': zeroHourTimeLogs,
+      '0012-relative-rejects-files': relativeRejectsFiles,
+      '0013-demo-removal-versions': demoRemovalVersions,
     };
   },
 };
