@@ -29,7 +29,7 @@ const subjectNouns: Array<{ pattern: RegExp; subject: Subject }> = [
   { pattern: /\b(products?|skus?|plans?)\b/, subject: 'product' },
 ];
 
-const groupWords = '(?:by|per|each|every|for each|for every|for all|all|broken down by|split by|grouped by|across each)';
+const groupWords = '(?:by|per|each|every|for each|for every|for all|broken down by|split by|grouped by|across each)';
 const breakdownPattern = new RegExp(
   `\\b${groupWords}\\s(?:the\\s)?(clients?|customers?|accounts?|staff(?: members?)?|techs?|technicians?|engineers?|employees?|person|people|industry|industries|sectors?|verticals?|vendors?|products?|skus?|months?)\\b|\\b(client|customer|staff|tech|industry|vendor|product)[- ]?(?:wise|level|breakdown)\\b`,
 );
@@ -50,7 +50,7 @@ const trendPattern = /\b(by month|per month|each month|every month|monthly|month
 const descWords = /\b(top|highest|most|largest|biggest|greatest|max(?:imum)?|leading|high|more|best|hig?hest)\b/;
 const ascWords = /\b(bottom|lowest|least|smallest|fewest|min(?:imum)?|low|worst|less)\b/;
 const countTrigger = /\b(how many|number of|count of|count|# of|no of|total number of|num of|tally of)\b/;
-const averageTrigger = /\b(average|avg|mean|typical|per month|a month|each month|monthly average)\b/;
+const averageTrigger = /\b(average|avg|mean|typical)\b/;
 const whyTrigger = /\b(why|explain|reason|reasons|what is driving|whats driving|what drives|cause of|causing|behind)\b/;
 const compareTrigger = /\b(compare|comparison|vs|versus|against|compared|and|or|between)\b/;
 
@@ -278,7 +278,10 @@ export function understand(question: string, context: GrammarContext): Understan
   // 9. Shape.
   const explicitGroup = breakdownPattern.exec(text);
   let groupSubject: Subject | null = explicitGroup ? nounSubject((explicitGroup[1] ?? explicitGroup[2])!) : null;
-  const wantsTrend = !entry.snapshot && measure !== 'average_monthly_revenue' && (trendPattern.test(text) || groupSubject === 'month');
+  const monthless = entry.snapshot || measure === 'average_monthly_revenue';
+  // "waste per month", "average revenue per month": a monthly figure, not a split by month.
+  if (monthless && groupSubject === 'month') groupSubject = null;
+  const wantsTrend = !monthless && (trendPattern.test(text) || groupSubject === 'month');
   const subject = subjectOf(text, measures, staff.length > 0);
   const conditions = thresholdsFor(thresholdReading.thresholds, measures, subject ?? 'client');
   const columns: LexiconMeasure[] = [measure, ...conditions.map((c) => c.measure as LexiconMeasure).filter((m) => m !== planMeasure(measure))];

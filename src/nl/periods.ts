@@ -262,15 +262,15 @@ export function readPeriod(text: string, asOf: string): PeriodReading {
   let found: { from: string; to: string; label: string } | 'all' | null = null;
   let label = 'all data';
   for (const rule of rules) {
-    const match = rule.pattern.exec(rest);
-    if (!match) continue;
-    const read = rule.read(match, anchor);
-    rest = consume(rest, match.index, match.index + match[0].length);
-    if (found === null) {
-      found = read;
-      if (read === 'all') label = match[0].trim();
-    }
     // A second mention ("2024 revenue / 12" after "in 2024") is blanked out too, but the first one read wins.
+    for (let match = rule.pattern.exec(rest); match; match = rule.pattern.exec(rest)) {
+      const read = rule.read(match, anchor);
+      rest = consume(rest, match.index, match.index + match[0].length);
+      if (found === null) {
+        found = read;
+        if (read === 'all') label = match[0].trim();
+      }
+    }
   }
   if (found === null) return { kind: 'none', text: rest };
   if (found === 'all') return { kind: 'all', text: rest, label };
