@@ -78,7 +78,7 @@ export function queryAnswer(
   const { shape, subject, measure } = understanding;
   const entry = entryOf(measure);
   const columns: string[] = [];
-  let rows: NlAnswer['rows'] = [];
+  let rows: NlAnswer['rows'];
   const valueColumns = understanding.columns;
   const scope = scopeText(understanding);
   let summary: string;
