@@ -153,7 +153,7 @@ export function buildVocabulary(rows: VocabularyRows): Vocabulary {
 }
 
 export interface EntityReading {
-  /** The text with each name replaced by `@client`, `@staff`, `@product`, `@vendor` or `@industry`. */
+  /** The text with each name replaced by `@e_client`, `@e_staff`, `@e_product`, `@e_vendor` or `@e_industry` (no word pattern matches inside them). */
   text: string;
   matches: EntityMatch[];
   ambiguous: AmbiguousName[];
@@ -185,10 +185,10 @@ export function readEntities(text: string, vocabulary: Vocabulary, protectedWord
       if (result.entities.length === 1) {
         const entity = result.entities[0]!;
         matches.push({ entity, typed, how: result.how });
-        out.push(`@${entity.kind}`);
+        out.push(`@e_${entity.kind}`);
       } else {
         ambiguous.push({ typed, candidates: result.entities });
-        out.push('@ambiguous');
+        out.push('@e_ambiguous');
       }
       i += len;
       matched = true;

@@ -56,7 +56,7 @@ const compareTrigger = /\b(compare|comparison|vs|versus|against|compared|and|or|
 
 const clientStatusWords: Array<{ pattern: RegExp; status: 'active' | 'inactive' | 'churned' }> = [
   { pattern: /\b(inactive|dormant|paused)\b/, status: 'inactive' },
-  { pattern: /\b(churned|former|lost|cancell?ed|ex|departed|gone)\b(?=\s(?:clients?|customers?|accounts?|@client))|\b(clients?|customers?|accounts?) (?:that|who|which)? ?(?:have )?churned\b|\bchurned\b/, status: 'churned' },
+  { pattern: /\b(churned|former|lost|cancell?ed|ex|departed|gone)\b(?=\s(?:clients?|customers?|accounts?|@e_client))|\b(clients?|customers?|accounts?) (?:that|who|which)? ?(?:have )?churned\b|\bchurned\b/, status: 'churned' },
   { pattern: /\b(active|current|live|existing)\b(?=\s(?:\S+\s)?(?:clients?|customers?|accounts?))|\b(clients?|customers?) (?:that are |who are )?(?:still )?active\b/, status: 'active' },
 ];
 

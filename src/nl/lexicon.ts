@@ -185,7 +185,7 @@ export const measureLexicon: MeasureEntry[] = [
     measure: 'license_utilization_pct',
     phrases: [
       '(?:licen[cs]e|seat|subscription) (?:utili[sz]ation|util|usage|use)',
-      '(?:percentage|percent|share|%) of (?:the |our )?(?:[a-z0-9@]+ )*?seats (?:are )?(?:in use|used|assigned)',
+      '(?:percentage|percent|share|%) of (?:the |our )?(?:[a-z0-9@_]+ )*?seats (?:are )?(?:in use|used|assigned)',
       'seats (?:are )?in use',
     ],
     label: 'seat utilization %',

@@ -60,7 +60,7 @@ export function readThresholds(text: string): { text: string; thresholds: Thresh
 
 const numberWords: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, fifteen: 15, twenty: 20, 'a dozen': 12, dozen: 12 };
 const COUNT = '(\\d{1,4}|one|two|three|four|five|six|seven|eight|nine|ten|fifteen|twenty|a dozen|dozen)';
-const rowNouns = '(?:clients?|customers?|accounts?|staff|staff members?|techs?|technicians?|engineers?|employees?|people|industries|industry|sectors?|verticals?|vendors?|products?|@[a-z]+)';
+const rowNouns = '(?:clients?|customers?|accounts?|staff|staff members?|techs?|technicians?|engineers?|employees?|people|industries|industry|sectors?|verticals?|vendors?|products?|@e_[a-z]+)';
 
 const limitPatterns = [
   new RegExp(`(?<=\\s)(?:top|bottom|best|worst|highest|lowest|largest|biggest|smallest|first|leading|most|least)\\s${COUNT}(?=\\s)`),
