@@ -49,7 +49,7 @@ const nounSubject = (noun: string): Subject =>
 const trendPattern = /\b(by month|per month|each month|every month|monthly|month by month|month over month|month-over-month|mom|trend(?:s|ing)?|over time|by months|per mo|each mo)\b/;
 const descWords = /\b(top|highest|most|largest|biggest|greatest|max(?:imum)?|leading|high|more|best|hig?hest)\b/;
 const ascWords = /\b(bottom|lowest|least|smallest|fewest|min(?:imum)?|low|worst|less)\b/;
-const countTrigger = /\b(how many|number of|count of|count|# of|no of|total number of|num of|tally of)\b/;
+const countTrigger = /(?<=\s)(how many|number of|count of|count|# of|#|no of|nr of|total number of|num of|tally of)(?=\s)/;
 const averageTrigger = /\b(average|avg|mean|typical)\b/;
 const whyTrigger = /\b(why|explain|reason|reasons|what is driving|whats driving|what drives|cause of|causing|behind)\b/;
 const compareTrigger = /\b(compare|comparison|vs|versus|against|compared|and|or|between)\b/;

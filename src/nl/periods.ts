@@ -45,7 +45,7 @@ const numberWords: Record<string, number> = {
   eighteen: 18, 'twenty-four': 24, 'twenty four': 24, thirty: 30, ninety: 90,
 };
 const COUNT = '(\\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|twenty[- ]four|thirty|ninety)';
-const LAST = '(?:last|past|previous|prior|trailing|the last|the past|rolling)';
+const LAST = '(?:last|past|previous|prev|prior|trailing|the last|the past|rolling)';
 
 const monthName = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
@@ -174,7 +174,7 @@ const rules: Rule[] = [
     read: (_m, a) => ({ from: dayOne(a.year, a.month), to: a.asOf, label: 'this month' }),
   },
   {
-    pattern: /\b(?:last|previous|prior|past) (?:month|mo|mth)\b/,
+    pattern: /\b(?:last|previous|prev|prior|past) (?:month|mo|mth)\b/,
     read: (_m, a) => {
       const [year, month] = fromIndex(a.year * 12 + a.month - 2);
       return { from: dayOne(year, month), to: monthEnd(year, month), label: `last month (${monthName[month - 1]} ${year})` };
@@ -188,7 +188,7 @@ const rules: Rule[] = [
     },
   },
   {
-    pattern: /\b(?:last|previous|prior|past) (?:quarter|qtr|q)\b|\blq\b/,
+    pattern: /\b(?:last|previous|prev|prior|past) (?:quarter|qtr|q)\b|\blq\b/,
     read: (_m, a) => {
       const [year, month] = fromIndex(Math.floor((a.year * 12 + a.month - 1) / 3) * 3 - 3);
       return { from: dayOne(year, month), to: monthEnd(year, month + 2), label: `last quarter (Q${(month + 2) / 3} ${year})` };
@@ -199,7 +199,7 @@ const rules: Rule[] = [
     read: (_m, a) => ({ from: `${a.year}-01-01`, to: a.asOf, label: `this year (${a.year} to date)` }),
   },
   {
-    pattern: /\b(?:last|previous|prior) (?:year|yr)\b|\bly\b/,
+    pattern: /\b(?:last|previous|prev|prior) (?:year|yr)\b|\bly\b/,
     read: (_m, a) => ({ from: `${a.year - 1}-01-01`, to: `${a.year - 1}-12-31`, label: `last year (${a.year - 1})` }),
   },
   {
