@@ -228,6 +228,20 @@ function matchSpan(span: string[], vocabulary: Vocabulary, protectedWords: Reado
     if (found.length > 0) return { entities: preferKinds(unique(found)), how: 'typo' };
   }
 
+  // Each word the start of the name's word ("maple med" for Maple Medical Group).
+  if (stripped.length >= 2 && stripped.every((w) => w.length >= 3)) {
+    const found = unique(
+      vocabulary.aliases
+        .filter((a) => a.entity.kind === 'client' || a.entity.kind === 'staff')
+        .filter((a) => {
+          const words = a.key.split(' ');
+          return words.length === stripped.length && stripped.every((w, i) => words[i]!.startsWith(w));
+        })
+        .map((a) => a.entity),
+    );
+    if (found.length === 1) return { entities: found, how: 'partial' };
+  }
+
   // A leading word (or two) of a longer name, or a distinctive tail of a product name.
   if (stripped.length <= 2 && !(single && (protectedWords.has(key) || key.length < 3))) {
     const starts = vocabulary.prefixes.get(key) ?? [];

@@ -1,6 +1,6 @@
 import type { DimensionName, MeasureName, QueryPlanInput, Threshold } from '../metrics/query-plan.js';
 import { closestClients, readEntities, type Entity, type EntityMatch, type Vocabulary } from './entities.js';
-import { countNouns, entryOf, measureLexicon, measurePatterns, unsupportedTopics, type LexiconMeasure } from './lexicon.js';
+import { countNouns, entryOf, measurePatterns, unsupportedTopics, type LexiconMeasure } from './lexicon.js';
 import { readPeriod, type NlPeriod } from './periods.js';
 import { checkQuestion } from './safety.js';
 import { readLimit, readThresholds, type ThresholdReading } from './thresholds.js';
@@ -72,10 +72,13 @@ const invoiceStatusWords: Array<{ pattern: RegExp; statuses: Array<'paid' | 'pen
 /** Measures a staff member has (invoices and licenses are not assigned to staff). */
 const staffMeasures = new Set<LexiconMeasure>(['hours', 'billable_hours', 'non_billable_hours', 'labor_cost', 'billable_ratio_pct', 'staff_utilization_pct', 'time_entry_count', 'hours_per_time_entry']);
 
-/** Single words of the lexicon, for a typo in a measure word ("revnue", "margn"). */
-const lexiconWords: Array<{ word: string; measure: LexiconMeasure }> = measureLexicon.flatMap((entry) =>
-  entry.phrases.filter((p) => /^[a-z]+$/.test(p) && p.length >= 5).map((word) => ({ word, measure: entry.measure })),
-);
+/** Measure words worth recognising with a typo ("revnue", "margn", "utilisaton"). */
+const lexiconWords: Array<{ word: string; measure: LexiconMeasure }> = [
+  ['revenue', 'revenue'], ['margin', 'gross_margin_pct'], ['profitability', 'gross_margin_pct'], ['profit', 'gross_profit'],
+  ['hours', 'hours'], ['utilization', 'staff_utilization_pct'], ['utilisation', 'staff_utilization_pct'], ['billable', 'billable_hours'],
+  ['outstanding', 'outstanding'], ['overdue', 'overdue_amount'], ['collected', 'collected_revenue'], ['labor', 'labor_cost'],
+  ['waste', 'license_waste'], ['unused', 'unused_seats'], ['effective', 'effective_hourly_rate'], ['turnover', 'revenue'], ['sales', 'revenue'],
+].map(([word, measure]) => ({ word: word!, measure: measure as LexiconMeasure }));
 
 interface MeasureHit {
   measure: LexiconMeasure;
@@ -146,6 +149,8 @@ export function understand(question: string, context: GrammarContext): Understan
       .sort((a, b) => a.m![0].length - b.m![0].length)[0];
     if (noun) counted = noun.n.what;
   }
+  const nounFirst = /(?<=\s)(clients?|customers?|accounts?|invoices?|staff|techs?|headcount)(?: (count|counts|number|total))?(?=\s)/.exec(text);
+  if (!counted && nounFirst && (nounFirst[2] || nounFirst[1] === 'headcount')) counted = /^(client|customer|account)/.test(nounFirst[1]!) ? 'clients' : /^invoice/.test(nounFirst[1]!) ? 'invoices' : 'staff';
   const invoiceStatuses = counted === 'invoices' ? invoiceStatusWords.find((s) => s.pattern.test(text))?.statuses ?? null : null;
 
   // 5. Measures.
@@ -158,8 +163,8 @@ export function understand(question: string, context: GrammarContext): Understan
     }
   }
   if (hits.length === 0) {
-    for (const word of text.split(' ').filter((w) => w.length >= 5)) {
-      const near = lexiconWords.find((l) => editDistance(word, l.word, 1) <= 1 && word[0] === l.word[0]);
+    for (const word of text.split(' ').filter((w) => w.length >= 4)) {
+      const near = lexiconWords.find((l) => l.word.length >= 5 && editDistance(word, l.word, l.word.length >= 9 ? 2 : 1) <= (l.word.length >= 9 ? 2 : 1) && word[0] === l.word[0]);
       if (near) {
         hits.push({ measure: near.measure, index: text.indexOf(` ${word} `) });
         text = text.replace(` ${word} `, ' '.repeat(word.length + 2));
@@ -175,6 +180,8 @@ export function understand(question: string, context: GrammarContext): Understan
   if (measures.includes('overdue_amount')) measures = measures.filter((m) => m !== 'outstanding');
   if (measures.includes('license_waste')) measures = measures.filter((m) => m !== 'unused_seats' && m !== 'total_cost');
   if (measures.includes('hours_per_time_entry')) measures = measures.filter((m) => m !== 'hours');
+  // "how much time did Frankie spend": time, not money.
+  if (measures.some((m) => m === 'hours' || m === 'billable_hours')) measures = measures.filter((m) => m !== 'total_cost');
   // Utilization of seats, not of people, when licenses are what the question is about.
   const aboutLicenses = byKind('product').length > 0 || byKind('vendor').length > 0 || /\b(seats?|licen[cs]es?|subscriptions?)\b/.test(text);
   if (measures.includes('staff_utilization_pct') && aboutLicenses && byKind('staff').length === 0 && !/\b(staff|techs?|technicians?|team|engineers?)\b/.test(text)) {
@@ -248,6 +255,11 @@ export function understand(question: string, context: GrammarContext): Understan
       });
     }
     const measure: MeasureName = counted === 'staff' ? 'staff_count' : 'client_count';
+    const split = breakdownPattern.exec(text);
+    const by = split ? nounSubject((split[1] ?? split[2])!) : null;
+    if (measure === 'client_count' && by === 'industry') {
+      return query({ ...base, plan: { measures: [measure], groupBy: ['industry'], filters, sort: [{ by: measure, direction: 'desc' }] }, shape: 'ranking', measure, columns: [measure], subject: 'industry', parseConfidence: round(confidence) });
+    }
     return query({ ...base, plan: { measures: [measure], filters }, shape: 'scalar', measure, columns: [measure], subject: null, parseConfidence: round(confidence) });
   }
 
@@ -324,7 +336,10 @@ export function understand(question: string, context: GrammarContext): Understan
   }
 
   if (!groupSubject) {
-    return query({ ...base, plan: { measures: planMeasures, filters }, shape: 'scalar', measure, columns, subject: null, parseConfidence: round(confidence) });
+    // "labor cost vs revenue for Coastal Law": every figure named, the first one first.
+    const named = [...new Set([...columns, ...measures.slice(1, 3)])].filter((m) => m === measure || entryOf(m).snapshot === entry.snapshot);
+    const scalarMeasures = [...new Set(named.map(planMeasure))];
+    return query({ ...base, plan: { measures: scalarMeasures, filters }, shape: 'scalar', measure, columns: named, subject: null, parseConfidence: round(confidence) });
   }
   if (groupSubject === 'staff' && !staffMeasures.has(measure)) {
     return clarify(`${cap(entry.label)} is not kept per staff member (invoices and licenses belong to clients). Ask it per client instead?`, [replaceWords(question, /\b(staff( members?)?|techs?|technicians?|employees?|people|who)\b/i, 'clients')]);

@@ -94,7 +94,7 @@ export const measureLexicon: MeasureEntry[] = [
   },
   {
     measure: 'hours',
-    phrases: ['hours', 'hrs', 'hour', 'hr', 'time (?:logged|spent|booked|tracked|worked)', 'logged time', 'effort', 'workload'],
+    phrases: ['hours', 'hrs', 'hour', 'hr', 'how much time', 'time (?:logged|spent|booked|tracked|worked)', 'logged time', 'effort', 'workload'],
     label: 'hours',
     unit: 'hours',
     additive: true,
