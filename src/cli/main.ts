@@ -4,6 +4,7 @@ import { isMmError } from '../errors.js';
 // with it zod, kysely, better-sqlite3, fastify…) when it runs, so `--help` and usage errors
 // answer at once (docs/PERFORMANCE.md, "CLI start-up"). Keep their static imports light.
 import { registerAnalyzeCommand } from './commands/analyze-command.js';
+import { registerAskCommand } from './commands/ask-command.js';
 import { registerAuditCommand } from './commands/audit-command.js';
 import { registerBackupCommands } from './commands/backup-command.js';
 import { registerComplianceCommand } from './commands/compliance-command.js';
@@ -51,6 +52,7 @@ registerImportCommand(program);
 registerVersionsCommand(program);
 registerDemoCommand(program);
 registerAnalyzeCommand(program);
+registerAskCommand(program);
 registerUsersCommand(program);
 registerTokensCommand(program);
 registerBackupCommands(program);

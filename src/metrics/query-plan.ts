@@ -30,8 +30,19 @@ export const measureNames = [
   'billable_ratio_pct',
   'staff_utilization_pct',
   'client_count',
+  'all_invoice_count',
+  'time_entry_count',
+  'hours_per_time_entry',
+  'average_monthly_revenue',
+  'contract_value',
+  'average_contract_value',
+  'license_count',
+  'staff_count',
 ] as const;
 export type MeasureName = (typeof measureNames)[number];
+
+export const clientStatuses = ['active', 'inactive', 'churned'] as const;
+export const invoiceStatuses = ['paid', 'pending', 'overdue', 'void', 'draft'] as const;
 
 export const dimensionNames = ['client', 'industry', 'staff', 'product', 'vendor', 'month', 'quarter', 'year', 'invoice_status'] as const;
 export type DimensionName = (typeof dimensionNames)[number];
@@ -64,6 +75,10 @@ export const queryPlanSchema = z
         staff: z.array(z.string().min(1)).optional(),
         products: z.array(z.string().min(1)).optional(),
         vendors: z.array(z.string().min(1)).optional(),
+        /** Only clients of these statuses (every fact joined to its client). */
+        clientStatuses: z.array(z.enum(clientStatuses)).min(1).optional(),
+        /** Only invoices of these statuses; time logs and licenses are not affected. */
+        invoiceStatuses: z.array(z.enum(invoiceStatuses)).min(1).optional(),
         /** Keeps only result rows meeting every threshold (e.g. gross_margin_pct < 0). */
         thresholds: z.array(thresholdSchema).optional(),
       })

@@ -4,7 +4,7 @@ import { displayFormat } from '../present/display-format.js';
 import { roundHalfAwayFromZero } from '../present/rounding.js';
 import type { Database } from '../storage/database.js';
 import { currentVersionNumber } from '../versions/versions-repository.js';
-import type { Period } from './period.js';
+import { monthsTouched, type Period } from './period.js';
 import { cachedResult, storeResult } from './result-cache.js';
 import { queryPlanSchema, type DimensionName, type MeasureName, type QueryPlan, type QueryPlanInput } from './query-plan.js';
 import { invoiceDimensions, invoiceFacts } from './sources/invoice-facts.js';
@@ -58,7 +58,18 @@ const measureSources: Record<MeasureName, Source[]> = {
   billable_ratio_pct: ['time_logs'],
   staff_utilization_pct: ['time_logs', 'staff_capacity'],
   client_count: [],
+  all_invoice_count: ['invoices'],
+  time_entry_count: ['time_logs'],
+  hours_per_time_entry: ['time_logs'],
+  average_monthly_revenue: ['invoices'],
+  contract_value: [],
+  average_contract_value: [],
+  license_count: ['license_seats'],
+  staff_count: ['staff_capacity'],
 };
+
+/** Measures read from the client list itself (no fact table): counts and contract values. */
+const clientListMeasures: readonly MeasureName[] = ['client_count', 'contract_value', 'average_contract_value'];
 
 const sourceDimensions: Record<Source, readonly DimensionName[]> = {
   invoices: invoiceDimensions,
@@ -104,8 +115,9 @@ export async function runQuery(database: Database, config: Config, input: QueryP
       if (bad) throw new MmError('MM_QUERY_INVALID', `${measure} cannot be grouped by ${bad}: ${whyNot[bad] ?? 'not supported'}`);
     }
   }
-  if (plan.measures.includes('client_count') && plan.groupBy.some((d) => d !== 'client' && d !== 'industry')) {
-    throw new MmError('MM_QUERY_INVALID', 'client_count can only be grouped by client or industry');
+  const listMeasure = plan.measures.find((m) => clientListMeasures.includes(m));
+  if (listMeasure && plan.groupBy.some((d) => d !== 'client' && d !== 'industry')) {
+    throw new MmError('MM_QUERY_INVALID', `${listMeasure} can only be grouped by client or industry`);
   }
 
   const version = await currentVersionNumber(database.kysely);
@@ -148,7 +160,7 @@ async function computeQuery(database: Database, config: Config, plan: QueryPlan,
   };
   // Every client (or staff member) in scope gets a row, even one with no data in the period.
   if (plan.groupBy.length === 1 && plan.groupBy[0] === 'client') merge(await clientFacts(context));
-  if (plan.measures.includes('client_count')) merge(await clientCountFacts(context));
+  if (plan.measures.some((m) => clientListMeasures.includes(m))) merge(await clientCountFacts(context));
   if (sources.has('invoices')) merge(await invoiceFacts(context));
   if (sources.has('time_logs')) merge(await timeLogFacts(context));
   if (sources.has('license_cost')) merge(await licenseCostFacts(context));
@@ -157,7 +169,8 @@ async function computeQuery(database: Database, config: Config, plan: QueryPlan,
   if (groups.size === 0 && plan.groupBy.length === 0) groups.set('[]', { dims: {}, sums: {} });
 
   const assumptions: string[] = [];
-  let rows = [...groups.values()].map((group) => ({ row: { ...group.dims, ...derive(plan.measures, group.sums) }, sums: group.sums }));
+  const months = monthsTouched(period);
+  let rows = [...groups.values()].map((group) => ({ row: { ...group.dims, ...derive(plan.measures, group.sums, months) }, sums: group.sums }));
   const defaultHours = rows.reduce((sum, r) => sum + (r.sums.default_rate_milli ?? 0), 0) / 1000;
   if (defaultHours > 0 && plan.measures.some((m) => measureSources[m].includes('time_logs') && /cost|profit|margin|rate/.test(m))) {
     const { hours, money } = displayFormat(config.display.currency);
@@ -170,7 +183,10 @@ async function computeQuery(database: Database, config: Config, plan: QueryPlan,
   const sort = plan.sort ?? plan.groupBy.map((by) => ({ by, direction: 'asc' as const }));
   rows.sort((a, b) => {
     for (const { by, direction } of sort) {
-      const order = compareValues(a.row[by as keyof MetricRow] ?? null, b.row[by as keyof MetricRow] ?? null);
+      const [x, y] = [a.row[by as keyof MetricRow] ?? null, b.row[by as keyof MetricRow] ?? null];
+      // A row without a value (a margin with no revenue) is last whichever way the rest are sorted.
+      if ((x === null) !== (y === null)) return x === null ? 1 : -1;
+      const order = compareValues(x, y);
       if (order !== 0) return direction === 'desc' ? -order : order;
     }
     return compareValues(JSON.stringify(a.row), JSON.stringify(b.row));
@@ -179,15 +195,18 @@ async function computeQuery(database: Database, config: Config, plan: QueryPlan,
   return { plan, period, version, rows: rows.map((r) => r.row), sums: rows.map((r) => r.sums), assumptions };
 }
 
-/** The measures of one group, from its integer sums; money in dollars (2 decimals). */
-export function derive(measures: readonly MeasureName[], sums: Record<string, number>): Partial<Record<MeasureName, number | null>> {
+/**
+ * The measures of one group, from its integer sums; money in dollars (2 decimals).
+ * `months` is months(P), for the per-month averages.
+ */
+export function derive(measures: readonly MeasureName[], sums: Record<string, number>, months = 1): Partial<Record<MeasureName, number | null>> {
   const out: Partial<Record<MeasureName, number | null>> = {};
-  for (const measure of measures) out[measure] = measureValue(measure, sums);
+  for (const measure of measures) out[measure] = measureValue(measure, sums, months);
   return out;
 }
 
 /** One measure from the integer sums (a switch, not a table of closures: this runs for every row of every answer). */
-function measureValue(measure: MeasureName, sums: Record<string, number>): number | null {
+function measureValue(measure: MeasureName, sums: Record<string, number>, months: number): number | null {
   const s = (name: string): number => sums[name] ?? 0;
   const revenueCents = s('revenue_cents');
   const laborCents = s('labor_millicents') / 1000;
@@ -216,6 +235,14 @@ function measureValue(measure: MeasureName, sums: Record<string, number>): numbe
     case 'billable_ratio_pct': return hours === 0 ? null : round((100 * s('billable_milli')) / s('hours_milli'), 2);
     case 'staff_utilization_pct': return s('capacity_milli') === 0 ? null : round((100 * s('billable_milli')) / s('capacity_milli'), 2);
     case 'client_count': return s('client_count');
+    case 'all_invoice_count': return s('invoice_rows');
+    case 'time_entry_count': return s('time_log_count');
+    case 'hours_per_time_entry': return s('time_log_count') === 0 ? null : round(hours / s('time_log_count'), 2);
+    case 'average_monthly_revenue': return months <= 0 ? null : money(revenueCents / months);
+    case 'contract_value': return money(s('contract_value_cents'));
+    case 'average_contract_value': return s('contract_value_clients') === 0 ? null : money(s('contract_value_cents') / s('contract_value_clients'));
+    case 'license_count': return s('license_count');
+    case 'staff_count': return s('staff_count');
   }
 }
 

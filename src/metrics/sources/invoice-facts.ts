@@ -28,7 +28,8 @@ export async function invoiceFacts(context: SourceContext): Promise<SourceRow[]>
 }
 
 function fromRows(context: SourceContext): boolean {
-  return context.useRollups === false || context.groupBy.includes('invoice_status');
+  // The rollups sum every status together: a question about some statuses reads the rows.
+  return context.useRollups === false || context.groupBy.includes('invoice_status') || context.filters.invoiceStatuses !== undefined;
 }
 
 /** Clients (within the filter) whose invoice group of `edge` straddles the period. */
@@ -81,6 +82,7 @@ function rollupQuery(context: SourceContext, edges: EdgeMonth[]) {
     .innerJoin('clients as c', 'c.client_id', 'g.client_id')
     .select(sumNames.map((name) => sql<number>`SUM(${sql.ref(`g.${name}`)})`.as(name)));
   if (filters.industries) query = query.where('c.industry', 'in', filters.industries);
+  if (filters.clientStatuses) query = query.where('c.status', 'in', filters.clientStatuses);
   query = groupByDimensions(query, groupBy, dims);
   if (groupBy.includes('client')) query = query.select(sql<string>`MAX(c.client_name)`.as('client_name'));
   return query;
@@ -104,6 +106,8 @@ function rowsQuery(context: SourceContext) {
     .select(invoiceSums('i'));
   if (filters.clients) query = query.where('i.client_id', 'in', filters.clients);
   if (filters.industries) query = query.where('c.industry', 'in', filters.industries);
+  if (filters.clientStatuses) query = query.where('c.status', 'in', filters.clientStatuses);
+  if (filters.invoiceStatuses) query = query.where('i.status', 'in', filters.invoiceStatuses);
   query = groupByDimensions(query, groupBy, dims);
   if (groupBy.includes('client')) query = query.select(sql<string>`MAX(c.client_name)`.as('client_name'));
   return query;

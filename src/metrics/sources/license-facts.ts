@@ -103,6 +103,7 @@ function applyLicenseFilters<Q extends { where: (...args: any[]) => Q }>(query: 
   if (filters.industries) q = q.where('c.industry', 'in', filters.industries);
   if (filters.products) q = q.where('l.product', 'in', filters.products);
   if (filters.vendors) q = q.where('l.vendor', 'in', filters.vendors);
+  if (filters.clientStatuses) q = q.where('c.status', 'in', filters.clientStatuses);
   return q;
 }
 

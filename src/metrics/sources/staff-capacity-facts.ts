@@ -21,6 +21,6 @@ export async function staffCapacityFacts(context: SourceContext): Promise<Source
   return all.map((s) => ({
     dims: context.groupBy.includes('staff') ? { staff: s.key } : {},
     labels: context.groupBy.includes('staff') ? { staff_name: s.name } : {},
-    sums: { capacity_milli: Math.round((s.weekly * 1000 * days) / 7) },
+    sums: { capacity_milli: Math.round((s.weekly * 1000 * days) / 7), staff_count: 1 },
   }));
 }

@@ -39,7 +39,7 @@ export async function timeLogFacts(context: SourceContext): Promise<SourceRow[]>
 
 function pathOf(context: SourceContext): 'rows' | 'client' | 'staff' {
   const byStaff = context.groupBy.includes('staff') || context.filters.staff !== undefined;
-  const byClient = context.groupBy.some((d) => d === 'client' || d === 'industry') || context.filters.clients !== undefined || context.filters.industries !== undefined;
+  const byClient = context.groupBy.some((d) => d === 'client' || d === 'industry') || context.filters.clients !== undefined || context.filters.industries !== undefined || context.filters.clientStatuses !== undefined;
   if (context.useRollups === false || (byStaff && byClient)) return 'rows';
   return byStaff ? 'staff' : 'client';
 }
@@ -116,6 +116,7 @@ function clientRollupQuery(context: SourceContext, edges: EdgeMonth[]) {
       sql<number>`SUM(g.long_log_count)`.as('long_log_count'),
     ]);
   if (filters.industries) query = query.where('c.industry', 'in', filters.industries);
+  if (filters.clientStatuses) query = query.where('c.status', 'in', filters.clientStatuses);
   query = groupByDimensions(query, groupBy, dims);
   if (groupBy.includes('client')) query = query.select(sql<string>`MAX(c.client_name)`.as('client_name'));
   return query;
@@ -234,6 +235,7 @@ function rowsQuery(context: SourceContext) {
       sql<number>`SUM(g.long_log_count)`.as('long_log_count'),
     ]);
   if (filters.industries) query = query.where('c.industry', 'in', filters.industries);
+  if (filters.clientStatuses) query = query.where('c.status', 'in', filters.clientStatuses);
   query = groupByDimensions(query, groupBy, dims);
   if (groupBy.includes('client')) query = query.select(sql<string>`MAX(c.client_name)`.as('client_name'));
   if (groupBy.includes('staff')) query = query.select(sql<string>`MAX(g.staff_name)`.as('staff_name'));

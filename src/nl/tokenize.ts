@@ -1,0 +1,84 @@
+/**
+ * Question text as the parser reads it: one case, one kind of apostrophe, possessives and
+ * punctuation gone, but numbers, `%`, `$`, dates and comparison signs kept. Each later step
+ * (period, entities, numbers) consumes what it recognised by blanking it out, so the next
+ * step never reads the same words twice.
+ */
+
+/** Lower-case text with possessives removed and punctuation spaced out; `$40,000` → `$40000`. */
+export function normalizeQuestion(question: string): string {
+  return ` ${question
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\u2018\u2019\u02bc`´]/g, "'")
+    .replace(/[\u201c\u201d]/g, '"')
+    .replace(/[\u2013\u2014]/g, '-')
+    // Thousands separators inside numbers: 40,000 → 40000 (a list "a, b" keeps its space).
+    .replace(/(\d),(?=\d{3}\b)/g, '$1')
+    // Possessives: "ceedar foods' ehr", "acme's margin".
+    .replace(/([a-z0-9])'s\b/g, '$1')
+    .replace(/([a-z])s'(?=\s|$|[?.!,:;])/g, '$1s')
+    .replace(/&/g, ' and ')
+    .replace(/[?!,;:()[\]{}"]/g, ' ')
+    // A full stop ends a word unless it sits inside a number (1.5, 0.25).
+    .replace(/\.(?!\d)/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()} `;
+}
+
+/** Blank out [start, end) with spaces, so offsets of the rest stay valid. */
+export function consume(text: string, start: number, end: number): string {
+  return text.slice(0, start) + ' '.repeat(end - start) + text.slice(end);
+}
+
+/** The words left in `text`, in order. */
+export function wordsOf(text: string): string[] {
+  return text.split(/\s+/).filter(Boolean);
+}
+
+/** Name key: lower case, letters and digits only, single spaces ("Delta Dental, Inc." → "delta dental inc"). */
+export function nameKey(name: string): string {
+  return name
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\u2018\u2019']/g, '')
+    .replace(/&/g, ' and ')
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
+}
+
+/**
+ * Optimal string alignment distance (Damerau–Levenshtein with adjacent transpositions):
+ * "fodos" → "foods" is 1, as a person counts a typo. Stops early past `limit`.
+ */
+export function editDistance(a: string, b: string, limit = Infinity): number {
+  if (a === b) return 0;
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  const rows = a.length + 1;
+  const cols = b.length + 1;
+  let prevPrev = new Array<number>(cols).fill(0);
+  let prev = Array.from({ length: cols }, (_, j) => j);
+  for (let i = 1; i < rows; i++) {
+    const current = new Array<number>(cols).fill(0);
+    current[0] = i;
+    let best = current[0];
+    for (let j = 1; j < cols; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let value = Math.min(prev[j]! + 1, current[j - 1]! + 1, prev[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, prevPrev[j - 2]! + 1);
+      current[j] = value;
+      if (value < best) best = value;
+    }
+    if (best > limit) return limit + 1;
+    prevPrev = prev;
+    prev = current;
+  }
+  return prev[cols - 1]!;
+}
+
+/** How many typos a word or name of this length may carry and still be recognised. */
+export function typoAllowance(length: number): number {
+  if (length >= 10) return 2;
+  if (length >= 5) return 1;
+  return 0;
+}
