@@ -270,3 +270,13 @@ export const countNouns: Array<{ pattern: RegExp; what: 'clients' | 'invoices' |
   { pattern: /\b(staff|staff members?|techs?|technicians?|engineers?|employees?|people|team members?|headcount|heads)\b/, what: 'staff' },
   { pattern: /\b(licen[cs]es|subscriptions)\b/, what: 'licenses' },
 ];
+
+/**
+ * The unit of an answer column by its label ("revenue" → money), for surfaces that format
+ * the plain numbers of an answer for people (the CLI table); null for entity, month and
+ * free-form columns.
+ */
+export function unitOfColumn(label: string): MeasureUnit | null {
+  for (const entry of [...measureLexicon, ...Object.values(derivedEntries)]) if (entry?.label === label) return entry.unit;
+  return null;
+}

@@ -46,8 +46,19 @@ describe('moatmetrics ask', () => {
     const result = await runCli(['ask', 'hours by month q1 2025'], { env: { MOATMETRICS_DATA_DIR: dataDir } });
     assertSucceeded(result);
     assert.match(result.stdout, /^month\s+hours$/m);
-    assert.match(result.stdout, /^2025-01\s+16$/m);
+    assert.match(result.stdout, /^2025-01\s+16\.00 h$/m);
     assert.match(result.stdout, /Confidence \d\.\d\d/);
+  });
+
+  test('the table shows money to the cent in the currency and percentages with a sign, as analyze does', async () => {
+    const money = await runCli(['ask', "what was ACME's rev in q1 25?"], { dataDir });
+    assertSucceeded(money);
+    assert.match(money.stdout, /^\$1,800\.00$/m);
+    const margins = await runCli(['ask', '--as-of', '2025-04-15', 'gm% by client last qtr'], { dataDir });
+    assertSucceeded(margins);
+    assert.match(margins.stdout, /^Acme\s+18\.33 %$/m);
+    assert.match(margins.stdout, /^Beta\s+-65\.00 %$/m);
+    assert.match(margins.stdout, /^Cobalt\s+—$/m);
   });
 
   test('an unknown name or a period after the data is asked back; a payload is refused and recorded', async () => {
