@@ -34,8 +34,12 @@ export async function staffCapacityFacts(context: SourceContext): Promise<Source
     const key = split === 'month' ? label : quarterLabel(index);
     parts.set(key, (parts.get(key) ?? 0) + daysIn(clip(context.period, label)));
   }
+  // Someone missing from the staff list counts only in the parts they logged time in, as for a period of its own.
+  const loggedParts = new Set(
+    (await timeLogFacts({ ...context, groupBy: ['staff', split], filters: context.filters.staff ? { staff: context.filters.staff } : {} })).map((row) => `${row.dims.staff}|${row.dims[split]}`),
+  );
   return all.flatMap((s) =>
-    [...parts].map(([part, partDays]) => ({
+    [...parts].filter(([part]) => known.has(s.key) || loggedParts.has(`${s.key}|${part}`)).map(([part, partDays]) => ({
       dims: { ...(byStaff ? { staff: s.key } : {}), [split]: part },
       labels: byStaff ? { staff_name: s.name } : {},
       sums: { capacity_milli: Math.round((s.weekly * 1000 * partDays) / 7), staff_count: 1 },
