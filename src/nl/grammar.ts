@@ -300,10 +300,13 @@ export function understand(question: string, context: GrammarContext): Understan
     confidence -= 0.1;
   }
   if (measures.length === 0) {
-    return clarify('Which figure do you want? e.g. revenue, gross margin, hours, labor cost, license waste, utilization.', [
-      `revenue ${stripPeriodless(question)}`.trim(),
-      `gross margin ${stripPeriodless(question)}`.trim(),
-    ]);
+    return {
+      ...clarify('Which figure do you want? e.g. revenue, gross margin, hours, labor cost, license waste, utilization.', [
+        `revenue ${stripPeriodless(question)}`.trim(),
+        `gross margin ${stripPeriodless(question)}`.trim(),
+      ]),
+      unmapped: true,
+    } as Understanding;
   }
   const measure = measures[0]!;
   const entry = entryOf(measure);

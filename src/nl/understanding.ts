@@ -54,6 +54,8 @@ export interface ClarifyUnderstanding {
   kind: 'clarify';
   message: string;
   suggestions: string[];
+  /** True when the grammar found no figure to answer: the one case a local LLM may be asked (llm-fallback.ts). */
+  unmapped?: boolean;
 }
 
 export interface RefusedUnderstanding {
