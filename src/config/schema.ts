@@ -148,6 +148,25 @@ export const configSchema = z
       })
       .strict()
       .default({ currency: 'USD' }),
+    nl: z
+      .object({
+        /**
+         * Optional local language model for questions the grammar cannot map (docs/NL.md): an
+         * OpenAI-compatible endpoint on this machine (e.g. Ollama's http://127.0.0.1:11434).
+         * Off when null; a host other than localhost/127.x/::1 is refused, so no question
+         * leaves the machine.
+         */
+        llm: z
+          .object({
+            url: z.string().url().nullable().default(null),
+            model: z.string().min(1).default('llama3.2'),
+            timeout_ms: z.number().int().min(100).max(120_000).default(5000),
+          })
+          .strict()
+          .default({ url: null, model: 'llama3.2', timeout_ms: 5000 }),
+      })
+      .strict()
+      .default({ llm: { url: null, model: 'llama3.2', timeout_ms: 5000 } }),
     log: z
       .object({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -28,3 +28,8 @@ export function storeResult(database: Database, key: string, value: unknown): vo
   cache.set(key, structuredClone(value));
   if (cache.size > capacity) cache.delete(cache.keys().next().value as string);
 }
+
+/** Forgets every cached result of one database (benchmarks measure uncached answers with it). */
+export function clearResults(database: Database): void {
+  caches.delete(database);
+}

@@ -76,7 +76,7 @@ const sourceDimensions: Record<Source, readonly DimensionName[]> = {
   time_logs: timeLogDimensions,
   license_cost: licenseCostDimensions,
   license_seats: licenseSeatDimensions,
-  staff_capacity: ['staff'],
+  staff_capacity: ['staff', 'month', 'quarter'],
 };
 
 const whyNot: Partial<Record<DimensionName, string>> = {

@@ -27,7 +27,7 @@ export interface NlAnswer {
   chart: VegaLiteSpec | null;
 }
 
-const subjectColumn: Record<Subject, string> = { client: 'client', staff: 'staff', industry: 'industry', vendor: 'vendor', product: 'product', month: 'month' };
+const subjectColumn: Record<Subject, string> = { client: 'client', staff: 'staff', industry: 'industry', vendor: 'vendor', product: 'product', month: 'month', quarter: 'quarter' };
 
 export function clarifyAnswer(question: string, understanding: ClarifyUnderstanding | RefusedUnderstanding): NlAnswer {
   return {
@@ -90,6 +90,15 @@ export function queryAnswer(
     rows = [[result.rows.length]];
     const shown = names.slice(0, 20).join(', ');
     summary = `${countOf(result.rows.length, noun)}${scope} ${conditionText(understanding)} in ${understanding.periodLabel}${names.length ? `: ${shown}${names.length > 20 ? ', …' : ''}` : ''}.`;
+  } else if (shape === 'mean_rows') {
+    // Over every month of the period (a month without any counts as 0), or over the rows that have a value.
+    const values = result.rows.map((row) => row[planMeasure(measure)]).filter((v): v is number => typeof v === 'number' && v !== 0);
+    const over = subject === 'month' ? monthsOf(result.period).length : values.length;
+    const total = values.reduce((sum, v) => sum + v, 0);
+    const mean = over > 0 ? Math.round((total / over) * 100) / 100 : null;
+    columns.push(`average ${entry.label} per ${subject === 'staff' ? 'staff member' : subject}`);
+    rows = [[presentValue(measure, mean)]];
+    summary = `Average ${entry.label} per ${subject === 'staff' ? 'staff member' : subject}${scope}, ${understanding.periodLabel}: ${formatValue(measure, mean, format)} (${formatValue(measure, total, format)} over ${over} ${subject === 'month' ? 'months' : subject === 'staff' ? 'staff members' : subjectPlural(subject!)}).`;
   } else if (subject === null) {
     const row = result.rows[0] ?? {};
     for (const m of valueColumns) columns.push(entryOf(m).label);
@@ -98,10 +107,10 @@ export function queryAnswer(
   } else {
     columns.push(subjectColumn[subject], ...valueColumns.map((m) => entryOf(m).label));
     let source = result.rows;
-    if (shape === 'trend') source = fillMonths(result, valueColumns);
+    if (shape === 'trend' && subject === 'month') source = fillMonths(result, valueColumns);
     rows = source.map((row) => [labelOf(row, subject), ...valueColumns.map((m) => presentValue(m, row[planMeasure(m)]))]);
     const first = rows[0];
-    const what = shape === 'trend' ? `${entry.label} by month` : shape === 'set' ? `${subjectPlural(subject)} ${conditionText(understanding)}` : `${entry.label} by ${subject}`;
+    const what = shape === 'trend' ? `${entry.label} by ${subject}` : shape === 'set' ? `${subjectPlural(subject)} ${conditionText(understanding)}` : `${entry.label} by ${subject}`;
     summary = `${cap(what)}${scope}, ${understanding.periodLabel}: ${countOf(rows.length, 'row')}${first && shape !== 'trend' && shape !== 'set' ? `; first ${first[0]} at ${formatValue(measure, first[1] as number | null, format)}` : ''}.`;
   }
 

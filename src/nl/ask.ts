@@ -10,6 +10,7 @@ import { dataConfidence } from './answer-confidence.js';
 import { clarifyAnswer, queryAnswer, type NlAnswer } from './answer.js';
 import { buildVocabulary, type Vocabulary } from './entities.js';
 import { understand } from './grammar.js';
+import { withLlmFallback } from './llm-fallback.js';
 import type { Understanding } from './understanding.js';
 import { readVocabulary } from './vocabulary-repository.js';
 import { whyAnswer } from './why-answer.js';
@@ -46,7 +47,7 @@ export async function askQuestion(database: Database, config: Config, question: 
   const range = await dataDateRange(database, version);
   const asOf = options.asOf ?? config.analytics.as_of ?? range.to ?? new Date().toISOString().slice(0, 10);
   const vocabulary = await vocabularyFor(database, version);
-  const understanding = understand(question, { vocabulary, asOf });
+  const understanding = await withLlmFallback(understand(question, { vocabulary, asOf }), question, config.nl.llm, { vocabulary, asOf });
   const answer = await answerFor(database, config, question, understanding, asOf, range.to);
   if (understanding.kind === 'refused') {
     await recordSecurityEvent(database.kysely, { kind: 'suspicious_input', actor: options.actor, ip: options.ip ?? null, route: options.route ?? 'nl.ask', detail: `question refused: ${understanding.reason} (${question.length} characters)` });

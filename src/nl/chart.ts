@@ -11,7 +11,7 @@ const SCHEMA = 'https://vega.github.io/schema/vega-lite/v5.json';
  * keyed by column name; nothing else of the question goes into the spec.
  */
 export function chartFor(shape: AnswerShape, columns: string[], rows: Array<Array<string | number | null>>): VegaLiteSpec | null {
-  if (shape === 'scalar' || shape === 'count_rows' || columns.length < 2 || rows.length === 0) return null;
+  if (shape === 'scalar' || shape === 'count_rows' || shape === 'mean_rows' || columns.length < 2 || rows.length === 0) return null;
   const [label, value] = [columns[0]!, columns[1]!];
   const values = rows.map((row) => Object.fromEntries(columns.map((column, i) => [column, row[i] ?? null])));
   if (shape === 'trend') {
@@ -20,7 +20,8 @@ export function chartFor(shape: AnswerShape, columns: string[], rows: Array<Arra
       data: { values },
       mark: { type: 'line', point: true },
       encoding: {
-        x: { field: label, type: 'temporal', timeUnit: 'yearmonth', title: label },
+        // Months are dates; quarters ("2025-Q1") are ordered labels.
+        x: label === 'month' ? { field: label, type: 'temporal', timeUnit: 'yearmonth', title: label } : { field: label, type: 'ordinal', sort: null, title: label },
         y: { field: value, type: 'quantitative', title: value },
       },
     };

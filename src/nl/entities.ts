@@ -202,7 +202,8 @@ export function readEntities(text: string, vocabulary: Vocabulary, protectedWord
 }
 
 function matchSpan(span: string[], vocabulary: Vocabulary, protectedWords: ReadonlySet<string>): { entities: Entity[]; how: EntityMatch['how'] } | null {
-  const stripped = stripSuffixes(span.map((w) => w.replace(/[^a-z0-9]/g, '')).filter(Boolean));
+  // "tri-county", "non-profit": the parts of a hyphenated word are words of the name.
+  const stripped = stripSuffixes(span.flatMap((w) => w.replace(/'/g, '').split(/[^a-z0-9]+/)).filter(Boolean));
   if (stripped.length === 0) return null;
   const key = stripped.join(' ');
   const exact = vocabulary.aliases.filter((a) => a.key === key);
@@ -248,6 +249,17 @@ function matchSpan(span: string[], vocabulary: Vocabulary, protectedWords: Reado
     const tails = vocabulary.suffixes.get(key) ?? [];
     const candidates = unique([...starts, ...tails]);
     if (candidates.length > 0) return { entities: candidates, how: 'partial' };
+  }
+
+  // A leading word with a typo ("keystne" for Keystone Animal Rescue): long words only, and
+  // only when one name starts so — a short or shared word is more likely another name.
+  if (single && key.length >= 6 && !protectedWords.has(key) && !questionWords.has(key)) {
+    const near = unique(
+      [...vocabulary.prefixes]
+        .filter(([prefix]) => !prefix.includes(' ') && prefix[0] === key[0] && editDistance(key, prefix, 1) <= typoAllowance(prefix.length) && typoAllowance(prefix.length) > 0)
+        .flatMap(([, entities]) => entities),
+    );
+    if (near.length === 1) return { entities: near, how: 'typo' };
   }
   return null;
 }

@@ -31,7 +31,7 @@ const subjectNouns: Array<{ pattern: RegExp; subject: Subject }> = [
 
 const groupWords = '(?:by|per|each|every|for each|for every|for all|broken down by|split by|grouped by|across each)';
 const breakdownPattern = new RegExp(
-  `\\b${groupWords}\\s(?:the\\s)?(clients?|customers?|accounts?|staff(?: members?)?|techs?|technicians?|engineers?|employees?|person|people|industry|industries|sectors?|verticals?|vendors?|products?|skus?|months?)\\b|\\b(client|customer|staff|tech|industry|vendor|product)[- ]?(?:wise|level|breakdown)\\b`,
+  `\\b${groupWords}\\s(?:the\\s)?(clients?|customers?|accounts?|staff(?: members?)?|techs?|technicians?|engineers?|employees?|person|people|industry|industries|sectors?|verticals?|vendors?|products?|skus?|months?|quarter)\\b|\\b(client|customer|staff|tech|industry|vendor|product)[- ]?(?:wise|level|breakdown)\\b`,
 );
 const nounSubject = (noun: string): Subject =>
   /^(client|customer|account)/.test(noun)
@@ -44,9 +44,15 @@ const nounSubject = (noun: string): Subject =>
           ? 'product'
           : /^month/.test(noun)
             ? 'month'
-            : 'staff';
+            : noun === 'quarter'
+              ? 'quarter'
+              : 'staff';
 
 const trendPattern = /\b(by month|per month|each month|every month|monthly|month by month|month over month|month-over-month|mom|trend(?:s|ing)?|over time|by months|per mo|each mo)\b/;
+const quarterTrendPattern = /\b(quarterly|quarter by quarter|quarter over quarter|qoq)\b/;
+/** "per client", "a month", "per tech": what an average is taken over. */
+const averagePerPattern = /\b(?:per|a|each|by|for each|for every|across|over)\s(client|customer|account|month|mo|staff member|staff|tech|technician|engineer|employee|person|head|industry|vendor|product)s?\b/;
+const pluralRowsPattern = /(?:^|\s)(clients|customers|accounts|staff|techs|technicians|engineers|employees|industries|vendors|products)\s(?:with|that|who|which|having|where|whose|under|over|below|above)\s/;
 const descWords = /\b(top|highest|most|largest|biggest|greatest|max(?:imum)?|leading|high|more|best|hig?hest)\b/;
 const ascWords = /\b(bottom|lowest|least|smallest|fewest|min(?:imum)?|low|worst|less)\b/;
 const countTrigger = /(?<=\s)(how many|number of|count of|count|# of|#|no of|nr of|total number of|num of|tally of)(?=\s)/;
@@ -57,7 +63,7 @@ const compareTrigger = /\b(compare|comparison|vs|versus|against|compared|and|or|
 const clientStatusWords: Array<{ pattern: RegExp; status: 'active' | 'inactive' | 'churned' }> = [
   { pattern: /\b(inactive|dormant|paused)\b/, status: 'inactive' },
   { pattern: /\b(churned|former|lost|cancell?ed|ex|departed|gone)\b(?=\s(?:clients?|customers?|accounts?|@e_client))|\b(clients?|customers?|accounts?) (?:that|who|which)? ?(?:have )?churned\b|\bchurned\b/, status: 'churned' },
-  { pattern: /\b(active|current|live|existing)\b(?=\s(?:\S+\s)?(?:clients?|customers?|accounts?))|\b(clients?|customers?) (?:that are |who are )?(?:still )?active\b/, status: 'active' },
+  { pattern: /\b(active|current|live|existing)\b(?=\s(?:\S+\s)?(?:clients?|customers?|accounts?))|\b(clients?|customers?|accounts?) (?:that |who |which )?(?:are |is )?(?:still )?(?:currently )?active\b/, status: 'active' },
 ];
 
 const invoiceStatusWords: Array<{ pattern: RegExp; statuses: Array<'paid' | 'pending' | 'overdue' | 'void' | 'draft'> }> = [
@@ -264,10 +270,18 @@ export function understand(question: string, context: GrammarContext): Understan
   }
 
   // 8. Averages the question defines.
+  let meanOver: Subject | null = null;
   if (averageTrigger.test(text) || /\/\s?12\b|÷\s?12\b/.test(text)) {
+    const per = averagePerPattern.exec(text);
+    const perSubject = per ? nounSubject(per[1] === 'mo' ? 'month' : per[1]!) : null;
+    const additiveFlow = measures.length > 0 && entryOf(measures[0]!).additive && !entryOf(measures[0]!).snapshot;
     if (measures[0] === 'revenue' && (/\b(per month|a month|each month|monthly)\b/.test(text) || /\/\s?12\b|÷\s?12\b/.test(text))) measures[0] = 'average_monthly_revenue';
     else if (measures[0] === 'contract_value') measures[0] = 'average_contract_value';
-    else if (measures.length > 0 && !['hours_per_time_entry', 'gross_margin_pct', 'effective_hourly_rate', 'billable_ratio_pct', 'staff_utilization_pct', 'license_utilization_pct'].includes(measures[0]!)) {
+    else if (per && additiveFlow && perSubject !== null && (perSubject !== 'staff' || staffMeasures.has(measures[0]!))) {
+      // "avg hrs per client", "average labor cost per month": the grouped figure, averaged.
+      meanOver = perSubject;
+      text = consume(text, per.index, per.index + per[0].length);
+    } else if (measures.length > 0 && !['hours_per_time_entry', 'gross_margin_pct', 'effective_hourly_rate', 'billable_ratio_pct', 'staff_utilization_pct', 'license_utilization_pct'].includes(measures[0]!)) {
       notes.push(`read as the total ${entryOf(measures[0]!).label}: say "per month" or "per client" for an average`);
       confidence -= 0.2;
     }
@@ -278,22 +292,49 @@ export function understand(question: string, context: GrammarContext): Understan
     const unitMeasure = thresholdReading.thresholds.map((t) => measureOfUnit(t, subjectOf(text, measures, staff.length > 0))).find(Boolean);
     if (unitMeasure) measures = [unitMeasure];
   }
+  // "list clients in legal", "show churned customers": the clients themselves, with their contract value
+  // (or their seats, when a product or vendor is what picks them).
+  if (measures.length === 0 && !counted && /\b(list|show|which|who|name|display|give)\b/.test(text) && subjectOf(text, measures, false) === 'client') {
+    measures = [products.length || vendors.length ? 'seats_purchased' : 'contract_value'];
+    notes.push(`no figure named: each client's ${entryOf(measures[0]!).label} is shown`);
+    confidence -= 0.1;
+  }
   if (measures.length === 0) {
-    return clarify('Which figure do you want? e.g. revenue, gross margin, hours, labor cost, license waste, utilization.', [
-      `revenue ${stripPeriodless(question)}`.trim(),
-      `gross margin ${stripPeriodless(question)}`.trim(),
-    ]);
+    return {
+      ...clarify('Which figure do you want? e.g. revenue, gross margin, hours, labor cost, license waste, utilization.', [
+        `revenue ${stripPeriodless(question)}`.trim(),
+        `gross margin ${stripPeriodless(question)}`.trim(),
+      ]),
+      unmapped: true,
+    } as Understanding;
   }
   const measure = measures[0]!;
   const entry = entryOf(measure);
+
+  if (meanOver) {
+    const entryMean = entryOf(measures[0]!);
+    const by = meanOver === 'month' ? 'month' : meanOver;
+    notes.push(`average = ${entryMean.label} ÷ ${by === 'month' ? 'calendar months of the period' : `${subjectPlural(by)} with any ${entryMean.label} in the period`}`);
+    return query({
+      ...base,
+      plan: { measures: [planMeasure(measures[0]!)], groupBy: [by as DimensionName], filters },
+      shape: 'mean_rows',
+      measure: measures[0]!,
+      columns: [measures[0]!],
+      subject: by,
+      parseConfidence: round(confidence),
+    });
+  }
 
   // 9. Shape.
   const explicitGroup = breakdownPattern.exec(text);
   let groupSubject: Subject | null = explicitGroup ? nounSubject((explicitGroup[1] ?? explicitGroup[2])!) : null;
   const monthless = entry.snapshot || measure === 'average_monthly_revenue';
   // "waste per month", "average revenue per month": a monthly figure, not a split by month.
-  if (monthless && groupSubject === 'month') groupSubject = null;
-  const wantsTrend = !monthless && (trendPattern.test(text) || groupSubject === 'month');
+  if (monthless && (groupSubject === 'month' || groupSubject === 'quarter')) groupSubject = null;
+  const byQuarter = !monthless && (groupSubject === 'quarter' || quarterTrendPattern.test(text));
+  const wantsTrend = !monthless && (trendPattern.test(text) || groupSubject === 'month' || byQuarter);
+  const timeUnit = byQuarter ? 'quarter' : 'month';
   const subject = subjectOf(text, measures, staff.length > 0);
   const conditions = thresholdsFor(thresholdReading.thresholds, measures, subject ?? 'client');
   const columns: LexiconMeasure[] = [measure, ...conditions.map((c) => c.measure as LexiconMeasure).filter((m) => m !== planMeasure(measure))];
@@ -317,11 +358,11 @@ export function understand(question: string, context: GrammarContext): Understan
   if (wantsTrend) {
     return query({
       ...base,
-      plan: { measures: planMeasures, groupBy: ['month'], filters, sort: [{ by: 'month', direction: 'asc' }] },
+      plan: { measures: planMeasures, groupBy: [timeUnit], filters, sort: [{ by: timeUnit, direction: 'asc' }] },
       shape: 'trend',
       measure,
       columns,
-      subject: 'month',
+      subject: timeUnit,
       parseConfidence: round(confidence),
     });
   }
@@ -329,7 +370,11 @@ export function understand(question: string, context: GrammarContext): Understan
   const desc = descWords.exec(text);
   const asc = ascWords.exec(text);
   const superlative = desc || asc || limit !== null;
-  if (!groupSubject && (superlative || conditions.length > 0 || /\b(which|what|who|whos|list|show)\b/.test(text))) groupSubject = subject;
+  // "clients with over-assigned seats", "techs under 60% util": a plural noun asks for the rows.
+  const rowsAsked = /\b(which|what|who|whos|list|show)\b/.test(text) || pluralRowsPattern.test(text);
+  if (!groupSubject && (superlative || conditions.length > 0 || rowsAsked)) groupSubject = subject;
+  // "top 5 by rev", "worst 3 by gp": a ranked number of rows with no noun ranks clients (staff for staff-only figures).
+  if (!groupSubject && limit !== null && (desc || asc)) groupSubject = clients.length === 0 && (measure === 'staff_utilization_pct' || measure === 'billable_ratio_pct') ? 'staff' : 'client';
   // "which clients have over-assigned seats": those with any.
   if (groupSubject && !superlative && conditions.length === 0 && !explicitGroup && /\b(have|has|having|with)\b/.test(text) && entry.additive && entry.unit !== 'percent') {
     conditions.push({ measure: planMeasure(measure), op: '>', value: 0 });
@@ -455,6 +500,7 @@ function stripPeriodless(question: string): string {
   return question.trim().replace(/[?.!]+$/, '');
 }
 
+const subjectPlural = (subject: Subject): string => (subject === 'staff' ? 'staff members' : subject === 'industry' ? 'industries' : `${subject}s`);
 const cap = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
 const round = (value: number): number => Math.round(Math.max(0, Math.min(1, value)) * 100) / 100;
 

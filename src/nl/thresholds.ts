@@ -25,7 +25,7 @@ const NUMBER = '(-?\\$?\\s?-?\\d+(?:\\.\\d+)?)\\s?(k|m|mm|%|percent|pct|hours?|h
 
 const thresholdPattern = new RegExp(`(?<=\\s)(${below}|${above})\\s?(?:a |an )?(?:(?:margin|rate|utili[sz]ation|util|revenue|of)\\s)?${NUMBER}(?=\\s)`, 'g');
 const lossPattern =
-  /(?<=\s)(?:lost money|losing money|lose money|loses money|lost us money|unprofitable|not profitable|in the red|loss[- ]making|made a loss|at a loss|money[- ]losing|underwater|negative (?:gross )?(?:margin|profit|gp|gm)s?)(?=\s)/g;
+  /(?<=\s)(?:(?:lost|losing|lose|loses|bleeding|bleed) (?:money|\$+|cash)|lost us money|unprofitable|not profitable|in the red|loss[- ]making|made a loss|at a loss|money[- ]losing|underwater|negative (?:gross )?(?:margin|profit|gp|gm)s?)(?=\s)/g;
 
 export function readThresholds(text: string): { text: string; thresholds: ThresholdReading[] } {
   let rest = text;

@@ -5,9 +5,31 @@
  * step never reads the same words twice.
  */
 
+/**
+ * Shorthand staff type that the later steps read in one spelling: "lic" is license, "accts"
+ * accounts, "w/" with, "qtr" quarter. Whole words only, so no name is cut into.
+ */
+const shorthand: Array<[RegExp, string]> = [
+  [/(?<=\s)w\/o(?=\s)/g, 'without'],
+  [/(?<=\s)w\/(?=\s|[a-z])/g, 'with '],
+  [/(?<=\s)lics?(?=\s)/g, 'license'],
+  [/(?<=\s)accts?(?=\s)/g, 'accounts'],
+  [/(?<=\s)custs?(?=\s)/g, 'customers'],
+  [/(?<=\s)(?:qtrs?|quarters)(?=\s)/g, 'quarter'],
+  [/(?<=\s)(?:yrs?)(?=\s)/g, 'year'],
+  [/(?<=\s)(?:pls|plz|thx)(?=\s)/g, ' '],
+  [/(?<=\s)(?:tho)(?=\s)/g, ' '],
+];
+
 /** Lower-case text with possessives removed and punctuation spaced out; `$40,000` → `$40000`. */
 export function normalizeQuestion(question: string): string {
-  return ` ${question
+  let text = ` ${basicNormalize(question)} `;
+  for (const [pattern, replacement] of shorthand) text = text.replace(pattern, replacement);
+  return ` ${text.replace(/\s+/g, ' ').trim()} `;
+}
+
+function basicNormalize(question: string): string {
+  return `${question
     .normalize('NFKC')
     .toLowerCase()
     .replace(/[\u2018\u2019\u02bc`´]/g, "'")
@@ -23,7 +45,7 @@ export function normalizeQuestion(question: string): string {
     // A full stop ends a word unless it sits inside a number (1.5, 0.25).
     .replace(/\.(?!\d)/g, ' ')
     .replace(/\s+/g, ' ')
-    .trim()} `;
+    .trim()}`;
 }
 
 /** Blank out [start, end) with spaces, so offsets of the rest stay valid. */

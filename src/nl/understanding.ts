@@ -10,11 +10,15 @@ import type { NlPeriod } from './periods.js';
  * consume this same type.
  */
 
-/** How the rows of an answer read: one number, an ordered list, a set, months in order, or a count of rows. */
-export type AnswerShape = 'scalar' | 'ranking' | 'set' | 'trend' | 'count_rows';
+/**
+ * How the rows of an answer read: one number, an ordered list, a set, months in order, a
+ * count of rows, or the mean of the rows ("average hours per client": the grouped plan's
+ * values averaged over the clients that have one, or over every month of the period).
+ */
+export type AnswerShape = 'scalar' | 'ranking' | 'set' | 'trend' | 'count_rows' | 'mean_rows';
 
 /** What the rows of a grouped answer are. */
-export type Subject = 'client' | 'staff' | 'industry' | 'vendor' | 'product' | 'month';
+export type Subject = 'client' | 'staff' | 'industry' | 'vendor' | 'product' | 'month' | 'quarter';
 
 export interface QueryUnderstanding {
   kind: 'query';
@@ -50,6 +54,8 @@ export interface ClarifyUnderstanding {
   kind: 'clarify';
   message: string;
   suggestions: string[];
+  /** True when the grammar found no figure to answer: the one case a local LLM may be asked (llm-fallback.ts). */
+  unmapped?: boolean;
 }
 
 export interface RefusedUnderstanding {

@@ -117,6 +117,24 @@ for (const engine of engines) {
       assert.deepEqual(overall.rows[0], { staff_utilization_pct: 1.79 });
     });
 
+    test('staff utilization by month and quarter: each part against its own capacity', async () => {
+      const byMonth = await runQuery(t.database, t.config, { measures: ['staff_utilization_pct'], groupBy: ['month'], filters: quarter, sort: [{ by: 'month', direction: 'asc' }] });
+      const months = [
+        { from: '2025-01-01', to: '2025-01-31' },
+        { from: '2025-02-01', to: '2025-02-28' },
+        { from: '2025-03-01', to: '2025-03-31' },
+      ];
+      const separately = [];
+      for (const m of months) separately.push((await runQuery(t.database, t.config, { measures: ['staff_utilization_pct'], filters: m })).rows[0]?.staff_utilization_pct ?? null);
+      assert.deepEqual(
+        byMonth.rows.map((r) => r.staff_utilization_pct ?? null),
+        separately,
+      );
+      assert.deepEqual(byMonth.rows.map((r) => r.month), ['2025-01', '2025-02', '2025-03']);
+      const byQuarter = await runQuery(t.database, t.config, { measures: ['staff_utilization_pct'], groupBy: ['quarter'], filters: quarter });
+      assert.deepEqual(byQuarter.rows, [{ quarter: '2025-Q1', staff_utilization_pct: 1.79 }]);
+    });
+
     test('filters, thresholds, sort and limit', async () => {
       const losing = await runQuery(t.database, t.config, { measures: ['gross_margin_pct'], groupBy: ['client'], filters: { ...quarter, thresholds: [{ measure: 'gross_margin_pct', op: '<', value: 0 }] } });
       assert.deepEqual(losing.rows.map((r) => r.client), ['C2']);
