@@ -24,7 +24,7 @@ describe('moatmetrics ask', () => {
   test('--json: one object with the plan, rows as numbers, confidence, explanation and no chart for a number', async () => {
     // Acme in Q1 2025: 1000 + 1000 − 200 (credit note); the void 500 is not revenue.
     const answer = await askJson("what was ACME's rev in q1 25?");
-    assert.deepEqual(Object.keys(answer), ['status', 'question', 'plan', 'columns', 'rows', 'confidence', 'explanation', 'cached', 'suggestions', 'chart']);
+    assert.deepEqual(Object.keys(answer), ['status', 'question', 'plan', 'columns', 'rows', 'confidence', 'explanation', 'cached', 'suggestions', 'chart', 'review', 'conversationId']);
     assert.equal(answer.status, 'answered');
     assert.deepEqual(answer.rows, [[1800]]);
     assert.deepEqual(answer.plan?.filters, { from: '2025-01-01', to: '2025-03-31', clients: ['C1'] });
