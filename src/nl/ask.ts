@@ -1,5 +1,5 @@
 import type { Config } from '../config/schema.js';
-import { isMmError } from '../errors.js';
+import { isMmError, type MmError } from '../errors.js';
 import { enqueueAudit } from '../governance/audit-log.js';
 import { reviewPolicySchema, type ReviewPolicy } from '../governance/review-policy.js';
 import { recordSecurityEvent } from '../governance/security-events.js';
@@ -36,6 +36,8 @@ export interface AskOptions {
   review?: ReviewPolicy;
   /** Extra audit details (`{ batch: 3 }`). */
   auditDetails?: Record<string, unknown>;
+  /** Results a batch computed together, by canonical plan (JSON): used instead of running the plan again. */
+  precomputed?: ReadonlyMap<string, MetricResult | MmError>;
 }
 
 export interface AskOutcome {
@@ -80,20 +82,9 @@ export async function askQuestion(database: Database, config: Config, question: 
 
 /** askQuestion with what a conversation needs: the previous turn in, the new turn out. */
 export async function askWithContext(database: Database, config: Config, question: string, options: AskOptions): Promise<AskOutcome> {
-  const version = await currentVersionNumber(database.kysely);
-  const range = await dataDateRange(database, version);
-  const asOf = options.asOf ?? config.analytics.as_of ?? range.to ?? new Date().toISOString().slice(0, 10);
-  const scope = options.clientScope ?? null;
-  const vocabulary = await vocabularyFor(database, version, scope);
-  let understanding = understand(question, { vocabulary, asOf });
-  let refinement: { kept: string[]; changed: string[] } | null = null;
-  if (options.previous) {
-    const followUp = readFollowUp(question, understanding, options.previous, { vocabulary, asOf });
-    understanding = followUp.understanding;
-    refinement = followUp.refinement;
-  }
-  const context: AnswerContext = { database, config, version, range, asOf, scope };
-  const answered = await answerFor(context, question, understanding);
+  const { context, understanding, refinement } = await prepare(database, config, question, options);
+  const { version, asOf, scope } = context;
+  const answered = await answerFor(context, question, understanding, options.precomputed);
   let answer = answered.answer;
   if (refinement) answer = { ...answer, explanation: `${refinementText(refinement)} ${answer.explanation}` };
   const review = answer.status === 'answered' ? reviewOfAnswer(answer.confidence, options.review ?? defaultReviewPolicy) : null;
@@ -128,6 +119,44 @@ export async function askWithContext(database: Database, config: Config, questio
   return { answer, turn };
 }
 
+interface Prepared {
+  context: AnswerContext;
+  understanding: Understanding;
+  refinement: { kept: string[]; changed: string[] } | null;
+}
+
+/** The question understood (and, for a follow-up, refined) against the current data. */
+async function prepare(database: Database, config: Config, question: string, options: AskOptions): Promise<Prepared> {
+  const version = await currentVersionNumber(database.kysely);
+  const range = await dataDateRange(database, version);
+  const asOf = options.asOf ?? config.analytics.as_of ?? range.to ?? new Date().toISOString().slice(0, 10);
+  const scope = options.clientScope ?? null;
+  const vocabulary = await vocabularyFor(database, version, scope);
+  let understanding = understand(question, { vocabulary, asOf });
+  let refinement: Prepared['refinement'] = null;
+  if (options.previous) {
+    const followUp = readFollowUp(question, understanding, options.previous, { vocabulary, asOf });
+    understanding = followUp.understanding;
+    refinement = followUp.refinement;
+  }
+  return { context: { database, config, version, range, asOf, scope }, understanding, refinement };
+}
+
+/**
+ * The plans a batch of questions will run, canonical, and whether the semantic cache holds
+ * each already: what the batch computes together before answering (batch.ts).
+ */
+export async function plansOf(database: Database, config: Config, questions: readonly string[], options: AskOptions): Promise<Array<{ plan: QueryPlan; cached: boolean }>> {
+  const plans: Array<{ plan: QueryPlan; cached: boolean }> = [];
+  for (const question of questions) {
+    const { context, understanding } = await prepare(database, config, question, options);
+    if (understanding.kind !== 'query') continue;
+    const plan = runnablePlan(context, understanding);
+    if (plan) plans.push({ plan, cached: semanticCacheOf<CachedFacts>(database).has(context.version, cacheKey(context, plan)) });
+  }
+  return plans;
+}
+
 interface AnswerContext {
   database: Database;
   config: Config;
@@ -143,10 +172,10 @@ function cacheKey(context: AnswerContext, what: unknown): string {
   return JSON.stringify([what, asOf, scope ? [...scope].sort() : null, config.analytics.default_cost_rate, config.display.currency]);
 }
 
-async function answerFor(context: AnswerContext, question: string, understanding: Understanding): Promise<{ answer: NlAnswer; leadingClient: Entity | null }> {
+async function answerFor(context: AnswerContext, question: string, understanding: Understanding, precomputed?: AskOptions['precomputed']): Promise<{ answer: NlAnswer; leadingClient: Entity | null }> {
   if (understanding.kind === 'refused' || understanding.kind === 'clarify') return { answer: clarifyAnswer(question, understanding), leadingClient: null };
   if (understanding.kind === 'why') return { answer: await answerWhy(context, question, understanding), leadingClient: understanding.client };
-  return answerQuery(context, question, understanding);
+  return answerQuery(context, question, understanding, precomputed);
 }
 
 async function answerWhy(context: AnswerContext, question: string, understanding: WhyUnderstanding): Promise<NlAnswer> {
@@ -161,14 +190,20 @@ async function answerWhy(context: AnswerContext, question: string, understanding
   return whyAnswer(question, understanding, facts, false);
 }
 
-async function answerQuery(context: AnswerContext, question: string, understanding: QueryUnderstanding): Promise<{ answer: NlAnswer; leadingClient: Entity | null }> {
-  const { database, config, version, range, asOf, scope } = context;
+/** The plan a query understanding runs as: up to the as-of date, within the caller's scope, canonical. */
+function runnablePlan(context: AnswerContext, understanding: QueryUnderstanding): QueryPlan | null {
+  const { range, asOf, scope } = context;
   const filters = { ...understanding.plan.filters };
   // A period never runs past the as-of date, also when the question names none.
   if (!filters.to && range.to && asOf < range.to) filters.to = asOf;
   // A scoped caller's every question is about their clients only (their totals, their rankings).
   if (scope) filters.clients = (filters.clients ?? [...scope]).filter((id) => scope.includes(id));
-  const plan = canonicalPlan({ ...understanding.plan, filters }, range);
+  return canonicalPlan({ ...understanding.plan, filters }, range);
+}
+
+async function answerQuery(context: AnswerContext, question: string, understanding: QueryUnderstanding, precomputed?: AskOptions['precomputed']): Promise<{ answer: NlAnswer; leadingClient: Entity | null }> {
+  const { database, config, version, range, asOf, scope } = context;
+  const plan = runnablePlan(context, understanding);
   if (!plan) return { answer: cannotAnswer(question, 'the question does not make a valid plan'), leadingClient: null };
   if (scope && plan.filters.clients?.length === 0) {
     return { answer: clarifyAnswer(question, { kind: 'clarify', message: 'None of the clients this question is about is one you can see.', suggestions: [] }), leadingClient: null };
@@ -183,7 +218,9 @@ async function answerQuery(context: AnswerContext, question: string, understandi
     cached = true;
   } else {
     try {
-      const result = await runQuery(database, config, plan);
+      const computed = precomputed?.get(JSON.stringify(plan));
+      if (computed && isMmError(computed)) throw computed;
+      const result = computed ?? (await runQuery(database, config, plan));
       facts = { result, data: dataConfidence(result, asOf, range.to) };
     } catch (error) {
       // A plan the data cannot answer ("revenue by staff") is a question to ask back, not a failure.

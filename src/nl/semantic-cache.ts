@@ -39,6 +39,11 @@ export class SemanticCache<T> {
     return hit;
   }
 
+  /** Whether `key` is held for `version`, without counting a hit or a miss or refreshing it. */
+  has(version: number, key: string): boolean {
+    return this.version === version && this.entries.has(key);
+  }
+
   set(version: number, key: string, value: T): void {
     this.useVersion(version);
     this.entries.delete(key);

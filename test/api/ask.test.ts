@@ -169,18 +169,32 @@ for (const engine of engines) {
       assert.equal((await ask('how are we doing?')).review, null, 'nothing answered, nothing to review');
     });
 
-    test('batch: answers in order, identical plans computed once, each question audited, at most 50', async () => {
-      const questions = ['rev by client q1 2025', 'revenue per customer in Q1 2025', 'top 5 clients by revenue q1 2025', 'top 10 clients by revenue q1 2025', '<script>alert(1)</script>', 'hours for Delta q1 2025'];
+    test('batch: answers in order, identical plans computed once, plans on the same sums in one pass, each question audited, at most 50', async () => {
+      const questions = [
+        'rev by client q1 2025',
+        'revenue per customer in Q1 2025',
+        'top 5 clients by revenue q1 2025',
+        'top 10 clients by revenue q1 2025',
+        'clients with revenue over $500 in q1 2025',
+        'hours by client q1 2025',
+        '<script>alert(1)</script>',
+        'hours for Delta q1 2025',
+      ];
       const response = await api.app.inject({ method: 'POST', url: '/api/v1/ask/batch', headers: sam, payload: { questions, asOf: '2025-03-31' } });
       assert.equal(response.statusCode, 200, response.body);
       const { answers, evaluation } = response.json() as { answers: Answer[]; evaluation: Record<string, number> };
       assert.deepEqual(answers.map((a) => a.question), questions);
-      assert.deepEqual(answers.map((a) => [a.status, a.cached]), [['answered', false], ['answered', true], ['answered', false], ['answered', false], ['refused', false], ['clarify', false]]);
+      assert.deepEqual(
+        answers.map((a) => [a.status, a.cached]),
+        [['answered', false], ['answered', true], ['answered', false], ['answered', false], ['answered', false], ['answered', false], ['refused', false], ['clarify', false]],
+      );
       assert.deepEqual(answers[0]!.rows.map((r) => r[0]).sort(), ['Acme', 'Cobalt'], 'the scope applies in a batch too');
-      assert.deepEqual(evaluation, { questions: 6, plans: 3, computed: 3, fromCache: 1 });
+      assert.deepEqual(answers[4]!.rows, [['Acme', 1800]]);
+      // Revenue by client (4 plans) is one pass over invoices; hours by client one over time logs.
+      assert.deepEqual(evaluation, { questions: 8, plans: 5, computed: 5, sourcePasses: 2, fromCache: 1 });
       await flushQueuedAudit(api.t.database.kysely);
       const audited = await api.t.database.kysely.selectFrom('audit_events').select('details_json').where('action', '=', 'nl.ask').where('actor', '=', 'sam').execute();
-      assert.equal(audited.filter((a) => (JSON.parse(a.details_json) as { batch?: unknown }).batch !== undefined).length, 6);
+      assert.equal(audited.filter((a) => (JSON.parse(a.details_json) as { batch?: unknown }).batch !== undefined).length, 8);
       const tooMany = await api.app.inject({ method: 'POST', url: '/api/v1/ask/batch', payload: { questions: Array.from({ length: 51 }, () => 'revenue') } });
       assert.equal(errorOf(tooMany).code, 'MM_VALIDATION');
     });

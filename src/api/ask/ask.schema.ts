@@ -64,7 +64,8 @@ export const askBatchResponseSchema = z.object({
       questions: z.number().int(),
       plans: z.number().int().describe('Distinct canonical plans among the answered questions'),
       computed: z.number().int().describe('Plans computed by the metric layer in this call'),
+      sourcePasses: z.number().int().describe('Passes over the fact sources for them: plans that need the same sums (same sources, grouping, filters and period) share one'),
       fromCache: z.number().int().describe('Answers served from the semantic cache, including repeats within the batch'),
     })
-    .describe('How the batch was evaluated: identical plans are computed once'),
+    .describe('How the batch was evaluated: identical plans are computed once, plans with the same sources, grouping, filters and period share one pass'),
 });
