@@ -55,6 +55,7 @@ export const errorCatalogue = {
   MM_BACKUP_FAILED: { status: 500, title: 'Backup could not be written' },
   MM_RESTORE_REFUSED: { status: 422, title: 'Backup cannot be restored' },
   MM_RESTORE_FAILED: { status: 500, title: 'Restore failed while replacing the database' },
+  MM_CONVERSATION_NOT_FOUND: { status: 404, title: 'Conversation not found or ended' },
   MM_NOT_FOUND: { status: 404, title: 'Not found' },
   MM_INTERNAL: { status: 500, title: 'Internal error' },
 } as const satisfies Record<string, ErrorSpec>;

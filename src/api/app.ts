@@ -12,6 +12,7 @@ import { flushQueuedAudit } from '../governance/audit-log.js';
 import { flushSecurityEvents, recordSecurityEvent, securityKindOf } from '../governance/security-events.js';
 import type { Database } from '../storage/database.js';
 import { analyticsRoutes } from './analytics/analytics.routes.js';
+import { askRoutes } from './ask/ask.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { complianceRoutes } from './compliance/compliance.routes.js';
@@ -118,6 +119,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.register(importRoutes, { prefix: '/api/v1/imports', config, database });
   app.register(versionRoutes, { prefix: '/api/v1/versions', database });
   app.register(analyticsRoutes, { prefix: '/api/v1/analytics', config, database, policy });
+  app.register(askRoutes, { prefix: '/api/v1/ask', config, database, policy });
   app.register(resultRoutes, { prefix: '/api/v1/results', config, database });
   app.register(authRoutes, { prefix: '/api/v1/auth', config, database, policy });
   app.register(userRoutes, { prefix: '/api/v1/users', database, policy });

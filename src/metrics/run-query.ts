@@ -103,6 +103,63 @@ export interface RunQueryOptions {
  * computed here from those sums — the one place in the product where that happens.
  */
 export async function runQuery(database: Database, config: Config, input: QueryPlanInput, options: RunQueryOptions = {}): Promise<MetricResult> {
+  const plan = validatePlan(input);
+  const version = await currentVersionNumber(database.kysely);
+  const cacheKey = resultCacheKey(plan, version, config, options);
+  const cached = options.useCache === false ? undefined : cachedResult<MetricResult>(database, cacheKey);
+  if (cached) return cached;
+  const result = finishQuery(config, plan, await evaluateSources(database, config, plan, version, options.useRollups !== false));
+  storeResult(database, cacheKey, result);
+  return result;
+}
+
+/**
+ * Answers several plans, reading the fact sources once for every group of plans that need
+ * the same sources under the same grouping, filters and period — "revenue by client",
+ * "invoices per client" and "clients with revenue over $10k" are one pass over invoices —
+ * and then deriving, filtering, sorting and limiting each plan's rows from those sums as
+ * `runQuery` does. Results are in the order of `inputs`, equal to what `runQuery` returns
+ * for each (an invalid plan gets its MM_QUERY_INVALID error in its place), and go into (and
+ * come from) the same cache. `sourcePasses`: how many shared evaluations were read.
+ */
+export async function runQueries(database: Database, config: Config, inputs: readonly QueryPlanInput[], options: RunQueryOptions = {}): Promise<{ results: Array<MetricResult | MmError>; sourcePasses: number }> {
+  const plans = inputs.map((input) => {
+    try {
+      return validatePlan(input);
+    } catch (error) {
+      if (error instanceof MmError) return error;
+      throw error;
+    }
+  });
+  const version = await currentVersionNumber(database.kysely);
+  const useRollups = options.useRollups !== false;
+  const results: Array<MetricResult | MmError | undefined> = plans.map((plan) =>
+    plan instanceof MmError ? plan : options.useCache === false ? undefined : cachedResult<MetricResult>(database, resultCacheKey(plan, version, config, options)),
+  );
+  const shared = new Map<string, Promise<SourceEvaluation>>();
+  for (const [i, plan] of plans.entries()) {
+    if (results[i] || plan instanceof MmError) continue;
+    const key = sharedEvaluationKey(plan);
+    let evaluation = shared.get(key);
+    if (!evaluation) {
+      evaluation = evaluateSources(database, config, plan, version, useRollups);
+      shared.set(key, evaluation);
+    }
+    try {
+      const result = finishQuery(config, plan, await evaluation);
+      storeResult(database, resultCacheKey(plan, version, config, options), result);
+      results[i] = result;
+    } catch (error) {
+      // An empty period is this plan's (and its group's) problem, not the whole call's.
+      if (!(error instanceof MmError)) throw error;
+      results[i] = error;
+    }
+  }
+  return { results: results as Array<MetricResult | MmError>, sourcePasses: shared.size };
+}
+
+/** The parsed plan, or MM_QUERY_INVALID naming what is wrong with it. */
+function validatePlan(input: QueryPlanInput): QueryPlan {
   const parsed = queryPlanSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -119,19 +176,35 @@ export async function runQuery(database: Database, config: Config, input: QueryP
   if (listMeasure && plan.groupBy.some((d) => d !== 'client' && d !== 'industry')) {
     throw new MmError('MM_QUERY_INVALID', `${listMeasure} can only be grouped by client or industry`);
   }
-
-  const version = await currentVersionNumber(database.kysely);
-  // The currency only names amounts in the assumptions' text, but that text is part of the answer.
-  const cacheKey = JSON.stringify([plan, version, config.analytics.default_cost_rate, config.display.currency, options.useRollups !== false]);
-  const cached = options.useCache === false ? undefined : cachedResult<MetricResult>(database, cacheKey);
-  if (cached) return cached;
-  const result = await computeQuery(database, config, plan, version, options.useRollups !== false);
-  storeResult(database, cacheKey, result);
-  return result;
+  return plan;
 }
 
-async function computeQuery(database: Database, config: Config, plan: QueryPlan, version: number, useRollups: boolean): Promise<MetricResult> {
-  const sources = new Set(plan.measures.flatMap((m) => measureSources[m]));
+function resultCacheKey(plan: QueryPlan, version: number, config: Config, options: RunQueryOptions): string {
+  // The currency only names amounts in the assumptions' text, but that text is part of the answer.
+  return JSON.stringify([plan, version, config.analytics.default_cost_rate, config.display.currency, options.useRollups !== false]);
+}
+
+/** Which sources a plan reads (the client list counts as one): plans with equal sources, grouping and filters share their sums. */
+function sourcesOf(plan: QueryPlan): { sources: Set<Source>; clientList: boolean } {
+  return { sources: new Set(plan.measures.flatMap((m) => measureSources[m])), clientList: plan.measures.some((m) => clientListMeasures.includes(m)) };
+}
+
+/** Everything the sums of a plan depend on: not its measures, thresholds, sort or limit (those are applied to the sums). */
+function sharedEvaluationKey(plan: QueryPlan): string {
+  const { sources, clientList } = sourcesOf(plan);
+  const { thresholds: _thresholds, ...filters } = plan.filters;
+  return JSON.stringify([[...sources].sort(), clientList, plan.groupBy, filters]);
+}
+
+/** The integer sums of every group of a plan, read from its fact sources. */
+interface SourceEvaluation {
+  period: Period;
+  version: number;
+  groups: Array<{ dims: MetricRow; sums: Record<string, number> }>;
+}
+
+async function evaluateSources(database: Database, config: Config, plan: QueryPlan, version: number, useRollups: boolean): Promise<SourceEvaluation> {
+  const { sources, clientList } = sourcesOf(plan);
   const period = await resolvePeriod(database, plan, version);
   const context: SourceContext = {
     db: database.kysely,
@@ -160,17 +233,21 @@ async function computeQuery(database: Database, config: Config, plan: QueryPlan,
   };
   // Every client (or staff member) in scope gets a row, even one with no data in the period.
   if (plan.groupBy.length === 1 && plan.groupBy[0] === 'client') merge(await clientFacts(context));
-  if (plan.measures.some((m) => clientListMeasures.includes(m))) merge(await clientCountFacts(context));
+  if (clientList) merge(await clientCountFacts(context));
   if (sources.has('invoices')) merge(await invoiceFacts(context));
   if (sources.has('time_logs')) merge(await timeLogFacts(context));
   if (sources.has('license_cost')) merge(await licenseCostFacts(context));
   if (sources.has('license_seats')) merge(await licenseSeatFacts(context));
   if (sources.has('staff_capacity')) merge(await staffCapacityFacts(context));
   if (groups.size === 0 && plan.groupBy.length === 0) groups.set('[]', { dims: {}, sums: {} });
+  return { period, version, groups: [...groups.values()] };
+}
 
+/** A plan's rows from the sums: its measures derived, its thresholds, sort and limit applied. */
+function finishQuery(config: Config, plan: QueryPlan, { period, version, groups }: SourceEvaluation): MetricResult {
   const assumptions: string[] = [];
   const months = monthsTouched(period);
-  let rows = [...groups.values()].map((group) => ({ row: { ...group.dims, ...derive(plan.measures, group.sums, months) }, sums: group.sums }));
+  let rows = groups.map((group) => ({ row: { ...group.dims, ...derive(plan.measures, group.sums, months) }, sums: { ...group.sums } }));
   const defaultHours = rows.reduce((sum, r) => sum + (r.sums.default_rate_milli ?? 0), 0) / 1000;
   if (defaultHours > 0 && plan.measures.some((m) => measureSources[m].includes('time_logs') && /cost|profit|margin|rate/.test(m))) {
     const { hours, money } = displayFormat(config.display.currency);

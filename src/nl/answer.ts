@@ -3,6 +3,7 @@ import { monthsOf } from '../metrics/period.js';
 import type { MetricResult, MetricRow } from '../metrics/run-query.js';
 import { countOf, displayFormat, type DisplayFormat } from '../present/display-format.js';
 import { roundHalfAwayFromZero } from '../present/rounding.js';
+import type { AnswerReview } from './answer-review.js';
 import { chartFor, type VegaLiteSpec } from './chart.js';
 import { planMeasure } from './grammar.js';
 import { entryOf, type LexiconMeasure } from './lexicon.js';
@@ -25,6 +26,8 @@ export interface NlAnswer {
   cached: boolean;
   suggestions: string[];
   chart: VegaLiteSpec | null;
+  /** How the review policy treats the answer (answer-review.ts); null when nothing was answered. */
+  review: AnswerReview | null;
 }
 
 const subjectColumn: Record<Subject, string> = { client: 'client', staff: 'staff', industry: 'industry', vendor: 'vendor', product: 'product', month: 'month', quarter: 'quarter' };
@@ -41,6 +44,7 @@ export function clarifyAnswer(question: string, understanding: ClarifyUnderstand
     cached: false,
     suggestions: understanding.kind === 'clarify' ? understanding.suggestions : [],
     chart: null,
+    review: null,
   };
 }
 
@@ -73,6 +77,7 @@ export function queryAnswer(
   result: MetricResult,
   confidence: { parse: number; data: number },
   currency: string,
+  cached = false,
 ): NlAnswer {
   const format = displayFormat(currency);
   const { shape, subject, measure } = understanding;
@@ -127,9 +132,10 @@ export function queryAnswer(
     rows,
     confidence: overall,
     explanation: lines.join(' '),
-    cached: false,
+    cached,
     suggestions: [],
     chart: chartFor(shape, columns, rows),
+    review: null,
   };
 }
 

@@ -1,19 +1,25 @@
 import type { Config } from '../config/schema.js';
-import { isMmError } from '../errors.js';
+import { isMmError, type MmError } from '../errors.js';
 import { enqueueAudit } from '../governance/audit-log.js';
+import { reviewPolicySchema, type ReviewPolicy } from '../governance/review-policy.js';
 import { recordSecurityEvent } from '../governance/security-events.js';
-import { runQuery } from '../metrics/run-query.js';
+import type { QueryPlan } from '../metrics/query-plan.js';
+import { runQuery, type MetricResult } from '../metrics/run-query.js';
 import { dataDateRange } from '../metrics/sources/data-date-range.js';
 import type { Database } from '../storage/database.js';
 import { currentVersionNumber } from '../versions/versions-repository.js';
 import { dataConfidence } from './answer-confidence.js';
+import { pendingReviewText, reviewOfAnswer } from './answer-review.js';
 import { clarifyAnswer, queryAnswer, type NlAnswer } from './answer.js';
-import { buildVocabulary, type Vocabulary } from './entities.js';
+import { canonicalPlan } from './canonical-plan.js';
+import { buildVocabulary, type Entity, type Vocabulary } from './entities.js';
+import { readFollowUp, refinementText, type ConversationTurn } from './follow-up.js';
 import { understand } from './grammar.js';
 import { withLlmFallback } from './llm-fallback.js';
-import type { Understanding } from './understanding.js';
-import { readVocabulary } from './vocabulary-repository.js';
-import { whyAnswer } from './why-answer.js';
+import { semanticCacheOf } from './semantic-cache.js';
+import type { QueryUnderstanding, Understanding, WhyUnderstanding } from './understanding.js';
+import { readVocabulary, scopedVocabularyRows, type VocabularyRows } from './vocabulary-repository.js';
+import { whyAnswer, whyFacts, type WhyFacts } from './why-answer.js';
 
 export interface AskOptions {
   /** Anchor for relative periods; default config `analytics.as_of`, else the latest data date. */
@@ -23,32 +29,69 @@ export interface AskOptions {
   /** Where the question came from, for a security event (`cli ask`, `POST /api/v1/ask`). */
   route?: string;
   ip?: string | null;
+  /** The caller's client scope (null or absent: every client). */
+  clientScope?: readonly string[] | null;
+  /** The previous turn of the conversation this question follows up. */
+  previous?: ConversationTurn | null;
+  /** Answers below its `review_below` are marked pending review; default the policy's defaults. */
+  review?: ReviewPolicy;
+  /** Extra audit details (`{ batch: 3 }`). */
+  auditDetails?: Record<string, unknown>;
+  /** Results a batch computed together, by canonical plan (JSON): used instead of running the plan again. */
+  precomputed?: ReadonlyMap<string, MetricResult | MmError>;
 }
 
-/** Names of the current data, built once per database and dataset version. */
-const vocabularies = new WeakMap<Database, { version: number; vocabulary: Vocabulary }>();
+export interface AskOutcome {
+  answer: NlAnswer;
+  /** What a conversation keeps for a follow-up; null when nothing was answered. */
+  turn: ConversationTurn | null;
+}
 
-async function vocabularyFor(database: Database, version: number): Promise<Vocabulary> {
-  const known = vocabularies.get(database);
-  if (known && known.version === version) return known.vocabulary;
-  const vocabulary = buildVocabulary(await readVocabulary(database.kysely));
-  vocabularies.set(database, { version, vocabulary });
+/** The phrasing-free part of an answer: what the semantic cache keeps. */
+type CachedFacts = { kind: 'query'; result: MetricResult; data: number } | { kind: 'why'; facts: WhyFacts };
+
+/** Names of the current data, built once per database and dataset version (and per client scope). */
+const vocabularies = new WeakMap<Database, { version: number; rows: VocabularyRows; scoped: Map<string, Vocabulary> }>();
+
+async function vocabularyFor(database: Database, version: number, scope: readonly string[] | null): Promise<Vocabulary> {
+  let known = vocabularies.get(database);
+  if (!known || known.version !== version) {
+    known = { version, rows: await readVocabulary(database.kysely), scoped: new Map() };
+    vocabularies.set(database, known);
+  }
+  const key = scope ? JSON.stringify([...scope].sort()) : '*';
+  let vocabulary = known.scoped.get(key);
+  if (!vocabulary) {
+    vocabulary = buildVocabulary(scope ? scopedVocabularyRows(known.rows, scope) : known.rows);
+    // A handful of scopes per dataset version; a new version starts the map again.
+    known.scoped.set(key, vocabulary);
+  }
   return vocabulary;
 }
+
+const defaultReviewPolicy = reviewPolicySchema.parse({});
 
 /**
  * Answers one plain-English question from the current data: understood by the grammar
  * (src/nl/grammar.ts), run as a validated QueryPlan by the metric layer, explained, and
  * audited (`nl.ask`). A refused question is also a security event. The one entry point
- * for the CLI, the evaluation harness and (later) the HTTP API.
+ * for the CLI, the evaluation harness and the HTTP API.
  */
 export async function askQuestion(database: Database, config: Config, question: string, options: AskOptions): Promise<NlAnswer> {
-  const version = await currentVersionNumber(database.kysely);
-  const range = await dataDateRange(database, version);
-  const asOf = options.asOf ?? config.analytics.as_of ?? range.to ?? new Date().toISOString().slice(0, 10);
-  const vocabulary = await vocabularyFor(database, version);
-  const understanding = await withLlmFallback(understand(question, { vocabulary, asOf }), question, config.nl.llm, { vocabulary, asOf });
-  const answer = await answerFor(database, config, question, understanding, asOf, range.to);
+  return (await askWithContext(database, config, question, options)).answer;
+}
+
+/** askQuestion with what a conversation needs: the previous turn in, the new turn out. */
+export async function askWithContext(database: Database, config: Config, question: string, options: AskOptions): Promise<AskOutcome> {
+  const { context, understanding, refinement } = await prepare(database, config, question, options);
+  const { version, asOf, scope } = context;
+  const answered = await answerFor(context, question, understanding, options.precomputed);
+  let answer = answered.answer;
+  if (refinement) answer = { ...answer, explanation: `${refinementText(refinement)} ${answer.explanation}` };
+  const review = answer.status === 'answered' ? reviewOfAnswer(answer.confidence, options.review ?? defaultReviewPolicy) : null;
+  answer = { ...answer, review };
+  if (review?.status === 'pending_review') answer.explanation = `${answer.explanation}${/[.!?]$/.test(answer.explanation) ? '' : '.'} ${pendingReviewText(review)}`;
+
   if (understanding.kind === 'refused') {
     await recordSecurityEvent(database.kysely, { kind: 'suspicious_input', actor: options.actor, ip: options.ip ?? null, route: options.route ?? 'nl.ask', detail: `question refused: ${understanding.reason} (${question.length} characters)` });
   }
@@ -59,26 +102,147 @@ export async function askQuestion(database: Database, config: Config, question: 
     outcome: answer.status === 'refused' ? 'denied' : 'success',
     details:
       understanding.kind === 'refused'
-        ? { status: answer.status, reason: understanding.reason, length: question.length }
-        : { status: answer.status, question: question.slice(0, 500), plan: answer.plan, asOf, version },
+        ? { status: answer.status, reason: understanding.reason, length: question.length, ...options.auditDetails }
+        : {
+            status: answer.status,
+            question: question.slice(0, 500),
+            plan: answer.plan,
+            asOf,
+            version,
+            cached: answer.cached,
+            ...(scope ? { clientScope: [...scope] } : {}),
+            ...(refinement ? { followUp: refinement.changed } : {}),
+            ...(review ? { review: review.status } : {}),
+            ...options.auditDetails,
+          },
   });
-  return answer;
+  const turn = answer.status === 'answered' && (understanding.kind === 'query' || understanding.kind === 'why') ? { understanding, asOf, leadingClient: answered.leadingClient } : null;
+  return { answer, turn };
 }
 
-async function answerFor(database: Database, config: Config, question: string, understanding: Understanding, asOf: string, dataTo: string | null): Promise<NlAnswer> {
-  if (understanding.kind === 'refused' || understanding.kind === 'clarify') return clarifyAnswer(question, understanding);
-  if (understanding.kind === 'why') return whyAnswer(database, config, question, understanding, asOf);
-  const plan = { ...understanding.plan, filters: { ...understanding.plan.filters } };
-  // A period never runs past the as-of date, also when the question names none.
-  if (!plan.filters.to && dataTo && asOf < dataTo) plan.filters.to = asOf;
-  try {
-    const result = await runQuery(database, config, plan);
-    return queryAnswer(question, understanding, result, { parse: understanding.parseConfidence, data: dataConfidence(result, asOf, dataTo) }, config.display.currency);
-  } catch (error) {
-    // A plan the data cannot answer ("revenue by staff") is a question to ask back, not a failure.
-    if (isMmError(error) && error.code === 'MM_QUERY_INVALID') {
-      return clarifyAnswer(question, { kind: 'clarify', message: `That cannot be answered from this data: ${error.message}.`, suggestions: [] });
-    }
-    throw error;
+interface Prepared {
+  context: AnswerContext;
+  understanding: Understanding;
+  refinement: { kept: string[]; changed: string[] } | null;
+}
+
+/** The question understood (and, for a follow-up, refined) against the current data. */
+async function prepare(database: Database, config: Config, question: string, options: AskOptions): Promise<Prepared> {
+  const version = await currentVersionNumber(database.kysely);
+  const range = await dataDateRange(database, version);
+  const asOf = options.asOf ?? config.analytics.as_of ?? range.to ?? new Date().toISOString().slice(0, 10);
+  const scope = options.clientScope ?? null;
+  const vocabulary = await vocabularyFor(database, version, scope);
+  let understanding = understand(question, { vocabulary, asOf });
+  let refinement: Prepared['refinement'] = null;
+  if (options.previous) {
+    const followUp = readFollowUp(question, understanding, options.previous, { vocabulary, asOf });
+    understanding = followUp.understanding;
+    refinement = followUp.refinement;
   }
+  // Only a question the grammar could not map at all goes to the local model (off by default).
+  understanding = await withLlmFallback(understanding, question, config.nl.llm, { vocabulary, asOf });
+  return { context: { database, config, version, range, asOf, scope }, understanding, refinement };
+}
+
+/**
+ * The plans a batch of questions will run, canonical, and whether the semantic cache holds
+ * each already: what the batch computes together before answering (batch.ts).
+ */
+export async function plansOf(database: Database, config: Config, questions: readonly string[], options: AskOptions): Promise<Array<{ plan: QueryPlan; cached: boolean }>> {
+  const plans: Array<{ plan: QueryPlan; cached: boolean }> = [];
+  for (const question of questions) {
+    const { context, understanding } = await prepare(database, config, question, options);
+    if (understanding.kind !== 'query') continue;
+    const plan = runnablePlan(context, understanding);
+    if (plan) plans.push({ plan, cached: semanticCacheOf<CachedFacts>(database).has(context.version, cacheKey(context, plan)) });
+  }
+  return plans;
+}
+
+interface AnswerContext {
+  database: Database;
+  config: Config;
+  version: number;
+  range: { from: string | null; to: string | null };
+  asOf: string;
+  scope: readonly string[] | null;
+}
+
+/** The semantic cache key: the canonical plan (or the client and period of a "why"), the as-of date, the scope and the settings that change numbers. */
+function cacheKey(context: AnswerContext, what: unknown): string {
+  const { config, asOf, scope } = context;
+  return JSON.stringify([what, asOf, scope ? [...scope].sort() : null, config.analytics.default_cost_rate, config.display.currency]);
+}
+
+async function answerFor(context: AnswerContext, question: string, understanding: Understanding, precomputed?: AskOptions['precomputed']): Promise<{ answer: NlAnswer; leadingClient: Entity | null }> {
+  if (understanding.kind === 'refused' || understanding.kind === 'clarify') return { answer: clarifyAnswer(question, understanding), leadingClient: null };
+  if (understanding.kind === 'why') return { answer: await answerWhy(context, question, understanding), leadingClient: understanding.client };
+  return answerQuery(context, question, understanding, precomputed);
+}
+
+async function answerWhy(context: AnswerContext, question: string, understanding: WhyUnderstanding): Promise<NlAnswer> {
+  const { database, config, version, asOf, scope } = context;
+  const cache = semanticCacheOf<CachedFacts>(database);
+  const period = understanding.period ? [understanding.period.from, understanding.period.to] : [context.range.from, context.range.to];
+  const key = cacheKey(context, ['why', understanding.client.value, period]);
+  const hit = cache.get(version, key);
+  if (hit?.kind === 'why') return whyAnswer(question, understanding, hit.facts, true);
+  const facts = await whyFacts(database, config, understanding, asOf, scope);
+  cache.set(version, key, { kind: 'why', facts });
+  return whyAnswer(question, understanding, facts, false);
+}
+
+/** The plan a query understanding runs as: up to the as-of date, within the caller's scope, canonical. */
+function runnablePlan(context: AnswerContext, understanding: QueryUnderstanding): QueryPlan | null {
+  const { range, asOf, scope } = context;
+  const filters = { ...understanding.plan.filters };
+  // A period never runs past the as-of date, also when the question names none.
+  if (!filters.to && range.to && asOf < range.to) filters.to = asOf;
+  // A scoped caller's every question is about their clients only (their totals, their rankings).
+  if (scope) filters.clients = (filters.clients ?? [...scope]).filter((id) => scope.includes(id));
+  return canonicalPlan({ ...understanding.plan, filters }, range);
+}
+
+async function answerQuery(context: AnswerContext, question: string, understanding: QueryUnderstanding, precomputed?: AskOptions['precomputed']): Promise<{ answer: NlAnswer; leadingClient: Entity | null }> {
+  const { database, config, version, range, asOf, scope } = context;
+  const plan = runnablePlan(context, understanding);
+  if (!plan) return { answer: cannotAnswer(question, 'the question does not make a valid plan'), leadingClient: null };
+  if (scope && plan.filters.clients?.length === 0) {
+    return { answer: clarifyAnswer(question, { kind: 'clarify', message: 'None of the clients this question is about is one you can see.', suggestions: [] }), leadingClient: null };
+  }
+  const cache = semanticCacheOf<CachedFacts>(database);
+  const key = cacheKey(context, plan);
+  const hit = cache.get(version, key);
+  let facts: { result: MetricResult; data: number };
+  let cached = false;
+  if (hit?.kind === 'query') {
+    facts = hit;
+    cached = true;
+  } else {
+    try {
+      const computed = precomputed?.get(JSON.stringify(plan));
+      if (computed && isMmError(computed)) throw computed;
+      const result = computed ?? (await runQuery(database, config, plan));
+      facts = { result, data: dataConfidence(result, asOf, range.to) };
+    } catch (error) {
+      // A plan the data cannot answer ("revenue by staff") is a question to ask back, not a failure.
+      if (isMmError(error) && error.code === 'MM_QUERY_INVALID') return { answer: cannotAnswer(question, error.message), leadingClient: null };
+      throw error;
+    }
+    cache.set(version, key, { kind: 'query', ...facts });
+  }
+  const answer = queryAnswer(question, understanding, facts.result, { parse: understanding.parseConfidence, data: facts.data }, config.display.currency, cached);
+  return { answer: { ...answer, plan: plan as QueryPlan }, leadingClient: leadingClientOf(understanding, facts.result) };
+}
+
+function cannotAnswer(question: string, why: string): NlAnswer {
+  return clarifyAnswer(question, { kind: 'clarify', message: `That cannot be answered from this data: ${why}.`, suggestions: [] });
+}
+
+/** The client of the first row, when the rows are clients: whom a following "why?" is about. */
+function leadingClientOf(understanding: QueryUnderstanding, result: MetricResult): Entity | null {
+  const first = result.rows[0];
+  if (understanding.subject !== 'client' || !first?.client) return null;
+  return { kind: 'client', value: first.client, name: first.client_name ?? first.client };
 }

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { statSync } from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { NlAnswer } from '../../src/nl/answer.js';
 import { edgeCaseMsp } from '../support/edge-case-msp.js';
@@ -24,7 +26,7 @@ describe('moatmetrics ask', () => {
   test('--json: one object with the plan, rows as numbers, confidence, explanation and no chart for a number', async () => {
     // Acme in Q1 2025: 1000 + 1000 − 200 (credit note); the void 500 is not revenue.
     const answer = await askJson("what was ACME's rev in q1 25?");
-    assert.deepEqual(Object.keys(answer), ['status', 'question', 'plan', 'columns', 'rows', 'confidence', 'explanation', 'cached', 'suggestions', 'chart']);
+    assert.deepEqual(Object.keys(answer), ['status', 'question', 'plan', 'columns', 'rows', 'confidence', 'explanation', 'cached', 'suggestions', 'chart', 'review', 'conversationId']);
     assert.equal(answer.status, 'answered');
     assert.deepEqual(answer.rows, [[1800]]);
     assert.deepEqual(answer.plan?.filters, { from: '2025-01-01', to: '2025-03-31', clients: ['C1'] });
@@ -81,6 +83,27 @@ describe('moatmetrics ask', () => {
       events.slice(-4).map((e) => [e.target, e.outcome]),
       [['clarify', 'success'], ['clarify', 'success'], ['refused', 'denied'], ['refused', 'denied']],
     );
+  });
+
+  test('--follow-up refines the previous answer; the conversation is a file only its owner reads', async () => {
+    const start = (await askJson('top 2 clients by revenue q1 2025')) as NlAnswer & { conversationId: string };
+    assert.deepEqual(start.rows, [['Acme', 1800], ['Delta', 400]]);
+    assert.match(start.conversationId, /^[A-Za-z0-9_-]{22}$/);
+    assert.equal(statSync(path.join(dataDir, 'conversations', `${start.conversationId}.json`)).mode & 0o777, 0o600);
+    const february = (await askJson('and in February 2025?', ['--follow-up', start.conversationId])) as NlAnswer & { conversationId: string };
+    assert.deepEqual(february.rows, [['Acme', 1000], ['Delta', 400]]);
+    assert.match(february.explanation, /^Follow-up: changed the period to February 2025; kept /);
+    assert.equal(february.conversationId, start.conversationId);
+    const text = await runCli(['ask', '--follow-up', start.conversationId, 'only legal'], { dataDir });
+    assertSucceeded(text);
+    assert.match(text.stdout, /^Delta\s+400$/m);
+    assert.match(text.stdout, new RegExp(`--follow-up ${start.conversationId}`));
+    const unknown = await runCli(['ask', '--follow-up', 'AAAAAAAAAAAAAAAAAAAAAA', 'and last year?'], { dataDir });
+    assert.notEqual(unknown.code, 0);
+    assert.match(unknown.stderr, /no such conversation/);
+    const bad = await runCli(['ask', '--follow-up', '../../etc/passwd', 'and last year?'], { dataDir });
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /is not a conversation id/);
   });
 
   test('--as-of must be a date', async () => {

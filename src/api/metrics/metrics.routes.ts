@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { prometheusText } from '../../governance/security-events.js';
+import { semanticCachePrometheusText } from '../../nl/semantic-cache.js';
 
 /**
  * GET /metrics: Prometheus text format. Needs audit:read (scrape with an auditor's API
@@ -11,8 +12,8 @@ export const metricsRoutes: FastifyPluginAsync = async (app) => {
     '/metrics',
     {
       config: { permission: 'audit:read' },
-      schema: { summary: 'Prometheus counters: moatmetrics_security_events_total{kind}', tags: ['health'] },
+      schema: { summary: 'Prometheus counters: moatmetrics_security_events_total{kind}, moatmetrics_nl_cache_{hits,misses,evictions,invalidations}_total', tags: ['health'] },
     },
-    async (_request, reply) => reply.type('text/plain; version=0.0.4; charset=utf-8').send(prometheusText()),
+    async (_request, reply) => reply.type('text/plain; version=0.0.4; charset=utf-8').send(prometheusText() + semanticCachePrometheusText()),
   );
 };

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Command } from 'commander';
 import { withContext, type GlobalOptions } from '../cli-context.js';
 import { textTable } from '../text-table.js';
@@ -9,6 +10,7 @@ import type { DisplayFormat } from '../../present/display-format.js';
 interface AskOptions {
   json?: boolean;
   asOf?: string;
+  followUp?: string;
 }
 
 export function registerAskCommand(program: Command): void {
@@ -17,6 +19,7 @@ export function registerAskCommand(program: Command): void {
     .description('Ask a question in plain English ("top 5 clients by margin last quarter"); answered from your data on this machine')
     .argument('<question...>', 'the question (quote it, or write it as separate words)')
     .option('--json', 'print the answer as one JSON object: status, question, plan, columns, rows, confidence, explanation, cached, suggestions, chart')
+    .option('--follow-up <id>', 'refine the previous question of conversation <id> ("and last year?", "only healthcare", "top 10 instead", "why?"); every answer prints its id')
     .option('--as-of <date>', 'anchor for "last quarter", "YTD"… (YYYY-MM-DD; default analytics.as_of, else the latest data date)')
     .addHelpText(
       'after',
@@ -26,6 +29,7 @@ Examples:
   moatmetrics ask "GM% by industry ytd"
   moatmetrics ask "which clients lost money last year?"
   moatmetrics ask --json "top 5 clients by hours last qtr"
+  moatmetrics ask --follow-up <id> "and last year?"
 
 Status: answered (a table), clarify (the question needs a detail: see the suggestions), or
 refused (not a question about the data). docs/NL.md lists what can be asked.`,
@@ -33,18 +37,33 @@ refused (not a question about the data). docs/NL.md lists what can be asked.`,
     .action(async (words: string[], options: AskOptions, command: Command) => {
       const question = words.join(' ');
       if (options.asOf !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(options.asOf)) throw new UsageError(`--as-of '${options.asOf}' is not a date (YYYY-MM-DD)`);
-      const [{ askQuestion }, { flushQueuedAudit }, { flushSecurityEvents }, { unitOfColumn }, { displayFormat }] = await Promise.all([
+      const [{ askWithContext }, { flushQueuedAudit }, { flushSecurityEvents }, conversations, { unitOfColumn }, { displayFormat }] = await Promise.all([
         import('../../nl/ask.js'),
         import('../../governance/audit-log.js'),
         import('../../governance/security-events.js'),
+        import('../../nl/conversations.js'),
         import('../../nl/lexicon.js'),
         import('../../present/display-format.js'),
       ]);
-      await withContext(command.optsWithGlobals<GlobalOptions>(), async ({ database, config, actor }) => {
-        const answer = await askQuestion(database, config, question, { actor, route: 'cli ask', ...(options.asOf ? { asOf: options.asOf } : {}) });
+      if (options.followUp !== undefined && !conversations.conversationIdPattern.test(options.followUp)) {
+        throw new UsageError(`--follow-up '${printable(options.followUp).slice(0, 40)}' is not a conversation id (the 22 characters an answer prints)`);
+      }
+      await withContext(command.optsWithGlobals<GlobalOptions>(), async ({ database, config, policy, actor }) => {
+        const store = new conversations.FileConversationStore(path.join(config.data_dir, 'conversations'));
+        const previous = options.followUp ? await store.get(options.followUp, actor) : null;
+        if (options.followUp && !previous) throw conversations.conversationNotFound('24 hours');
+        const { answer, turn } = await askWithContext(database, config, question, {
+          actor,
+          route: 'cli ask',
+          previous,
+          review: policy.review,
+          ...(options.asOf ? { asOf: options.asOf } : {}),
+        });
+        // An answer continues (or starts) the conversation; a question asked back leaves it as it was.
+        const conversationId = turn ? await store.save(options.followUp ?? null, actor, turn) : (options.followUp ?? null);
         await flushQueuedAudit(database.kysely);
         await flushSecurityEvents(database.kysely);
-        process.stdout.write(options.json ? `${JSON.stringify(answer)}\n` : render(answer, displayFormat(config.display.currency), unitOfColumn));
+        process.stdout.write(options.json ? `${JSON.stringify({ ...answer, conversationId })}\n` : render(answer, conversationId, displayFormat(config.display.currency), unitOfColumn));
       });
     });
 }
@@ -55,7 +74,7 @@ function printable(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
 }
 
-function render(answer: NlAnswer, format: DisplayFormat, unitOfColumn: (label: string) => MeasureUnit | null): string {
+function render(answer: NlAnswer, conversationId: string | null, format: DisplayFormat, unitOfColumn: (label: string) => MeasureUnit | null): string {
   const out: string[] = [];
   if (answer.status !== 'answered') {
     out.push(`${answer.status === 'refused' ? 'Refused' : 'Need more detail'}: ${printable(answer.explanation)}`);
@@ -77,5 +96,6 @@ function render(answer: NlAnswer, format: DisplayFormat, unitOfColumn: (label: s
   out.push(textTable(answer.columns.map(printable), rows, answer.columns.slice(1)));
   out.push('');
   out.push(printable(answer.explanation));
+  if (conversationId) out.push('', `Follow up: moatmetrics ask --follow-up ${conversationId} "and last year?"`);
   return `${out.join('\n')}\n`;
 }
