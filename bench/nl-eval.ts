@@ -38,9 +38,11 @@ const dir = mkdtempSync(path.join(os.tmpdir(), 'mm-nl-eval-'));
 const { config } = loadConfig({ env: {}, cwd: dir, overrides: { data_dir: path.join(dir, 'data'), 'database.url': '' } });
 const database = await openDatabase(config);
 try {
-  for (const dataset of ['clients', 'staff', 'invoices', 'time_logs', 'licenses']) {
+  const present = ['clients', 'staff', 'invoices', 'time_logs', 'licenses'].filter((dataset) => existsSync(path.join(setDir, 'data', `${dataset}.csv`)));
+  // Without the clients every answer would be an empty table judged wrong: say what is missing instead.
+  if (!present.includes('clients')) throw new Error(`${path.join(setDir, 'data')} holds no clients.csv: the set's data files are missing`);
+  for (const dataset of present) {
     const file = path.join(setDir, 'data', `${dataset}.csv`);
-    if (!existsSync(file)) continue;
     const report = await importFile(database, config, { dataset, file, actor: 'eval' });
     if (report.status !== 'succeeded') throw new Error(`import of ${dataset} failed: ${report.message}`);
   }

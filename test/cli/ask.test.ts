@@ -96,7 +96,7 @@ describe('moatmetrics ask', () => {
     assert.equal(february.conversationId, start.conversationId);
     const text = await runCli(['ask', '--follow-up', start.conversationId, 'only legal'], { dataDir });
     assertSucceeded(text);
-    assert.match(text.stdout, /^Delta\s+400$/m);
+    assert.match(text.stdout, /^Delta\s+\$400\.00$/m);
     assert.match(text.stdout, new RegExp(`--follow-up ${start.conversationId}`));
     const unknown = await runCli(['ask', '--follow-up', 'AAAAAAAAAAAAAAAAAAAAAA', 'and last year?'], { dataDir });
     assert.notEqual(unknown.code, 0);
