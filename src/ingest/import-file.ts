@@ -7,7 +7,6 @@ import { isMmError, MmError, type ErrorCode } from '../errors.js';
 import { csvLine } from '../export/csv-cell.js';
 import { appendAudit, type AuditInput } from '../governance/audit-log.js';
 import type { Database } from '../storage/database.js';
-import { RollupScope } from '../metrics/rollups/maintain-rollups.js';
 import type { DatasetVersionTable, ImportTable } from '../storage/schema.js';
 import { CsvParser, detectDelimiter, type Delimiter } from './csv-reader.js';
 import { clientNameKey } from './datasets/clients.js';
@@ -128,7 +127,6 @@ async function runImport(database: Database, config: Config, options: ImportFile
     writer = createWriter(database, dataset);
     const dates = new DateColumns(dataset, options.dateOrder ?? config.ingest.date_order, fileName);
     let version: number;
-    let rollups: RollupScope;
     for (;;) {
       version = await writer.begin({
         actor: report.createdBy,
@@ -137,9 +135,8 @@ async function runImport(database: Database, config: Config, options: ImportFile
         onWait: options.onWaitForImport,
       });
       const clients = dataset.referencesClient || dataset.name === 'clients' ? await loadClientIndex(database) : emptyClientIndex();
-      rollups = new RollupScope(dataset.name, dataset.columns);
       const pass: StreamRowsInput = {
-        file: options.file, inspected, dataset, writer, errors, report, clients, rollups, dates,
+        file: options.file, inspected, dataset, writer, errors, report, clients, dates,
         batchRows: config.ingest.batch_rows, onProgress: options.onProgress,
       };
       try {
@@ -192,7 +189,7 @@ async function runImport(database: Database, config: Config, options: ImportFile
       await writer.commit({
         version: changed ? versionRecord(report, version, options.isDemo ?? false) : null,
         importRecord: importRecord(report),
-        rollups: changed ? rollups : null,
+        refreshRollups: changed,
         audit: importAudit(report),
       });
       writer = null;
@@ -236,8 +233,6 @@ interface StreamRowsInput {
   errors: ErrorSink;
   report: ImportReport;
   clients: ClientIndex;
-  /** Gathers which clients and months the rows touch, for the rollup refresh at commit. */
-  rollups: RollupScope;
   /** Reads each date column with what is known about it. */
   dates: DateColumns;
   /** Set for the survey pass: records are only shown to it, no row is read or staged. */
@@ -247,7 +242,7 @@ interface StreamRowsInput {
 }
 
 async function streamRows(input: StreamRowsInput): Promise<void> {
-  const { dataset, writer, errors, report, clients, rollups } = input;
+  const { dataset, writer, errors, report, clients } = input;
   const fileName = report.fileName;
   // Small reads keep each batch small: rows die young in V8's nursery instead of being
   // promoted and swept by full GCs (measured: GC time fell from ~30 % to a few %).
@@ -275,10 +270,8 @@ async function streamRows(input: StreamRowsInput): Promise<void> {
     if (input.survey) return input.survey.add(fields, line);
     report.rows.total += 1;
     const staged = readRow(dataset, header, fields, line, context, errors);
-    if (staged) {
-      pending.push(staged);
-      rollups.addRow(staged.values);
-    } else report.rows.rejected += 1;
+    if (staged) pending.push(staged);
+    else report.rows.rejected += 1;
   };
 
   let lastProgress = 0;
