@@ -1,0 +1,36 @@
+import type { DateOrderSetting } from '../config/schema.js';
+import type { DatasetName } from './datasets/dataset-definition.js';
+import type { EncodingScan } from './encoding.js';
+import type { ClientList, FileFacts, RowBatch } from './row-reader.js';
+
+/** The messages between the importer and its row-reading worker (read-rows-in-worker.ts). */
+
+/** What the worker is started with: a `ReadFileInput` with the dataset by name. */
+export interface WorkerInput {
+  file: string;
+  encoding: EncodingScan;
+  dataset: DatasetName;
+  fileName: string;
+  dateOrder: DateOrderSetting;
+  batchRows: number;
+  /** Batches the worker may have sent ahead of the importer's writes. */
+  batchesAhead: number;
+}
+
+/** An error, as it crosses the thread boundary (an MmError keeps its code and details). */
+export interface WorkerError {
+  code: string | null;
+  message: string;
+  details: unknown;
+  stack: string | undefined;
+}
+
+export type FromWorker =
+  | { type: 'begin'; id: number }
+  | { type: 'restart'; id: number }
+  | { type: 'note'; facts: Partial<FileFacts> }
+  | { type: 'batch'; batch: RowBatch }
+  | { type: 'done' }
+  | { type: 'error'; error: WorkerError };
+
+export type ToWorker = { type: 'reply'; id: number; clients?: ClientList } | { type: 'batch-written' };

@@ -1,0 +1,66 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { isMmError } from '../errors.js';
+import { getDataset } from './datasets/index.js';
+import { readFileRows, type ClientList, type RowSink } from './row-reader.js';
+import type { FromWorker, ToWorker, WorkerInput } from './row-reader-protocol.js';
+
+/**
+ * Entry point of the row-reading worker thread (read-rows-in-worker.ts): reads the file with
+ * row-reader.ts and hands every batch to the importer's thread, which writes it.
+ */
+
+const input = workerData as WorkerInput;
+const port = parentPort!;
+const post = (message: FromWorker): void => port.postMessage(message);
+
+const replies = new Map<number, (clients: ClientList | undefined) => void>();
+let nextId = 0;
+let batchesAhead = 0;
+let onBatchWritten: (() => void) | null = null;
+
+port.on('message', (message: ToWorker) => {
+  if (message.type === 'reply') {
+    replies.get(message.id)?.(message.clients);
+    replies.delete(message.id);
+  } else {
+    batchesAhead -= 1;
+    onBatchWritten?.();
+  }
+});
+
+function request(type: 'begin' | 'restart'): Promise<ClientList | undefined> {
+  const id = nextId++;
+  return new Promise((resolve) => {
+    replies.set(id, resolve);
+    post({ type, id });
+  });
+}
+
+const sink: RowSink = {
+  begin: async () => (await request('begin'))!,
+  restart: async () => {
+    await request('restart');
+  },
+  note: (facts) => post({ type: 'note', facts }),
+  async batch(batch) {
+    post({ type: 'batch', batch });
+    batchesAhead += 1;
+    // Read ahead of the writes by a few batches at most: memory stays flat however large the file.
+    while (batchesAhead >= input.batchesAhead) await new Promise<void>((resolve) => (onBatchWritten = resolve));
+    onBatchWritten = null;
+  },
+};
+
+try {
+  await readFileRows({ ...input, dataset: getDataset(input.dataset) }, sink);
+  post({ type: 'done' });
+} catch (error) {
+  const e = error as Error;
+  const shown = { code: isMmError(error) ? error.code : null, message: e.message, stack: e.stack };
+  try {
+    post({ type: 'error', error: { ...shown, details: isMmError(error) ? error.details : undefined } });
+  } catch {
+    post({ type: 'error', error: { ...shown, details: undefined } }); // details that cannot be cloned
+  }
+}
+// The importer's thread ends this worker once it has the last message.
