@@ -2,6 +2,7 @@ import type { DateOrderSetting } from '../config/schema.js';
 import type { DatasetName } from './datasets/dataset-definition.js';
 import type { EncodingScan } from './encoding.js';
 import type { ClientList, FileFacts, RowBatch } from './row-reader.js';
+import type { PackedRows } from './row-packing.js';
 
 /** The messages between the importer and its row-reading worker (read-rows-in-worker.ts). */
 
@@ -29,7 +30,7 @@ export type FromWorker =
   | { type: 'begin'; id: number }
   | { type: 'restart'; id: number }
   | { type: 'note'; facts: Partial<FileFacts> }
-  | { type: 'batch'; batch: RowBatch }
+  | { type: 'batch'; batch: Omit<RowBatch, 'rows'>; rows: PackedRows }
   | { type: 'done' }
   | { type: 'error'; error: WorkerError };
 

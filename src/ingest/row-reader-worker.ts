@@ -2,6 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { isMmError } from '../errors.js';
 import { getDataset } from './datasets/index.js';
 import { readFileRows, type ClientList, type RowSink } from './row-reader.js';
+import { RowPacker } from './row-packing.js';
 import type { FromWorker, ToWorker, WorkerInput } from './row-reader-protocol.js';
 
 /**
@@ -10,6 +11,8 @@ import type { FromWorker, ToWorker, WorkerInput } from './row-reader-protocol.js
  */
 
 const input = workerData as WorkerInput;
+const dataset = getDataset(input.dataset);
+const packer = new RowPacker(dataset.columns.length);
 const port = parentPort!;
 const post = (message: FromWorker): void => port.postMessage(message);
 
@@ -43,7 +46,9 @@ const sink: RowSink = {
   },
   note: (facts) => post({ type: 'note', facts }),
   async batch(batch) {
-    post({ type: 'batch', batch });
+    const { rows, ...rest } = batch;
+    const { packed, transfer } = packer.pack(rows);
+    port.postMessage({ type: 'batch', batch: rest, rows: packed } satisfies FromWorker, transfer);
     batchesAhead += 1;
     // Read ahead of the writes by a few batches at most: memory stays flat however large the file.
     while (batchesAhead >= input.batchesAhead) await new Promise<void>((resolve) => (onBatchWritten = resolve));
@@ -52,7 +57,7 @@ const sink: RowSink = {
 };
 
 try {
-  await readFileRows({ ...input, dataset: getDataset(input.dataset) }, sink);
+  await readFileRows({ ...input, dataset }, sink);
   post({ type: 'done' });
 } catch (error) {
   const e = error as Error;

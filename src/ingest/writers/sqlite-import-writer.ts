@@ -31,6 +31,7 @@ export class SqliteImportWriter implements ImportWriter {
   /** DDL of the indexes set aside for a first load, built again at commit. */
   private deferredIndexes: string[] = [];
   private readonly prepared = new Map<string, BetterSqlite3.Statement>();
+  private params: unknown[] = [];
   private statements!: {
     insert: BetterSqlite3.Statement;
     select: BetterSqlite3.Statement;
@@ -65,6 +66,7 @@ export class SqliteImportWriter implements ImportWriter {
     if (isTableEmpty(connection, name)) this.deferredIndexes = dropSecondaryIndexes(connection, name);
     this.deltas = await startRollupDeltas(this.kysely, this.runSql, name, columns);
     const rest = columns.slice(1);
+    this.params = new Array<unknown>(all.length).fill(null);
     this.statements = {
       insert: connection.prepare(
         `INSERT INTO ${name} (${all.join(', ')}) VALUES (${all.map(() => '?').join(', ')}) ON CONFLICT (${keyColumn}) DO NOTHING`,
@@ -93,19 +95,23 @@ export class SqliteImportWriter implements ImportWriter {
   private writeRow(row: StagedRow): WriteRejection | null {
     const { insert, select, update, undo, markSeen, wasSeen } = this.statements;
     const values = row.values;
+    // The insert's parameters: the row, then its provenance, copied into one reused array
+    // (appending to `values` reallocated it for every row).
+    const params = this.params;
+    const columns = values.length;
+    for (let i = 1; i < columns; i++) params[i] = values[i];
+    params[columns] = this.version;
+    params[columns + 1] = row.line;
     let occurrence = 1;
     for (;;) {
       if (row.baseKey !== null) values[0] = `${row.baseKey}:${occurrence}`;
       const key = values[0] as string;
+      params[0] = key;
       let inserted: boolean;
-      // Provenance rides at the end of the same array: no per-row spread on the hot path.
-      values.push(this.version, row.line);
       try {
-        inserted = insert.run(values).changes === 1;
+        inserted = insert.run(params).changes === 1;
       } catch (error) {
         return this.constraintRejection(error, row);
-      } finally {
-        values.length -= 2;
       }
       if (inserted) {
         this.counts.added += 1;
