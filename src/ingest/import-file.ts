@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config, DateOrderSetting } from '../config/schema.js';
 import { isMmError, MmError, type ErrorCode } from '../errors.js';
@@ -13,7 +13,7 @@ import { getDataset } from './datasets/index.js';
 import { importTempName } from './import-leftovers.js';
 import { formatRowError, type ImportReport, type RowError } from './import-report.js';
 import { inspectFile } from './inspect-file.js';
-import { readFileRowsInWorker } from './read-rows-in-worker.js';
+import { RowReaderWorker } from './read-rows-in-worker.js';
 import { readFileRows, type ClientList, type ReadFileInput, type RowSink } from './row-reader.js';
 import type { ImportWriter, WriteRejection } from './writers/import-writer.js';
 import { PostgresImportWriter } from './writers/postgres-import-writer.js';
@@ -113,6 +113,10 @@ async function runImport(database: Database, config: Config, options: ImportFile
 
   const errors = new ErrorSink(fileName, importDir, config.ingest.inline_errors, report);
   let writer: ImportWriter | null = null;
+  // A large file is read (parsed, validated) on a worker thread while this one writes; the
+  // outcome is the same either way. Started now, the worker loads while the file is inspected.
+  const size = await stat(options.file).then((info) => info.size, () => null);
+  const worker = size !== null && size >= config.ingest.worker_min_mb * 1024 * 1024 ? new RowReaderWorker() : null;
   try {
     const inspected = await inspectFile(options.file, fileName, rawTemp).catch(async (error: unknown) => {
       if (isMmError(error) && error.code === 'MM_FILE_NOT_FOUND') await rm(rawTemp, { force: true });
@@ -166,9 +170,8 @@ async function runImport(database: Database, config: Config, options: ImportFile
       dateOrder: options.dateOrder ?? config.ingest.date_order,
       batchRows: config.ingest.batch_rows,
     };
-    // A worker thread parses while this one writes; the outcome is the same either way.
-    const inWorker = inspected.bytes >= config.ingest.worker_min_mb * 1024 * 1024;
-    await (inWorker ? readFileRowsInWorker : readFileRows)(readInput, sink);
+    if (worker) await worker.read(readInput, sink);
+    else await readFileRows(readInput, sink);
     options.onProgress?.({ bytesRead: inspected.bytes, totalBytes: inspected.bytes, rows: report.rows.total });
     writer = open.writer!;
     const version = open.version;
@@ -213,6 +216,7 @@ async function runImport(database: Database, config: Config, options: ImportFile
       return report;
     }
   } catch (error) {
+    worker?.stop();
     await writer?.rollback();
     if (!isMmError(error) || ['MM_FILE_NOT_FOUND', 'MM_IMPORT_UNKNOWN_DATASET', 'MM_DATABASE_BUSY'].includes(error.code)) {
       await rm(rawTemp, { force: true });

@@ -5,72 +5,99 @@ import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { MmError, type ErrorCode } from '../errors.js';
 import type { ReadFileInput, RowSink } from './row-reader.js';
 import { RowUnpacker } from './row-packing.js';
-import type { FromWorker, ToWorker, WorkerError, WorkerInput } from './row-reader-protocol.js';
+import type { FromWorker, ToWorker, WorkerError, WorkerSetup } from './row-reader-protocol.js';
 
 /**
  * Runs row-reader.ts on a worker thread: the file is decoded, parsed and validated there
  * while this thread writes the previous batches, so a large import uses a second core
- * (measured in docs/PERFORMANCE.md). Behaves exactly as `readFileRows` on this thread: the
- * same batches, notes and errors reach the same sink, in the same order.
+ * (measured in docs/PERFORMANCE.md). `read` behaves exactly as `readFileRows` on this
+ * thread: the same batches, notes and errors reach the same sink, in the same order.
+ *
+ * The worker starts loading when this is constructed, so that it is ready by the time the
+ * import has inspected the file; `stop` ends it when the import ends before reading.
  */
-export async function readFileRowsInWorker(input: ReadFileInput, sink: RowSink): Promise<void> {
-  const workerInput: WorkerInput = {
-    file: input.file,
-    encoding: input.encoding,
-    dataset: input.dataset.name,
-    fileName: input.fileName,
-    dateOrder: input.dateOrder,
-    batchRows: input.batchRows,
-    batchesAhead: BATCHES_AHEAD,
-  };
-  const worker = startWorker({ workerData: workerInput });
-  const send = (message: ToWorker): void => worker.postMessage(message);
-  const unpacker = new RowUnpacker(input.dataset.columns.length);
+export class RowReaderWorker {
+  readonly #worker: Worker;
+  #listener: ((event: WorkerEvent) => void) | null = null;
+  /** What the worker said before `read` listened: only a failure to start. */
+  readonly #early: WorkerEvent[] = [];
 
-  return new Promise<void>((resolve, reject) => {
-    let settled = false;
-    let queue = Promise.resolve();
-    const finish = (error?: unknown): void => {
-      if (settled) return;
-      settled = true;
-      // Waiting for the worker to stop would only delay the import; it holds no resources of ours.
-      void worker.terminate();
-      if (error === undefined) resolve();
-      else reject(error);
+  constructor() {
+    this.#worker = startWorker({ workerData: { batchesAhead: BATCHES_AHEAD } satisfies WorkerSetup });
+    const deliver = (event: WorkerEvent): void => {
+      if (this.#listener) this.#listener(event);
+      else this.#early.push(event);
     };
-    const handle = async (message: FromWorker): Promise<void> => {
-      if (settled) return;
-      switch (message.type) {
-        case 'begin':
-          send({ type: 'reply', id: message.id, clients: await sink.begin() });
-          return;
-        case 'restart':
-          await sink.restart();
-          send({ type: 'reply', id: message.id });
-          return;
-        case 'note':
-          sink.note(message.facts);
-          return;
-        case 'batch':
-          await sink.batch({ ...message.batch, rows: unpacker.unpack(message.rows) });
-          send({ type: 'batch-written' });
-          return;
-        case 'done':
-          finish();
-          return;
-        case 'error':
-          finish(revive(message.error));
-      }
-    };
-    // One message at a time, in order: a batch is written before the next one is looked at.
-    worker.on('message', (message: FromWorker) => {
-      queue = queue.then(() => handle(message)).catch(finish);
+    this.#worker.on('message', (message: FromWorker) => deliver({ message }));
+    this.#worker.on('error', (error) => deliver({ error }));
+    this.#worker.on('exit', (code) => deliver({ error: new Error(`the row-reading worker stopped unexpectedly (exit code ${code})`) }));
+  }
+
+  read(input: ReadFileInput, sink: RowSink): Promise<void> {
+    const worker = this.#worker;
+    const send = (message: ToWorker): void => worker.postMessage(message);
+    const unpacker = new RowUnpacker(input.dataset.columns.length);
+    return new Promise<void>((resolve, reject) => {
+      let settled = false;
+      let queue = Promise.resolve();
+      const finish = (error?: unknown): void => {
+        if (settled) return;
+        settled = true;
+        this.stop();
+        if (error === undefined) resolve();
+        else reject(error);
+      };
+      const handle = async (message: FromWorker): Promise<void> => {
+        if (settled) return;
+        switch (message.type) {
+          case 'begin':
+            send({ type: 'reply', id: message.id, clients: await sink.begin() });
+            return;
+          case 'restart':
+            await sink.restart();
+            send({ type: 'reply', id: message.id });
+            return;
+          case 'note':
+            sink.note(message.facts);
+            return;
+          case 'batch':
+            await sink.batch({ ...message.batch, rows: unpacker.unpack(message.rows) });
+            send({ type: 'batch-written' });
+            return;
+          case 'done':
+            finish();
+            return;
+          case 'error':
+            finish(revive(message.error));
+        }
+      };
+      // One event at a time, in order: a batch is written before the next one is looked at,
+      // and a worker that failed may have sent rows before it did.
+      this.#listener = (event) => {
+        queue = 'message' in event ? queue.then(() => handle(event.message)).catch(finish) : queue.then(() => finish(event.error));
+      };
+      for (const event of this.#early.splice(0)) this.#listener(event);
+      send({
+        type: 'start',
+        input: {
+          file: input.file,
+          encoding: input.encoding,
+          dataset: input.dataset.name,
+          fileName: input.fileName,
+          dateOrder: input.dateOrder,
+          batchRows: input.batchRows,
+        },
+      });
     });
-    // After the messages already received: a worker that failed may have sent rows first.
-    worker.on('error', (error) => (queue = queue.then(() => finish(error))));
-    worker.on('exit', (code) => (queue = queue.then(() => finish(new Error(`the row-reading worker stopped unexpectedly (exit code ${code})`)))));
-  });
+  }
+
+  /** Ends the worker (it holds no resources of the import: waiting for it would only delay). */
+  stop(): void {
+    void this.#worker.terminate();
+  }
 }
+
+type WorkerEvent = { message: FromWorker } | { error: unknown };
 
 /** Batches the worker may read ahead of the writes: enough to keep both threads busy, few enough to keep memory flat. */
 const BATCHES_AHEAD = 4;

@@ -6,7 +6,13 @@ import type { PackedRows } from './row-packing.js';
 
 /** The messages between the importer and its row-reading worker (read-rows-in-worker.ts). */
 
-/** What the worker is started with: a `ReadFileInput` with the dataset by name. */
+/** What the worker is created with. */
+export interface WorkerSetup {
+  /** Batches the worker may have sent ahead of the importer's writes. */
+  batchesAhead: number;
+}
+
+/** What the worker reads: a `ReadFileInput` with the dataset by name. */
 export interface WorkerInput {
   file: string;
   encoding: EncodingScan;
@@ -14,8 +20,6 @@ export interface WorkerInput {
   fileName: string;
   dateOrder: DateOrderSetting;
   batchRows: number;
-  /** Batches the worker may have sent ahead of the importer's writes. */
-  batchesAhead: number;
 }
 
 /** An error, as it crosses the thread boundary (an MmError keeps its code and details). */
@@ -34,4 +38,4 @@ export type FromWorker =
   | { type: 'done' }
   | { type: 'error'; error: WorkerError };
 
-export type ToWorker = { type: 'reply'; id: number; clients?: ClientList } | { type: 'batch-written' };
+export type ToWorker = { type: 'start'; input: WorkerInput } | { type: 'reply'; id: number; clients?: ClientList } | { type: 'batch-written' };

@@ -29,7 +29,11 @@ for (const engine of engines) {
     let inThread: Config;
     let onWorker: Config;
     let workersStarted = 0;
-    const countWorker = (_worker: Worker): void => void (workersStarted += 1);
+    let workersEnded = 0;
+    const countWorker = (worker: Worker): void => {
+      workersStarted += 1;
+      worker.once('exit', () => (workersEnded += 1));
+    };
     before(async () => {
       // Two-row batches: every file below spans several of them.
       t = await createTestContext(engine, { 'ingest.batch_rows': 2 });
@@ -102,6 +106,16 @@ for (const engine of engines) {
       assert.deepEqual(malformed.errors.map((e) => e.line), [2, 4]);
       assert.equal((await both('no-hours.csv', 'log_id,client_id,staff_name,date\nL1,C1,Ann,2025-01-02\n')).errorCode, 'MM_IMPORT_HEADER');
       assert.equal((await both('header-only.csv', timeLogs())).errorCode, 'MM_IMPORT_EMPTY');
+    });
+
+    test('a file refused before it is read (its encoding) ends the worker started for it', async () => {
+      const started = workersStarted;
+      const file = t.file('nul.csv', Buffer.from(timeLogs('N1,C1,Ann,2025-01-02,1,yes').replace('Ann', 'A\u0000nn')));
+      const report = await importFile(t.database, onWorker, { dataset: 'time_logs', file });
+      assert.equal(report.errorCode, 'MM_IMPORT_ENCODING');
+      assert.equal(workersStarted, started + 1);
+      for (let i = 0; i < 100 && workersEnded < workersStarted; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.equal(workersEnded, workersStarted, 'every worker thread has ended');
     });
 
     test('a real import read on a worker writes the same rows', async () => {
