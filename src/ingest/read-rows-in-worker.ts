@@ -64,6 +64,8 @@ export class RowReaderWorker {
             await sink.batch({ ...message.batch, rows: unpacker.unpack(message.rows) });
             send({ type: 'batch-written' });
             return;
+          case 'ready':
+            return;
           case 'done':
             finish();
             return;
@@ -127,7 +129,8 @@ const WORKER_SEMI_SPACE_MB = 16;
  * V8 flag is global: the worker would get 128 MB of new space, most of it touched, and push
  * a 1 GB import past its memory goal; `resourceLimits` does not override the flag. V8 reads
  * the flag when an isolate is created, so it is lowered for the worker's creation and put
- * back once the worker runs (measured: the same parsing speed, 35 MB less peak RSS).
+ * back once the worker runs (measured: the same parsing speed, 35 MB less peak RSS; the
+ * import thread's own heap was sized at start-up and does not change).
  */
 function withWorkerSemiSpace(create: () => Worker): Worker {
   v8.setFlagsFromString(`--max-semi-space-size=${WORKER_SEMI_SPACE_MB}`);
@@ -138,8 +141,10 @@ function withWorkerSemiSpace(create: () => Worker): Worker {
     v8.setFlagsFromString(`--max-semi-space-size=${startupSemiSpaceMb()}`);
     throw error;
   }
+  // Put back once the worker has loaded its modules (its first message): under tsx, loading
+  // them starts a loader thread of its own, which must get the small young generation too.
   const restore = (): void => v8.setFlagsFromString(`--max-semi-space-size=${startupSemiSpaceMb()}`);
-  worker.once('online', restore);
+  worker.once('message', restore);
   worker.once('exit', restore);
   return worker;
 }

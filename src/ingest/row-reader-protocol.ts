@@ -31,6 +31,7 @@ export interface WorkerError {
 }
 
 export type FromWorker =
+  | { type: 'ready' }
   | { type: 'begin'; id: number }
   | { type: 'restart'; id: number }
   | { type: 'note'; facts: Partial<FileFacts> }

@@ -30,6 +30,9 @@ port.on('message', (message: ToWorker) => {
   }
 });
 
+// Loaded: the importer's thread may now start other threads as it pleases.
+post({ type: 'ready' });
+
 function request(type: 'begin' | 'restart'): Promise<ClientList | undefined> {
   const id = nextId++;
   return new Promise((resolve) => {
