@@ -63,7 +63,13 @@ export class SqliteImportWriter implements ImportWriter {
     await beginImmediate(connection, this.file, { timeoutMs: options.waitMs, onWait: options.onWait });
     this.endAnnouncement = announceWriter(this.file, { actor: options.actor, activity: options.activity });
     this.version = (connection.prepare('SELECT COALESCE(MAX(number), 0) + 1 AS n FROM dataset_versions').get() as { n: number }).n;
-    if (isTableEmpty(connection, name)) this.deferredIndexes = dropSecondaryIndexes(connection, name);
+    if (isTableEmpty(connection, name)) {
+      this.deferredIndexes = dropSecondaryIndexes(connection, name);
+      // Without the (client, date) index only the key index takes inserts: a 16 MB cache
+      // holds its hot pages, loads 1M rows faster than 64 MB did (measured, with the index
+      // build) and keeps a 1 GB first load's peak memory lower.
+      connection.pragma('cache_size = -16384');
+    }
     this.deltas = await startRollupDeltas(this.kysely, this.runSql, name, columns);
     const rest = columns.slice(1);
     this.params = new Array<unknown>(all.length).fill(null);
