@@ -121,7 +121,7 @@ function startWorker(options: WorkerOptions): Worker {
 }
 
 /** Young-generation semi-space of the worker, MB (new space: twice this). */
-const WORKER_SEMI_SPACE_MB = 16;
+const WORKER_SEMI_SPACE_MB = 8;
 
 /**
  * Creates the worker with a young generation of WORKER_SEMI_SPACE_MB. The import thread runs
