@@ -9,6 +9,10 @@
  *
  * Besides the default (monthly rollups) it times the same profitability query summed from
  * the rows, and staff utilization (staff × month rollup), so the rollups' gain is visible.
+ *
+ * The import is compared with a bare SQLite load of the same data: the rows the import
+ * stored, read back and written with prepared better-sqlite3 INSERTs into a fresh database
+ * of the same schema (same connection settings), secondary indexes built after the rows.
  */
 import { createWriteStream } from 'node:fs';
 import path from 'node:path';
@@ -18,6 +22,8 @@ import { importFile } from '../src/ingest/import-file.js';
 import { runQuery } from '../src/metrics/run-query.js';
 import { writeLargeMspReferenceData, writeLargeTimeLogs } from '../src/sample/index.js';
 import { openDatabase } from '../src/metrics/rollups/open-database.js';
+import { openSqliteConnection } from '../src/storage/database.js';
+import { createIndexes, dropSecondaryIndexes } from '../src/storage/table-indexes-repository.js';
 import { benchConfig, machine, scratchDir, scratchPostgres } from './bench-support.js';
 import { duckdbReference } from './duckdb-reference.js';
 
@@ -81,19 +87,59 @@ const plan = {
   measures: ['revenue', 'labor_cost', 'license_cost', 'total_cost', 'gross_profit', 'gross_margin_pct', 'effective_hourly_rate', 'hours', 'invoice_count'] as const,
 };
 
+const datasetOrder = ['clients', 'staff', 'invoices', 'time_logs', 'licenses'] as const;
+
+/**
+ * The bare baseline: every row the import stored, read back from its database and written
+ * with one prepared INSERT per table into a fresh database of the same schema, each table
+ * in one transaction without its secondary indexes, which are built afterwards. No parsing,
+ * validation, versions or rollups: the floor an import into this schema can approach.
+ */
+async function bareSqliteLoad(importedFile: string): Promise<{ seconds: number; parts: string[] }> {
+  const config = benchConfig(path.join(dir, 'sqlite-bare'));
+  await (await openDatabase(config)).close();
+  const source = openSqliteConnection(importedFile);
+  const target = openSqliteConnection(path.join(config.data_dir, 'moatmetrics.db'));
+  target.pragma('cache_size = -65536'); // the import connection's setting
+  const parts: string[] = [];
+  const started = performance.now();
+  for (const table of datasetOrder) {
+    const t = performance.now();
+    const columns = (source.prepare(`SELECT name FROM pragma_table_info('${table}') ORDER BY cid`).pluck().all() as string[]).map((c) => `"${c}"`);
+    const insert = target.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
+    target.exec('BEGIN IMMEDIATE');
+    const indexes = dropSecondaryIndexes(target, table);
+    for (const row of source.prepare(`SELECT ${columns.join(', ')} FROM ${table}`).raw().iterate()) insert.run(row as unknown[]);
+    const inserted = performance.now();
+    createIndexes(target, indexes);
+    target.exec('COMMIT');
+    parts.push(`${table} ${((performance.now() - t) / 1000).toFixed(1)} s (indexes ${((performance.now() - inserted) / 1000).toFixed(1)} s)`);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  source.close();
+  target.close();
+  return { seconds, parts };
+}
+
 async function measureEngine(name: string, url: string): Promise<{ period: { from: string; to: string }; revenue: number }> {
   const config = benchConfig(path.join(dir, `${name}-data`), url);
   let database = await openDatabase(config);
   const started = performance.now();
   const importTimes: string[] = [];
-  for (const dataset of ['clients', 'staff', 'invoices', 'time_logs', 'licenses'] as const) {
+  for (const dataset of datasetOrder) {
     const t = performance.now();
     const report = await importFile(database, config, { dataset, file: files[dataset] });
     if (report.status !== 'succeeded') throw new Error(`${name} ${dataset}: ${report.message}`);
     importTimes.push(`${dataset} ${((performance.now() - t) / 1000).toFixed(1)} s`);
   }
-  console.log(`${name}: import of everything ${((performance.now() - started) / 1000).toFixed(1)} s (${importTimes.join(', ')}; rollups refreshed inside each)`);
+  const importSeconds = (performance.now() - started) / 1000;
+  console.log(`${name}: import of everything ${importSeconds.toFixed(1)} s (${importTimes.join(', ')}; rollups maintained inside each)`);
   await database.close();
+  if (name === 'sqlite') {
+    const bare = await bareSqliteLoad(path.join(config.data_dir, 'moatmetrics.db'));
+    console.log(`sqlite bare load of the same rows (prepared INSERTs, then the indexes): ${bare.seconds.toFixed(1)} s (${bare.parts.join(', ')})`);
+    console.log(`sqlite import / bare load: ${(importSeconds / bare.seconds).toFixed(2)}× (goal ≤ 1.5×)`);
+  }
   database = await openDatabase(config);
   const median = async (run: () => Promise<unknown>): Promise<string> => {
     const times: number[] = [];

@@ -1,8 +1,9 @@
 /**
  * Ingestion benchmark (issue: foundation). Prints, in one run:
  *  - end-to-end import of N time-log rows from CSV into SQLite (parse, validate, resolve
- *    clients, upsert, version) and the same rows through a bare better-sqlite3 prepared
- *    INSERT loop into the same schema with the same connection settings (the baseline);
+ *    clients, upsert, version, rollups) and the same rows through a bare better-sqlite3
+ *    prepared INSERT loop into the same schema with the same connection settings (the
+ *    baseline), and that loop again with the secondary index built after the rows;
  *  - the same import into PostgreSQL (COPY + merge);
  *  - peak RSS of a child process importing a ≥ 1 GB CSV into SQLite.
  *
@@ -14,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { importFile } from '../src/ingest/import-file.js';
 import { openDatabase } from '../src/metrics/rollups/open-database.js';
 import { openSqliteConnection } from '../src/storage/database.js';
+import { createIndexes, dropSecondaryIndexes } from '../src/storage/table-indexes-repository.js';
 import { writeLargeMspReferenceData, writeLargeTimeLogs } from '../src/sample/index.js';
 import { benchConfig, machine, measure, rate, scratchDir, scratchPostgres } from './bench-support.js';
 
@@ -75,6 +77,25 @@ const baseline = await measure(async () => {
 bare.close();
 console.log(`sqlite baseline (bare prepared INSERT loop, rows already in memory): ${baseline.seconds.toFixed(2)} s wall, ${baseline.cpuSeconds.toFixed(2)} s CPU → ${rate(rows, baseline.seconds)}`);
 console.log(`end-to-end / baseline: ${((100 * baseline.seconds) / e2e.seconds).toFixed(0)} % by wall time, ${((100 * baseline.cpuSeconds) / e2e.cpuSeconds).toFixed(0)} % by CPU time`);
+
+// 2b. The same loop into the table without its secondary index, which is built afterwards
+// (what the import does for a first load): the floor for a load into an empty table.
+const deferredConfig = benchConfig(path.join(dir, 'sqlite-baseline-deferred'));
+const deferredDb = await openDatabase(deferredConfig);
+await loadReference(deferredDb, deferredConfig);
+await deferredDb.close();
+const bareDeferred = openSqliteConnection(path.join(deferredConfig.data_dir, 'moatmetrics.db'));
+bareDeferred.pragma('cache_size = -65536');
+const insertDeferred = bareDeferred.prepare(`INSERT INTO time_logs (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
+const deferred = await measure(async () => {
+  bareDeferred.exec('BEGIN IMMEDIATE');
+  const indexes = dropSecondaryIndexes(bareDeferred, 'time_logs');
+  for (const row of memoryRows) insertDeferred.run(row);
+  createIndexes(bareDeferred, indexes);
+  bareDeferred.exec('COMMIT');
+});
+bareDeferred.close();
+console.log(`sqlite baseline with the index built after the rows: ${deferred.seconds.toFixed(2)} s wall, ${deferred.cpuSeconds.toFixed(2)} s CPU → ${rate(rows, deferred.seconds)} (end to end: ${((100 * deferred.seconds) / e2e.seconds).toFixed(0)} % of its rate by wall time)`);
 
 // 3. PostgreSQL end to end.
 if (!args['skip-pg']) {

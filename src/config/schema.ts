@@ -110,6 +110,11 @@ export const configSchema = z
         /** Show a progress bar on a terminal for files above this size (MB). */
         progress_min_mb: z.number().min(0).default(5),
         /**
+         * Files from this size (MB) are parsed and validated on a worker thread while the
+         * import writes: a second core for a large import; not worth starting for a small one.
+         */
+        worker_min_mb: z.number().min(0).default(4),
+        /**
          * Day/month order of dates like `03/11/2025`: `auto` decides per column from the whole
          * file (a day above 12 tells) and refuses a column that never tells; `dmy`, `mdy` fix it;
          * `ymd` accepts year-first dates only.
@@ -117,7 +122,7 @@ export const configSchema = z
         date_order: z.enum(dateOrderSettings).default('auto'),
       })
       .strict()
-      .default({ mode: 'strict', batch_rows: 1000, inline_errors: 200, progress_min_mb: 5, date_order: 'auto' }),
+      .default({ mode: 'strict', batch_rows: 1000, inline_errors: 200, progress_min_mb: 5, worker_min_mb: 4, date_order: 'auto' }),
     analytics: z
       .object({
         /** Burdened cost per hour for staff without a cost rate (DESIGN section 4). */

@@ -115,7 +115,43 @@ function daysIn(year: number, month: number): number {
   return monthDays[month - 1]!;
 }
 
-const plainDecimal = /^(-?)(\d{1,15})(?:\.(\d*))?$/;
+/**
+ * `-12`, `95`, `1.25` (an optional minus, 1 to 15 digits, an optional point and digits) —
+ * most cells of most exports — read character by character: the regular expression it
+ * replaces took about a tenth of a large import's parsing time. Returns `undefined` for
+ * anything else, which the general path reads.
+ */
+function plainScaledDecimal(raw: string, scale: number): number | null | undefined {
+  const length = raw.length;
+  let i = 0;
+  const negative = length > 0 && raw.charCodeAt(0) === 45; // '-'
+  if (negative) i = 1;
+  const wholeStart = i;
+  let whole = 0;
+  for (; i < length; i++) {
+    const digit = raw.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) break;
+    whole = whole * 10 + digit;
+  }
+  const wholeDigits = i - wholeStart;
+  if (wholeDigits < 1 || wholeDigits > 15) return undefined;
+  let units = whole * 10 ** scale;
+  if (i < length) {
+    if (raw.charCodeAt(i) !== 46) return undefined; // '.'
+    let fraction = 0;
+    let digits = 0;
+    let roundUp = false;
+    for (i += 1; i < length; i++, digits++) {
+      const digit = raw.charCodeAt(i) - 48;
+      if (digit < 0 || digit > 9) return undefined;
+      if (digits < scale) fraction = fraction * 10 + digit;
+      else if (digits === scale) roundUp = digit >= 5; // half away from zero: only the first dropped digit counts
+    }
+    units += fraction * 10 ** (scale - Math.min(digits, scale)) + (roundUp ? 1 : 0);
+  }
+  if (!Number.isSafeInteger(units)) return null;
+  return negative ? -units : units;
+}
 
 /**
  * Parses a decimal as written in exports: `1234.5`, `1,234.50`, `$1,234.50`, `(12.00)` for a
@@ -123,20 +159,8 @@ const plainDecimal = /^(-?)(\d{1,15})(?:\.(\d*))?$/;
  * integer number of `1/10^scale` units, rounded half away from zero; null if unreadable.
  */
 export function parseScaledDecimal(raw: string, scale: number): number | null {
-  const plain = plainDecimal.exec(raw);
-  if (plain) {
-    // Fast path: `-12`, `95`, `1.25` — most cells of most exports.
-    const fraction = plain[3] ?? '';
-    let units = Number(plain[2]) * 10 ** scale;
-    if (fraction.length <= scale) {
-      if (fraction.length > 0) units += Number(fraction) * 10 ** (scale - fraction.length);
-    } else {
-      units += Number(fraction.slice(0, scale));
-      if (fraction.charCodeAt(scale) >= 53) units += 1;
-    }
-    if (!Number.isSafeInteger(units)) return null;
-    return plain[1] ? -units : units;
-  }
+  const plain = plainScaledDecimal(raw, scale);
+  if (plain !== undefined) return plain;
   let text = raw.replace(/[\s$€£¥]/g, '');
   if (/^[A-Z]{3}/.test(text)) text = text.slice(3);
   let negative = false;

@@ -1,6 +1,6 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config, DateOrderSetting } from '../config/schema.js';
 import { isMmError, MmError, type ErrorCode } from '../errors.js';
@@ -9,20 +9,16 @@ import { appendAudit, type AuditInput } from '../governance/audit-log.js';
 import type { Database } from '../storage/database.js';
 import { demoDataPresent } from './demo-data-repository.js';
 import { removeDemoData } from './remove-demo-data.js';
-import { RollupScope } from '../metrics/rollups/maintain-rollups.js';
 import type { DatasetVersionTable, ImportTable } from '../storage/schema.js';
-import { CsvParser, detectDelimiter, type Delimiter } from './csv-reader.js';
-import { clientNameKey } from './datasets/clients.js';
-import type { DatasetDefinition, RowContext } from './datasets/dataset-definition.js';
+import type { DatasetDefinition } from './datasets/dataset-definition.js';
 import { getDataset } from './datasets/index.js';
-import { DateColumns, DateSurveyNeeded, type DateSurvey } from './date-columns.js';
-import { createDecoder } from './encoding.js';
-import { listedNames, mapHeader, type HeaderMap } from './header-map.js';
 import { importTempName } from './import-leftovers.js';
 import { formatRowError, type ImportReport, type RowError } from './import-report.js';
 import { inspectFile } from './inspect-file.js';
 import { storedRejectsPath } from './rejects-file.js';
-import type { ImportWriter, StagedRow, WriteRejection } from './writers/import-writer.js';
+import { RowReaderWorker } from './read-rows-in-worker.js';
+import { readFileRows, type ClientList, type ReadFileInput, type RowSink } from './row-reader.js';
+import type { ImportWriter, WriteRejection } from './writers/import-writer.js';
 import { PostgresImportWriter } from './writers/postgres-import-writer.js';
 import { SqliteImportWriter } from './writers/sqlite-import-writer.js';
 import { listClientKeys } from './datasets/clients-repository.js';
@@ -62,7 +58,8 @@ export interface ImportFileOptions {
  * Imports one CSV file as one transaction and one new dataset version.
  *
  * The file is read twice, both times as a stream: once for its sha256, encoding and a copy
- * into `data/raw/`, then to parse, validate and write rows in batches. Problems with the
+ * into `data/raw/`, then to parse, validate (row-reader.ts; on a worker thread for a large
+ * file) and write rows in batches. Problems with the
  * file as a whole (encoding, malformed CSV, header) and with rows come back in the report
  * with status `failed`; only usage errors (unknown dataset, missing file) throw.
  */
@@ -152,6 +149,10 @@ async function runImport(database: Database, config: Config, options: ImportFile
 
   const errors = new ErrorSink(fileName, dryRun ? null : importDir, config.ingest.inline_errors, report);
   let writer: ImportWriter | null = null;
+  // A large file is read (parsed, validated) on a worker thread while this one writes; the
+  // outcome is the same either way. Started now, the worker loads while the file is inspected.
+  const size = await stat(options.file).then((info) => info.size, () => null);
+  const worker = size !== null && size >= config.ingest.worker_min_mb * 1024 * 1024 ? new RowReaderWorker() : null;
   try {
     const inspected = await inspectFile(options.file, fileName, rawTemp).catch(async (error: unknown) => {
       if (isMmError(error) && error.code === 'MM_FILE_NOT_FOUND') await removeRawTemp(rawTemp);
@@ -161,39 +162,55 @@ async function runImport(database: Database, config: Config, options: ImportFile
     report.bytes = inspected.bytes;
     report.encoding = inspected.encoding.encoding;
 
-    writer = createWriter(database, dataset);
-    const dates = new DateColumns(dataset, options.dateOrder ?? config.ingest.date_order, fileName);
-    let version: number;
-    let rollups: RollupScope;
-    for (;;) {
-      version = await writer.begin({
-        actor: report.createdBy,
-        activity: `an import of ${dataset.name} (${fileName})`,
-        waitMs: config.database.import_wait_minutes * 60_000,
-        onWait: options.onWaitForImport,
-      });
-      const clients = dataset.referencesClient || dataset.name === 'clients' ? await loadClientIndex(database) : emptyClientIndex();
-      rollups = new RollupScope(dataset.name, dataset.columns);
-      const pass: StreamRowsInput = {
-        file: options.file, inspected, dataset, writer, errors, report, clients, rollups, dates,
-        batchRows: config.ingest.batch_rows, onProgress: options.onProgress,
-      };
-      try {
-        await streamRows(pass);
-        break;
-      } catch (error) {
-        if (!(error instanceof DateSurveyNeeded) || dates.surveyed) throw error;
-      }
-      // A date column needs the whole file before its values can be read (date-columns.ts):
-      // forget this pass, survey the file's date columns, then read it again from the start.
-      await writer.rollback();
-      await errors.reset();
-      writer = createWriter(database, dataset);
-      const survey = dates.survey();
-      // The survey stages no rows; the new writer is begun only for the next pass.
-      await streamRows({ ...pass, writer, survey });
-      dates.decide(survey);
-    }
+    // The reader (row-reader.ts) drives the import: it asks for the write to be opened
+    // before each pass over the file, and hands over batches of validated rows to write.
+    const open: { writer: ImportWriter | null; version: number } = { writer: null, version: 0 };
+    let lastProgress = 0;
+    const sink: RowSink = {
+      begin: async () => {
+        open.writer = createWriter(database, dataset);
+        writer = open.writer;
+        open.version = await open.writer.begin({
+          actor: report.createdBy,
+          activity: `an import of ${dataset.name} (${fileName})`,
+          waitMs: config.database.import_wait_minutes * 60_000,
+          onWait: options.onWaitForImport,
+        });
+        return dataset.referencesClient || dataset.name === 'clients' ? loadClientList(database) : { ids: [], names: [] };
+      },
+      restart: async () => {
+        await open.writer?.rollback();
+        open.writer = writer = null;
+        await errors.reset();
+      },
+      note: (facts) => {
+        if (facts.delimiter !== undefined) report.delimiter = facts.delimiter;
+        if (facts.ignoredColumns !== undefined) report.ignoredColumns = facts.ignoredColumns;
+      },
+      batch: async (batch) => {
+        for (const problem of batch.errors) errors.addRow(problem);
+        report.rows.total += batch.read;
+        report.rows.rejected += batch.rejected;
+        if (batch.rows.length > 0) errors.addRejections(await open.writer!.write(batch.rows));
+        if (options.onProgress && Date.now() - lastProgress > 200) {
+          lastProgress = Date.now();
+          options.onProgress({ bytesRead: batch.bytesRead, totalBytes: inspected.bytes, rows: report.rows.total });
+        }
+      },
+    };
+    const readInput: ReadFileInput = {
+      file: options.file,
+      encoding: inspected.encoding,
+      dataset,
+      fileName,
+      dateOrder: options.dateOrder ?? config.ingest.date_order,
+      batchRows: config.ingest.batch_rows,
+    };
+    if (worker) await worker.read(readInput, sink);
+    else await readFileRows(readInput, sink);
+    options.onProgress?.({ bytesRead: inspected.bytes, totalBytes: inspected.bytes, rows: report.rows.total });
+    writer = open.writer!;
+    const version = open.version;
     const flushed = await writer.flush();
     for (const rejection of flushed.rejections) errors.addRejection(rejection);
     report.rows.added = flushed.counts.added;
@@ -228,13 +245,14 @@ async function runImport(database: Database, config: Config, options: ImportFile
       await writer.commit({
         version: changed ? versionRecord(report, version, options.isDemo ?? false) : null,
         importRecord: importRecord(report, config.data_dir),
-        rollups: changed ? rollups : null,
+        refreshRollups: changed,
         audit: importAudit(report),
       });
       writer = null;
       return report;
     }
   } catch (error) {
+    worker?.stop();
     await writer?.rollback();
     if (!isMmError(error) || ['MM_FILE_NOT_FOUND', 'MM_IMPORT_UNKNOWN_DATASET', 'MM_DATABASE_BUSY'].includes(error.code)) {
       await removeRawTemp(rawTemp);
@@ -273,213 +291,10 @@ function createWriter(database: Database, dataset: DatasetDefinition): ImportWri
   return new PostgresImportWriter(database.pgPool!, dataset, database.kysely);
 }
 
-interface StreamRowsInput {
-  file: string;
-  inspected: Awaited<ReturnType<typeof inspectFile>>;
-  dataset: DatasetDefinition;
-  writer: ImportWriter;
-  errors: ErrorSink;
-  report: ImportReport;
-  clients: ClientIndex;
-  /** Gathers which clients and months the rows touch, for the rollup refresh at commit. */
-  rollups: RollupScope;
-  /** Reads each date column with what is known about it. */
-  dates: DateColumns;
-  /** Set for the survey pass: records are only shown to it, no row is read or staged. */
-  survey?: DateSurvey;
-  batchRows: number;
-  onProgress: ((progress: ImportProgress) => void) | undefined;
-}
-
-async function streamRows(input: StreamRowsInput): Promise<void> {
-  const { dataset, writer, errors, report, clients, rollups } = input;
-  const fileName = report.fileName;
-  // Small reads keep each batch small: rows die young in V8's nursery instead of being
-  // promoted and swept by full GCs (measured: GC time fell from ~30 % to a few %).
-  const raw = createReadStream(input.file, { highWaterMark: 64 * 1024 });
-  let bytesRead = 0;
-  raw.on('data', (chunk) => (bytesRead += chunk.length));
-  const decoded = raw.pipe(createDecoder(input.inspected.encoding));
-  raw.on('error', (error) => decoded.destroy(error));
-
-  let header: HeaderMap | null = null;
-  let parser: CsvParser | null = null;
-  let pending: StagedRow[] = [];
-  const context: RowContext = {
-    resolveClient: (id, name) => clients.resolve(id, name),
-    existingClientIdByName: (nameKey) => clients.byName.get(nameKey) ?? null,
-  };
-  const onRecord = (fields: string[], line: number): void => {
-    if (!header) {
-      header = mapHeader(dataset, fields, fileName, input.dates);
-      // Summarised: a header of a million unknown columns would otherwise be stored whole in the import record.
-      report.ignoredColumns = listedNames(header.ignored);
-      input.survey?.start(header.columns);
-      return;
-    }
-    if (input.survey) return input.survey.add(fields, line);
-    report.rows.total += 1;
-    const staged = readRow(dataset, header, fields, line, context, errors);
-    if (staged) {
-      pending.push(staged);
-      rollups.addRow(staged.values);
-    } else report.rows.rejected += 1;
-  };
-
-  let lastProgress = 0;
-  try {
-    await consume();
-  } finally {
-    raw.destroy();
-    decoded.destroy();
-  }
-
-  async function consume(): Promise<void> {
-  let head = '';
-  const startParser = (): CsvParser => {
-    // The delimiter is read off the whole header line, however the chunks fell.
-    const delimiter: Delimiter = detectDelimiter(head);
-    report.delimiter = delimiter;
-    return new CsvParser({ delimiter, fileLabel: fileName, onRecord });
-  };
-  for await (const chunk of decoded) {
-    let text = chunk as string;
-    if (!parser) {
-      // Only the new text is searched for the line end: searching all of `head` again per chunk was quadratic.
-      const lineEnd = text.search(/[\r\n]/);
-      if (head.length + (lineEnd === -1 ? text.length : lineEnd) > MAX_HEADER_LINE) throw headerTooLong(fileName);
-      head += text;
-      if (lineEnd === -1) continue;
-      parser = startParser();
-      text = head;
-      head = '';
-    }
-    parser.push(text);
-    if (pending.length >= input.batchRows) {
-      errors.addRejections(await writer.write(pending));
-      pending = [];
-    }
-    if (input.onProgress && Date.now() - lastProgress > 200) {
-      lastProgress = Date.now();
-      input.onProgress({ bytesRead, totalBytes: input.inspected.bytes, rows: report.rows.total });
-    }
-  }
-  if (!parser && head.length > 0) {
-    parser = startParser();
-    parser.push(head);
-  }
-  if (!parser) throw new MmError('MM_IMPORT_EMPTY', `${fileName}: the file is empty (no header row)`);
-  (parser as CsvParser).end();
-  if (!header) throw new MmError('MM_IMPORT_EMPTY', `${fileName}: the file is empty (no header row)`);
-  if (pending.length > 0) errors.addRejections(await writer.write(pending));
-  input.onProgress?.({ bytesRead, totalBytes: input.inspected.bytes, rows: report.rows.total });
-  }
-}
-
-/** Longest header line, in characters: a file without a line break near its start is not a CSV with a header. */
-const MAX_HEADER_LINE = 1 << 20;
-
-function headerTooLong(fileName: string): MmError {
-  return new MmError(
-    'MM_IMPORT_MALFORMED_CSV',
-    `${fileName} line 1: the header line is longer than the limit of ${MAX_HEADER_LINE.toLocaleString('en-US')} characters ` +
-      '(no line break within them). The first line must be the header: column names separated by commas, semicolons or tabs.',
-    { line: 1, column: 1 },
-  );
-}
-
-/** Validates one record and turns it into a staged row, or records why not. */
-function readRow(
-  dataset: DatasetDefinition,
-  header: HeaderMap,
-  fields: string[],
-  line: number,
-  context: RowContext,
-  errors: ErrorSink,
-): StagedRow | null {
-  if (fields.length !== header.width) {
-    // Spreadsheets often pad rows with empty trailing cells; only real data beyond the header is ragged.
-    const padded = fields.length > header.width && fields.slice(header.width).every((f) => f.trim() === '');
-    if (!padded) {
-      errors.addRow({ line, column: null, field: null, value: null, reason: `has ${fields.length} fields but the header has ${header.width} (check delimiters and quotes)` });
-      return null;
-    }
-  }
-  const cells: Record<string, string> = {};
-  for (const column of header.columns) cells[column.field] = fields[column.index] ?? '';
-  const parsed = header.rowSchema.safeParse(cells);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const field = String(issue.path[0] ?? '');
-      const at = header.locate(field);
-      errors.addRow({ line, column: at?.column ?? null, field: at?.header ?? field, value: cells[field] ?? null, reason: issue.message });
-    }
-    return null;
-  }
-  const data = parsed.data as Record<string, unknown>;
-  if (dataset.referencesClient) {
-    const id = (data.client_id as string | null | undefined) ?? null;
-    const name = (data.client_name as string | null | undefined) ?? null;
-    const clientId = context.resolveClient(id, name);
-    if (clientId === null) {
-      const field = id !== null ? 'client_id' : 'client_name';
-      const at = header.locate(field);
-      const reason =
-        id === null && name === null
-          ? 'client is required (client_id or client_name)'
-          : `unknown client: no client has this ${id !== null ? 'id' : 'name'}; import it in clients first`;
-      errors.addRow({ line, column: at?.column ?? null, field: at?.header ?? field, value: id ?? name, reason });
-      return null;
-    }
-    data.client_id = clientId;
-  }
-  const built = dataset.build(data, context);
-  if ('problem' in built) {
-    const at = built.problem.field ? header.locate(built.problem.field) : null;
-    errors.addRow({
-      line,
-      column: at?.column ?? null,
-      field: at?.header ?? built.problem.field,
-      value: at ? (fields[at.column - 1] ?? null) : null,
-      reason: built.problem.reason,
-    });
-    return null;
-  }
-  const values = dataset.columns.map((column) => built.values[column] ?? null);
-  let baseKey: string | null = null;
-  if (built.key === null) {
-    // No id in the file: the row's content names it, so re-importing the file finds it again.
-    baseKey = createHash('sha256').update(`${dataset.name}\u001f${values.slice(1).join('\u001f')}`).digest('base64url').slice(0, 22);
-  } else {
-    values[0] = built.key;
-  }
-  return { values, baseKey, line };
-}
-
-interface ClientIndex {
-  byId: Set<string>;
-  byName: Map<string, string>;
-  resolve(id: string | null, name: string | null): string | null;
-}
-
-function emptyClientIndex(): ClientIndex {
-  return { byId: new Set(), byName: new Map(), resolve: () => null };
-}
-
 /** Every client id and lower-cased name (an MSP has thousands at most). */
-async function loadClientIndex(database: Database): Promise<ClientIndex> {
+async function loadClientList(database: Database): Promise<ClientList> {
   const rows = await listClientKeys(database.kysely);
-  const byId = new Set(rows.map((r) => r.client_id));
-  const byName = new Map(rows.map((r) => [r.client_name_key, r.client_id]));
-  return {
-    byId,
-    byName,
-    resolve(id, name) {
-      if (id !== null) return byId.has(id) ? id : null;
-      if (name !== null) return byName.get(clientNameKey(name)) ?? null;
-      return null;
-    },
-  };
+  return { ids: rows.map((r) => r.client_id), names: rows.map((r) => [r.client_name_key, r.client_id]) };
 }
 
 /**

@@ -89,3 +89,37 @@ test('decimals scale to exact integers with half-up rounding, in the spellings e
   assert.equal(parseScaledDecimal('0.29', 2), 29);
   assert.equal(parseScaledDecimal('1.15', 2), 115);
 });
+
+test('plain decimals read character by character scale exactly as the general rule does', () => {
+  // The reading the character loop replaced (a regular expression), kept here as the reference.
+  const reference = (raw: string, scale: number): number | null | undefined => {
+    const plain = /^(-?)(\d{1,15})(?:\.(\d*))?$/.exec(raw);
+    if (!plain) return undefined;
+    const fraction = plain[3] ?? '';
+    let units = Number(plain[2]) * 10 ** scale;
+    if (fraction.length <= scale) {
+      if (fraction.length > 0) units += Number(fraction) * 10 ** (scale - fraction.length);
+    } else {
+      units += Number(fraction.slice(0, scale));
+      if (fraction.charCodeAt(scale) >= 53) units += 1;
+    }
+    if (!Number.isSafeInteger(units)) return null;
+    return plain[1] ? -units : units;
+  };
+  let seed = 7;
+  const next = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) % n);
+  const alphabet = '0123456789.-,x ';
+  const samples = ['0', '-0', '12.', '.5', '-', '', '999999999999999', '9999999999999999', '1.005', '-12.3456', '00012.50', '1e3', '12.-3', '1..2'];
+  for (let i = 0; i < 20_000; i++) {
+    let text = '';
+    const length = 1 + next(12);
+    for (let k = 0; k < length; k++) text += next(4) === 0 ? alphabet[next(alphabet.length)] : String(next(10));
+    samples.push(text);
+  }
+  for (const text of samples) {
+    for (const scale of [2, 3]) {
+      const expected = reference(text, scale);
+      if (expected !== undefined) assert.equal(parseScaledDecimal(text, scale), expected, `${text} at scale ${scale}`);
+    }
+  }
+});

@@ -1,6 +1,5 @@
 import type { AuditInput } from '../../governance/audit-log.js';
 import type { DatasetDefinition } from '../datasets/dataset-definition.js';
-import type { RollupScope } from '../../metrics/rollups/maintain-rollups.js';
 import type { DatasetVersionTable, ImportTable } from '../../storage/schema.js';
 
 /**
@@ -44,9 +43,9 @@ export interface ImportWriter {
   /** Ends the row stream; returns the last rejections and the final counts. */
   flush(): Promise<{ rejections: WriteRejection[]; counts: WriteCounts }>;
   /**
-   * Records the import (and the version, when data changed) and its audit event, refreshes
-   * the rollups the rows touched (`rollups`, when data changed) and commits: the rows, the
-   * version and the event become visible together or not at all.
+   * Records the import (and the version, when data changed) and its audit event, brings the
+   * rollups up to date with the rows it wrote (when `refreshRollups`) and commits: the rows,
+   * the version and the event become visible together or not at all.
    */
   commit(records: CommitRecords): Promise<void>;
   rollback(): Promise<void>;
@@ -55,7 +54,8 @@ export interface ImportWriter {
 export interface CommitRecords {
   version: DatasetVersionTable | null;
   importRecord: ImportTable;
-  rollups: RollupScope | null;
+  /** The import changed data: add its rows to the rollups. */
+  refreshRollups: boolean;
   audit: AuditInput;
 }
 

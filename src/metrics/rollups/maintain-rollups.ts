@@ -1,16 +1,30 @@
 import { sql, type CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import type { DatabaseSchema } from '../../storage/schema.js';
 import { invoiceSums, staffHourSums, timeLogSums } from '../sources/fact-sums.js';
+import { RollupDeltas } from './rollup-deltas.js';
+import {
+  addStagedInvoices,
+  addStagedTimeLogs,
+  groupUpsert,
+  raiseStaffName,
+  recomputeStaffNames,
+  replacedRows,
+  staffCostRates,
+  storedStaffNames,
+  type StagedRows,
+} from './rollups-repository.js';
 
 /**
- * Keeps the monthly rollups (migration 0004) equal to what summing the rows would give.
- * Nothing here adds deltas: every refresh deletes the affected groups and sums them again
- * from the rows, inside the same transaction as the change, so the rollups can never
- * drift from the data — an import that rolls back takes its refresh with it.
+ * Keeps the monthly rollups (migration 0004) equal to what summing the rows would give,
+ * inside the same transaction as the change, so an import that rolls back takes its rollup
+ * changes with it.
  *
- * - An import of time logs or invoices refreshes the months it touched for the clients it
- *   touched (including where an updated row used to be), reading the (client, date) index.
- * - An import of staff refreshes every client's labor: a cost rate may have changed.
+ * - An import of time logs or invoices adds its rows to the groups they fall in: as deltas
+ *   summed in memory while the rows were written (SQLite, rollup-deltas.ts), or by one
+ *   grouped statement over the rows it staged (PostgreSQL). Groups an updated row used to
+ *   count in cannot be corrected by adding (a first/last date cannot be un-minimised), so
+ *   they are summed again from the rows, off the (client, date) index.
+ * - An import of staff sums every client's labor again: a cost rate may have changed.
  * - A rollback, and a database that has never had rollups, rebuild them whole.
  */
 
@@ -25,90 +39,94 @@ const CLIENT_CHUNK = 500;
 
 type RollupDataset = 'time_logs' | 'invoices' | 'staff';
 
-/** What one import touched, gathered row by row as the rows are staged. */
-export class RollupScope {
-  readonly clients = new Set<string>();
-  readonly staffNames = new Map<string, string>();
-  firstDate: string | null = null;
-  lastDate: string | null = null;
-  private readonly positions: { client: number; date: number; staffKey: number; staffName: number } | null;
-
-  constructor(
-    readonly dataset: string,
-    columns: readonly string[],
-  ) {
-    const date = dataset === 'time_logs' ? 'work_date' : 'invoice_date';
-    this.positions =
-      dataset === 'time_logs' || dataset === 'invoices'
-        ? { client: columns.indexOf('client_id'), date: columns.indexOf(date), staffKey: columns.indexOf('staff_key'), staffName: columns.indexOf('staff_name') }
-        : null;
-  }
-
-  /** Whether an import of this dataset changes any rollup. */
-  get affectsRollups(): boolean {
-    return this.dataset === 'time_logs' || this.dataset === 'invoices' || this.dataset === 'staff';
-  }
-
-  /** A staged row, its values in the dataset's column order. */
-  addRow(values: readonly unknown[]): void {
-    const at = this.positions;
-    if (!at) return;
-    this.touch(values[at.client] as string, values[at.date] as string);
-    if (at.staffKey >= 0) {
-      const key = values[at.staffKey] as string;
-      const name = values[at.staffName] as string;
-      const known = this.staffNames.get(key);
-      if (known === undefined || name > known) this.staffNames.set(key, name);
-    }
-  }
-
-  touch(clientId: string, date: string): void {
-    this.clients.add(clientId);
-    if (this.firstDate === null || date < this.firstDate) this.firstDate = date;
-    if (this.lastDate === null || date > this.lastDate) this.lastDate = date;
-  }
+/** Whether an import of this dataset changes any rollup. */
+export function feedsRollups(dataset: string): dataset is RollupDataset {
+  return dataset === 'time_logs' || dataset === 'invoices' || dataset === 'staff';
 }
 
 /**
- * Refreshes the rollup groups an import touched; call inside the import's transaction,
- * after its rows are written and before it commits.
+ * Starts the deltas of an import of time logs or invoices (null for other datasets); call
+ * inside the import's transaction, so the staff cost rates read are the ones the rows meet.
  */
-export async function refreshRollupsAfterImport(db: Kysely<DatabaseSchema>, run: RunSql, scope: RollupScope, version: number): Promise<void> {
-  if (!scope.affectsRollups) return;
-  if (scope.dataset === 'staff') {
-    await refreshTimeClientMonths(db, run, null, null);
-    return;
+export async function startRollupDeltas(db: Kysely<DatabaseSchema>, run: RunSql, dataset: string, columns: readonly string[]): Promise<RollupDeltas | null> {
+  if (dataset !== 'time_logs' && dataset !== 'invoices') return null;
+  const rates = new Map<string, number | null>();
+  if (dataset === 'time_logs') {
+    for (const row of await run(staffCostRates(db))) rates.set(row.staff_key as string, row.cost_rate_cents === null ? null : Number(row.cost_rate_cents));
   }
-  // Updated rows may have moved from another client or month: their old place changes too.
-  const priors = await run(
-    db.selectFrom('row_undo').select('prior_json').where('version_number', '=', version).where('dataset', '=', scope.dataset).compile(),
-  );
-  const dateColumn = scope.dataset === 'time_logs' ? 'work_date' : 'invoice_date';
-  for (const { prior_json } of priors) {
-    const prior = JSON.parse(prior_json as string) as Record<string, string>;
-    scope.touch(prior.client_id!, prior[dateColumn]!);
+  return new RollupDeltas(dataset, columns, rates);
+}
+
+/**
+ * Adds deltas summed while an import's rows were written; call inside the import's
+ * transaction, after its rows are written and before it commits.
+ */
+export async function applyRollupDeltas(db: Kysely<DatabaseSchema>, run: RunSql, deltas: RollupDeltas): Promise<void> {
+  deltas.settle();
+  const tables =
+    deltas.dataset === 'time_logs'
+      ? ([['rollup_time_client_month', deltas.timeClientMonths], ['rollup_time_staff_month', deltas.timeStaffMonths]] as const)
+      : ([['rollup_invoice_client_month', deltas.invoiceClientMonths]] as const);
+  for (const [table, groups] of tables) {
+    const upsert = groupUpsert(db, table);
+    for (const months of groups.values()) for (const group of months.values()) await run(upsert(group));
   }
-  if (scope.firstDate === null || scope.lastDate === null) return;
-  const months = { from: scope.firstDate.slice(0, 7), to: scope.lastDate.slice(0, 7) };
-  const clients = [...scope.clients];
-  if (scope.dataset === 'invoices') {
-    await refreshInvoiceClientMonths(db, run, clients, months);
-    return;
+  await raiseStaffNames(db, run, deltas.staffNames);
+  await refreshDirtyGroups(db, run, deltas);
+}
+
+/**
+ * Adds the rows an import staged and wrote (PostgreSQL: `rows.stageTable` holds their keys);
+ * call inside the import's transaction, after the merge and before it commits.
+ */
+export async function addStagedRowsToRollups(db: Kysely<DatabaseSchema>, run: RunSql, dataset: 'time_logs' | 'invoices', rows: StagedRows): Promise<void> {
+  // Only the dirty groups and staff names are gathered here; the sums are added in SQL.
+  const deltas = new RollupDeltas(dataset, [], new Map());
+  if (dataset === 'time_logs') {
+    const added = addStagedTimeLogs(db, rows);
+    for (const statement of added.statements) await run(statement);
+    for (const row of await run(added.staffNames)) deltas.staffNames.set(row.staff_key as string, row.staff_name as string);
+    await raiseStaffNames(db, run, deltas.staffNames);
+  } else {
+    await run(addStagedInvoices(db, rows));
   }
-  await refreshTimeClientMonths(db, run, clients, months);
-  // A file spanning every month of the data (a full load) reads the whole index in one
-  // plain scan, which beats a range read client by client.
-  const span = await run(db.selectFrom('rollup_time_client_month').select((eb) => [eb.fn.min('month').as('lo'), eb.fn.max('month').as('hi')]).compile());
-  const everything = span[0]?.lo !== undefined && (span[0].lo as string) >= months.from && (span[0].hi as string) <= months.to;
-  await refreshTimeStaffMonths(db, run, everything ? null : months);
-  for (const [key, name] of scope.staffNames) {
-    await run(
-      db
-        .insertInto('rollup_staff_name')
-        .values({ staff_key: key, staff_name: name })
-        .onConflict((c) => c.column('staff_key').doUpdateSet({ staff_name: name }).where('rollup_staff_name.staff_name', '<', name))
-        .compile(),
-    );
+  for (const { prior_json } of await run(replacedRows(db, dataset, rows.version))) {
+    deltas.replace(JSON.parse(prior_json as string) as Record<string, unknown>);
+  }
+  await refreshDirtyGroups(db, run, deltas);
+}
+
+/** After an import of staff: every client's labor is summed again (a cost rate may have changed). */
+export async function refreshLaborAfterStaffImport(db: Kysely<DatabaseSchema>, run: RunSql): Promise<void> {
+  await refreshTimeClientMonths(db, run, null, null);
+}
+
+async function raiseStaffNames(db: Kysely<DatabaseSchema>, run: RunSql, names: ReadonlyMap<string, string>): Promise<void> {
+  for (const [key, name] of names) await run(raiseStaffName(db, key, name));
+}
+
+/**
+ * Sums the groups updated rows were taken from again from the rows (a superset: the dirty
+ * clients' or staff members' months between the first and last dirty month; summing a
+ * clean group again gives what it holds). A staff name a replaced row carried may have
+ * been the greatest of its key: when no row the import wrote carries it, MAX is taken again.
+ */
+async function refreshDirtyGroups(db: Kysely<DatabaseSchema>, run: RunSql, deltas: RollupDeltas): Promise<void> {
+  const { dirty } = deltas;
+  if (dirty.months) {
+    if (deltas.dataset === 'invoices') await refreshInvoiceClientMonths(db, run, [...dirty.clients], dirty.months);
+    else {
+      await refreshTimeClientMonths(db, run, [...dirty.clients], dirty.months);
+      if (dirty.staffKeys.size > 0) await refreshTimeStaffMonths(db, run, dirty.months, [...dirty.staffKeys]);
+    }
+  }
+  const named = [...dirty.staffNames.keys()];
+  for (const chunk of chunks(named)) {
+    const stored = await run(storedStaffNames(db, chunk!));
+    const stale = stored
+      .filter((r) => dirty.staffNames.get(r.staff_key as string)?.has(r.staff_name as string) && deltas.staffNames.get(r.staff_key as string) !== r.staff_name)
+      .map((r) => r.staff_key as string);
+    if (stale.length > 0) for (const statement of recomputeStaffNames(db, stale)) await run(statement);
   }
 }
 
@@ -178,31 +196,37 @@ async function refreshTimeClientMonths(db: Kysely<DatabaseSchema>, run: RunSql, 
   }
 }
 
-async function refreshTimeStaffMonths(db: Kysely<DatabaseSchema>, run: RunSql, months: MonthRange | null): Promise<void> {
-  await run(removeGroups(db, 'rollup_time_staff_month', null, months));
-  const sums = [
-    't.staff_key',
-    monthOfDate('t.work_date').as('month'),
-    ...staffHourSums(),
-    ...dateSpan('t.work_date'),
-  ] as const;
-  // A date range is read client by client off the (client, date) index.
-  const rows = months
-    ? db
-        .selectFrom('clients as c')
-        .innerJoin('time_logs as t', 't.client_id', 'c.client_id')
-        .where('t.work_date', '>=', `${months.from}-01`)
-        .where('t.work_date', '<=', `${months.to}-31`)
-        .select(sums)
-        .groupBy(['t.staff_key', monthOfDate('t.work_date')])
-    : db.selectFrom('time_logs as t').select(sums).groupBy(['t.staff_key', monthOfDate('t.work_date')]);
-  await run(
-    db
-      .insertInto('rollup_time_staff_month')
-      .columns(['staff_key', 'month', 'hours_milli', 'billable_milli', 'log_count', 'long_log_count', 'first_date', 'last_date'])
-      .expression(rows)
-      .compile(),
-  );
+async function refreshTimeStaffMonths(db: Kysely<DatabaseSchema>, run: RunSql, months: MonthRange | null, staffKeys: string[] | null = null): Promise<void> {
+  for (const chunk of chunks(staffKeys)) {
+    let remove = db.deleteFrom('rollup_time_staff_month');
+    if (chunk) remove = remove.where('staff_key', 'in', chunk);
+    if (months) remove = remove.where('month', '>=', months.from).where('month', '<=', months.to);
+    await run(remove.compile());
+    const sums = [
+      't.staff_key',
+      monthOfDate('t.work_date').as('month'),
+      ...staffHourSums(),
+      ...dateSpan('t.work_date'),
+    ] as const;
+    // A date range is read client by client off the (client, date) index.
+    let rows = months
+      ? db
+          .selectFrom('clients as c')
+          .innerJoin('time_logs as t', 't.client_id', 'c.client_id')
+          .where('t.work_date', '>=', `${months.from}-01`)
+          .where('t.work_date', '<=', `${months.to}-31`)
+          .select(sums)
+          .groupBy(['t.staff_key', monthOfDate('t.work_date')])
+      : db.selectFrom('time_logs as t').select(sums).groupBy(['t.staff_key', monthOfDate('t.work_date')]);
+    if (chunk) rows = rows.where('t.staff_key', 'in', chunk);
+    await run(
+      db
+        .insertInto('rollup_time_staff_month')
+        .columns(['staff_key', 'month', 'hours_milli', 'billable_milli', 'log_count', 'long_log_count', 'first_date', 'last_date'])
+        .expression(rows)
+        .compile(),
+    );
+  }
 }
 
 async function refreshInvoiceClientMonths(db: Kysely<DatabaseSchema>, run: RunSql, clients: string[] | null, months: MonthRange | null): Promise<void> {
@@ -242,10 +266,10 @@ function removeGroups(db: Kysely<DatabaseSchema>, table: 'rollup_time_client_mon
   return remove.compile();
 }
 
-/** `null` (every client) once, or the ids in chunks. */
-function chunks(clients: string[] | null): Array<string[] | null> {
-  if (clients === null) return [null];
+/** `null` (every key) once, or the keys in chunks. */
+function chunks(keys: string[] | null): Array<string[] | null> {
+  if (keys === null) return [null];
   const out: string[][] = [];
-  for (let i = 0; i < clients.length; i += CLIENT_CHUNK) out.push(clients.slice(i, i + CLIENT_CHUNK));
+  for (let i = 0; i < keys.length; i += CLIENT_CHUNK) out.push(keys.slice(i, i + CLIENT_CHUNK));
   return out;
 }
