@@ -76,7 +76,13 @@ await writeLines(files.invoices, 'invoice_id,client_id,invoice_date,total_amount
   const date = month <= 2 ? `2024-${String(month + 10).padStart(2, '0')}-28` : `2025-${String(month - 2).padStart(2, '0')}-28`;
   return `INV-${i},${pad(1 + Math.floor(random() * clients))},${date},${(200 + random() * 9000).toFixed(2)},${statuses[Math.floor(random() * statuses.length)]}`;
 });
-const products = ['Microsoft 365 E3,Microsoft,36.00', 'Microsoft 365 Business Premium,Microsoft,22.00', 'Zoom Pro,Zoom,13.33', 'Adobe Acrobat Pro,Adobe,20.39', 'Duo MFA,Cisco,3.00'];
+const products = [
+  'Microsoft 365 E3,Microsoft,36.00',
+  'Microsoft 365 Business Premium,Microsoft,22.00',
+  'Zoom Pro,Zoom,13.33',
+  'Adobe Acrobat Pro,Adobe,20.39',
+  'Duo MFA,Cisco,3.00',
+];
 await writeLines(files.licenses, 'license_id,client_id,product,vendor,cost_per_seat,seats_purchased,seats_used', counts.licenses, (i) => {
   const seats = 1 + Math.floor(random() * 80);
   return `LIC-${i},${pad(1 + Math.floor(random() * clients))},${products[i % products.length]},${seats},${Math.max(0, seats + Math.floor(random() * 12) - 9)}`;
@@ -84,7 +90,17 @@ await writeLines(files.licenses, 'license_id,client_id,product,vendor,cost_per_s
 console.log(`data: ${clients} clients, ${staffCount} staff, ${counts.timeLogs} time logs, ${counts.invoices} invoices, ${counts.licenses} licenses`);
 
 const plan = {
-  measures: ['revenue', 'labor_cost', 'license_cost', 'total_cost', 'gross_profit', 'gross_margin_pct', 'effective_hourly_rate', 'hours', 'invoice_count'] as const,
+  measures: [
+    'revenue',
+    'labor_cost',
+    'license_cost',
+    'total_cost',
+    'gross_profit',
+    'gross_margin_pct',
+    'effective_hourly_rate',
+    'hours',
+    'invoice_count',
+  ] as const,
 };
 
 const datasetOrder = ['clients', 'staff', 'invoices', 'time_logs', 'licenses'] as const;
@@ -109,7 +125,11 @@ async function bareSqliteLoad(importedFile: string): Promise<{ seconds: number; 
     const insert = target.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
     target.exec('BEGIN IMMEDIATE');
     const indexes = dropSecondaryIndexes(target, table);
-    for (const row of source.prepare(`SELECT ${columns.join(', ')} FROM ${table}`).raw().iterate()) insert.run(row as unknown[]);
+    for (const row of source
+      .prepare(`SELECT ${columns.join(', ')} FROM ${table}`)
+      .raw()
+      .iterate())
+      insert.run(row as unknown[]);
     const inserted = performance.now();
     createIndexes(target, indexes);
     target.exec('COMMIT');
@@ -195,7 +215,9 @@ const sqlite = await measureEngine('sqlite', '');
   }
   warm.sort((a, b) => a - b);
   const revenue = rows.reduce((s, r) => s + r.revenue_cents, 0) / 100;
-  console.log(`duckdb: profitability by client (${rows.length} rows, period ${sqlite.period.from}..${sqlite.period.to}): cold ${coldMs.toFixed(0)} ms, warm median ${warm[2]!.toFixed(0)} ms; total revenue ${revenue.toFixed(2)} (MoatMetrics ${sqlite.revenue.toFixed(2)})`);
+  console.log(
+    `duckdb: profitability by client (${rows.length} rows, period ${sqlite.period.from}..${sqlite.period.to}): cold ${coldMs.toFixed(0)} ms, warm median ${warm[2]!.toFixed(0)} ms; total revenue ${revenue.toFixed(2)} (MoatMetrics ${sqlite.revenue.toFixed(2)})`,
+  );
   duck.close();
 }
 if (!args['skip-pg']) {

@@ -28,10 +28,18 @@ export async function duckdbReference(files: ReferenceFiles, period: Period, def
   const load = performance.now();
   const csv = (file: string) => `read_csv('${file.replaceAll("'", "''")}', header = true, all_varchar = true)`;
   await connection.run(`CREATE TABLE clients AS SELECT client_id FROM ${csv(files.clients)}`);
-  await connection.run(`CREATE TABLE staff AS SELECT lower(trim(staff_name)) AS staff_key, CAST(round(CAST(NULLIF(cost_rate, '') AS DOUBLE) * 100) AS BIGINT) AS cost_rate_cents FROM ${csv(files.staff)}`);
-  await connection.run(`CREATE TABLE invoices AS SELECT client_id, CAST(invoice_date AS DATE) AS invoice_date, status, CAST(round(CAST(total_amount AS DOUBLE) * 100) AS BIGINT) AS total_cents FROM ${csv(files.invoices)}`);
-  await connection.run(`CREATE TABLE time_logs AS SELECT client_id, lower(trim(staff_name)) AS staff_key, CAST(date AS DATE) AS work_date, CAST(round(CAST(hours AS DOUBLE) * 1000) AS BIGINT) AS hours_milli FROM ${csv(files.time_logs)}`);
-  await connection.run(`CREATE TABLE licenses AS SELECT client_id, CAST(seats_purchased AS BIGINT) * CAST(round(CAST(cost_per_seat AS DOUBLE) * 100) AS BIGINT) AS monthly_cents FROM ${csv(files.licenses)}`);
+  await connection.run(
+    `CREATE TABLE staff AS SELECT lower(trim(staff_name)) AS staff_key, CAST(round(CAST(NULLIF(cost_rate, '') AS DOUBLE) * 100) AS BIGINT) AS cost_rate_cents FROM ${csv(files.staff)}`,
+  );
+  await connection.run(
+    `CREATE TABLE invoices AS SELECT client_id, CAST(invoice_date AS DATE) AS invoice_date, status, CAST(round(CAST(total_amount AS DOUBLE) * 100) AS BIGINT) AS total_cents FROM ${csv(files.invoices)}`,
+  );
+  await connection.run(
+    `CREATE TABLE time_logs AS SELECT client_id, lower(trim(staff_name)) AS staff_key, CAST(date AS DATE) AS work_date, CAST(round(CAST(hours AS DOUBLE) * 1000) AS BIGINT) AS hours_milli FROM ${csv(files.time_logs)}`,
+  );
+  await connection.run(
+    `CREATE TABLE licenses AS SELECT client_id, CAST(seats_purchased AS BIGINT) * CAST(round(CAST(cost_per_seat AS DOUBLE) * 100) AS BIGINT) AS monthly_cents FROM ${csv(files.licenses)}`,
+  );
   const loadSeconds = (performance.now() - load) / 1000;
 
   const months = monthsTouched(period);

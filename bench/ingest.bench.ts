@@ -39,7 +39,10 @@ const written = await writeLargeTimeLogs(csv, { rows, clients, staff: 50 });
 console.log(`input: ${written.rows.toLocaleString('en-US')} time-log rows, ${(written.bytes / 1e6).toFixed(1)} MB, ${clients} clients`);
 
 async function loadReference(database: Awaited<ReturnType<typeof openDatabase>>, config: ReturnType<typeof benchConfig>): Promise<void> {
-  for (const [dataset, file] of [['clients', reference.clients], ['staff', reference.staff]] as const) {
+  for (const [dataset, file] of [
+    ['clients', reference.clients],
+    ['staff', reference.staff],
+  ] as const) {
     const report = await importFile(database, config, { dataset, file });
     if (report.status !== 'succeeded') throw new Error(`${dataset}: ${report.message}`);
   }
@@ -58,8 +61,25 @@ console.log(`sqlite re-import of the same file (all unchanged, no version): ${ag
 
 // 2. Baseline: exactly the stored rows, pre-built in memory, through a bare prepared INSERT loop.
 const stored = openSqliteConnection(path.join(sqliteConfig.data_dir, 'moatmetrics.db'));
-const columns = ['log_id', 'client_id', 'staff_key', 'staff_name', 'work_date', 'hours_milli', 'rate_cents', 'billable', 'ticket', 'work_type', 'notes', 'version_number', 'source_line'];
-const memoryRows = stored.prepare(`SELECT ${columns.join(', ')} FROM time_logs`).raw().all() as unknown[][];
+const columns = [
+  'log_id',
+  'client_id',
+  'staff_key',
+  'staff_name',
+  'work_date',
+  'hours_milli',
+  'rate_cents',
+  'billable',
+  'ticket',
+  'work_type',
+  'notes',
+  'version_number',
+  'source_line',
+];
+const memoryRows = stored
+  .prepare(`SELECT ${columns.join(', ')} FROM time_logs`)
+  .raw()
+  .all() as unknown[][];
 stored.close();
 await sqlite.close();
 const baseConfig = benchConfig(path.join(dir, 'sqlite-baseline'));
@@ -75,8 +95,12 @@ const baseline = await measure(async () => {
   bare.exec('COMMIT');
 });
 bare.close();
-console.log(`sqlite baseline (bare prepared INSERT loop, rows already in memory): ${baseline.seconds.toFixed(2)} s wall, ${baseline.cpuSeconds.toFixed(2)} s CPU → ${rate(rows, baseline.seconds)}`);
-console.log(`end-to-end / baseline: ${((100 * baseline.seconds) / e2e.seconds).toFixed(0)} % by wall time, ${((100 * baseline.cpuSeconds) / e2e.cpuSeconds).toFixed(0)} % by CPU time`);
+console.log(
+  `sqlite baseline (bare prepared INSERT loop, rows already in memory): ${baseline.seconds.toFixed(2)} s wall, ${baseline.cpuSeconds.toFixed(2)} s CPU → ${rate(rows, baseline.seconds)}`,
+);
+console.log(
+  `end-to-end / baseline: ${((100 * baseline.seconds) / e2e.seconds).toFixed(0)} % by wall time, ${((100 * baseline.cpuSeconds) / e2e.cpuSeconds).toFixed(0)} % by CPU time`,
+);
 
 // 2b. The same loop into the table without its secondary index, which is built afterwards
 // (what the import does for a first load): the floor for a load into an empty table.
@@ -95,7 +119,9 @@ const deferred = await measure(async () => {
   bareDeferred.exec('COMMIT');
 });
 bareDeferred.close();
-console.log(`sqlite baseline with the index built after the rows: ${deferred.seconds.toFixed(2)} s wall, ${deferred.cpuSeconds.toFixed(2)} s CPU → ${rate(rows, deferred.seconds)} (end to end: ${((100 * deferred.seconds) / e2e.seconds).toFixed(0)} % of its rate by wall time)`);
+console.log(
+  `sqlite baseline with the index built after the rows: ${deferred.seconds.toFixed(2)} s wall, ${deferred.cpuSeconds.toFixed(2)} s CPU → ${rate(rows, deferred.seconds)} (end to end: ${((100 * deferred.seconds) / e2e.seconds).toFixed(0)} % of its rate by wall time)`,
+);
 
 // 3. PostgreSQL end to end.
 if (!args['skip-pg']) {
@@ -106,7 +132,9 @@ if (!args['skip-pg']) {
     await loadReference(database, pgConfig);
     const pgRun = await measure(() => importFile(database, pgConfig, { dataset: 'time_logs', file: csv }));
     if (pgRun.result.rows.added !== rows) throw new Error(`postgres: ${pgRun.result.message}`);
-    console.log(`postgres end-to-end import (COPY + merge): ${pgRun.seconds.toFixed(2)} s wall (client CPU ${pgRun.cpuSeconds.toFixed(2)} s) → ${rate(rows, pgRun.seconds)}`);
+    console.log(
+      `postgres end-to-end import (COPY + merge): ${pgRun.seconds.toFixed(2)} s wall (client CPU ${pgRun.cpuSeconds.toFixed(2)} s) → ${rate(rows, pgRun.seconds)}`,
+    );
     await database.close();
   } finally {
     await scratch.drop();
@@ -119,13 +147,19 @@ if (!args['skip-rss']) {
   const bigWritten = await writeLargeTimeLogs(big, { targetBytes: Math.round(Number(args.gb) * 1e9), clients, staff: 50 });
   console.log(`large input: ${bigWritten.rows.toLocaleString('en-US')} rows, ${(bigWritten.bytes / 1e9).toFixed(2)} GB`);
   const rssDir = path.join(dir, 'sqlite-rss');
-  const child = spawn(process.execPath, ['--max-semi-space-size=64', '--import', 'tsx', path.join(import.meta.dirname, 'ingest-rss-child.ts'), rssDir, reference.clients, reference.staff, big], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--max-semi-space-size=64', '--import', 'tsx', path.join(import.meta.dirname, 'ingest-rss-child.ts'), rssDir, reference.clients, reference.staff, big],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   if (code !== 0) throw new Error(`rss child failed: ${out}`);
   const result = JSON.parse(out.trim().split('\n').at(-1)!) as { rows: number; seconds: number; maxRssMb: number };
-  console.log(`sqlite import of ${(bigWritten.bytes / 1e9).toFixed(2)} GB: ${result.seconds.toFixed(1)} s → ${rate(result.rows, result.seconds)}, peak RSS ${result.maxRssMb.toFixed(0)} MB`);
+  console.log(
+    `sqlite import of ${(bigWritten.bytes / 1e9).toFixed(2)} GB: ${result.seconds.toFixed(1)} s → ${rate(result.rows, result.seconds)}, peak RSS ${result.maxRssMb.toFixed(0)} MB`,
+  );
 }

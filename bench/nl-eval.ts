@@ -25,14 +25,19 @@ interface SetQuestion {
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
 const candidates = [process.argv[2], '../shared/nl', '../../shared/nl', '/work/shared/nl'].filter((d): d is string => Boolean(d));
-const setDir = candidates.map((d) => path.resolve(repoRoot, d)).find((d) => existsSync(path.join(d, 'dev.jsonl')) || existsSync(path.join(d, 'questions.jsonl')));
+const setDir = candidates
+  .map((d) => path.resolve(repoRoot, d))
+  .find((d) => existsSync(path.join(d, 'dev.jsonl')) || existsSync(path.join(d, 'questions.jsonl')));
 if (!setDir) {
   process.stderr.write(`no evaluation set found (tried ${candidates.join(', ')}); pass its directory: npm run eval:nl -- <set dir>\n`);
   process.exit(2);
 }
 const questionsFile = ['dev.jsonl', 'test.jsonl', 'questions.jsonl'].map((f) => path.join(setDir, f)).find(existsSync)!;
 const meta = JSON.parse(readFileSync(path.join(setDir, 'meta.json'), 'utf8')) as { as_of: string };
-const questions = readFileSync(questionsFile, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as SetQuestion);
+const questions = readFileSync(questionsFile, 'utf8')
+  .split('\n')
+  .filter((l) => l.trim())
+  .map((l) => JSON.parse(l) as SetQuestion);
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'mm-nl-eval-'));
 const { config } = loadConfig({ env: {}, cwd: dir, overrides: { data_dir: path.join(dir, 'data'), 'database.url': '' } });
@@ -64,8 +69,11 @@ try {
   const total = [...perCategory.values()].reduce((s, t) => ({ right: s.right + t.right, total: s.total + t.total }), { right: 0, total: 0 });
   const pct = (t: { right: number; total: number }): string => `${((100 * t.right) / t.total).toFixed(1)} %`;
   process.stdout.write(`Evaluation set ${setDir} (${questions.length} questions, as of ${meta.as_of})\n\n`);
-  for (const [category, tally] of perCategory) process.stdout.write(`  ${category.padEnd(10)} ${String(tally.right).padStart(4)} / ${String(tally.total).padEnd(4)} ${pct(tally)}\n`);
-  process.stdout.write(`\n  ${'all'.padEnd(10)} ${String(total.right).padStart(4)} / ${String(total.total).padEnd(4)} ${pct(total)}   (${(elapsed / questions.length).toFixed(1)} ms per question)\n`);
+  for (const [category, tally] of perCategory)
+    process.stdout.write(`  ${category.padEnd(10)} ${String(tally.right).padStart(4)} / ${String(tally.total).padEnd(4)} ${pct(tally)}\n`);
+  process.stdout.write(
+    `\n  ${'all'.padEnd(10)} ${String(total.right).padStart(4)} / ${String(total.total).padEnd(4)} ${pct(total)}   (${(elapsed / questions.length).toFixed(1)} ms per question)\n`,
+  );
   if (misses.length) process.stdout.write(`\nMisses:\n${misses.map((m) => `  ${m}`).join('\n')}\n`);
 } finally {
   await database.close();

@@ -33,7 +33,9 @@ const numbers = (row: Array<string | number | null>): number[] => row.filter((c)
 /** Null when the answer passes, else why it does not. */
 export function judge(answer: NlAnswer, expect: Expectation): string | null {
   if (expect.type === 'clarify') {
-    return (answer.status === 'clarify' || answer.status === 'refused') && answer.rows.length === 0 ? null : `expected clarify, got ${answer.status} with ${answer.rows.length} rows`;
+    return (answer.status === 'clarify' || answer.status === 'refused') && answer.rows.length === 0
+      ? null
+      : `expected clarify, got ${answer.status} with ${answer.rows.length} rows`;
   }
   if (answer.status !== 'answered') return `expected an answer, got ${answer.status}: ${answer.explanation}`;
   if (expect.type === 'scalar') {
@@ -48,7 +50,8 @@ export function judge(answer: NlAnswer, expect: Expectation): string | null {
       if (!row) return `row ${i + 1} missing (expected ${entity})`;
       if (!row.some((c) => typeof c === 'string' && names(entity, c))) return `row ${i + 1}: expected ${entity}, got ${JSON.stringify(row)}`;
       const value = expect.values?.[i];
-      if (value !== undefined && !numbers(row).some((n) => within(n, value, expect.tolerance ?? 0))) return `row ${i + 1} (${entity}): expected ${value}, got ${JSON.stringify(row)}`;
+      if (value !== undefined && !numbers(row).some((n) => within(n, value, expect.tolerance ?? 0)))
+        return `row ${i + 1} (${entity}): expected ${value}, got ${JSON.stringify(row)}`;
     }
     return null;
   }

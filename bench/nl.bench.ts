@@ -34,10 +34,16 @@ const { values } = parseArgs({
 });
 const reps = Math.max(1, Number(values.reps));
 const repoRoot = path.resolve(import.meta.dirname, '..');
-const setDir = [values.set, '../shared/nl', '/work/shared/nl'].filter(Boolean).map((d) => path.resolve(repoRoot, d!)).find((d) => existsSync(path.join(d, 'dev.jsonl')));
+const setDir = [values.set, '../shared/nl', '/work/shared/nl']
+  .filter(Boolean)
+  .map((d) => path.resolve(repoRoot, d!))
+  .find((d) => existsSync(path.join(d, 'dev.jsonl')));
 if (!setDir) throw new Error('no evaluation set found: pass --set <dir>');
 const asOf = (JSON.parse(readFileSync(path.join(setDir, 'meta.json'), 'utf8')) as { as_of: string }).as_of;
-const questions = readFileSync(path.join(setDir, 'dev.jsonl'), 'utf8').split('\n').filter((l) => l.trim()).map((l) => (JSON.parse(l) as { question: string }).question);
+const questions = readFileSync(path.join(setDir, 'dev.jsonl'), 'utf8')
+  .split('\n')
+  .filter((l) => l.trim())
+  .map((l) => (JSON.parse(l) as { question: string }).question);
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const percentile = (xs: number[], p: number): number => {
@@ -97,10 +103,15 @@ async function benchOn(label: string, csvDir: string): Promise<void> {
     }
     await flushQueuedAudit(database.kysely);
     await flushSecurityEvents(database.kysely);
-    const row = (name: string, xs: number[], unit = 'ms'): string => `| ${name} | ${xs.length} | ${percentile(xs, 50).toFixed(2)} ${unit} | ${percentile(xs, 99).toFixed(2)} ${unit} |`;
-    process.stdout.write(`\n### ${label}: ${questions.length} questions of ${setDir}, dataset version ${version}, as of ${asOf}, median of ${reps} runs each\n\n`);
+    const row = (name: string, xs: number[], unit = 'ms'): string =>
+      `| ${name} | ${xs.length} | ${percentile(xs, 50).toFixed(2)} ${unit} | ${percentile(xs, 99).toFixed(2)} ${unit} |`;
+    process.stdout.write(
+      `\n### ${label}: ${questions.length} questions of ${setDir}, dataset version ${version}, as of ${asOf}, median of ${reps} runs each\n\n`,
+    );
     process.stdout.write('| what | questions | p50 | p99 |\n|---|---|---|---|\n');
-    process.stdout.write(`${row('parse alone (understand)', parse)}\n${row('uncached answer (askQuestion, result cache cleared)', answer)}\n${row('metric layer alone, same plan (runQuery, cache off)', metric)}\n${row('uncached answer ÷ metric layer, per answered question', ratio, '×')}\n`);
+    process.stdout.write(
+      `${row('parse alone (understand)', parse)}\n${row('uncached answer (askQuestion, result cache cleared)', answer)}\n${row('metric layer alone, same plan (runQuery, cache off)', metric)}\n${row('uncached answer ÷ metric layer, per answered question', ratio, '×')}\n`,
+    );
   } finally {
     await database.close();
   }

@@ -75,7 +75,8 @@ export async function clientInsights(
     const hoursTotal = (row.sums.hours_milli ?? 0) / 1000;
     const defaultHours = (row.sums.default_rate_milli ?? 0) / 1000;
     const timeLogs = row.sums.time_log_count ?? 0;
-    const assumptions = defaultHours > 0 ? [`${format.hours(defaultHours)} costed at the default rate ${format.money(config.analytics.default_cost_rate)}/h`] : [];
+    const assumptions =
+      defaultHours > 0 ? [`${format.hours(defaultHours)} costed at the default rate ${format.money(config.analytics.default_cost_rate)}/h`] : [];
     const confidence = computeConfidence({
       hoursTotal,
       hoursWithCostRate: hoursTotal - defaultHours,
@@ -161,7 +162,11 @@ function explain(
     // Rounded as the API shows them (src/present/rounded-analyses.ts): the points named add up to the difference named.
     const difference = roundPercent(attribution.value) - roundPercent(attribution.baselineValue);
     const drivers = Object.entries(attribution.contributions);
-    const shown = roundPartsToTotal(drivers.map(([, points]) => points), difference, PERCENT_DECIMALS);
+    const shown = roundPartsToTotal(
+      drivers.map(([, points]) => points),
+      difference,
+      PERCENT_DECIMALS,
+    );
     const parts = drivers
       .map(([driver], i) => ({ driver, points: shown[i]! }))
       .sort((a, b) => Math.abs(b.points) - Math.abs(a.points))
@@ -171,7 +176,8 @@ function explain(
     );
   }
   const weakest = [...confidence.factors].sort((a, b) => b.contribution - a.contribution)[0];
-  if (weakest && weakest.contribution > 0) lines.push(`Confidence ${confidence.value.toFixed(2)}: mostly lowered by ${weakest.label.toLowerCase()} — ${weakest.detail}.`);
+  if (weakest && weakest.contribution > 0)
+    lines.push(`Confidence ${confidence.value.toFixed(2)}: mostly lowered by ${weakest.label.toLowerCase()} — ${weakest.detail}.`);
   return lines;
 }
 

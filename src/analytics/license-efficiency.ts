@@ -49,9 +49,19 @@ const seatMeasures = ['seats_purchased', 'seats_used', 'license_utilization_pct'
 
 /** Utilization, unused and over-assigned seats, monthly waste and reclaim recommendations. */
 export async function licenseEfficiency(database: Database, config: Config, filters: AnalysisFilters = {}): Promise<LicenseEfficiencyAnalysis> {
-  const positions = await runQuery(database, config, { measures: [...seatMeasures], groupBy: ['client', 'product', 'vendor'], filters, sort: [{ by: 'license_waste', direction: 'desc' }] });
+  const positions = await runQuery(database, config, {
+    measures: [...seatMeasures],
+    groupBy: ['client', 'product', 'vendor'],
+    filters,
+    sort: [{ by: 'license_waste', direction: 'desc' }],
+  });
   const summary = async (dim: 'client' | 'product' | 'vendor'): Promise<LicenseSummaryRow[]> => {
-    const result = await runQuery(database, config, { measures: [...seatMeasures], groupBy: [dim], filters, sort: [{ by: 'license_waste', direction: 'desc' }] });
+    const result = await runQuery(database, config, {
+      measures: [...seatMeasures],
+      groupBy: [dim],
+      filters,
+      sort: [{ by: 'license_waste', direction: 'desc' }],
+    });
     return result.rows
       .filter((r) => (r.seats_purchased ?? 0) + (r.seats_used ?? 0) > 0 || dim !== 'client')
       .map((r) => ({

@@ -35,11 +35,29 @@ export interface PortfolioOverview {
 /** The whole portfolio at a glance: totals, margin band counts and the clients losing money. */
 export async function portfolioOverview(database: Database, config: Config, filters: AnalysisFilters = {}): Promise<PortfolioOverview> {
   const totals = await runQuery(database, config, {
-    measures: ['revenue', 'collected_revenue', 'outstanding', 'labor_cost', 'license_cost', 'gross_profit', 'gross_margin_pct', 'effective_hourly_rate', 'hours', 'billable_ratio_pct', 'license_utilization_pct', 'license_waste', 'over_assigned_seats', 'client_count'],
+    measures: [
+      'revenue',
+      'collected_revenue',
+      'outstanding',
+      'labor_cost',
+      'license_cost',
+      'gross_profit',
+      'gross_margin_pct',
+      'effective_hourly_rate',
+      'hours',
+      'billable_ratio_pct',
+      'license_utilization_pct',
+      'license_waste',
+      'over_assigned_seats',
+      'client_count',
+    ],
     filters,
   });
   // Same scope as the staff analysis: the filtered clients' billable hours against everyone's capacity.
-  const utilization = await runQuery(database, config, { measures: ['staff_utilization_pct'], filters: { from: totals.period.from, to: totals.period.to, clients: filters.clients, industries: filters.industries } });
+  const utilization = await runQuery(database, config, {
+    measures: ['staff_utilization_pct'],
+    filters: { from: totals.period.from, to: totals.period.to, clients: filters.clients, industries: filters.industries },
+  });
   const clients = await profitabilityByClient(database, config, { ...filters, from: totals.period.from, to: totals.period.to });
   const t = totals.rows[0] ?? {};
   const clientsByBand: PortfolioOverview['clientsByBand'] = { healthy: 0, watch: 0, at_risk: 0, losing_money: 0, no_revenue: 0 };

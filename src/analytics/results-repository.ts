@@ -231,18 +231,30 @@ function resultFromRow(row: ResultRow): StoredResult {
 
 /** The stored document of the run for this plan on this dataset version, if one finished. */
 export async function findRunPayload(db: Kysely<DatabaseSchema>, planHash: string, datasetVersion: number): Promise<string | null> {
-  const row = await db.selectFrom('analytics_runs').select(['payload_json']).where('plan_hash', '=', planHash).where('dataset_version', '=', datasetVersion).executeTakeFirst();
+  const row = await db
+    .selectFrom('analytics_runs')
+    .select(['payload_json'])
+    .where('plan_hash', '=', planHash)
+    .where('dataset_version', '=', datasetVersion)
+    .executeTakeFirst();
   return row?.payload_json ?? null;
 }
 
 /** A run and its results, inside the caller's transaction (which also records the audit event). */
 export async function insertRun(trx: Kysely<DatabaseSchema>, run: AnalyticsRunTable, results: readonly AnalyticsResultTable[]): Promise<void> {
   await trx.insertInto('analytics_runs').values(run).execute();
-  for (let i = 0; i < results.length; i += 500) await trx.insertInto('analytics_results').values(results.slice(i, i + 500)).execute();
+  for (let i = 0; i < results.length; i += 500)
+    await trx
+      .insertInto('analytics_results')
+      .values(results.slice(i, i + 500))
+      .execute();
 }
 
 /** The current review status of each result of a run (decisions update the rows in place). */
-export async function listRunReviewStates(db: Kysely<DatabaseSchema>, runId: string): Promise<Array<{ id: string; review_status: ReviewStatus; review_reasons_json: string }>> {
+export async function listRunReviewStates(
+  db: Kysely<DatabaseSchema>,
+  runId: string,
+): Promise<Array<{ id: string; review_status: ReviewStatus; review_reasons_json: string }>> {
   return db.selectFrom('analytics_results').select(['id', 'review_status', 'review_reasons_json']).where('run_id', '=', runId).execute();
 }
 

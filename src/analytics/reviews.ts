@@ -28,13 +28,20 @@ export interface ReviewRequest {
  */
 export async function decideResult(db: Kysely<DatabaseSchema>, policy: ReviewPolicy, request: ReviewRequest): Promise<StoredResultWithDetail> {
   const comment = request.comment.trim();
-  if (comment.length < MIN_COMMENT) throw new MmError('MM_VALIDATION', `a review ${request.decision === 'approve' ? 'approval' : 'rejection'} needs a comment of at least ${MIN_COMMENT} characters saying why`);
+  if (comment.length < MIN_COMMENT)
+    throw new MmError(
+      'MM_VALIDATION',
+      `a review ${request.decision === 'approve' ? 'approval' : 'rejection'} needs a comment of at least ${MIN_COMMENT} characters saying why`,
+    );
   const result = await findResult(db, request.resultId);
   if (!result || !resultInScope(result, request.clientScope ?? null)) {
     throw new MmError('MM_NOT_FOUND', `no stored result with id '${request.resultId}'`);
   }
   if (!decidable.includes(result.reviewStatus)) {
-    throw new MmError('MM_REVIEW_CONFLICT', `result ${result.id} (${result.subjectLabel}) is ${result.reviewStatus}${result.reviewedBy ? ` by ${result.reviewedBy}` : ''}; only pending or noted results can be decided`);
+    throw new MmError(
+      'MM_REVIEW_CONFLICT',
+      `result ${result.id} (${result.subjectLabel}) is ${result.reviewStatus}${result.reviewedBy ? ` by ${result.reviewedBy}` : ''}; only pending or noted results can be decided`,
+    );
   }
   if (policy.four_eyes) await checkFourEyes(db, result, request.reviewer);
 
@@ -48,7 +55,15 @@ export async function decideResult(db: Kysely<DatabaseSchema>, policy: ReviewPol
       actor: request.reviewer,
       action: `review.${request.decision}`,
       target: result.id,
-      details: { kind: result.kind, subject: result.subject, label: result.subjectLabel, from: result.reviewStatus, to: status, comment, datasetVersion: result.datasetVersion },
+      details: {
+        kind: result.kind,
+        subject: result.subject,
+        label: result.subjectLabel,
+        from: result.reviewStatus,
+        to: status,
+        comment,
+        datasetVersion: result.datasetVersion,
+      },
     });
   });
   return (await findResult(db, result.id))!;
@@ -61,6 +76,9 @@ async function checkFourEyes(db: Kysely<DatabaseSchema>, result: StoredResultWit
   const own = await activeVersionsCreatedBy(db, reviewer, result.datasetVersion);
   if (own.length > 0) {
     const versions = own.map((v) => `${v.number} (${v.dataset})`).join(', ');
-    throw new MmError('MM_FOUR_EYES', `four-eyes rule: this result was computed from data ${reviewer} imported (version ${versions}); another reviewer must decide it`);
+    throw new MmError(
+      'MM_FOUR_EYES',
+      `four-eyes rule: this result was computed from data ${reviewer} imported (version ${versions}); another reviewer must decide it`,
+    );
   }
 }

@@ -181,7 +181,13 @@ export function roundAttribution<Driver extends string>(attribution: MetricAttri
   const { metric } = attribution;
   // Profit and rate attributions are money: the same two decimals as percentage points.
   if (attribution.reason !== null) {
-    return { metric, baselineValue: roundPercent(attribution.baselineValue), value: roundPercent(attribution.value), contributions: null, reason: attribution.reason };
+    return {
+      metric,
+      baselineValue: roundPercent(attribution.baselineValue),
+      value: roundPercent(attribution.value),
+      contributions: null,
+      reason: attribution.reason,
+    };
   }
   const { contributions: exact } = attribution as Extract<MetricAttribution<Driver>, { reason: null }>;
   const value = roundPercent(attribution.value as number);

@@ -156,7 +156,18 @@ async function storeRun(
   await database.kysely.transaction().execute(async (trx) => {
     await insertRun(
       trx,
-      { id: document.runId, kind: 'full', plan_hash: planHash, plan_json: planJson, dataset_version: version, period_from: document.period.from, period_to: document.period.to, payload_json: JSON.stringify(document), created_by: actor, created_at: now },
+      {
+        id: document.runId,
+        kind: 'full',
+        plan_hash: planHash,
+        plan_json: planJson,
+        dataset_version: version,
+        period_from: document.period.from,
+        period_to: document.period.to,
+        payload_json: JSON.stringify(document),
+        created_by: actor,
+        created_at: now,
+      },
       results,
     );
     // The stored run (and the results it sends to review) and its event commit together.
@@ -198,7 +209,10 @@ async function computeAnalysis(database: Database, config: Config, filters: Anal
 /** The portfolio's confidence: each factor's score weighted by the clients' revenue share. */
 function portfolioConfidence(rows: ProfitabilityRow[], insights: Map<string, ClientInsight>): Confidence {
   const total = rows.reduce((s, r) => s + Math.max(r.revenue, 0), 0);
-  const weighted = rows.map((r) => ({ weight: total > 0 ? Math.max(r.revenue, 0) / total : 1 / rows.length, confidence: insights.get(r.clientId)!.confidence }));
+  const weighted = rows.map((r) => ({
+    weight: total > 0 ? Math.max(r.revenue, 0) / total : 1 / rows.length,
+    confidence: insights.get(r.clientId)!.confidence,
+  }));
   const first = weighted[0]?.confidence;
   if (!first) return { value: 0, factors: [] };
   const value = Math.round(weighted.reduce((s, w) => s + w.weight * w.confidence.value, 0) * 100) / 100;

@@ -29,7 +29,12 @@ export async function staffUtilization(database: Database, config: Config, filte
   const measures = ['hours', 'billable_hours', 'billable_ratio_pct', 'staff_utilization_pct', 'labor_cost'] as const;
   // Client and industry filters narrow the hours; capacity is each person's whole week.
   const planFilters = { from: filters.from, to: filters.to, clients: filters.clients, industries: filters.industries };
-  const result = await runQuery(database, config, { measures: [...measures], groupBy: ['staff'], filters: planFilters, sort: [{ by: 'staff_utilization_pct', direction: 'desc' }] });
+  const result = await runQuery(database, config, {
+    measures: [...measures],
+    groupBy: ['staff'],
+    filters: planFilters,
+    sort: [{ by: 'staff_utilization_pct', direction: 'desc' }],
+  });
   const overall = await runQuery(database, config, { measures: ['staff_utilization_pct', 'billable_ratio_pct'], filters: planFilters });
   const total = overall.rows[0] ?? {};
   return {

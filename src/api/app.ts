@@ -47,7 +47,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const { database } = options;
   const policy = options.policy ?? loadPolicy(options.config.policy_file).policy;
   // The policy may lower the upload limit the configuration allows, never raise it.
-  const config = { ...options.config, server: { ...options.config.server, upload_limit_mb: Math.min(options.config.server.upload_limit_mb, policy.uploads.max_mb) } };
+  const config = {
+    ...options.config,
+    server: { ...options.config.server, upload_limit_mb: Math.min(options.config.server.upload_limit_mb, policy.uploads.max_mb) },
+  };
   // Behind a trusted proxy request.ip is the client's address (X-Forwarded-For): rate limits,
   // the login back-off and security events key on it.
   const app: FastifyInstance = Fastify({

@@ -70,11 +70,7 @@ export function createAuthenticate({ database, policy, allowedOrigins = [] }: Au
     const bearer = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
     const cookie = request.cookies?.[SESSION_COOKIE];
     try {
-      const resolved = bearer
-        ? await resolveApiToken(database.kysely, bearer[1]!)
-        : cookie
-          ? await resolveSession(database.kysely, policy, cookie)
-          : null;
+      const resolved = bearer ? await resolveApiToken(database.kysely, bearer[1]!) : cookie ? await resolveSession(database.kysely, policy, cookie) : null;
       if (!resolved) return;
       request.user = resolved.user;
       request.authenticatedBy = bearer ? 'token' : 'session';
@@ -114,14 +110,21 @@ export function createAuthenticate({ database, policy, allowedOrigins = [] }: Au
     const user = request.user;
     request.actor = user.username;
     if (user.must_change_password === 1 && !config.allowWithTemporaryPassword) {
-      throw new MmError('MM_PASSWORD_CHANGE_REQUIRED', `'${user.username}' still has a password someone else set; change it first (POST /api/v1/auth/password)`);
+      throw new MmError(
+        'MM_PASSWORD_CHANGE_REQUIRED',
+        `'${user.username}' still has a password someone else set; change it first (POST /api/v1/auth/password)`,
+      );
     }
     if (permission === 'authenticated') return;
     if (!permissionsOf(policy, user.role).has(permission as Permission)) {
-      throw new MmError('MM_FORBIDDEN', `role '${user.role}' does not have the permission '${permission}' that ${request.method} ${request.routeOptions.url} needs`, {
-        role: user.role,
-        permission,
-      });
+      throw new MmError(
+        'MM_FORBIDDEN',
+        `role '${user.role}' does not have the permission '${permission}' that ${request.method} ${request.routeOptions.url} needs`,
+        {
+          role: user.role,
+          permission,
+        },
+      );
     }
   };
 }

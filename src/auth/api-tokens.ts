@@ -67,7 +67,15 @@ export async function resolveApiToken(db: Kysely<DatabaseSchema>, token: string,
 
 export async function listApiTokens(db: Kysely<DatabaseSchema>, userId: string | null): Promise<ApiTokenView[]> {
   const rows = await listApiTokenRows(db, userId);
-  return rows.map((r) => ({ id: r.id, username: r.username, name: r.name, createdAt: r.created_at, expiresAt: r.expires_at, revokedAt: r.revoked_at, lastUsedAt: r.last_used_at }));
+  return rows.map((r) => ({
+    id: r.id,
+    username: r.username,
+    name: r.name,
+    createdAt: r.created_at,
+    expiresAt: r.expires_at,
+    revokedAt: r.revoked_at,
+    lastUsedAt: r.last_used_at,
+  }));
 }
 
 /** Revokes a token; `ownerId` limits it to that user's tokens (null: any token, for users:manage). */

@@ -9,9 +9,7 @@ import { WriteBehindQueue } from '../storage/write-behind-queue.js';
  * batches. An expired session is refused whether or not its row is gone yet.
  */
 type Touch =
-  | { kind: 'session_seen'; idHash: string; at: string }
-  | { kind: 'session_expired'; idHash: string }
-  | { kind: 'token_used'; tokenId: string; at: string };
+  { kind: 'session_seen'; idHash: string; at: string } | { kind: 'session_expired'; idHash: string } | { kind: 'token_used'; tokenId: string; at: string };
 
 const queues = new WeakMap<Kysely<DatabaseSchema>, WriteBehindQueue<Touch>>();
 

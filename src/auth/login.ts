@@ -54,12 +54,7 @@ export async function checkLogin(
  * character (MM_INPUT_NUL_BYTE) — as a failed login, so no attempt goes unrecorded. NUL is
  * stored as ␀: PostgreSQL text cannot hold it.
  */
-export async function auditUncheckedLogin(
-  db: Kysely<DatabaseSchema>,
-  username: unknown,
-  from: string | null,
-  reason: ErrorCode,
-): Promise<void> {
+export async function auditUncheckedLogin(db: Kysely<DatabaseSchema>, username: unknown, from: string | null, reason: ErrorCode): Promise<void> {
   const name = typeof username === 'string' ? username.trim().toLowerCase().slice(0, 100).replaceAll('\u0000', '\u2400') : '';
   await appendAudit(db, { actor: name, action: 'auth.login', outcome: 'failure', details: { from, reason } });
 }
@@ -68,14 +63,7 @@ type Attempt = { user: UserTable } | { reason: ErrorCode; error: MmError; locked
 
 const loginFailed = (): MmError => new MmError('MM_LOGIN_FAILED', 'user name or password is wrong');
 
-async function attemptLogin(
-  db: Kysely<DatabaseSchema>,
-  policy: Policy,
-  name: string,
-  password: string,
-  context: LoginContext,
-  now: Date,
-): Promise<Attempt> {
+async function attemptLogin(db: Kysely<DatabaseSchema>, policy: Policy, name: string, password: string, context: LoginContext, now: Date): Promise<Attempt> {
   const address = context.from ?? 'unknown';
   const nowText = now.toISOString();
   const waitMs = context.throttle.waitMs(name, address, now.getTime());

@@ -66,7 +66,18 @@ function isKeyboardWalk(text: string): boolean {
 }
 
 const leet: Record<string, string> = {
-  '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '8': 'b', '@': 'a', $: 's', '!': 'i', '|': 'l', '+': 't',
+  '0': 'o',
+  '1': 'i',
+  '3': 'e',
+  '4': 'a',
+  '5': 's',
+  '7': 't',
+  '8': 'b',
+  '@': 'a',
+  $: 's',
+  '!': 'i',
+  '|': 'l',
+  '+': 't',
 };
 
 function unLeet(text: string): string {
@@ -80,7 +91,13 @@ export function commonPasswords(): ReadonlySet<string> {
   loaded ??= new Set(
     readFileSync(new URL('./common-passwords.txt', import.meta.url), 'utf8')
       .split('\n')
-      .map((line) => line.replace(/#.*/, '').trim().toLowerCase().replace(/[\s._-]+/g, ''))
+      .map((line) =>
+        line
+          .replace(/#.*/, '')
+          .trim()
+          .toLowerCase()
+          .replace(/[\s._-]+/g, ''),
+      )
       .filter(Boolean),
   );
   return loaded;

@@ -9,10 +9,21 @@ import { deleteSession, findSessionUser, insertSession } from './sessions-reposi
 export const SESSION_COOKIE = 'mm_session';
 
 /** Starts a browser session; returns the secret for the cookie (stored only hashed). */
-export async function createSession(db: Kysely<DatabaseSchema>, policy: Policy, userId: string, now = new Date()): Promise<{ secret: string; expiresAt: string }> {
+export async function createSession(
+  db: Kysely<DatabaseSchema>,
+  policy: Policy,
+  userId: string,
+  now = new Date(),
+): Promise<{ secret: string; expiresAt: string }> {
   const secret = newSecret();
   const expiresAt = new Date(now.getTime() + policy.sessions.absolute_hours * 3_600_000).toISOString();
-  await insertSession(db, { id_hash: secretHash(secret), user_id: userId, created_at: now.toISOString(), last_seen_at: now.toISOString(), expires_at: expiresAt });
+  await insertSession(db, {
+    id_hash: secretHash(secret),
+    user_id: userId,
+    created_at: now.toISOString(),
+    last_seen_at: now.toISOString(),
+    expires_at: expiresAt,
+  });
   return { secret, expiresAt };
 }
 
@@ -21,7 +32,12 @@ export async function createSession(db: Kysely<DatabaseSchema>, policy: Policy, 
  * `sessions.idle_minutes`, past `sessions.absolute_hours`, or its user is disabled. A live
  * session's idle clock restarts (written at most once a minute).
  */
-export async function resolveSession(db: Kysely<DatabaseSchema>, policy: Policy, secret: string, now = new Date()): Promise<{ user: UserTable; sessionHash: string } | null> {
+export async function resolveSession(
+  db: Kysely<DatabaseSchema>,
+  policy: Policy,
+  secret: string,
+  now = new Date(),
+): Promise<{ user: UserTable; sessionHash: string } | null> {
   const idHash = secretHash(secret);
   const row = await findSessionUser(db, idHash);
   if (!row) return null;

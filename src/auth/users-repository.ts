@@ -50,13 +50,22 @@ export async function storePassword(
 }
 
 export async function countActiveAdmins(db: Kysely<DatabaseSchema>): Promise<number> {
-  const row = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).where('role', '=', 'admin').where('disabled', '=', 0).executeTakeFirst();
+  const row = await db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('role', '=', 'admin')
+    .where('disabled', '=', 0)
+    .executeTakeFirst();
   return Number(row?.n ?? 0);
 }
 
 /** Which of `ids` name an existing client (a client scope may name only those). */
 export async function findExistingClientIds(db: Kysely<DatabaseSchema>, ids: readonly string[]): Promise<Set<string>> {
-  const rows = await db.selectFrom('clients').select('client_id').where('client_id', 'in', [...ids]).execute();
+  const rows = await db
+    .selectFrom('clients')
+    .select('client_id')
+    .where('client_id', 'in', [...ids])
+    .execute();
   return new Set(rows.map((r) => r.client_id));
 }
 
@@ -64,7 +73,11 @@ export async function findExistingClientIds(db: Kysely<DatabaseSchema>, ids: rea
 export async function findFirstRunAdmin(
   db: Kysely<DatabaseSchema>,
 ): Promise<Pick<UserTable, 'username' | 'must_change_password' | 'password_changed_at' | 'created_at'> | undefined> {
-  return db.selectFrom('users').select(['username', 'must_change_password', 'password_changed_at', 'created_at']).where('created_by', '=', 'first-run').executeTakeFirst();
+  return db
+    .selectFrom('users')
+    .select(['username', 'must_change_password', 'password_changed_at', 'created_at'])
+    .where('created_by', '=', 'first-run')
+    .executeTakeFirst();
 }
 
 export async function listUserRoles(db: Kysely<DatabaseSchema>): Promise<Array<Pick<UserTable, 'username' | 'role'>>> {

@@ -97,7 +97,12 @@ export async function createUser(db: Kysely<DatabaseSchema>, policy: Policy, inp
   // The user and its event commit together (an audit gap check looks for it).
   await db.transaction().execute(async (trx) => {
     await insertUser(trx, row);
-    await appendAudit(trx, { actor: input.createdBy, action: 'user.create', target: username, details: { role: input.role, oneTimePassword: oneTimePassword !== null } });
+    await appendAudit(trx, {
+      actor: input.createdBy,
+      action: 'user.create',
+      target: username,
+      details: { role: input.role, oneTimePassword: oneTimePassword !== null },
+    });
   });
   return { user: userView(row), oneTimePassword };
 }
@@ -187,7 +192,11 @@ export async function setPassword(
  * MOATMETRICS_ADMIN_PASSWORD (then it counts as chosen), otherwise a one-time password is
  * generated and returned so the caller can print it once.
  */
-export async function ensureFirstAdmin(db: Kysely<DatabaseSchema>, policy: Policy, env: NodeJS.ProcessEnv = process.env): Promise<{ created: boolean; oneTimePassword: string | null }> {
+export async function ensureFirstAdmin(
+  db: Kysely<DatabaseSchema>,
+  policy: Policy,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ created: boolean; oneTimePassword: string | null }> {
   if (await anyUserExists(db)) return { created: false, oneTimePassword: null };
   const given = env.MOATMETRICS_ADMIN_PASSWORD;
   const { oneTimePassword } = await createUser(db, policy, { username: 'admin', role: 'admin', ...(given ? { password: given } : {}), createdBy: 'first-run' });

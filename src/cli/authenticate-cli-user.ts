@@ -35,10 +35,16 @@ export async function authenticateCliUser(
 ): Promise<UserTable> {
   const user = await identify(db, policy, options, env);
   if (user.must_change_password === 1) {
-    throw new MmError('MM_PASSWORD_CHANGE_REQUIRED', `'${user.username}' still has a password someone else set; change it first (log in to the web app, or POST /api/v1/auth/password)`);
+    throw new MmError(
+      'MM_PASSWORD_CHANGE_REQUIRED',
+      `'${user.username}' still has a password someone else set; change it first (log in to the web app, or POST /api/v1/auth/password)`,
+    );
   }
   if (!permissionsOf(policy, user.role).has(permission)) {
-    throw new MmError('MM_FORBIDDEN', `role '${user.role}' of '${user.username}' does not have the permission '${permission}' this needs`, { role: user.role, permission });
+    throw new MmError('MM_FORBIDDEN', `role '${user.role}' of '${user.username}' does not have the permission '${permission}' this needs`, {
+      role: user.role,
+      permission,
+    });
   }
   return user;
 }
@@ -49,7 +55,8 @@ async function identify(db: Kysely<DatabaseSchema>, policy: Policy, options: Cli
   }
   if (options.passwordStdin && options.user === undefined) throw new MmError('MM_USAGE', '--password-stdin needs --user NAME');
   if (options.user !== undefined) {
-    if (!options.passwordStdin) throw new MmError('MM_USAGE', `--user ${options.user} needs --password-stdin (the password on standard input), or use --token-stdin`);
+    if (!options.passwordStdin)
+      throw new MmError('MM_USAGE', `--user ${options.user} needs --password-stdin (the password on standard input), or use --token-stdin`);
     const password = await readSecretFromStdin('--password-stdin');
     const throttle = new LoginThrottle({ maxFailures: policy.login.max_failures, lockoutMinutes: policy.login.lockout_minutes });
     return checkLogin(db, policy, options.user, password, { from: 'cli', throttle });
@@ -57,7 +64,8 @@ async function identify(db: Kysely<DatabaseSchema>, policy: Policy, options: Cli
   const token = options.tokenStdin ? await readSecretFromStdin('--token-stdin') : env[TOKEN_ENV];
   if (token !== undefined && token !== '') {
     const resolved = await resolveApiToken(db, token.trim());
-    if (!resolved) throw new MmError('MM_AUTH_INVALID', `the API token${options.tokenStdin ? '' : ` in ${TOKEN_ENV}`} is not valid: unknown, expired or revoked`);
+    if (!resolved)
+      throw new MmError('MM_AUTH_INVALID', `the API token${options.tokenStdin ? '' : ` in ${TOKEN_ENV}`} is not valid: unknown, expired or revoked`);
     return resolved.user;
   }
   throw new MmError(

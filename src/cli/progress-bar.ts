@@ -4,7 +4,10 @@ import type { ImportProgress } from '../ingest/import-file.js';
  * Import progress on stderr: a redrawn bar (rows, MB/s, ETA) on a terminal, a plain log
  * line every few seconds otherwise, so CI logs and `nohup` files stay readable.
  */
-export function createProgressReporter(stream: NodeJS.WriteStream, label: string): {
+export function createProgressReporter(
+  stream: NodeJS.WriteStream,
+  label: string,
+): {
   update: (progress: ImportProgress) => void;
   done: () => void;
 } {
@@ -25,7 +28,9 @@ export function createProgressReporter(stream: NodeJS.WriteStream, label: string
         drawn = true;
       } else if (Date.now() - lastLog >= 5000) {
         lastLog = Date.now();
-        stream.write(`${label}: ${(fraction * 100).toFixed(0)}% (${(progress.bytesRead / 1e6).toFixed(1)} of ${(progress.totalBytes / 1e6).toFixed(1)} MB), ${stats}\n`);
+        stream.write(
+          `${label}: ${(fraction * 100).toFixed(0)}% (${(progress.bytesRead / 1e6).toFixed(1)} of ${(progress.totalBytes / 1e6).toFixed(1)} MB), ${stats}\n`,
+        );
       }
     },
     done() {

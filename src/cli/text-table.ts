@@ -7,6 +7,11 @@ export function textTable(header: string[], rows: Array<Array<string | number>>,
   const widths = header.map((_, i) => Math.max(...cells.map((row) => (row[i] ?? '').length)));
   const numeric = header.map((name, i) => rightAligned.includes(name) || (rows.length > 0 && rows.every((row) => typeof row[i] === 'number')));
   return cells
-    .map((row) => row.map((cell, i) => (numeric[i] ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ').trimEnd())
+    .map((row) =>
+      row
+        .map((cell, i) => (numeric[i] ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
+        .join('  ')
+        .trimEnd(),
+    )
     .join('\n');
 }

@@ -156,9 +156,7 @@ function leafPaths(schema: z.ZodType, prefix = ''): string[] {
     inner = inner.unwrap() as z.ZodType;
   }
   if (inner instanceof z.ZodObject) {
-    return Object.entries(inner.shape as Record<string, z.ZodType>).flatMap(([key, child]) =>
-      leafPaths(child, prefix ? `${prefix}.${key}` : key),
-    );
+    return Object.entries(inner.shape as Record<string, z.ZodType>).flatMap(([key, child]) => leafPaths(child, prefix ? `${prefix}.${key}` : key));
   }
   return [prefix];
 }

@@ -33,9 +33,7 @@ const trustProxySchema = z.unknown().transform((value, ctx): TrustProxy => {
   const wrong = entries.find((entry) => !isProxyAddress(entry));
   if (entries.length === 0 || wrong !== undefined) {
     const what =
-      wrong === undefined
-        ? 'the list is empty'
-        : `'${wrong}' is not an IP address, a CIDR range (e.g. 10.0.0.0/8) or loopback, linklocal, uniquelocal`;
+      wrong === undefined ? 'the list is empty' : `'${wrong}' is not an IP address, a CIDR range (e.g. 10.0.0.0/8) or loopback, linklocal, uniquelocal`;
     ctx.addIssue({ code: 'custom', message: `${what}; use false, true, a hop count or a list of proxy addresses` });
     return z.NEVER;
   }
@@ -71,7 +69,11 @@ export const configSchema = z
          */
         busy_timeout_ms: z.number().int().min(0).max(3_600_000).default(30_000),
         /** How long an import waits for another import to finish before giving up. */
-        import_wait_minutes: z.number().min(0).max(24 * 60).default(60),
+        import_wait_minutes: z
+          .number()
+          .min(0)
+          .max(24 * 60)
+          .default(60),
       })
       .strict()
       .default({ url: '', pool_size: 10, busy_timeout_ms: 30_000, import_wait_minutes: 60 }),

@@ -216,7 +216,10 @@ function sfc32State(seed: number): Int32Array {
 
 /** One sfc32 step: a uniformly distributed integer in [0, 2^32). */
 function nextUint32(state: Int32Array): number {
-  let a = state[0] as number, b = state[1] as number, c = state[2] as number, d = state[3] as number;
+  let a = state[0] as number,
+    b = state[1] as number,
+    c = state[2] as number,
+    d = state[3] as number;
   const t = (((a + b) | 0) + d) | 0;
   d = (d + 1) | 0;
   a = b ^ (b >>> 9);
@@ -236,7 +239,10 @@ function nextUint32(state: Int32Array): number {
  * noise. The product stays under n, so truncation never yields n.
  */
 function drawIndices(state: Int32Array, indices: Uint32Array, n: number): void {
-  let a = state[0] as number, b = state[1] as number, c = state[2] as number, d = state[3] as number;
+  let a = state[0] as number,
+    b = state[1] as number,
+    c = state[2] as number,
+    d = state[3] as number;
   const scale = n / TWO_POW_32;
   for (let i = 0; i < indices.length; i++) {
     const t = (((a + b) | 0) + d) | 0;
@@ -254,7 +260,10 @@ function drawIndices(state: Int32Array, indices: Uint32Array, n: number): void {
 
 /** Σ of `values.length` draws with replacement from `values`, continuing the generator in `state`. */
 function resampledSum(state: Int32Array, values: Float64Array): number {
-  let a = state[0] as number, b = state[1] as number, c = state[2] as number, d = state[3] as number;
+  let a = state[0] as number,
+    b = state[1] as number,
+    c = state[2] as number,
+    d = state[3] as number;
   const n = values.length;
   const scale = n / TWO_POW_32;
   let sum = 0;

@@ -268,8 +268,7 @@ function measureFactors(q: QualityInputs): Measured[] {
     improve: `${sampleAdvice(q.timeLogCount, m.timeLogScale, 'time logs')}: widen the period or import earlier time logs`,
   });
 
-  const gapsScore =
-    q.monthsCovered === 0 ? 1 : (q.monthsWithInvoices + q.monthsWithTimeLogs) / (2 * q.monthsCovered);
+  const gapsScore = q.monthsCovered === 0 ? 1 : (q.monthsWithInvoices + q.monthsWithTimeLogs) / (2 * q.monthsCovered);
   const invoiceGaps = q.monthsCovered - q.monthsWithInvoices;
   const timeLogGaps = q.monthsCovered - q.monthsWithTimeLogs;
   factors.push({
@@ -299,9 +298,7 @@ function measureFactors(q: QualityInputs): Measured[] {
     score: recencyScore,
     detail:
       `The latest invoice or time log is ${count(Math.round(q.daysSinceLatestData), 'day')} before the as-of date` +
-      (staleDays > 0
-        ? `; data older than ${m.recencyGraceDays} days counts for less, halving every ${m.recencyHalfLifeDays} days`
-        : ''),
+      (staleDays > 0 ? `; data older than ${m.recencyGraceDays} days counts for less, halving every ${m.recencyHalfLifeDays} days` : ''),
     improve: `Import invoices and time logs up to the as-of date (the latest are ${count(Math.round(q.daysSinceLatestData), 'day')} old)`,
   });
 
@@ -346,10 +343,7 @@ function measureFactors(q: QualityInputs): Measured[] {
     name: 'assumptions',
     label: 'Assumptions made',
     score: m.assumptionFactor ** q.assumptions.length,
-    detail:
-      q.assumptions.length === 0
-        ? 'No assumptions were needed'
-        : `${count(q.assumptions.length, 'assumption')}: ${q.assumptions.join('; ')}`,
+    detail: q.assumptions.length === 0 ? 'No assumptions were needed' : `${count(q.assumptions.length, 'assumption')}: ${q.assumptions.join('; ')}`,
     improve: 'Provide the data behind each assumption so that it is no longer needed',
   });
 
@@ -492,7 +486,5 @@ export function outlierFlags(values: number[]): boolean[] {
 function median(values: Float64Array): number {
   const sorted = Float64Array.from(values).sort();
   const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }

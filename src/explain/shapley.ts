@@ -53,16 +53,10 @@ export const MAX_PERMUTATION_DRIVERS = 8;
  * shapleyAttribution(d => d.a * d.b, { a: 3, b: 4 }, { a: 1, b: 2 })
  * // → { baselineValue: 2, value: 12, contributions: { a: 5, b: 5 } }
  */
-export function shapleyAttribution(
-  f: ValueFunction,
-  actual: Record<string, number>,
-  baseline: Record<string, number>,
-): ShapleyResult {
+export function shapleyAttribution(f: ValueFunction, actual: Record<string, number>, baseline: Record<string, number>): ShapleyResult {
   const names = driverNames(actual, baseline);
   if (names.length > MAX_SHAPLEY_DRIVERS) {
-    throw new RangeError(
-      `Exact Shapley attribution supports at most ${MAX_SHAPLEY_DRIVERS} drivers, got ${names.length}`,
-    );
+    throw new RangeError(`Exact Shapley attribution supports at most ${MAX_SHAPLEY_DRIVERS} drivers, got ${names.length}`);
   }
   const moving = names.filter((name) => !Object.is(actual[name], baseline[name]));
   const n = moving.length;
@@ -114,11 +108,7 @@ export function shapleyAttribution(
  * f afresh at every step (no memo, no shortcut), so tests can check `shapleyAttribution`
  * against the definition. Only for n ≤ 8; throws RangeError beyond.
  */
-export function shapleyByPermutations(
-  f: ValueFunction,
-  actual: Record<string, number>,
-  baseline: Record<string, number>,
-): ShapleyResult {
+export function shapleyByPermutations(f: ValueFunction, actual: Record<string, number>, baseline: Record<string, number>): ShapleyResult {
   const names = driverNames(actual, baseline);
   const n = names.length;
   if (n > MAX_PERMUTATION_DRIVERS) {
@@ -164,10 +154,7 @@ function driverNames(actual: Record<string, number>, baseline: Record<string, nu
   const missing = names.filter((name) => !Object.hasOwn(baseline, name));
   const extra = baselineNames.filter((name) => !Object.hasOwn(actual, name));
   if (missing.length > 0 || extra.length > 0) {
-    throw new RangeError(
-      `Actual and baseline must name the same drivers (missing from baseline: ${list(missing)}; ` +
-        `missing from actual: ${list(extra)})`,
-    );
+    throw new RangeError(`Actual and baseline must name the same drivers (missing from baseline: ${list(missing)}; ` + `missing from actual: ${list(extra)})`);
   }
   for (const name of names) {
     if (!Number.isFinite(actual[name]) || !Number.isFinite(baseline[name])) {
@@ -181,9 +168,7 @@ function evaluate(f: ValueFunction, point: Record<string, number>, moving: reado
   const value = f(point);
   if (!Number.isFinite(value)) {
     const atActual = moving.filter((_, j) => mask & (1 << j));
-    throw new RangeError(
-      `The metric is not a finite number (${value}) with ${list(atActual)} at actual and the rest at baseline`,
-    );
+    throw new RangeError(`The metric is not a finite number (${value}) with ${list(atActual)} at actual and the rest at baseline`);
   }
   return value;
 }
@@ -261,10 +246,7 @@ export function effectiveHourlyRate(d: Readonly<Record<string, number>>): number
  *                   { revenue: 8000, labor_cost: 4000, license_cost: 800 })
  * // value 25, baselineValue 40; contributions ≈ { revenue: +15.375, labor_cost: −22.5, license_cost: −7.875 }
  */
-export function marginAttribution(
-  client: CostDrivers,
-  baseline: CostDrivers,
-): MetricAttribution<keyof CostDrivers> {
+export function marginAttribution(client: CostDrivers, baseline: CostDrivers): MetricAttribution<keyof CostDrivers> {
   const metric = 'gross_margin_pct';
   const value = client.revenue === 0 ? null : grossMarginPct(costDrivers(client));
   const baselineValue = baseline.revenue === 0 ? null : grossMarginPct(costDrivers(baseline));
@@ -279,10 +261,7 @@ export function marginAttribution(
  * so the Shapley values are just the signed differences (revenue up adds, costs up
  * subtract); computing them through the same machinery keeps one code path and is a check on it.
  */
-export function profitAttribution(
-  client: CostDrivers,
-  baseline: CostDrivers,
-): MetricAttribution<keyof CostDrivers> {
+export function profitAttribution(client: CostDrivers, baseline: CostDrivers): MetricAttribution<keyof CostDrivers> {
   return attribution('gross_profit', shapleyAttribution(grossProfit, costDrivers(client), costDrivers(baseline)));
 }
 
@@ -290,10 +269,7 @@ export function profitAttribution(
  * Why a client's effective hourly rate differs from the baseline's, split between revenue,
  * license cost and hours. Null contributions, with a reason, when hours is 0 on either side.
  */
-export function effectiveRateAttribution(
-  client: RateDrivers,
-  baseline: RateDrivers,
-): MetricAttribution<keyof RateDrivers> {
+export function effectiveRateAttribution(client: RateDrivers, baseline: RateDrivers): MetricAttribution<keyof RateDrivers> {
   const metric = 'effective_hourly_rate';
   const value = client.hours === 0 ? null : effectiveHourlyRate(rateDrivers(client));
   const baselineValue = baseline.hours === 0 ? null : effectiveHourlyRate(rateDrivers(baseline));

@@ -20,18 +20,18 @@ export async function findAuditGaps(db: Kysely<DatabaseSchema>): Promise<AuditGa
   // event, so one committed in between is seen with its event, never as a gap.
   const versions = await db.selectFrom('dataset_versions').select(['number', 'dataset', 'created_by', 'created_at']).orderBy('number').execute();
   const imported = new Set<number>();
-  const importEvents = await db
-    .selectFrom('audit_events')
-    .select('details_json')
-    .where('action', '=', 'import.run')
-    .where('outcome', '=', 'success')
-    .execute();
+  const importEvents = await db.selectFrom('audit_events').select('details_json').where('action', '=', 'import.run').where('outcome', '=', 'success').execute();
   for (const event of importEvents) {
     const version = parseDetails(event.details_json).version;
     if (typeof version === 'number') imported.add(version);
   }
   // `import --replace-demo` removes the demo data as new versions, all named by one event.
-  const demoRemovals = await db.selectFrom('audit_events').select('details_json').where('action', '=', 'demo.remove').where('outcome', '=', 'success').execute();
+  const demoRemovals = await db
+    .selectFrom('audit_events')
+    .select('details_json')
+    .where('action', '=', 'demo.remove')
+    .where('outcome', '=', 'success')
+    .execute();
   for (const event of demoRemovals) {
     const removals = parseDetails(event.details_json).versions;
     if (Array.isArray(removals)) for (const version of removals) if (typeof version === 'number') imported.add(version);
@@ -75,7 +75,11 @@ export async function findAuditGaps(db: Kysely<DatabaseSchema>): Promise<AuditGa
   const passwordChanged = new Set(userEvents.filter((e) => e.action !== 'user.create').map((e) => e.target));
   for (const user of users) {
     if (!created.has(user.username)) {
-      gaps.push({ kind: 'user', subject: `user ${user.username}`, problem: `user '${user.username}' (created by ${user.created_by} at ${user.created_at}) has no user.create audit event` });
+      gaps.push({
+        kind: 'user',
+        subject: `user ${user.username}`,
+        problem: `user '${user.username}' (created by ${user.created_by} at ${user.created_at}) has no user.create audit event`,
+      });
     }
     if (user.password_changed_at !== user.created_at && !passwordChanged.has(user.username)) {
       gaps.push({

@@ -10,7 +10,11 @@ export const auditCsvHeader = ['seq', 'occurred_at', 'actor', 'action', 'target'
  * JSON array, produced page by page so an export of millions of events never sits in
  * memory. Each event keeps its hash and prev_hash, so an export can be checked later.
  */
-export async function* exportAudit(db: Kysely<DatabaseSchema>, format: 'csv' | 'json', filter: Omit<AuditFilter, 'limit' | 'afterSeq'>): AsyncGenerator<string> {
+export async function* exportAudit(
+  db: Kysely<DatabaseSchema>,
+  format: 'csv' | 'json',
+  filter: Omit<AuditFilter, 'limit' | 'afterSeq'>,
+): AsyncGenerator<string> {
   if (format === 'csv') yield csvLine(auditCsvHeader);
   else yield '[';
   let afterSeq: number | undefined;

@@ -221,7 +221,8 @@ export async function verifyAuditChain(db: Kysely<DatabaseSchema>): Promise<Audi
       const changed = `event ${expectedSeq} was changed after it was written`;
       if (!Number.isSafeInteger(seq)) return fail(expectedSeq, `${changed} (its seq '${String(row.seq)}' is not a number)`);
       if (seq !== expectedSeq) return fail(expectedSeq, `event ${expectedSeq} is missing (the next one is ${seq}): events were deleted`);
-      if (row.prev_hash !== previousHash) return fail(seq, `event ${seq} does not follow event ${seq - 1} (prev_hash differs): events were reordered, replaced or deleted`);
+      if (row.prev_hash !== previousHash)
+        return fail(seq, `event ${seq} does not follow event ${seq - 1} (prev_hash differs): events were reordered, replaced or deleted`);
       if (!parsesAsJson(row.details_json)) return fail(seq, `${changed} (its details are not valid JSON)`);
       if (eventHash(row) !== row.hash) return fail(seq, `event ${seq} was changed after it was written (its hash does not match its content)`);
       previousHash = row.hash;

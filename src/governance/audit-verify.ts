@@ -24,7 +24,9 @@ export function describeAuditProblems(result: AuditTrailVerification): string {
   if (!result.chainOk) parts.push(`audit chain broken at event ${result.firstBadSeq}: ${result.problem} (${result.checked} events before it verified)`);
   if (result.gaps.length > 0) {
     const more = result.gaps.length - 1;
-    parts.push(`${result.gaps.length === 1 ? 'a change has' : `${result.gaps.length} changes have`} no audit event: ${result.gaps[0]!.problem}${more > 0 ? ` (and ${more} more)` : ''}`);
+    parts.push(
+      `${result.gaps.length === 1 ? 'a change has' : `${result.gaps.length} changes have`} no audit event: ${result.gaps[0]!.problem}${more > 0 ? ` (and ${more} more)` : ''}`,
+    );
   }
   return parts.join('; ');
 }

@@ -35,18 +35,22 @@ const permissionSchema = z.enum(permissions, { error: (issue) => `unknown permis
 
 export const policySchema = z
   .object({
-    roles: z
-      .record(z.string(), z.array(permissionSchema))
-      .superRefine((value, ctx) => {
-        for (const name of Object.keys(value)) {
-          if (!(roles as readonly string[]).includes(name)) ctx.addIssue({ code: 'custom', path: [name], message: `unknown role '${name}' (known: ${roles.join(', ')})` });
-        }
-        if (!value.admin?.includes('users:manage')) ctx.addIssue({ code: 'custom', path: ['admin'], message: 'admin must keep users:manage, or nobody could manage users' });
-      }),
+    roles: z.record(z.string(), z.array(permissionSchema)).superRefine((value, ctx) => {
+      for (const name of Object.keys(value)) {
+        if (!(roles as readonly string[]).includes(name))
+          ctx.addIssue({ code: 'custom', path: [name], message: `unknown role '${name}' (known: ${roles.join(', ')})` });
+      }
+      if (!value.admin?.includes('users:manage'))
+        ctx.addIssue({ code: 'custom', path: ['admin'], message: 'admin must keep users:manage, or nobody could manage users' });
+    }),
     login: z
       .object({
         max_failures: z.number().int().min(1).max(100).default(5),
-        lockout_minutes: z.number().min(1).max(24 * 60).default(15),
+        lockout_minutes: z
+          .number()
+          .min(1)
+          .max(24 * 60)
+          .default(15),
         /** The account locks only when its failures came from at least this many client addresses (one address backs off instead). */
         lock_min_addresses: z.number().int().min(1).max(100).default(3),
       })
@@ -54,8 +58,16 @@ export const policySchema = z
       .default({ max_failures: 5, lockout_minutes: 15, lock_min_addresses: 3 }),
     sessions: z
       .object({
-        idle_minutes: z.number().min(1).max(24 * 60).default(30),
-        absolute_hours: z.number().min(1).max(24 * 30).default(12),
+        idle_minutes: z
+          .number()
+          .min(1)
+          .max(24 * 60)
+          .default(30),
+        absolute_hours: z
+          .number()
+          .min(1)
+          .max(24 * 30)
+          .default(12),
       })
       .strict()
       .default({ idle_minutes: 30, absolute_hours: 12 }),
@@ -67,7 +79,13 @@ export const policySchema = z
       .strict()
       .default({ default_days: 90, max_days: 365 }),
     /** Which results a person must look at (DESIGN section 5), and the four-eyes rule for deciding them. */
-    review: reviewPolicySchema.default({ review_below: 0.7, auto_approve_at: 0.9, always_review_negative_margin: true, always_review_over_assigned_seats: true, four_eyes: true }),
+    review: reviewPolicySchema.default({
+      review_below: 0.7,
+      auto_approve_at: 0.9,
+      always_review_negative_margin: true,
+      always_review_over_assigned_seats: true,
+      four_eyes: true,
+    }),
     rate_limits: z
       .object({
         /** Requests a minute from one address, all routes together. */
@@ -94,7 +112,11 @@ export const policySchema = z
         /** API tokens this long after they expired or were revoked (their creation and revocation stay in the audit trail). */
         api_tokens_days: z.number().int().min(1).max(36500).nullable().default(90),
         /** The server runs retention this often. */
-        run_every_hours: z.number().min(1).max(24 * 365).default(24),
+        run_every_hours: z
+          .number()
+          .min(1)
+          .max(24 * 365)
+          .default(24),
       })
       .strict()
       .default({ raw_files_days: 365, analytics_runs_days: 730, sessions_days: 1, security_events_days: 365, api_tokens_days: 90, run_every_hours: 24 }),
@@ -109,7 +131,11 @@ export const policySchema = z
     compliance: z
       .object({
         /** The latest backup may be at most this old. */
-        backup_max_age_hours: z.number().min(1).max(24 * 365).default(26),
+        backup_max_age_hours: z
+          .number()
+          .min(1)
+          .max(24 * 365)
+          .default(26),
       })
       .strict()
       .default({ backup_max_age_hours: 26 }),

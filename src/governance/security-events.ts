@@ -11,7 +11,15 @@ import { WriteBehindQueue } from '../storage/write-behind-queue.js';
  * and counted in-process for Prometheus (`moatmetrics_security_events_total{kind}` at
  * /metrics). Kept apart from the audit trail, which records what people did.
  */
-export const securityEventKinds = ['login_refused', 'auth_missing', 'auth_invalid', 'forbidden', 'rate_limited', 'upload_rejected', 'suspicious_input'] as const;
+export const securityEventKinds = [
+  'login_refused',
+  'auth_missing',
+  'auth_invalid',
+  'forbidden',
+  'rate_limited',
+  'upload_rejected',
+  'suspicious_input',
+] as const;
 export type SecurityEventKind = (typeof securityEventKinds)[number];
 
 export interface SecurityEventInput {

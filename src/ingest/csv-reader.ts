@@ -199,7 +199,7 @@ export class CsvParser {
           const close = s.indexOf('"', from);
           const contentEnd = close === -1 ? len : close;
           // Line breaks inside the quotes are physical lines: count them for later line numbers.
-          for (let scan = from; ; ) {
+          for (let scan = from; ;) {
             if (nl < scan) nl = indexOrEnd(s, '\n', scan);
             if (cr < scan) cr = indexOrEnd(s, '\r', scan);
             const lineBreak = nl < cr ? nl : cr;

@@ -219,9 +219,7 @@ function ambiguousMessage(fileLabel: string, columns: SurveyedColumn[]): string 
   );
 }
 
-const monthNames = [
-  'January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December',
-];
+const monthNames = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
 /** Why year, month and day make no date, for a person. */
 function noSuchDate(year: number, month: number, day: number): string {
@@ -234,8 +232,7 @@ function notReal(year: number, month: number, day: number): { problem: string } 
   return { problem: `is not a real date: ${noSuchDate(year, month, day)}` };
 }
 
-const notADate =
-  'is not a date (write YYYY-MM-DD or day/month/year such as 31/03/2025, 03/31/2025 or 31.03.2025; or a column of Excel serial numbers)';
+const notADate = 'is not a date (write YYYY-MM-DD or day/month/year such as 31/03/2025, 03/31/2025 or 31.03.2025; or a column of Excel serial numbers)';
 
 /** Reads one column's dates with what is known about the column (see `DateColumns`). */
 class DateColumnReader implements DateCellReader {

@@ -43,14 +43,27 @@ export async function deleteRowsOfVersions(trx: Transaction<DatabaseSchema>, dat
 }
 
 /** What the removal took away, so rolling the removal back puts each row back as it was. */
-export async function recordRemovedRows(trx: Transaction<DatabaseSchema>, version: number, dataset: DatasetName, keyColumn: string, rows: Array<Record<string, unknown>>): Promise<void> {
+export async function recordRemovedRows(
+  trx: Transaction<DatabaseSchema>,
+  version: number,
+  dataset: DatasetName,
+  keyColumn: string,
+  rows: Array<Record<string, unknown>>,
+): Promise<void> {
   const entries = rows.map((row) => ({ version_number: version, dataset, row_key: String(row[keyColumn]), prior_json: JSON.stringify(row) }));
-  for (let i = 0; i < entries.length; i += 500) await trx.insertInto('row_undo').values(entries.slice(i, i + 500)).execute();
+  for (let i = 0; i < entries.length; i += 500)
+    await trx
+      .insertInto('row_undo')
+      .values(entries.slice(i, i + 500))
+      .execute();
 }
 
 /** The next version number (versions are numbered across datasets, rolled-back ones included). */
 export async function nextVersionNumber(trx: Transaction<DatabaseSchema>): Promise<number> {
-  const row = await trx.selectFrom('dataset_versions').select((eb) => eb.fn.max('number').as('n')).executeTakeFirst();
+  const row = await trx
+    .selectFrom('dataset_versions')
+    .select((eb) => eb.fn.max('number').as('n'))
+    .executeTakeFirst();
   return Number(row?.n ?? 0) + 1;
 }
 

@@ -362,8 +362,7 @@ function mixedEncodingError(fileLabel: string, invalid: ByteEvent, utf8: ByteEve
   return encodingError(
     fileLabel,
     invalid,
-    `${hex(invalid.byte)} is not valid UTF-8, but the file also contains UTF-8 text (line ${utf8.line}); ` +
-      `the file mixes encodings. ${SAVE_AS_UTF8}`,
+    `${hex(invalid.byte)} is not valid UTF-8, but the file also contains UTF-8 text (line ${utf8.line}); ` + `the file mixes encodings. ${SAVE_AS_UTF8}`,
   );
 }
 
@@ -506,8 +505,7 @@ export function createDecoder(scan: EncodingScan): Transform {
   const decodeError = (cause: unknown): MmError =>
     new MmError(
       'MM_IMPORT_ENCODING',
-      `The file could not be decoded as ${scan.encoding}, although it was checked before: it may have changed ` +
-        'while it was being read. Upload it again.',
+      `The file could not be decoded as ${scan.encoding}, although it was checked before: it may have changed ` + 'while it was being read. Upload it again.',
       { encoding: scan.encoding, cause: cause instanceof Error ? cause.message : String(cause) },
     );
   return new Transform({

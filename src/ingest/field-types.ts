@@ -238,10 +238,7 @@ export const requiredDate = dateCell(monthFirstDates, { required: true });
  * The schemas dataset definitions use for date fields. An import replaces each with a reader
  * of its own column (date-columns.ts), which knows the column's day/month order.
  */
-export const dateFieldSchemas: ReadonlyMap<z.ZodType<unknown, string>, { required: boolean }> = new Map<
-  z.ZodType<unknown, string>,
-  { required: boolean }
->([
+export const dateFieldSchemas: ReadonlyMap<z.ZodType<unknown, string>, { required: boolean }> = new Map<z.ZodType<unknown, string>, { required: boolean }>([
   [optionalDate, { required: false }],
   [requiredDate, { required: true }],
 ]);

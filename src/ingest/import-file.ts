@@ -151,7 +151,10 @@ async function runImport(database: Database, config: Config, options: ImportFile
   let writer: ImportWriter | null = null;
   // A large file is read (parsed, validated) on a worker thread while this one writes; the
   // outcome is the same either way. Started now, the worker loads while the file is inspected.
-  const size = await stat(options.file).then((info) => info.size, () => null);
+  const size = await stat(options.file).then(
+    (info) => info.size,
+    () => null,
+  );
   const worker = size !== null && size >= config.ingest.worker_min_mb * 1024 * 1024 ? new RowReaderWorker() : null;
   try {
     const inspected = await inspectFile(options.file, fileName, rawTemp).catch(async (error: unknown) => {

@@ -51,7 +51,10 @@ export interface LeftoverRemoval {
 export async function removeImportLeftovers(dataDir: string, options: LeftoverOptions = {}): Promise<LeftoverRemoval> {
   const now = (options.now ?? new Date()).getTime();
   const removal: LeftoverRemoval = { files: 0, bytes: 0, problems: [] };
-  for (const [dir, prefix] of [['tmp', 'upload-'], ['raw', '.incoming-']] as const) {
+  for (const [dir, prefix] of [
+    ['tmp', 'upload-'],
+    ['raw', '.incoming-'],
+  ] as const) {
     const full = path.join(dataDir, dir);
     for (const entry of await listFiles(full, removal.problems)) {
       if (!entry.name.startsWith(prefix)) continue;

@@ -23,16 +23,16 @@ export async function findImport(db: Kysely<DatabaseSchema>, id: string, dataDir
 }
 
 /** Newest first. */
-export async function listImports(db: Kysely<DatabaseSchema>, page: { limit: number; offset: number }, dataDir: string): Promise<{ imports: ImportReport[]; total: number }> {
-  const rows = await db
+export async function listImports(
+  db: Kysely<DatabaseSchema>,
+  page: { limit: number; offset: number },
+  dataDir: string,
+): Promise<{ imports: ImportReport[]; total: number }> {
+  const rows = await db.selectFrom('imports').selectAll().orderBy('started_at', 'desc').orderBy('id', 'desc').limit(page.limit).offset(page.offset).execute();
+  const count = await db
     .selectFrom('imports')
-    .selectAll()
-    .orderBy('started_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(page.limit)
-    .offset(page.offset)
-    .execute();
-  const count = await db.selectFrom('imports').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirst();
   return { imports: rows.map((row) => reportFromRow(row, dataDir)), total: Number(count?.n ?? 0) };
 }
 

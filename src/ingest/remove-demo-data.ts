@@ -76,12 +76,20 @@ async function removeInTransaction(db: Kysely<DatabaseSchema>, actor: string): P
       const removed = await deleteRowsOfVersions(trx, dataset, demoVersions);
       removal.versions.push({ number, dataset, rowsRemoved: removed });
     }
-    await rebuildRollups(trx, runOn(trx), removal.versions.map((v) => v.dataset));
+    await rebuildRollups(
+      trx,
+      runOn(trx),
+      removal.versions.map((v) => v.dataset),
+    );
     await appendAudit(trx, {
       actor,
       action: 'demo.remove',
       target: removal.versions.map((v) => v.number).join(','),
-      details: { demoVersions, versions: removal.versions.map((v) => v.number), removed: Object.fromEntries(removal.versions.map((v) => [v.dataset, v.rowsRemoved])) },
+      details: {
+        demoVersions,
+        versions: removal.versions.map((v) => v.number),
+        removed: Object.fromEntries(removal.versions.map((v) => [v.dataset, v.rowsRemoved])),
+      },
     });
     return removal;
   });

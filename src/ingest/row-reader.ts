@@ -223,19 +223,18 @@ function headerTooLong(fileName: string): MmError {
 }
 
 /** Validates one record and turns it into a staged row, or records why not. */
-function readRow(
-  dataset: DatasetDefinition,
-  header: HeaderMap,
-  fields: string[],
-  line: number,
-  context: RowContext,
-  errors: RowProblem[],
-): StagedRow | null {
+function readRow(dataset: DatasetDefinition, header: HeaderMap, fields: string[], line: number, context: RowContext, errors: RowProblem[]): StagedRow | null {
   if (fields.length !== header.width) {
     // Spreadsheets often pad rows with empty trailing cells; only real data beyond the header is ragged.
     const padded = fields.length > header.width && fields.slice(header.width).every((f) => f.trim() === '');
     if (!padded) {
-      errors.push({ line, column: null, field: null, value: null, reason: `has ${fields.length} fields but the header has ${header.width} (check delimiters and quotes)` });
+      errors.push({
+        line,
+        column: null,
+        field: null,
+        value: null,
+        reason: `has ${fields.length} fields but the header has ${header.width} (check delimiters and quotes)`,
+      });
       return null;
     }
   }
@@ -283,7 +282,10 @@ function readRow(
   let baseKey: string | null = null;
   if (built.key === null) {
     // No id in the file: the row's content names it, so re-importing the file finds it again.
-    baseKey = createHash('sha256').update(`${dataset.name}\u001f${values.slice(1).join('\u001f')}`).digest('base64url').slice(0, 22);
+    baseKey = createHash('sha256')
+      .update(`${dataset.name}\u001f${values.slice(1).join('\u001f')}`)
+      .digest('base64url')
+      .slice(0, 22);
   } else {
     values[0] = built.key;
   }

@@ -122,7 +122,12 @@ export async function runQuery(database: Database, config: Config, input: QueryP
  * for each (an invalid plan gets its MM_QUERY_INVALID error in its place), and go into (and
  * come from) the same cache. `sourcePasses`: how many shared evaluations were read.
  */
-export async function runQueries(database: Database, config: Config, inputs: readonly QueryPlanInput[], options: RunQueryOptions = {}): Promise<{ results: Array<MetricResult | MmError>; sourcePasses: number }> {
+export async function runQueries(
+  database: Database,
+  config: Config,
+  inputs: readonly QueryPlanInput[],
+  options: RunQueryOptions = {},
+): Promise<{ results: Array<MetricResult | MmError>; sourcePasses: number }> {
   const plans = inputs.map((input) => {
     try {
       return validatePlan(input);
@@ -134,7 +139,11 @@ export async function runQueries(database: Database, config: Config, inputs: rea
   const version = await currentVersionNumber(database.kysely);
   const useRollups = options.useRollups !== false;
   const results: Array<MetricResult | MmError | undefined> = plans.map((plan) =>
-    plan instanceof MmError ? plan : options.useCache === false ? undefined : cachedResult<MetricResult>(database, resultCacheKey(plan, version, config, options)),
+    plan instanceof MmError
+      ? plan
+      : options.useCache === false
+        ? undefined
+        : cachedResult<MetricResult>(database, resultCacheKey(plan, version, config, options)),
   );
   const shared = new Map<string, Promise<SourceEvaluation>>();
   for (const [i, plan] of plans.entries()) {
@@ -290,36 +299,66 @@ function measureValue(measure: MeasureName, sums: Record<string, number>, months
   const licenseCents = s('license_cost_cents');
   const hours = s('hours_milli') / 1000;
   switch (measure) {
-    case 'revenue': return money(revenueCents);
-    case 'collected_revenue': return money(s('collected_cents'));
-    case 'outstanding': return money(s('outstanding_cents'));
-    case 'invoice_count': return s('invoice_count');
-    case 'hours': return round(hours, 3);
-    case 'billable_hours': return round(s('billable_milli') / 1000, 3);
-    case 'non_billable_hours': return round((s('hours_milli') - s('billable_milli')) / 1000, 3);
-    case 'labor_cost': return money(laborCents);
-    case 'license_cost': return money(licenseCents);
-    case 'total_cost': return money(laborCents + licenseCents);
-    case 'gross_profit': return money(revenueCents - laborCents - licenseCents);
-    case 'gross_margin_pct': return revenueCents === 0 ? null : round((100 * (revenueCents - laborCents - licenseCents)) / revenueCents, 2);
-    case 'effective_hourly_rate': return hours === 0 ? null : round((revenueCents - licenseCents) / 100 / hours, 2);
-    case 'seats_purchased': return s('seats_purchased');
-    case 'seats_used': return s('seats_used');
-    case 'license_utilization_pct': return s('seats_purchased') === 0 ? null : round((100 * s('seats_used')) / s('seats_purchased'), 2);
-    case 'unused_seats': return s('unused_seats');
-    case 'over_assigned_seats': return s('over_assigned_seats');
-    case 'license_waste': return money(s('waste_cents'));
-    case 'billable_ratio_pct': return hours === 0 ? null : round((100 * s('billable_milli')) / s('hours_milli'), 2);
-    case 'staff_utilization_pct': return s('capacity_milli') === 0 ? null : round((100 * s('billable_milli')) / s('capacity_milli'), 2);
-    case 'client_count': return s('client_count');
-    case 'all_invoice_count': return s('invoice_rows');
-    case 'time_entry_count': return s('time_log_count');
-    case 'hours_per_time_entry': return s('time_log_count') === 0 ? null : round(hours / s('time_log_count'), 2);
-    case 'average_monthly_revenue': return months <= 0 ? null : money(revenueCents / months);
-    case 'contract_value': return money(s('contract_value_cents'));
-    case 'average_contract_value': return s('contract_value_clients') === 0 ? null : money(s('contract_value_cents') / s('contract_value_clients'));
-    case 'license_count': return s('license_count');
-    case 'staff_count': return s('staff_count');
+    case 'revenue':
+      return money(revenueCents);
+    case 'collected_revenue':
+      return money(s('collected_cents'));
+    case 'outstanding':
+      return money(s('outstanding_cents'));
+    case 'invoice_count':
+      return s('invoice_count');
+    case 'hours':
+      return round(hours, 3);
+    case 'billable_hours':
+      return round(s('billable_milli') / 1000, 3);
+    case 'non_billable_hours':
+      return round((s('hours_milli') - s('billable_milli')) / 1000, 3);
+    case 'labor_cost':
+      return money(laborCents);
+    case 'license_cost':
+      return money(licenseCents);
+    case 'total_cost':
+      return money(laborCents + licenseCents);
+    case 'gross_profit':
+      return money(revenueCents - laborCents - licenseCents);
+    case 'gross_margin_pct':
+      return revenueCents === 0 ? null : round((100 * (revenueCents - laborCents - licenseCents)) / revenueCents, 2);
+    case 'effective_hourly_rate':
+      return hours === 0 ? null : round((revenueCents - licenseCents) / 100 / hours, 2);
+    case 'seats_purchased':
+      return s('seats_purchased');
+    case 'seats_used':
+      return s('seats_used');
+    case 'license_utilization_pct':
+      return s('seats_purchased') === 0 ? null : round((100 * s('seats_used')) / s('seats_purchased'), 2);
+    case 'unused_seats':
+      return s('unused_seats');
+    case 'over_assigned_seats':
+      return s('over_assigned_seats');
+    case 'license_waste':
+      return money(s('waste_cents'));
+    case 'billable_ratio_pct':
+      return hours === 0 ? null : round((100 * s('billable_milli')) / s('hours_milli'), 2);
+    case 'staff_utilization_pct':
+      return s('capacity_milli') === 0 ? null : round((100 * s('billable_milli')) / s('capacity_milli'), 2);
+    case 'client_count':
+      return s('client_count');
+    case 'all_invoice_count':
+      return s('invoice_rows');
+    case 'time_entry_count':
+      return s('time_log_count');
+    case 'hours_per_time_entry':
+      return s('time_log_count') === 0 ? null : round(hours / s('time_log_count'), 2);
+    case 'average_monthly_revenue':
+      return months <= 0 ? null : money(revenueCents / months);
+    case 'contract_value':
+      return money(s('contract_value_cents'));
+    case 'average_contract_value':
+      return s('contract_value_clients') === 0 ? null : money(s('contract_value_cents') / s('contract_value_clients'));
+    case 'license_count':
+      return s('license_count');
+    case 'staff_count':
+      return s('staff_count');
   }
 }
 
@@ -337,12 +376,18 @@ export const round = roundHalfAwayFromZero;
 function compare(value: number | null, op: string, target: number): boolean {
   if (value === null) return false;
   switch (op) {
-    case '<': return value < target;
-    case '<=': return value <= target;
-    case '>': return value > target;
-    case '>=': return value >= target;
-    case '=': return value === target;
-    default: return value !== target;
+    case '<':
+      return value < target;
+    case '<=':
+      return value <= target;
+    case '>':
+      return value > target;
+    case '>=':
+      return value >= target;
+    case '=':
+      return value === target;
+    default:
+      return value !== target;
   }
 }
 
@@ -364,7 +409,10 @@ async function resolvePeriod(database: Database, plan: QueryPlan, version: numbe
     to: plan.filters.to ?? range.to ?? today,
   };
   if (period.from > period.to) {
-    throw new MmError('MM_QUERY_INVALID', `the period ${period.from} to ${period.to} is empty: the data ${plan.filters.from ? 'ends' : 'starts'} on ${plan.filters.from ? period.to : period.from}`);
+    throw new MmError(
+      'MM_QUERY_INVALID',
+      `the period ${period.from} to ${period.to} is empty: the data ${plan.filters.from ? 'ends' : 'starts'} on ${plan.filters.from ? period.to : period.from}`,
+    );
   }
   return period;
 }

@@ -30,7 +30,15 @@ export interface NlAnswer {
   review: AnswerReview | null;
 }
 
-const subjectColumn: Record<Subject, string> = { client: 'client', staff: 'staff', industry: 'industry', vendor: 'vendor', product: 'product', month: 'month', quarter: 'quarter' };
+const subjectColumn: Record<Subject, string> = {
+  client: 'client',
+  staff: 'staff',
+  industry: 'industry',
+  vendor: 'vendor',
+  product: 'product',
+  month: 'month',
+  quarter: 'quarter',
+};
 
 export function clarifyAnswer(question: string, understanding: ClarifyUnderstanding | RefusedUnderstanding): NlAnswer {
   return {
@@ -89,7 +97,7 @@ export function queryAnswer(
   let summary: string;
 
   if (shape === 'count_rows') {
-    const noun = subject === 'staff' ? 'staff member' : subject ?? 'client';
+    const noun = subject === 'staff' ? 'staff member' : (subject ?? 'client');
     const names = result.rows.map((row) => labelOf(row, subject ?? 'client')).filter((n): n is string => n !== null);
     columns.push(subject === 'staff' ? 'staff' : 'clients');
     rows = [[result.rows.length]];
@@ -115,7 +123,12 @@ export function queryAnswer(
     if (shape === 'trend' && subject === 'month') source = fillMonths(result, valueColumns);
     rows = source.map((row) => [labelOf(row, subject), ...valueColumns.map((m) => presentValue(m, row[planMeasure(m)]))]);
     const first = rows[0];
-    const what = shape === 'trend' ? `${entry.label} by ${subject}` : shape === 'set' ? `${subjectPlural(subject)} ${conditionText(understanding)}` : `${entry.label} by ${subject}`;
+    const what =
+      shape === 'trend'
+        ? `${entry.label} by ${subject}`
+        : shape === 'set'
+          ? `${subjectPlural(subject)} ${conditionText(understanding)}`
+          : `${entry.label} by ${subject}`;
     summary = `${cap(what)}${scope}, ${understanding.periodLabel}: ${countOf(rows.length, 'row')}${first && shape !== 'trend' && shape !== 'set' ? `; first ${first[0]} at ${formatValue(measure, first[1] as number | null, format)}` : ''}.`;
   }
 
@@ -123,7 +136,9 @@ export function queryAnswer(
   const lines = [summary, `${cap(entry.definition)}.`];
   for (const note of understanding.notes) lines.push(`Note: ${note}.`);
   for (const assumption of result.assumptions) lines.push(`Assumption: ${assumption}.`);
-  lines.push(`Confidence ${overall.toFixed(2)} (understanding ${confidence.parse.toFixed(2)} × data ${confidence.data.toFixed(2)}); dataset version ${result.version}.`);
+  lines.push(
+    `Confidence ${overall.toFixed(2)} (understanding ${confidence.parse.toFixed(2)} × data ${confidence.data.toFixed(2)}); dataset version ${result.version}.`,
+  );
   return {
     status: 'answered',
     question,

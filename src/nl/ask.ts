@@ -90,10 +90,17 @@ export async function askWithContext(database: Database, config: Config, questio
   if (refinement) answer = { ...answer, explanation: `${refinementText(refinement)} ${answer.explanation}` };
   const review = answer.status === 'answered' ? reviewOfAnswer(answer.confidence, options.review ?? defaultReviewPolicy) : null;
   answer = { ...answer, review };
-  if (review?.status === 'pending_review') answer.explanation = `${answer.explanation}${/[.!?]$/.test(answer.explanation) ? '' : '.'} ${pendingReviewText(review)}`;
+  if (review?.status === 'pending_review')
+    answer.explanation = `${answer.explanation}${/[.!?]$/.test(answer.explanation) ? '' : '.'} ${pendingReviewText(review)}`;
 
   if (understanding.kind === 'refused') {
-    await recordSecurityEvent(database.kysely, { kind: 'suspicious_input', actor: options.actor, ip: options.ip ?? null, route: options.route ?? 'nl.ask', detail: `question refused: ${understanding.reason} (${question.length} characters)` });
+    await recordSecurityEvent(database.kysely, {
+      kind: 'suspicious_input',
+      actor: options.actor,
+      ip: options.ip ?? null,
+      route: options.route ?? 'nl.ask',
+      detail: `question refused: ${understanding.reason} (${question.length} characters)`,
+    });
   }
   enqueueAudit(database.kysely, {
     actor: options.actor,
@@ -116,7 +123,10 @@ export async function askWithContext(database: Database, config: Config, questio
             ...options.auditDetails,
           },
   });
-  const turn = answer.status === 'answered' && (understanding.kind === 'query' || understanding.kind === 'why') ? { understanding, asOf, leadingClient: answered.leadingClient } : null;
+  const turn =
+    answer.status === 'answered' && (understanding.kind === 'query' || understanding.kind === 'why')
+      ? { understanding, asOf, leadingClient: answered.leadingClient }
+      : null;
   return { answer, turn };
 }
 
@@ -149,7 +159,12 @@ async function prepare(database: Database, config: Config, question: string, opt
  * The plans a batch of questions will run, canonical, and whether the semantic cache holds
  * each already: what the batch computes together before answering (batch.ts).
  */
-export async function plansOf(database: Database, config: Config, questions: readonly string[], options: AskOptions): Promise<Array<{ plan: QueryPlan; cached: boolean }>> {
+export async function plansOf(
+  database: Database,
+  config: Config,
+  questions: readonly string[],
+  options: AskOptions,
+): Promise<Array<{ plan: QueryPlan; cached: boolean }>> {
   const plans: Array<{ plan: QueryPlan; cached: boolean }> = [];
   for (const question of questions) {
     const { context, understanding } = await prepare(database, config, question, options);
@@ -175,7 +190,12 @@ function cacheKey(context: AnswerContext, what: unknown): string {
   return JSON.stringify([what, asOf, scope ? [...scope].sort() : null, config.analytics.default_cost_rate, config.display.currency]);
 }
 
-async function answerFor(context: AnswerContext, question: string, understanding: Understanding, precomputed?: AskOptions['precomputed']): Promise<{ answer: NlAnswer; leadingClient: Entity | null }> {
+async function answerFor(
+  context: AnswerContext,
+  question: string,
+  understanding: Understanding,
+  precomputed?: AskOptions['precomputed'],
+): Promise<{ answer: NlAnswer; leadingClient: Entity | null }> {
   if (understanding.kind === 'refused' || understanding.kind === 'clarify') return { answer: clarifyAnswer(question, understanding), leadingClient: null };
   if (understanding.kind === 'why') return { answer: await answerWhy(context, question, understanding), leadingClient: understanding.client };
   return answerQuery(context, question, understanding, precomputed);
@@ -204,12 +224,20 @@ function runnablePlan(context: AnswerContext, understanding: QueryUnderstanding)
   return canonicalPlan({ ...understanding.plan, filters }, range);
 }
 
-async function answerQuery(context: AnswerContext, question: string, understanding: QueryUnderstanding, precomputed?: AskOptions['precomputed']): Promise<{ answer: NlAnswer; leadingClient: Entity | null }> {
+async function answerQuery(
+  context: AnswerContext,
+  question: string,
+  understanding: QueryUnderstanding,
+  precomputed?: AskOptions['precomputed'],
+): Promise<{ answer: NlAnswer; leadingClient: Entity | null }> {
   const { database, config, version, range, asOf, scope } = context;
   const plan = runnablePlan(context, understanding);
   if (!plan) return { answer: cannotAnswer(question, 'the question does not make a valid plan'), leadingClient: null };
   if (scope && plan.filters.clients?.length === 0) {
-    return { answer: clarifyAnswer(question, { kind: 'clarify', message: 'None of the clients this question is about is one you can see.', suggestions: [] }), leadingClient: null };
+    return {
+      answer: clarifyAnswer(question, { kind: 'clarify', message: 'None of the clients this question is about is one you can see.', suggestions: [] }),
+      leadingClient: null,
+    };
   }
   const cache = semanticCacheOf<CachedFacts>(database);
   const key = cacheKey(context, plan);
@@ -232,7 +260,14 @@ async function answerQuery(context: AnswerContext, question: string, understandi
     }
     cache.set(version, key, { kind: 'query', ...facts });
   }
-  const answer = queryAnswer(question, understanding, facts.result, { parse: understanding.parseConfidence, data: facts.data }, config.display.currency, cached);
+  const answer = queryAnswer(
+    question,
+    understanding,
+    facts.result,
+    { parse: understanding.parseConfidence, data: facts.data },
+    config.display.currency,
+    cached,
+  );
   return { answer: { ...answer, plan: plan as QueryPlan }, leadingClient: leadingClientOf(understanding, facts.result) };
 }
 

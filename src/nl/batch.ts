@@ -26,15 +26,26 @@ export interface BatchEvaluation {
  * identical plan is then answered from that computation and the others from the semantic
  * cache (`cached: true`).
  */
-export async function askBatch(database: Database, config: Config, questions: readonly string[], options: Omit<AskOptions, 'previous' | 'auditDetails' | 'precomputed'>): Promise<{ answers: NlAnswer[]; evaluation: BatchEvaluation }> {
+export async function askBatch(
+  database: Database,
+  config: Config,
+  questions: readonly string[],
+  options: Omit<AskOptions, 'previous' | 'auditDetails' | 'precomputed'>,
+): Promise<{ answers: NlAnswer[]; evaluation: BatchEvaluation }> {
   const planned = await plansOf(database, config, questions, options);
   const toCompute = [...new Map(planned.filter((p) => !p.cached).map((p) => [JSON.stringify(p.plan), p.plan])).entries()];
-  const { results, sourcePasses } = await runQueries(database, config, toCompute.map(([, plan]) => plan));
+  const { results, sourcePasses } = await runQueries(
+    database,
+    config,
+    toCompute.map(([, plan]) => plan),
+  );
   const precomputed = new Map(toCompute.map(([key], i) => [key, results[i]!]));
 
   const answers: NlAnswer[] = [];
   for (const [index, question] of questions.entries()) {
-    answers.push((await askWithContext(database, config, question, { ...options, precomputed, auditDetails: { batch: { index, of: questions.length } } })).answer);
+    answers.push(
+      (await askWithContext(database, config, question, { ...options, precomputed, auditDetails: { batch: { index, of: questions.length } } })).answer,
+    );
   }
   const answered = answers.filter((a) => a.status === 'answered');
   return {

@@ -21,7 +21,10 @@ export function chartFor(shape: AnswerShape, columns: string[], rows: Array<Arra
       mark: { type: 'line', point: true },
       encoding: {
         // Months are dates; quarters ("2025-Q1") are ordered labels.
-        x: label === 'month' ? { field: label, type: 'temporal', timeUnit: 'yearmonth', title: label } : { field: label, type: 'ordinal', sort: null, title: label },
+        x:
+          label === 'month'
+            ? { field: label, type: 'temporal', timeUnit: 'yearmonth', title: label }
+            : { field: label, type: 'ordinal', sort: null, title: label },
         y: { field: value, type: 'quantitative', title: value },
       },
     };

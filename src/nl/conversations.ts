@@ -34,7 +34,10 @@ export function newConversationId(): string {
 
 /** `lifetime`: "30 minutes", "24 hours". */
 export function conversationNotFound(lifetime: string): MmError {
-  return new MmError('MM_CONVERSATION_NOT_FOUND', `no such conversation: it ended ${lifetime} after its last question, or was never started by you; ask the whole question`);
+  return new MmError(
+    'MM_CONVERSATION_NOT_FOUND',
+    `no such conversation: it ended ${lifetime} after its last question, or was never started by you; ask the whole question`,
+  );
 }
 
 interface StoredTurn {

@@ -47,7 +47,27 @@ export interface Vocabulary {
 }
 
 /** Words that end a company name without telling companies apart. */
-export const legalSuffixes = new Set(['inc', 'incorporated', 'llc', 'llp', 'pllc', 'co', 'company', 'ltd', 'limited', 'group', 'corp', 'corporation', 'plc', 'gmbh', 'pty', 'lp', 'sa', 'ag', 'the']);
+export const legalSuffixes = new Set([
+  'inc',
+  'incorporated',
+  'llc',
+  'llp',
+  'pllc',
+  'co',
+  'company',
+  'ltd',
+  'limited',
+  'group',
+  'corp',
+  'corporation',
+  'plc',
+  'gmbh',
+  'pty',
+  'lp',
+  'sa',
+  'ag',
+  'the',
+]);
 
 /** Other ways MSP staff name industries and vendors; used only where the canonical name exists in the data. */
 const industrySynonyms: Record<string, string[]> = {
@@ -135,7 +155,7 @@ export function buildVocabulary(rows: VocabularyRows): Vocabulary {
     for (let n = 1; n < words.length; n++) {
       const tail = words.slice(words.length - n).join(' ');
       // A one-word tail names a product only when it is distinctive ("e3"), not "pro" or "1".
-      if (n > 1 || /\d/.test(tail) && tail.length > 1) addTo(suffixes, tail, entity);
+      if (n > 1 || (/\d/.test(tail) && tail.length > 1)) addTo(suffixes, tail, entity);
     }
     if (vendor) vendors.add(vendor);
   }
@@ -256,7 +276,10 @@ function matchSpan(span: string[], vocabulary: Vocabulary, protectedWords: Reado
   if (single && key.length >= 6 && !protectedWords.has(key) && !questionWords.has(key)) {
     const near = unique(
       [...vocabulary.prefixes]
-        .filter(([prefix]) => !prefix.includes(' ') && prefix[0] === key[0] && editDistance(key, prefix, 1) <= typoAllowance(prefix.length) && typoAllowance(prefix.length) > 0)
+        .filter(
+          ([prefix]) =>
+            !prefix.includes(' ') && prefix[0] === key[0] && editDistance(key, prefix, 1) <= typoAllowance(prefix.length) && typoAllowance(prefix.length) > 0,
+        )
         .flatMap(([, entities]) => entities),
     );
     if (near.length === 1) return { entities: near, how: 'typo' };

@@ -33,7 +33,8 @@ export interface FollowUpReading {
   refinement: { kept: string[]; changed: string[] } | null;
 }
 
-const followUpMarker = /^\s*(and|but|also|plus|so|what about|how about|what if|now|then|ok|okay|same|only|just|instead|except|excluding|without|why|and why)\b|\b(instead|too|as well|same again|rather)\s*$/;
+const followUpMarker =
+  /^\s*(and|but|also|plus|so|what about|how about|what if|now|then|ok|okay|same|only|just|instead|except|excluding|without|why|and why)\b|\b(instead|too|as well|same again|rather)\s*$/;
 /** Measure words a name must not swallow ("Margo" is not "margin"). */
 const measureWords = new Set(['revenue', 'margin', 'profit', 'hours', 'utilization', 'waste', 'cost', 'sales', 'billable', 'outstanding', 'overdue']);
 const filterOf: Record<EntityKind, 'clients' | 'staff' | 'products' | 'vendors' | 'industries'> = {
@@ -122,7 +123,14 @@ function refineWhy(previous: WhyUnderstanding, fragment: Fragment): FollowUpRead
     changed.push(`the period to ${period ? period.label : 'all data'}`);
   } else kept.push(`the period ${previous.period ? previous.period.label : 'all data'}`);
   if (changed.length === 0) return null;
-  const understanding: WhyUnderstanding = { ...previous, client, period, periodLabel, entities: named ? [named] : previous.entities, parseConfidence: followUpConfidence(previous.parseConfidence) };
+  const understanding: WhyUnderstanding = {
+    ...previous,
+    client,
+    period,
+    periodLabel,
+    entities: named ? [named] : previous.entities,
+    parseConfidence: followUpConfidence(previous.parseConfidence),
+  };
   return { understanding, refinement: { kept, changed } };
 }
 
@@ -135,7 +143,11 @@ function refineQuery(previous: ConversationTurn, fragment: Fragment): FollowUpRe
     const named = fragment.entities.find((e) => e.entity.kind === 'client')?.entity;
     const filtered = before.entities.filter((e) => e.entity.kind === 'client');
     const client = named ?? (filtered.length === 1 ? filtered[0]!.entity : previous.leadingClient);
-    if (!client) return { understanding: { kind: 'clarify', message: 'Which client should I explain? e.g. "why is Acme\'s margin low?"', suggestions: [] }, refinement: null };
+    if (!client)
+      return {
+        understanding: { kind: 'clarify', message: 'Which client should I explain? e.g. "why is Acme\'s margin low?"', suggestions: [] },
+        refinement: null,
+      };
     const period = fragment.period !== undefined ? fragment.period : before.period;
     const why: WhyUnderstanding = {
       kind: 'why',
@@ -146,7 +158,13 @@ function refineQuery(previous: ConversationTurn, fragment: Fragment): FollowUpRe
       notes: [],
       parseConfidence: followUpConfidence(before.parseConfidence),
     };
-    return { understanding: why, refinement: { kept: [`the client ${client.name}`, `the period ${period ? period.label : 'all data'}`], changed: ['the question to why its margin is what it is'] } };
+    return {
+      understanding: why,
+      refinement: {
+        kept: [`the client ${client.name}`, `the period ${period ? period.label : 'all data'}`],
+        changed: ['the question to why its margin is what it is'],
+      },
+    };
   }
 
   const plan: QueryPlanInput = structuredClone(before.plan);
@@ -207,11 +225,20 @@ function refineQuery(previous: ConversationTurn, fragment: Fragment): FollowUpRe
   const ranked = plan.groupBy?.length && subject !== null && shape === 'ranking';
   const lowerIsBetter = Boolean(entryOf(measure).lowerIsBetter);
   const direction: 'asc' | 'desc' | null =
-    fragment.direction === 'low' ? 'asc'
-      : fragment.direction === 'high' ? 'desc'
-        : fragment.direction === 'worst' ? (lowerIsBetter ? 'desc' : 'asc')
-          : fragment.direction === 'best' ? (lowerIsBetter ? 'asc' : 'desc')
-            : fragment.direction === 'top' && !ranked ? 'desc'
+    fragment.direction === 'low'
+      ? 'asc'
+      : fragment.direction === 'high'
+        ? 'desc'
+        : fragment.direction === 'worst'
+          ? lowerIsBetter
+            ? 'desc'
+            : 'asc'
+          : fragment.direction === 'best'
+            ? lowerIsBetter
+              ? 'asc'
+              : 'desc'
+            : fragment.direction === 'top' && !ranked
+              ? 'desc'
               : null;
   if (fragment.limit !== null || direction) {
     if (!plan.groupBy?.length || subject === null || shape === 'scalar') {

@@ -48,11 +48,14 @@ const nounSubject = (noun: string): Subject =>
               ? 'quarter'
               : 'staff';
 
-const trendPattern = /\b(by month|per month|each month|every month|monthly|month by month|month over month|month-over-month|mom|trend(?:s|ing)?|over time|by months|per mo|each mo)\b/;
+const trendPattern =
+  /\b(by month|per month|each month|every month|monthly|month by month|month over month|month-over-month|mom|trend(?:s|ing)?|over time|by months|per mo|each mo)\b/;
 const quarterTrendPattern = /\b(quarterly|quarter by quarter|quarter over quarter|qoq)\b/;
 /** "per client", "a month", "per tech": what an average is taken over. */
-const averagePerPattern = /\b(?:per|a|each|by|for each|for every|across|over)\s(client|customer|account|month|mo|staff member|staff|tech|technician|engineer|employee|person|head|industry|vendor|product)s?\b/;
-const pluralRowsPattern = /(?:^|\s)(clients|customers|accounts|staff|techs|technicians|engineers|employees|industries|vendors|products)\s(?:with|that|who|which|having|where|whose|under|over|below|above)\s/;
+const averagePerPattern =
+  /\b(?:per|a|each|by|for each|for every|across|over)\s(client|customer|account|month|mo|staff member|staff|tech|technician|engineer|employee|person|head|industry|vendor|product)s?\b/;
+const pluralRowsPattern =
+  /(?:^|\s)(clients|customers|accounts|staff|techs|technicians|engineers|employees|industries|vendors|products)\s(?:with|that|who|which|having|where|whose|under|over|below|above)\s/;
 const descWords = /\b(top|highest|most|largest|biggest|greatest|max(?:imum)?|leading|high|more|best|hig?hest)\b/;
 const ascWords = /\b(bottom|lowest|least|smallest|fewest|min(?:imum)?|low|worst|less)\b/;
 const countTrigger = /(?<=\s)(how many|number of|count of|count|# of|#|no of|nr of|total number of|num of|tally of)(?=\s)/;
@@ -62,8 +65,16 @@ const compareTrigger = /\b(compare|comparison|vs|versus|against|compared|and|or|
 
 const clientStatusWords: Array<{ pattern: RegExp; status: 'active' | 'inactive' | 'churned' }> = [
   { pattern: /\b(inactive|dormant|paused)\b/, status: 'inactive' },
-  { pattern: /\b(churned|former|lost|cancell?ed|ex|departed|gone)\b(?=\s(?:clients?|customers?|accounts?|@e_client))|\b(clients?|customers?|accounts?) (?:that|who|which)? ?(?:have )?churned\b|\bchurned\b/, status: 'churned' },
-  { pattern: /\b(active|current|live|existing)\b(?=\s(?:\S+\s)?(?:clients?|customers?|accounts?))|\b(clients?|customers?|accounts?) (?:that |who |which )?(?:are |is )?(?:still )?(?:currently )?active\b/, status: 'active' },
+  {
+    pattern:
+      /\b(churned|former|lost|cancell?ed|ex|departed|gone)\b(?=\s(?:clients?|customers?|accounts?|@e_client))|\b(clients?|customers?|accounts?) (?:that|who|which)? ?(?:have )?churned\b|\bchurned\b/,
+    status: 'churned',
+  },
+  {
+    pattern:
+      /\b(active|current|live|existing)\b(?=\s(?:\S+\s)?(?:clients?|customers?|accounts?))|\b(clients?|customers?|accounts?) (?:that |who |which )?(?:are |is )?(?:still )?(?:currently )?active\b/,
+    status: 'active',
+  },
 ];
 
 const invoiceStatusWords: Array<{ pattern: RegExp; statuses: Array<'paid' | 'pending' | 'overdue' | 'void' | 'draft'> }> = [
@@ -76,14 +87,36 @@ const invoiceStatusWords: Array<{ pattern: RegExp; statuses: Array<'paid' | 'pen
 ];
 
 /** Measures a staff member has (invoices and licenses are not assigned to staff). */
-const staffMeasures = new Set<LexiconMeasure>(['hours', 'billable_hours', 'non_billable_hours', 'labor_cost', 'billable_ratio_pct', 'staff_utilization_pct', 'time_entry_count', 'hours_per_time_entry']);
+const staffMeasures = new Set<LexiconMeasure>([
+  'hours',
+  'billable_hours',
+  'non_billable_hours',
+  'labor_cost',
+  'billable_ratio_pct',
+  'staff_utilization_pct',
+  'time_entry_count',
+  'hours_per_time_entry',
+]);
 
 /** Measure words worth recognising with a typo ("revnue", "margn", "utilisaton"). */
 const lexiconWords: Array<{ word: string; measure: LexiconMeasure }> = [
-  ['revenue', 'revenue'], ['margin', 'gross_margin_pct'], ['profitability', 'gross_margin_pct'], ['profit', 'gross_profit'],
-  ['hours', 'hours'], ['utilization', 'staff_utilization_pct'], ['utilisation', 'staff_utilization_pct'], ['billable', 'billable_hours'],
-  ['outstanding', 'outstanding'], ['overdue', 'overdue_amount'], ['collected', 'collected_revenue'], ['labor', 'labor_cost'],
-  ['waste', 'license_waste'], ['unused', 'unused_seats'], ['effective', 'effective_hourly_rate'], ['turnover', 'revenue'], ['sales', 'revenue'],
+  ['revenue', 'revenue'],
+  ['margin', 'gross_margin_pct'],
+  ['profitability', 'gross_margin_pct'],
+  ['profit', 'gross_profit'],
+  ['hours', 'hours'],
+  ['utilization', 'staff_utilization_pct'],
+  ['utilisation', 'staff_utilization_pct'],
+  ['billable', 'billable_hours'],
+  ['outstanding', 'outstanding'],
+  ['overdue', 'overdue_amount'],
+  ['collected', 'collected_revenue'],
+  ['labor', 'labor_cost'],
+  ['waste', 'license_waste'],
+  ['unused', 'unused_seats'],
+  ['effective', 'effective_hourly_rate'],
+  ['turnover', 'revenue'],
+  ['sales', 'revenue'],
 ].map(([word, measure]) => ({ word: word!, measure: measure as LexiconMeasure }));
 
 interface MeasureHit {
@@ -93,14 +126,20 @@ interface MeasureHit {
 
 export function understand(question: string, context: GrammarContext): Understanding {
   const verdict = checkQuestion(question);
-  if (verdict) return { kind: 'refused', reason: verdict.reason, message: `This question was refused: ${verdict.message}. Ask about your clients, staff, invoices, time or licenses in plain words.` };
+  if (verdict)
+    return {
+      kind: 'refused',
+      reason: verdict.reason,
+      message: `This question was refused: ${verdict.message}. Ask about your clients, staff, invoices, time or licenses in plain words.`,
+    };
 
   const notes: string[] = [];
   let confidence = 1;
   const normalized = normalizeQuestion(question);
 
   for (const topic of unsupportedTopics) {
-    if (topic.pattern.test(normalized)) return clarify(`MoatMetrics has no data on ${topic.topic}: it knows invoices, time logs, licenses, clients and staff.`, []);
+    if (topic.pattern.test(normalized))
+      return clarify(`MoatMetrics has no data on ${topic.topic}: it knows invoices, time logs, licenses, clients and staff.`, []);
   }
 
   // 1. Period.
@@ -119,7 +158,10 @@ export function understand(question: string, context: GrammarContext): Understan
   if (entityReading.ambiguous.length > 0) {
     const { typed, candidates } = entityReading.ambiguous[0]!;
     const names = candidates.map((c) => c.name);
-    return clarify(`'${typed}' could be ${listOr(names)}. Did you mean ${listOr(names)}?`, names.map((name) => replaceTyped(question, typed, name)));
+    return clarify(
+      `'${typed}' could be ${listOr(names)}. Did you mean ${listOr(names)}?`,
+      names.map((name) => replaceTyped(question, typed, name)),
+    );
   }
   let text = entityReading.text;
   const matches = entityReading.matches;
@@ -156,8 +198,9 @@ export function understand(question: string, context: GrammarContext): Understan
     if (noun) counted = noun.n.what;
   }
   const nounFirst = /(?<=\s)(clients?|customers?|accounts?|invoices?|staff|techs?|headcount)(?: (count|counts|number|total))?(?=\s)/.exec(text);
-  if (!counted && nounFirst && (nounFirst[2] || nounFirst[1] === 'headcount')) counted = /^(client|customer|account)/.test(nounFirst[1]!) ? 'clients' : /^invoice/.test(nounFirst[1]!) ? 'invoices' : 'staff';
-  const invoiceStatuses = counted === 'invoices' ? invoiceStatusWords.find((s) => s.pattern.test(text))?.statuses ?? null : null;
+  if (!counted && nounFirst && (nounFirst[2] || nounFirst[1] === 'headcount'))
+    counted = /^(client|customer|account)/.test(nounFirst[1]!) ? 'clients' : /^invoice/.test(nounFirst[1]!) ? 'invoices' : 'staff';
+  const invoiceStatuses = counted === 'invoices' ? (invoiceStatusWords.find((s) => s.pattern.test(text))?.statuses ?? null) : null;
 
   // 5. Measures.
   const hits: MeasureHit[] = [];
@@ -170,7 +213,9 @@ export function understand(question: string, context: GrammarContext): Understan
   }
   if (hits.length === 0) {
     for (const word of text.split(' ').filter((w) => w.length >= 4)) {
-      const near = lexiconWords.find((l) => l.word.length >= 5 && editDistance(word, l.word, l.word.length >= 9 ? 2 : 1) <= (l.word.length >= 9 ? 2 : 1) && word[0] === l.word[0]);
+      const near = lexiconWords.find(
+        (l) => l.word.length >= 5 && editDistance(word, l.word, l.word.length >= 9 ? 2 : 1) <= (l.word.length >= 9 ? 2 : 1) && word[0] === l.word[0],
+      );
       if (near) {
         hits.push({ measure: near.measure, index: text.indexOf(` ${word} `) });
         text = text.replace(` ${word} `, ' '.repeat(word.length + 2));
@@ -190,7 +235,12 @@ export function understand(question: string, context: GrammarContext): Understan
   if (measures.some((m) => m === 'hours' || m === 'billable_hours')) measures = measures.filter((m) => m !== 'total_cost');
   // Utilization of seats, not of people, when licenses are what the question is about.
   const aboutLicenses = byKind('product').length > 0 || byKind('vendor').length > 0 || /\b(seats?|licen[cs]es?|subscriptions?)\b/.test(text);
-  if (measures.includes('staff_utilization_pct') && aboutLicenses && byKind('staff').length === 0 && !/\b(staff|techs?|technicians?|team|engineers?)\b/.test(text)) {
+  if (
+    measures.includes('staff_utilization_pct') &&
+    aboutLicenses &&
+    byKind('staff').length === 0 &&
+    !/\b(staff|techs?|technicians?|team|engineers?)\b/.test(text)
+  ) {
     measures = measures.map((m) => (m === 'staff_utilization_pct' ? 'license_utilization_pct' : m));
   }
 
@@ -206,7 +256,10 @@ export function understand(question: string, context: GrammarContext): Understan
   const entities = matches.map((m) => ({ typed: m.typed, entity: m.entity, how: m.how }));
 
   // 6. Why.
-  if (whyTrigger.test(text) && (measures.length === 0 || measures.some((m) => m === 'gross_margin_pct' || m === 'gross_profit' || m === 'effective_hourly_rate'))) {
+  if (
+    whyTrigger.test(text) &&
+    (measures.length === 0 || measures.some((m) => m === 'gross_margin_pct' || m === 'gross_profit' || m === 'effective_hourly_rate'))
+  ) {
     const clients = byKind('client');
     if (clients.length !== 1) return clarify('Which client should I explain? e.g. "why is Acme\'s margin low?"', []);
     return { kind: 'why', client: clients[0]!, period, periodLabel, entities, notes, parseConfidence: round(confidence) };
@@ -236,12 +289,28 @@ export function understand(question: string, context: GrammarContext): Understan
     if (counted === 'invoices') {
       if (invoiceStatuses) filters.invoiceStatuses = invoiceStatuses;
       const measure: MeasureName = invoiceStatuses ? 'all_invoice_count' : 'invoice_count';
-      return query({ ...base, plan: { measures: [measure], filters }, shape: 'scalar', measure, columns: [measure], subject: null, parseConfidence: round(confidence) });
+      return query({
+        ...base,
+        plan: { measures: [measure], filters },
+        shape: 'scalar',
+        measure,
+        columns: [measure],
+        subject: null,
+        parseConfidence: round(confidence),
+      });
     }
     const subject: Subject = counted === 'clients' ? 'client' : counted === 'staff' ? 'staff' : 'client';
     const conditions = thresholdsFor(thresholdReading.thresholds, measures, subject);
     if (counted === 'licenses') {
-      return query({ ...base, plan: { measures: ['license_count'], filters }, shape: 'scalar', measure: 'license_count', columns: ['license_count'], subject: null, parseConfidence: round(confidence) });
+      return query({
+        ...base,
+        plan: { measures: ['license_count'], filters },
+        shape: 'scalar',
+        measure: 'license_count',
+        columns: ['license_count'],
+        subject: null,
+        parseConfidence: round(confidence),
+      });
     }
     // Clients that have a product or vendor, or meet a condition: the rows of that question, counted.
     if (counted === 'clients' && (products.length || vendors.length) && conditions.length === 0) {
@@ -264,9 +333,25 @@ export function understand(question: string, context: GrammarContext): Understan
     const split = breakdownPattern.exec(text);
     const by = split ? nounSubject((split[1] ?? split[2])!) : null;
     if (measure === 'client_count' && by === 'industry') {
-      return query({ ...base, plan: { measures: [measure], groupBy: ['industry'], filters, sort: [{ by: measure, direction: 'desc' }] }, shape: 'ranking', measure, columns: [measure], subject: 'industry', parseConfidence: round(confidence) });
+      return query({
+        ...base,
+        plan: { measures: [measure], groupBy: ['industry'], filters, sort: [{ by: measure, direction: 'desc' }] },
+        shape: 'ranking',
+        measure,
+        columns: [measure],
+        subject: 'industry',
+        parseConfidence: round(confidence),
+      });
     }
-    return query({ ...base, plan: { measures: [measure], filters }, shape: 'scalar', measure, columns: [measure], subject: null, parseConfidence: round(confidence) });
+    return query({
+      ...base,
+      plan: { measures: [measure], filters },
+      shape: 'scalar',
+      measure,
+      columns: [measure],
+      subject: null,
+      parseConfidence: round(confidence),
+    });
   }
 
   // 8. Averages the question defines.
@@ -275,13 +360,19 @@ export function understand(question: string, context: GrammarContext): Understan
     const per = averagePerPattern.exec(text);
     const perSubject = per ? nounSubject(per[1] === 'mo' ? 'month' : per[1]!) : null;
     const additiveFlow = measures.length > 0 && entryOf(measures[0]!).additive && !entryOf(measures[0]!).snapshot;
-    if (measures[0] === 'revenue' && (/\b(per month|a month|each month|monthly)\b/.test(text) || /\/\s?12\b|÷\s?12\b/.test(text))) measures[0] = 'average_monthly_revenue';
+    if (measures[0] === 'revenue' && (/\b(per month|a month|each month|monthly)\b/.test(text) || /\/\s?12\b|÷\s?12\b/.test(text)))
+      measures[0] = 'average_monthly_revenue';
     else if (measures[0] === 'contract_value') measures[0] = 'average_contract_value';
     else if (per && additiveFlow && perSubject !== null && (perSubject !== 'staff' || staffMeasures.has(measures[0]!))) {
       // "avg hrs per client", "average labor cost per month": the grouped figure, averaged.
       meanOver = perSubject;
       text = consume(text, per.index, per.index + per[0].length);
-    } else if (measures.length > 0 && !['hours_per_time_entry', 'gross_margin_pct', 'effective_hourly_rate', 'billable_ratio_pct', 'staff_utilization_pct', 'license_utilization_pct'].includes(measures[0]!)) {
+    } else if (
+      measures.length > 0 &&
+      !['hours_per_time_entry', 'gross_margin_pct', 'effective_hourly_rate', 'billable_ratio_pct', 'staff_utilization_pct', 'license_utilization_pct'].includes(
+        measures[0]!,
+      )
+    ) {
       notes.push(`read as the total ${entryOf(measures[0]!).label}: say "per month" or "per client" for an average`);
       confidence -= 0.2;
     }
@@ -314,7 +405,9 @@ export function understand(question: string, context: GrammarContext): Understan
   if (meanOver) {
     const entryMean = entryOf(measures[0]!);
     const by = meanOver === 'month' ? 'month' : meanOver;
-    notes.push(`average = ${entryMean.label} ÷ ${by === 'month' ? 'calendar months of the period' : `${subjectPlural(by)} with any ${entryMean.label} in the period`}`);
+    notes.push(
+      `average = ${entryMean.label} ÷ ${by === 'month' ? 'calendar months of the period' : `${subjectPlural(by)} with any ${entryMean.label} in the period`}`,
+    );
     return query({
       ...base,
       plan: { measures: [planMeasure(measures[0]!)], groupBy: [by as DimensionName], filters },
@@ -374,9 +467,18 @@ export function understand(question: string, context: GrammarContext): Understan
   const rowsAsked = /\b(which|what|who|whos|list|show)\b/.test(text) || pluralRowsPattern.test(text);
   if (!groupSubject && (superlative || conditions.length > 0 || rowsAsked)) groupSubject = subject;
   // "top 5 by rev", "worst 3 by gp": a ranked number of rows with no noun ranks clients (staff for staff-only figures).
-  if (!groupSubject && limit !== null && (desc || asc)) groupSubject = clients.length === 0 && (measure === 'staff_utilization_pct' || measure === 'billable_ratio_pct') ? 'staff' : 'client';
+  if (!groupSubject && limit !== null && (desc || asc))
+    groupSubject = clients.length === 0 && (measure === 'staff_utilization_pct' || measure === 'billable_ratio_pct') ? 'staff' : 'client';
   // "which clients have over-assigned seats": those with any.
-  if (groupSubject && !superlative && conditions.length === 0 && !explicitGroup && /\b(have|has|having|with)\b/.test(text) && entry.additive && entry.unit !== 'percent') {
+  if (
+    groupSubject &&
+    !superlative &&
+    conditions.length === 0 &&
+    !explicitGroup &&
+    /\b(have|has|having|with)\b/.test(text) &&
+    entry.additive &&
+    entry.unit !== 'percent'
+  ) {
     conditions.push({ measure: planMeasure(measure), op: '>', value: 0 });
   }
 
@@ -384,10 +486,20 @@ export function understand(question: string, context: GrammarContext): Understan
     // "labor cost vs revenue for Coastal Law": every figure named, the first one first.
     const named = [...new Set([...columns, ...measures.slice(1, 3)])].filter((m) => m === measure || entryOf(m).snapshot === entry.snapshot);
     const scalarMeasures = [...new Set(named.map(planMeasure))];
-    return query({ ...base, plan: { measures: scalarMeasures, filters }, shape: 'scalar', measure, columns: named, subject: null, parseConfidence: round(confidence) });
+    return query({
+      ...base,
+      plan: { measures: scalarMeasures, filters },
+      shape: 'scalar',
+      measure,
+      columns: named,
+      subject: null,
+      parseConfidence: round(confidence),
+    });
   }
   if (groupSubject === 'staff' && !staffMeasures.has(measure)) {
-    return clarify(`${cap(entry.label)} is not kept per staff member (invoices and licenses belong to clients). Ask it per client instead?`, [replaceWords(question, /\b(staff( members?)?|techs?|technicians?|employees?|people|who)\b/i, 'clients')]);
+    return clarify(`${cap(entry.label)} is not kept per staff member (invoices and licenses belong to clients). Ask it per client instead?`, [
+      replaceWords(question, /\b(staff( members?)?|techs?|technicians?|employees?|people|who)\b/i, 'clients'),
+    ]);
   }
   let direction: 'asc' | 'desc' = 'desc';
   if (superlative) {
@@ -404,7 +516,9 @@ export function understand(question: string, context: GrammarContext): Understan
   if (limit !== null) rowLimit = limit;
   else if (superlative && !explicitGroup && conditions.length === 0) {
     // "which client had the highest margin": one; "top clients": ten.
-    const singular = /\b(which|what|who|whos)\s(?:\S+\s)?(client|customer|account|staff member|tech|technician|employee|person|industry|vendor|product)\b/.test(text) || /\bwho\b/.test(text);
+    const singular =
+      /\b(which|what|who|whos)\s(?:\S+\s)?(client|customer|account|staff member|tech|technician|employee|person|industry|vendor|product)\b/.test(text) ||
+      /\bwho\b/.test(text);
     rowLimit = singular ? 1 : 10;
     if (!singular) notes.push('the first 10 are shown: say "top 5" or "every client" for another number');
   }
@@ -439,7 +553,13 @@ function subjectOf(text: string, measures: LexiconMeasure[], staffNamed: boolean
   if (found) return found.subject;
   if (/\b(who|whos)\b/.test(text)) {
     const measure = measures[0];
-    if (measure && (measure === 'staff_utilization_pct' || measure === 'billable_ratio_pct' || (staffMeasures.has(measure) && /\b(log|logged|logs|worked|work|booked|tracked)\b/.test(text)))) return 'staff';
+    if (
+      measure &&
+      (measure === 'staff_utilization_pct' ||
+        measure === 'billable_ratio_pct' ||
+        (staffMeasures.has(measure) && /\b(log|logged|logs|worked|work|booked|tracked)\b/.test(text)))
+    )
+      return 'staff';
     return 'client';
   }
   if (staffNamed) return null;

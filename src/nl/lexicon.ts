@@ -28,7 +28,22 @@ export interface MeasureEntry {
 export const measureLexicon: MeasureEntry[] = [
   {
     measure: 'revenue',
-    phrases: ['revenues?', 'rev', 'sales', 'billings?', 'billed', 'bill', 'turnover', 'income', 'invoiced', 'top ?line', 'bring in', 'brought in', 'brings in', 'takings'],
+    phrases: [
+      'revenues?',
+      'rev',
+      'sales',
+      'billings?',
+      'billed',
+      'bill',
+      'turnover',
+      'income',
+      'invoiced',
+      'top ?line',
+      'bring in',
+      'brought in',
+      'brings in',
+      'takings',
+    ],
     label: 'revenue',
     unit: 'money',
     additive: true,
@@ -163,7 +178,12 @@ export const measureLexicon: MeasureEntry[] = [
   },
   {
     measure: 'over_assigned_seats',
-    phrases: ['over ?-?(?:assigned|allocated|deployed|licensed|subscribed)', 'under ?-?licensed', 'more seats (?:in use|used|assigned) than (?:purchased|bought|licensed|paid for)', 'using more seats than'],
+    phrases: [
+      'over ?-?(?:assigned|allocated|deployed|licensed|subscribed)',
+      'under ?-?licensed',
+      'more seats (?:in use|used|assigned) than (?:purchased|bought|licensed|paid for)',
+      'using more seats than',
+    ],
     label: 'over-assigned seats',
     unit: 'count',
     lowerIsBetter: true,
@@ -173,7 +193,12 @@ export const measureLexicon: MeasureEntry[] = [
   },
   {
     measure: 'unused_seats',
-    phrases: ['unused (?:seats?|licen[cs]es?|subscriptions?)', '(?:idle|spare|empty|unassigned|free) (?:seats?|licen[cs]es?)', 'seats? (?:not in use|unused)', 'unused'],
+    phrases: [
+      'unused (?:seats?|licen[cs]es?|subscriptions?)',
+      '(?:idle|spare|empty|unassigned|free) (?:seats?|licen[cs]es?)',
+      'seats? (?:not in use|unused)',
+      'unused',
+    ],
     label: 'unused seats',
     unit: 'count',
     lowerIsBetter: true,
@@ -236,28 +261,60 @@ export const lexiconByMeasure = new Map<LexiconMeasure, MeasureEntry>(measureLex
 export const derivedEntries: Partial<Record<LexiconMeasure, Omit<MeasureEntry, 'phrases'>>> = {
   client_count: { measure: 'client_count', label: 'clients', unit: 'count', additive: true, definition: 'clients in the client list within the filters' },
   invoice_count: { measure: 'invoice_count', label: 'invoices', unit: 'count', additive: true, definition: 'invoices dated in the period, not void or draft' },
-  all_invoice_count: { measure: 'all_invoice_count', label: 'invoices', unit: 'count', additive: true, definition: 'invoices dated in the period with the status asked for' },
-  staff_count: { measure: 'staff_count', label: 'staff', unit: 'count', additive: true, definition: 'staff in the staff list (and anyone else who logged time)' },
+  all_invoice_count: {
+    measure: 'all_invoice_count',
+    label: 'invoices',
+    unit: 'count',
+    additive: true,
+    definition: 'invoices dated in the period with the status asked for',
+  },
+  staff_count: {
+    measure: 'staff_count',
+    label: 'staff',
+    unit: 'count',
+    additive: true,
+    definition: 'staff in the staff list (and anyone else who logged time)',
+  },
   license_count: { measure: 'license_count', label: 'licenses', unit: 'count', additive: true, snapshot: true, definition: 'licenses on the license list' },
-  average_monthly_revenue: { measure: 'average_monthly_revenue', label: 'average revenue per month', unit: 'money', additive: false, definition: 'average revenue per month = revenue / calendar months of the period' },
-  average_contract_value: { measure: 'average_contract_value', label: 'average contract value', unit: 'money', additive: false, definition: 'average contract value = Σ contract values / clients that have one' },
+  average_monthly_revenue: {
+    measure: 'average_monthly_revenue',
+    label: 'average revenue per month',
+    unit: 'money',
+    additive: false,
+    definition: 'average revenue per month = revenue / calendar months of the period',
+  },
+  average_contract_value: {
+    measure: 'average_contract_value',
+    label: 'average contract value',
+    unit: 'money',
+    additive: false,
+    definition: 'average contract value = Σ contract values / clients that have one',
+  },
   time_entry_count: { measure: 'time_entry_count', label: 'time entries', unit: 'count', additive: true, definition: 'time entries logged in the period' },
 };
 
 export function entryOf(measure: LexiconMeasure): Omit<MeasureEntry, 'phrases'> {
-  return lexiconByMeasure.get(measure) ?? derivedEntries[measure] ?? { measure, label: measure.replace(/_/g, ' '), unit: 'number', additive: false, definition: measure };
+  return (
+    lexiconByMeasure.get(measure) ??
+    derivedEntries[measure] ?? { measure, label: measure.replace(/_/g, ' '), unit: 'number', additive: false, definition: measure }
+  );
 }
 
 /** Every phrase of every measure, longest first, compiled once. */
 export const measurePatterns: Array<{ measure: LexiconMeasure; pattern: RegExp; length: number }> = measureLexicon
-  .flatMap((entry) => entry.phrases.map((phrase) => ({ measure: entry.measure, pattern: new RegExp(`(?<=[\\s])${phrase}(?=[\\s])`, 'g'), length: phrase.length })))
+  .flatMap((entry) =>
+    entry.phrases.map((phrase) => ({ measure: entry.measure, pattern: new RegExp(`(?<=[\\s])${phrase}(?=[\\s])`, 'g'), length: phrase.length })),
+  )
   .sort((a, b) => b.length - a.length);
 
 /** Data MoatMetrics does not hold: a question about it is answered with what we do hold. */
 export const unsupportedTopics: Array<{ pattern: RegExp; topic: string }> = [
   { pattern: /\b(tickets?|incidents?|sla|response times?|resolution times?|first response)\b/, topic: 'tickets and service levels' },
   { pattern: /\b(nps|csat|satisfaction|happiness|net promoter|reviews? score|sentiment)\b/, topic: 'customer satisfaction' },
-  { pattern: /\b(weather|temperature|rain|forecast|predict|prediction|stock price|share price|capital of|president|recipe|joke)\b/, topic: 'anything outside your MSP data' },
+  {
+    pattern: /\b(weather|temperature|rain|forecast|predict|prediction|stock price|share price|capital of|president|recipe|joke)\b/,
+    topic: 'anything outside your MSP data',
+  },
   { pattern: /\b(pipeline|leads?|deals?|quotes?|proposals?|opportunit(y|ies))\b/, topic: 'sales pipeline' },
   { pattern: /\b(devices?|endpoints?|servers?|alerts?|patch(es|ing)?|backups? status|uptime)\b/, topic: 'devices and monitoring' },
   { pattern: /\b(churn rate|retention rate|ltv|lifetime value|cac)\b/, topic: 'retention and acquisition rates' },

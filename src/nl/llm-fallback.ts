@@ -71,7 +71,10 @@ export async function proposePlan(question: string, settings: LlmSettings, conte
     content = text;
   } catch (error) {
     const name = error instanceof Error ? error.name : '';
-    return { ok: false, reason: name === 'TimeoutError' || name === 'AbortError' ? `no reply within ${settings.timeout_ms} ms` : 'the model could not be reached or sent no JSON' };
+    return {
+      ok: false,
+      reason: name === 'TimeoutError' || name === 'AbortError' ? `no reply within ${settings.timeout_ms} ms` : 'the model could not be reached or sent no JSON',
+    };
   }
   let json: unknown;
   try {
@@ -105,7 +108,8 @@ function resolveNames(plan: QueryPlan, vocabulary: Vocabulary): QueryPlan | stri
   for (const kind of ['staff', 'products', 'vendors', 'industries'] as const) {
     const entityKind = kind === 'staff' ? 'staff' : kind === 'products' ? 'product' : kind === 'vendors' ? 'vendor' : 'industry';
     for (const typed of plan.filters[kind] ?? []) {
-      if (!vocabulary.aliases.some((a) => a.entity.kind === entityKind && nameKey(a.entity.value) === nameKey(typed))) return `the proposed plan names an unknown ${entityKind}`;
+      if (!vocabulary.aliases.some((a) => a.entity.kind === entityKind && nameKey(a.entity.value) === nameKey(typed)))
+        return `the proposed plan names an unknown ${entityKind}`;
     }
   }
   return clients.length ? { ...plan, filters: { ...plan.filters, clients } } : plan;
@@ -113,8 +117,10 @@ function resolveNames(plan: QueryPlan, vocabulary: Vocabulary): QueryPlan | stri
 
 function understandingOf(plan: QueryPlan): QueryUnderstanding {
   const by = plan.groupBy[0];
-  const subject: Subject | null = by === 'client' || by === 'staff' || by === 'industry' || by === 'vendor' || by === 'product' || by === 'month' || by === 'quarter' ? by : null;
-  const shape: AnswerShape = subject === 'month' || subject === 'quarter' ? 'trend' : subject === null ? 'scalar' : plan.filters.thresholds?.length ? 'set' : 'ranking';
+  const subject: Subject | null =
+    by === 'client' || by === 'staff' || by === 'industry' || by === 'vendor' || by === 'product' || by === 'month' || by === 'quarter' ? by : null;
+  const shape: AnswerShape =
+    subject === 'month' || subject === 'quarter' ? 'trend' : subject === null ? 'scalar' : plan.filters.thresholds?.length ? 'set' : 'ranking';
   const measure = plan.measures[0] as LexiconMeasure;
   const { from, to } = plan.filters;
   return {
@@ -127,7 +133,9 @@ function understandingOf(plan: QueryPlan): QueryUnderstanding {
     period: from && to ? { from, to, label: `${from} to ${to}` } : null,
     periodLabel: from && to ? `${from} to ${to}` : 'all data',
     entities: [],
-    notes: ['this plan was proposed by the local language model (nl.llm.url), not understood by the grammar: it was validated, but check that it is what you asked'],
+    notes: [
+      'this plan was proposed by the local language model (nl.llm.url), not understood by the grammar: it was validated, but check that it is what you asked',
+    ],
     parseConfidence: PARSE_CONFIDENCE,
   };
 }
@@ -136,7 +144,7 @@ function systemPrompt(context: LlmContext): string {
   const names = (kind: string): string =>
     [...new Set(context.vocabulary.aliases.filter((a) => a.entity.kind === kind).map((a) => a.entity.name))].slice(0, 200).join('; ');
   return [
-    'You turn a question about a managed IT service provider\'s data into one JSON object, a QueryPlan, and nothing else.',
+    "You turn a question about a managed IT service provider's data into one JSON object, a QueryPlan, and nothing else.",
     'Shape: {"measures": [measure...], "groupBy": [dimension...], "filters": {"from": "YYYY-MM-DD", "to": "YYYY-MM-DD", "clients": [client name...], "staff": [...], "products": [...], "vendors": [...], "industries": [...], "clientStatuses": ["active"|"inactive"|"churned"], "thresholds": [{"measure": m, "op": "<"|"<="|">"|">=", "value": n}]}, "sort": [{"by": measure or dimension, "direction": "asc"|"desc"}], "limit": n}.',
     `Measures: ${measureNames.join(', ')}.`,
     `Dimensions: ${dimensionNames.join(', ')}.`,

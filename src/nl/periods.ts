@@ -41,8 +41,23 @@ const MONTH = '(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?
 /** A year: 2024, '24, 24 (two digits only right after a month, quarter or half). */
 const YEAR = "(?:'|’)?(\\d{4}|\\d{2})";
 const numberWords: Record<string, number> = {
-  one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12,
-  eighteen: 18, 'twenty-four': 24, 'twenty four': 24, thirty: 30, ninety: 90,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  eighteen: 18,
+  'twenty-four': 24,
+  'twenty four': 24,
+  thirty: 30,
+  ninety: 90,
 };
 const COUNT = '(\\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|twenty[- ]four|thirty|ninety)';
 const LAST = '(?:last|past|previous|prev|prior|trailing|the last|the past|rolling)';
@@ -59,7 +74,7 @@ function yearOf(text: string): number {
 }
 
 function countOf(text: string): number {
-  return /^\d+$/.test(text) ? Number(text) : numberWords[text.replace('-', ' ')] ?? numberWords[text] ?? 0;
+  return /^\d+$/.test(text) ? Number(text) : (numberWords[text.replace('-', ' ')] ?? numberWords[text] ?? 0);
 }
 
 const pad = (n: number): string => String(n).padStart(2, '0');
@@ -136,7 +151,8 @@ const rules: Rule[] = [
   },
   {
     // Q3 2024, Q3 24, Q3 '24, Q3-2024, 2024 Q3, 2024-Q3, Q3
-    pattern: /\b(?:q([1-4])(?: of)?[ \-/]?(?:'|’)?(\d{4}|\d{2})?|(\d{4})[ -]?q([1-4])|(first|second|third|fourth|1st|2nd|3rd|4th) quarter(?: of)?(?: (\d{4}))?)\b/,
+    pattern:
+      /\b(?:q([1-4])(?: of)?[ \-/]?(?:'|’)?(\d{4}|\d{2})?|(\d{4})[ -]?q([1-4])|(first|second|third|fourth|1st|2nd|3rd|4th) quarter(?: of)?(?: (\d{4}))?)\b/,
     read: (m, a) => {
       const ordinal = m[5] ? ['first', 'second', 'third', 'fourth'].indexOf(m[5]) + 1 || ['1st', '2nd', '3rd', '4th'].indexOf(m[5]) + 1 : 0;
       const quarter = Number(m[1] ?? m[4] ?? ordinal);
@@ -221,7 +237,8 @@ const rules: Rule[] = [
   },
   {
     // 2024, FY2024, CY 2024, calendar 2024 (not an amount: "above 2000" is a threshold)
-    pattern: /(?<![$<>=]\s?|(?:above|below|over|under|than|least|most|exceeds?|exceeding) )\b(?:(?:fy|cy|calendar(?: year)?|year) ?)?(20\d{2})\b(?!\s?(?:%|k\b|hours|hrs|h\b|dollars|usd|seats))/,
+    pattern:
+      /(?<![$<>=]\s?|(?:above|below|over|under|than|least|most|exceeds?|exceeding) )\b(?:(?:fy|cy|calendar(?: year)?|year) ?)?(20\d{2})\b(?!\s?(?:%|k\b|hours|hrs|h\b|dollars|usd|seats))/,
     read: (m) => ({ from: `${m[1]}-01-01`, to: `${m[1]}-12-31`, label: m[1]! }),
   },
   {
@@ -246,7 +263,8 @@ const rules: Rule[] = [
     read: (_m, a) => ({ from: addDays(a.asOf, 1), to: addDays(a.asOf, 1), label: 'the future' }),
   },
   {
-    pattern: /\b(?:overall|all[ -]time|across all time|of all time|ever|lifetime|to date|in total|historically|since (?:the )?(?:beginning|start)|all (?:the )?data|whole period|entire period)\b/,
+    pattern:
+      /\b(?:overall|all[ -]time|across all time|of all time|ever|lifetime|to date|in total|historically|since (?:the )?(?:beginning|start)|all (?:the )?data|whole period|entire period)\b/,
     read: () => 'all',
   },
 ];

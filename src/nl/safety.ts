@@ -24,12 +24,14 @@ const checks: Array<{ reason: SafetyVerdict['reason']; pattern: RegExp; message:
   },
   {
     reason: 'script',
-    pattern: /<\s*\/?\s*(script|iframe|img|svg|object|embed|style|link|meta|body|html|a\s)[^>]*>?|javascript:|\bon(error|load|click|mouseover)\s*=|\{\{[\s\S]*\}\}|\$\{[\s\S]*\}/i,
+    pattern:
+      /<\s*\/?\s*(script|iframe|img|svg|object|embed|style|link|meta|body|html|a\s)[^>]*>?|javascript:|\bon(error|load|click|mouseover)\s*=|\{\{[\s\S]*\}\}|\$\{[\s\S]*\}/i,
     message: 'it contains markup or script',
   },
   {
     reason: 'shell',
-    pattern: /\$\([\s\S]*\)|`[^`]*`|\b(rm\s+-[rf]+|sudo\s|chmod\s|chown\s|curl\s+\S|wget\s+\S|nc\s+-|bash\s+-c|sh\s+-c|powershell|cmd\.exe|\/etc\/passwd|\/bin\/(ba)?sh)|(;|&&|\|\|)\s*(rm|cat|ls|curl|wget|sh|bash|python|node|nc)\b|\|\s*(sh|bash)\b/i,
+    pattern:
+      /\$\([\s\S]*\)|`[^`]*`|\b(rm\s+-[rf]+|sudo\s|chmod\s|chown\s|curl\s+\S|wget\s+\S|nc\s+-|bash\s+-c|sh\s+-c|powershell|cmd\.exe|\/etc\/passwd|\/bin\/(ba)?sh)|(;|&&|\|\|)\s*(rm|cat|ls|curl|wget|sh|bash|python|node|nc)\b|\|\s*(sh|bash)\b/i,
     message: 'it contains a shell command',
   },
   {

@@ -20,7 +20,8 @@ export interface ThresholdReading {
 }
 
 const below = '(?:below|under|less than|lower than|fewer than|beneath|smaller than|at most|no more than|not more than|max(?:imum)?(?: of)?|south of|<=|<|=<)';
-const above = '(?:above|over|more than|greater than|higher than|exceeding|exceeds|in excess of|at least|no less than|not less than|min(?:imum)?(?: of)?|north of|bigger than|>=|>|=>|upwards of)';
+const above =
+  '(?:above|over|more than|greater than|higher than|exceeding|exceeds|in excess of|at least|no less than|not less than|min(?:imum)?(?: of)?|north of|bigger than|>=|>|=>|upwards of)';
 const NUMBER = '(-?\\$?\\s?-?\\d+(?:\\.\\d+)?)\\s?(k|m|mm|%|percent|pct|hours?|hrs?|h|seats?|dollars|usd|\\$)?';
 
 const thresholdPattern = new RegExp(`(?<=\\s)(${below}|${above})\\s?(?:a |an )?(?:(?:margin|rate|utili[sz]ation|util|revenue|of)\\s)?${NUMBER}(?=\\s)`, 'g');
@@ -58,9 +59,25 @@ export function readThresholds(text: string): { text: string; thresholds: Thresh
   return { text: rest, thresholds };
 }
 
-const numberWords: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, fifteen: 15, twenty: 20, 'a dozen': 12, dozen: 12 };
+const numberWords: Record<string, number> = {
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  fifteen: 15,
+  twenty: 20,
+  'a dozen': 12,
+  dozen: 12,
+};
 const COUNT = '(\\d{1,4}|one|two|three|four|five|six|seven|eight|nine|ten|fifteen|twenty|a dozen|dozen)';
-const rowNouns = '(?:clients?|customers?|accounts?|staff|staff members?|techs?|technicians?|engineers?|employees?|people|industries|industry|sectors?|verticals?|vendors?|products?|@e_[a-z]+)';
+const rowNouns =
+  '(?:clients?|customers?|accounts?|staff|staff members?|techs?|technicians?|engineers?|employees?|people|industries|industry|sectors?|verticals?|vendors?|products?|@e_[a-z]+)';
 
 const limitPatterns = [
   new RegExp(`(?<=\\s)(?:top|bottom|best|worst|highest|lowest|largest|biggest|smallest|first|leading|most|least)\\s${COUNT}(?=\\s)`),
@@ -74,7 +91,7 @@ export function readLimit(text: string): { text: string; limit: number | null } 
     const match = pattern.exec(text);
     if (!match) continue;
     const word = match[1]!;
-    const limit = /^\d+$/.test(word) ? Number(word) : numberWords[word] ?? null;
+    const limit = /^\d+$/.test(word) ? Number(word) : (numberWords[word] ?? null);
     if (limit === null || limit < 1) continue;
     // Keep the direction word ("top", "lowest"): only the number goes.
     const at = match.index + match[0].lastIndexOf(word);

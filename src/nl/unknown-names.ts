@@ -38,7 +38,8 @@ const namePrepositions = new Set(['for', 'on', 'at', 'of', 'about', 'with', 'to'
 /** The unknown name as the question wrote it, or null. `remaining` is normalised text with everything recognised blanked out. */
 export function findUnknownName(question: string, remaining: string): string | null {
   const words = remaining.split(/\s+/).filter(Boolean);
-  const known = (word: string): boolean => word.startsWith('@') || questionWords.has(word) || filler.has(word) || !/^[a-z][a-z'-]*$/.test(word) || word.length < 3;
+  const known = (word: string): boolean =>
+    word.startsWith('@') || questionWords.has(word) || filler.has(word) || !/^[a-z][a-z'-]*$/.test(word) || word.length < 3;
   for (let i = 0; i < words.length; i++) {
     if (known(words[i]!)) continue;
     let end = i;
@@ -54,6 +55,6 @@ export function findUnknownName(question: string, remaining: string): string | n
 }
 
 function findInQuestion(question: string, run: string[]): string | null {
-  const pattern = new RegExp(`\\b${run.map((w) => w.replace(/[^a-z0-9]/g, '.?')).join("[\\s\\W]+")}\\b`, 'i');
+  const pattern = new RegExp(`\\b${run.map((w) => w.replace(/[^a-z0-9]/g, '.?')).join('[\\s\\W]+')}\\b`, 'i');
   return pattern.exec(question)?.[0] ?? null;
 }

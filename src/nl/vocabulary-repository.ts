@@ -20,7 +20,8 @@ export async function readVocabulary(db: Kysely<DatabaseSchema>): Promise<Vocabu
     db.selectFrom('licenses').select(['product', 'vendor', 'client_id']).distinct().execute(),
   ]);
   const staff = new Map<string, string>();
-  for (const row of [...listed, ...loggers]) if (!staff.has(row.staff_name.trim().toLowerCase())) staff.set(row.staff_name.trim().toLowerCase(), row.staff_name);
+  for (const row of [...listed, ...loggers])
+    if (!staff.has(row.staff_name.trim().toLowerCase())) staff.set(row.staff_name.trim().toLowerCase(), row.staff_name);
   const industries = [...new Set(clients.map((c) => c.industry).filter((i): i is string => i !== null))].sort();
   return {
     clients: clients.map((c) => ({ id: c.client_id, name: c.client_name, industry: c.industry, status: c.status })),

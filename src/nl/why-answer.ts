@@ -14,11 +14,16 @@ import type { WhyUnderstanding } from './understanding.js';
 
 /** What the data says, whatever the wording of the question: what the semantic cache keeps. */
 export type WhyFacts =
-  | { found: false }
-  | { found: true; columns: string[]; rows: NlAnswer['rows']; explanation: string[]; dataConfidence: number; chart: NlAnswer['chart'] };
+  { found: false } | { found: true; columns: string[]; rows: NlAnswer['rows']; explanation: string[]; dataConfidence: number; chart: NlAnswer['chart'] };
 
 /** `clientScope`: the caller's clients; the median client is then the median of those. */
-export async function whyFacts(database: Database, config: Config, understanding: WhyUnderstanding, asOf: string, clientScope: readonly string[] | null): Promise<WhyFacts> {
+export async function whyFacts(
+  database: Database,
+  config: Config,
+  understanding: WhyUnderstanding,
+  asOf: string,
+  clientScope: readonly string[] | null,
+): Promise<WhyFacts> {
   const filters = {
     ...(understanding.period ? { from: understanding.period.from, to: understanding.period.to } : {}),
     ...(clientScope ? { clients: [...clientScope] } : {}),
@@ -29,9 +34,16 @@ export async function whyFacts(database: Database, config: Config, understanding
   const insight = insights.get(understanding.client.value);
   if (!row || !insight) return { found: false };
   const { attribution } = insight;
-  const rows: NlAnswer['rows'] = [['gross margin %', roundHalfAwayFromZero(row.grossMarginPct ?? 0, 2), attribution.baselineValue === null ? null : roundHalfAwayFromZero(attribution.baselineValue, 2)]];
+  const rows: NlAnswer['rows'] = [
+    [
+      'gross margin %',
+      roundHalfAwayFromZero(row.grossMarginPct ?? 0, 2),
+      attribution.baselineValue === null ? null : roundHalfAwayFromZero(attribution.baselineValue, 2),
+    ],
+  ];
   if (attribution.contributions) {
-    for (const [driver, points] of Object.entries(attribution.contributions)) rows.push([`${driver.replace('_', ' ')} (points)`, roundHalfAwayFromZero(points as number, 2), null]);
+    for (const [driver, points] of Object.entries(attribution.contributions))
+      rows.push([`${driver.replace('_', ' ')} (points)`, roundHalfAwayFromZero(points as number, 2), null]);
   }
   return {
     found: true,
@@ -42,9 +54,17 @@ export async function whyFacts(database: Database, config: Config, understanding
     chart: attribution.contributions
       ? {
           $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-          data: { values: Object.entries(attribution.contributions).map(([driver, points]) => ({ driver: driver.replace('_', ' '), points: roundHalfAwayFromZero(points as number, 2) })) },
+          data: {
+            values: Object.entries(attribution.contributions).map(([driver, points]) => ({
+              driver: driver.replace('_', ' '),
+              points: roundHalfAwayFromZero(points as number, 2),
+            })),
+          },
           mark: 'bar',
-          encoding: { y: { field: 'driver', type: 'nominal', sort: null }, x: { field: 'points', type: 'quantitative', title: 'margin points vs median client' } },
+          encoding: {
+            y: { field: 'driver', type: 'nominal', sort: null },
+            x: { field: 'points', type: 'quantitative', title: 'margin points vs median client' },
+          },
         }
       : null,
   };
@@ -52,7 +72,19 @@ export async function whyFacts(database: Database, config: Config, understanding
 
 export function whyAnswer(question: string, understanding: WhyUnderstanding, facts: WhyFacts, cached: boolean): NlAnswer {
   if (!facts.found) {
-    return { status: 'clarify', question, plan: null, columns: [], rows: [], confidence: null, explanation: `There is no data for ${understanding.client.name} in ${understanding.periodLabel}.`, cached, suggestions: [], chart: null, review: null };
+    return {
+      status: 'clarify',
+      question,
+      plan: null,
+      columns: [],
+      rows: [],
+      confidence: null,
+      explanation: `There is no data for ${understanding.client.name} in ${understanding.periodLabel}.`,
+      cached,
+      suggestions: [],
+      chart: null,
+      review: null,
+    };
   }
   const confidence = Math.round(understanding.parseConfidence * facts.dataConfidence * 100) / 100;
   const notes = understanding.notes.map((n) => `Note: ${n}.`);

@@ -136,7 +136,8 @@ export class BackupWriter {
   async writePayload(chunk: Buffer): Promise<void> {
     this.payloadBytes += chunk.length;
     if (this.cipher) {
-      if (this.payloadBytes > MAX_GCM_PAYLOAD_BYTES) throw new Error('the database is larger than 64 GiB, more than one encrypted backup can hold; write a plain backup and encrypt it with other tools');
+      if (this.payloadBytes > MAX_GCM_PAYLOAD_BYTES)
+        throw new Error('the database is larger than 64 GiB, more than one encrypted backup can hold; write a plain backup and encrypt it with other tools');
       await this.writeRaw(this.cipher.update(chunk));
     } else {
       this.plainHash!.update(chunk);
@@ -204,7 +205,8 @@ export async function readBackupHeader(file: string): Promise<{ header: BackupHe
 export async function readBackupPayload(file: string, passphrase: string | null, sink: (chunk: Buffer) => Promise<void>): Promise<BackupHeader> {
   const { header, size } = await readBackupHeader(file);
   if (header.encrypted && passphrase === null) throw new MmError('MM_RESTORE_REFUSED', `${file} is encrypted; give its passphrase with --passphrase-stdin`);
-  if (!header.encrypted && passphrase !== null) throw new MmError('MM_RESTORE_REFUSED', `${file} is not encrypted, but a passphrase was given; refusing in case it was swapped for an unencrypted file`);
+  if (!header.encrypted && passphrase !== null)
+    throw new MmError('MM_RESTORE_REFUSED', `${file} is not encrypted, but a passphrase was given; refusing in case it was swapped for an unencrypted file`);
   const trailerLength = trailerBytes(header);
   const payloadEnd = size - trailerLength;
   const trailer = await readRange(file, payloadEnd, trailerLength);
@@ -214,7 +216,8 @@ export async function readBackupPayload(file: string, passphrase: string | null,
   let plainHash: Hash | null = null;
   if (header.encrypted) {
     const { key, check } = await deriveKey(passphrase!, header.salt, header.scryptLog2N);
-    if (!timingSafeEqual(check, header.passphraseCheck)) throw new MmError('MM_RESTORE_REFUSED', `${file}: wrong passphrase (or the backup's header was changed)`);
+    if (!timingSafeEqual(check, header.passphraseCheck))
+      throw new MmError('MM_RESTORE_REFUSED', `${file}: wrong passphrase (or the backup's header was changed)`);
     decipher = createDecipheriv('aes-256-gcm', key, header.iv);
     decipher.setAAD(headerBytes);
     decipher.setAuthTag(trailer);
@@ -230,7 +233,10 @@ export async function readBackupPayload(file: string, passphrase: string | null,
       await sink(bytes);
     }
   }
-  const tampered = new MmError('MM_RESTORE_REFUSED', `${file} was changed or damaged after it was written (its ${header.encrypted ? 'authentication tag' : 'checksum'} does not match); nothing was restored`);
+  const tampered = new MmError(
+    'MM_RESTORE_REFUSED',
+    `${file} was changed or damaged after it was written (its ${header.encrypted ? 'authentication tag' : 'checksum'} does not match); nothing was restored`,
+  );
   if (decipher) {
     let last: Buffer;
     try {

@@ -67,7 +67,13 @@ export async function createBackup(database: Database, config: Config, options: 
   } catch (error) {
     const failure = isMmError(error) ? error : new MmError('MM_BACKUP_FAILED', `cannot write backup ${file}: ${(error as Error).message}`);
     // The failure is what the user must see; a database too broken to record it has failed the backup too.
-    await appendAudit(database.kysely, { actor: options.actor, action: 'backup.create', target: file, outcome: 'failure', details: { code: failure.code, message: failure.message } }).catch(() => undefined);
+    await appendAudit(database.kysely, {
+      actor: options.actor,
+      action: 'backup.create',
+      target: file,
+      outcome: 'failure',
+      details: { code: failure.code, message: failure.message },
+    }).catch(() => undefined);
     throw failure;
   }
 }

@@ -51,7 +51,10 @@ export async function complianceReport(database: Database, config: Config, polic
     evidence:
       chain.gaps.length === 0
         ? 'every dataset version, review decision, user and password change was found in the audit trail'
-        : `${chain.gaps.length} without an event: ${chain.gaps.slice(0, 5).map((gap) => gap.problem).join('; ')}${chain.gaps.length > 5 ? '; …' : ''}`,
+        : `${chain.gaps.length} without an event: ${chain.gaps
+            .slice(0, 5)
+            .map((gap) => gap.problem)
+            .join('; ')}${chain.gaps.length > 5 ? '; …' : ''}`,
   });
 
   const retention = await latestRetentionRun(db);
@@ -60,7 +63,9 @@ export async function complianceReport(database: Database, config: Config, polic
     name: 'retention_on_schedule',
     title: `The retention job ran within the last ${allowedHours} h (every ${policy.retention.run_every_hours} h, with slack)`,
     passed: retention !== null && !retention.dryRun && hoursAgo(retention.finishedAt) <= allowedHours,
-    evidence: retention ? `last ${retention.dryRun ? 'dry ' : ''}run finished ${retention.finishedAt} (${hoursAgo(retention.finishedAt).toFixed(1)} h ago) by ${retention.actor}` : 'the retention job has never run',
+    evidence: retention
+      ? `last ${retention.dryRun ? 'dry ' : ''}run finished ${retention.finishedAt} (${hoursAgo(retention.finishedAt).toFixed(1)} h ago) by ${retention.actor}`
+      : 'the retention job has never run',
   });
 
   const backup = await latestBackup(db);
@@ -103,7 +108,10 @@ export async function complianceReport(database: Database, config: Config, polic
     name: 'every_user_has_a_role',
     title: 'Every user has a role the policy defines',
     passed: roleless.length === 0,
-    evidence: roleless.length === 0 ? `${countOf(users.length, 'user')}, each with one of: ${[...defined].join(', ')}` : `without a valid role: ${roleless.map((u) => `${u.username} (${u.role || 'none'})`).join(', ')}`,
+    evidence:
+      roleless.length === 0
+        ? `${countOf(users.length, 'user')}, each with one of: ${[...defined].join(', ')}`
+        : `without a valid role: ${roleless.map((u) => `${u.username} (${u.role || 'none'})`).join(', ')}`,
   });
 
   return { checkedAt: now.toISOString(), passed: checks.every((c) => c.passed), checks };

@@ -62,7 +62,10 @@ export async function restoreBackup(config: Config, options: RestoreOptions): Pr
   try {
     const { header } = await readBackupHeader(file);
     if (header.engine !== target.dialect) {
-      throw new MmError('MM_RESTORE_REFUSED', `${file} is a ${engineNames[header.engine]} backup, but the configured database is ${engineNames[target.dialect]}`);
+      throw new MmError(
+        'MM_RESTORE_REFUSED',
+        `${file} is a ${engineNames[header.engine]} backup, but the configured database is ${engineNames[target.dialect]}`,
+      );
     }
     if (target.dialect === 'sqlite') await restoreSqlite(target.file, file, options.passphrase);
     else await restorePostgres(config, target.url, file, options.passphrase);
@@ -73,7 +76,12 @@ export async function restoreBackup(config: Config, options: RestoreOptions): Pr
   }
   const database = await openDatabase(config);
   try {
-    await appendAudit(database.kysely, { actor: options.actor, action: 'backup.restore', target: file, details: { engine: result.engine, encrypted: result.encrypted } });
+    await appendAudit(database.kysely, {
+      actor: options.actor,
+      action: 'backup.restore',
+      target: file,
+      details: { engine: result.engine, encrypted: result.encrypted },
+    });
   } finally {
     await database.close();
   }
@@ -86,7 +94,13 @@ async function recordRefusal(config: Config, target: DatabaseTarget, file: strin
   try {
     const database = await openDatabase(config);
     try {
-      await appendAudit(database.kysely, { actor, action: 'backup.restore', target: file, outcome: 'failure', details: { code: error.code, message: error.message } });
+      await appendAudit(database.kysely, {
+        actor,
+        action: 'backup.restore',
+        target: file,
+        outcome: 'failure',
+        details: { code: error.code, message: error.message },
+      });
     } finally {
       await database.close();
     }
@@ -142,7 +156,8 @@ function readSqliteFacts(temp: string, file: string): { tables: Set<string>; mig
   }
   try {
     const problems = sqliteIntegrityProblems(connection);
-    if (problems[0] !== 'ok') throw new MmError('MM_RESTORE_REFUSED', `${file}: the database in it fails SQLite's integrity check: ${problems[0] ?? 'no answer'}`);
+    if (problems[0] !== 'ok')
+      throw new MmError('MM_RESTORE_REFUSED', `${file}: the database in it fails SQLite's integrity check: ${problems[0] ?? 'no answer'}`);
     const tables = listSqliteTables(connection);
     const migrations = tables.has('kysely_migration') ? listSqliteMigrations(connection) : [];
     return { tables, migrations };
@@ -168,7 +183,8 @@ function checkTables(tables: ReadonlySet<string>, file: string): void {
 async function checkMigrations(inBackup: string[], inDatabase: string[], file: string): Promise<void> {
   const known = new Set(Object.keys(await migrationProvider.getMigrations()));
   const unknown = inBackup.filter((name) => !known.has(name));
-  if (unknown.length > 0) throw new MmError('MM_RESTORE_REFUSED', `${file} was made by a newer MoatMetrics (migration ${unknown[0]} is unknown here); upgrade first`);
+  if (unknown.length > 0)
+    throw new MmError('MM_RESTORE_REFUSED', `${file} was made by a newer MoatMetrics (migration ${unknown[0]} is unknown here); upgrade first`);
   const backupSet = new Set(inBackup);
   const newer = inDatabase.filter((name) => !backupSet.has(name));
   if (newer.length > 0) {
@@ -185,7 +201,8 @@ async function restorePostgres(config: Config, url: string, file: string, passph
   await extractPayload(file, passphrase, temp);
   try {
     const listing = await runPgTool('pg_restore', ['--list', temp], null);
-    if (listing.exit.code !== 0) throw new MmError('MM_RESTORE_REFUSED', `${file} does not hold a readable pg_dump archive: ${describePgToolFailure('pg_restore', listing.exit, null)}`);
+    if (listing.exit.code !== 0)
+      throw new MmError('MM_RESTORE_REFUSED', `${file} does not hold a readable pg_dump archive: ${describePgToolFailure('pg_restore', listing.exit, null)}`);
     checkTables(archiveTables(listing.stdout), file);
     await checkMigrations(await archiveMigrations(temp, file), await currentPostgresMigrations(config), file);
 

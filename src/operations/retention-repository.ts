@@ -9,7 +9,12 @@ import type { DatabaseSchema } from '../storage/schema.js';
 
 /** When each raw file (by SHA-256) was last imported. */
 export async function listNewestImportPerFile(db: Kysely<DatabaseSchema>): Promise<Array<{ file_sha256: string; finished_at: string }>> {
-  return db.selectFrom('imports').select(['file_sha256']).select((eb) => eb.fn.max('finished_at').as('finished_at')).groupBy('file_sha256').execute();
+  return db
+    .selectFrom('imports')
+    .select(['file_sha256'])
+    .select((eb) => eb.fn.max('finished_at').as('finished_at'))
+    .groupBy('file_sha256')
+    .execute();
 }
 
 /** Imports finished before `cutoff` that still name a rejected-rows file. */
@@ -32,15 +37,26 @@ export interface AnalyticsRunCounts {
 
 export async function countAnalyticsRunsBefore(db: Kysely<DatabaseSchema>, cutoff: string): Promise<AnalyticsRunCounts> {
   const oldRuns = db.selectFrom('analytics_runs').select('id').where('created_at', '<', cutoff);
-  const runs = await db.selectFrom('analytics_runs').select((eb) => eb.fn.countAll<number>().as('n')).where('created_at', '<', cutoff).executeTakeFirstOrThrow();
-  const results = await db.selectFrom('analytics_results').select((eb) => eb.fn.countAll<number>().as('n')).where('run_id', 'in', oldRuns).executeTakeFirstOrThrow();
+  const runs = await db
+    .selectFrom('analytics_runs')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('created_at', '<', cutoff)
+    .executeTakeFirstOrThrow();
+  const results = await db
+    .selectFrom('analytics_results')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('run_id', 'in', oldRuns)
+    .executeTakeFirstOrThrow();
   return { analyticsRuns: Number(runs.n), analyticsResults: Number(results.n) };
 }
 
 /** Call within a transaction: results and their runs go together. */
 export async function deleteAnalyticsRunsBefore(trx: Kysely<DatabaseSchema>, cutoff: string): Promise<AnalyticsRunCounts> {
   // Results first and explicitly, rather than relying on ON DELETE CASCADE (SQLite honours it only with foreign_keys on).
-  const results = await trx.deleteFrom('analytics_results').where('run_id', 'in', trx.selectFrom('analytics_runs').select('id').where('created_at', '<', cutoff)).executeTakeFirst();
+  const results = await trx
+    .deleteFrom('analytics_results')
+    .where('run_id', 'in', trx.selectFrom('analytics_runs').select('id').where('created_at', '<', cutoff))
+    .executeTakeFirst();
   const runs = await trx.deleteFrom('analytics_runs').where('created_at', '<', cutoff).executeTakeFirst();
   return { analyticsRuns: Number(runs.numDeletedRows), analyticsResults: Number(results.numDeletedRows) };
 }
@@ -52,7 +68,8 @@ export interface DeadSessionCutoffs {
 }
 
 function deadSession(cutoffs: DeadSessionCutoffs) {
-  return (eb: ExpressionBuilder<DatabaseSchema, 'sessions'>) => eb.or([eb('expires_at', '<', cutoffs.expiredBefore), eb('last_seen_at', '<', cutoffs.lastSeenBefore)]);
+  return (eb: ExpressionBuilder<DatabaseSchema, 'sessions'>) =>
+    eb.or([eb('expires_at', '<', cutoffs.expiredBefore), eb('last_seen_at', '<', cutoffs.lastSeenBefore)]);
 }
 
 export async function countDeadSessions(db: Kysely<DatabaseSchema>, cutoffs: DeadSessionCutoffs): Promise<number> {
@@ -70,7 +87,11 @@ export async function deleteDeadSessions(db: Kysely<DatabaseSchema>, cutoffs: De
 }
 
 export async function countSecurityEventsBefore(db: Kysely<DatabaseSchema>, cutoff: string): Promise<number> {
-  const row = await db.selectFrom('security_events').select((eb) => eb.fn.countAll<number>().as('n')).where('occurred_at', '<', cutoff).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('security_events')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('occurred_at', '<', cutoff)
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -84,7 +105,11 @@ function deadApiToken(cutoff: string) {
 }
 
 export async function countDeadApiTokens(db: Kysely<DatabaseSchema>, cutoff: string): Promise<number> {
-  const row = await db.selectFrom('api_tokens').select((eb) => eb.fn.countAll<number>().as('n')).where(deadApiToken(cutoff)).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('api_tokens')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where(deadApiToken(cutoff))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 

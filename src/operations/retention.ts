@@ -267,7 +267,13 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * alive. Returns `stop`, which cancels the next run and resolves once a run in progress has
  * finished (call it before closing the database).
  */
-export function startRetentionSchedule(database: Database, config: Config, policy: Policy, log: RetentionLog, options: RetentionScheduleOptions = {}): () => Promise<void> {
+export function startRetentionSchedule(
+  database: Database,
+  config: Config,
+  policy: Policy,
+  log: RetentionLog,
+  options: RetentionScheduleOptions = {},
+): () => Promise<void> {
   const everyMs = policy.retention.run_every_hours * 3_600_000;
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> | null = null;

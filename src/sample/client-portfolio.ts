@@ -96,8 +96,16 @@ const LOSING_ARCHETYPES: readonly LosingArchetype[] = [
 // Compliance-heavy industries pay more per user.
 const PREMIUM_INDUSTRIES: ReadonlySet<Industry> = new Set(['Healthcare', 'Legal', 'Accounting']);
 const INDUSTRY_WEIGHTS: Record<Industry, number> = {
-  Healthcare: 14, Legal: 11, Manufacturing: 12, Construction: 10, Accounting: 11,
-  'Non-profit': 9, Retail: 8, Education: 7, Logistics: 8, 'Real Estate': 10,
+  Healthcare: 14,
+  Legal: 11,
+  Manufacturing: 12,
+  Construction: 10,
+  Accounting: 11,
+  'Non-profit': 9,
+  Retail: 8,
+  Education: 7,
+  Logistics: 8,
+  'Real Estate': 10,
 };
 const INDUSTRY_WEIGHT_LIST = INDUSTRIES.map((industry) => INDUSTRY_WEIGHTS[industry]);
 
@@ -151,10 +159,7 @@ function planPortfolio(count: number, monthCount: number): ClientPlan[] {
     // snapshot only lists current clients, so a churned "thin" client would not look thin.
     const fromEnd = count - 1 - i;
     const lifecycle: ClientPlan['lifecycle'] =
-      fromEnd < churned ? 'churned'
-        : fromEnd < churned + inactive ? 'inactive'
-          : fromEnd < churned + inactive + fresh ? 'new'
-            : 'established';
+      fromEnd < churned ? 'churned' : fromEnd < churned + inactive ? 'inactive' : fromEnd < churned + inactive + fresh ? 'new' : 'established';
     plans.push({ design, archetype: null, lifecycle });
   }
   return plans;
@@ -165,7 +170,7 @@ type ClientDraft = Omit<SampleClient, 'clientId' | 'clientName'>;
 function draftClient(plan: ClientPlan, window: HistoryWindow, rng: SeededRandom): ClientDraft {
   const { months, startDay, endDay } = window;
   const archetype = plan.archetype;
-  const industry = archetype ? archetype.industry : INDUSTRIES[rng.weightedIndex(INDUSTRY_WEIGHT_LIST)] as Industry;
+  const industry = archetype ? archetype.industry : (INDUSTRIES[rng.weightedIndex(INDUSTRY_WEIGHT_LIST)] as Industry);
 
   // Log-uniform headcount, 10–130: many small offices, a few 100-seat firms.
   const users = archetype ? rng.int(25, 60) : Math.round(Math.exp(rng.between(Math.log(10), Math.log(130))));

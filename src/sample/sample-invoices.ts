@@ -98,10 +98,7 @@ export function buildSampleInvoices(
   let invoiceNumber = 0;
   let creditNumber = 0;
   for (const invoice of invoices) {
-    invoice.invoiceId =
-      invoice.kind === 'credit-note'
-        ? `CN-${String(++creditNumber).padStart(4, '0')}`
-        : `INV-${String(++invoiceNumber).padStart(6, '0')}`;
+    invoice.invoiceId = invoice.kind === 'credit-note' ? `CN-${String(++creditNumber).padStart(4, '0')}` : `INV-${String(++invoiceNumber).padStart(6, '0')}`;
   }
   return invoices;
 }

@@ -47,11 +47,7 @@ export function buildSampleLicenses(seed: number, clients: readonly SampleClient
         pricePerSeatCents: Math.round(line.product.priceCents * premium),
         billingTerm: term,
         // Annual terms renew on the client's anniversary; monthly ones on the 1st.
-        renewalDate: formatIsoDate(
-          term === 'annual'
-            ? nextAnniversary(client.onboardedOn, window.endDay)
-            : firstOfNextMonth,
-        ),
+        renewalDate: formatIsoDate(term === 'annual' ? nextAnniversary(client.onboardedOn, window.endDay) : firstOfNextMonth),
       });
     }
   }
@@ -131,9 +127,7 @@ function licenseLinesFor(client: SampleClient, rng: SeededRandom): LicenseLine[]
 
 /** Add-on seats: usually used, sometimes mostly idle (< 50 %). */
 function idleOrUsed(product: LicenseProduct, purchased: number, rng: SeededRandom): LicenseLine {
-  const used = rng.chance(0.25)
-    ? Math.floor(purchased * rng.between(0.1, 0.45))
-    : purchased - rng.int(0, Math.ceil(purchased * 0.15));
+  const used = rng.chance(0.25) ? Math.floor(purchased * rng.between(0.1, 0.45)) : purchased - rng.int(0, Math.ceil(purchased * 0.15));
   return { product, purchased, used: Math.max(0, used) };
 }
 

@@ -81,14 +81,14 @@ export function buildSampleTimeLogs(
       const season = rng.between(0.85, 1.15) * (rng.chance(0.05) ? 1.6 : 1);
       const users = usersInMonth(client, month.index, window.months.length);
       const targetQuarters = Math.round(users * client.managedHoursPerUser * season * days.fractionOfMonth * 4);
-      for (let logged = 0; logged < targetQuarters; ) {
+      for (let logged = 0; logged < targetQuarters;) {
         const quarters = ticketDurations.quarters[rng.weightedIndex(ticketDurations.weights)] ?? 4;
         add('managed', quarters, rng.chance(client.managedBillableShare));
         logged += quarters;
       }
 
       const projectQuarters = projectMonths.get(month.index) ?? 0;
-      for (let logged = 0; logged < projectQuarters; ) {
+      for (let logged = 0; logged < projectQuarters;) {
         const quarters = PROJECT_QUARTERS[rng.weightedIndex(PROJECT_WEIGHTS)] ?? 8;
         add('project', quarters, rng.chance(client.projectBillableShare));
         logged += quarters;

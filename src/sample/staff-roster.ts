@@ -33,9 +33,21 @@ const ROLE_ECONOMICS: Record<StaffRole, RoleEconomics> = {
 // The shape of a 15-person MSP team, repeated for bigger rosters: most people on the
 // service desk and as engineers, a few seniors and project engineers, one vCIO.
 const ROLE_PATTERN: readonly StaffRole[] = [
-  'Service Desk', 'Engineer', 'Service Desk', 'Senior Engineer', 'Engineer',
-  'Project Engineer', 'vCIO', 'Service Desk', 'Engineer', 'Senior Engineer',
-  'Service Desk', 'Engineer', 'Project Engineer', 'Service Desk', 'Senior Engineer',
+  'Service Desk',
+  'Engineer',
+  'Service Desk',
+  'Senior Engineer',
+  'Engineer',
+  'Project Engineer',
+  'vCIO',
+  'Service Desk',
+  'Engineer',
+  'Senior Engineer',
+  'Service Desk',
+  'Engineer',
+  'Project Engineer',
+  'Service Desk',
+  'Senior Engineer',
 ];
 
 const PART_TIME_HOURS = [20, 24, 25, 30] as const;
@@ -66,9 +78,7 @@ export function buildStaffRoster(seed: number, count: number): SampleStaffMember
 
   // "A couple" of part-timers among the service desk and engineers (2 of 15).
   const partTimeCount = count >= 4 ? Math.max(1, Math.round((count * 2) / 15)) : 0;
-  const partTimeCandidates = rng.shuffled(
-    roster.filter((m) => m.role === 'Service Desk' || m.role === 'Engineer'),
-  );
+  const partTimeCandidates = rng.shuffled(roster.filter((m) => m.role === 'Service Desk' || m.role === 'Engineer'));
   for (const member of partTimeCandidates.slice(0, partTimeCount)) {
     member.weeklyCapacityHours = rng.pick(PART_TIME_HOURS);
   }

@@ -26,10 +26,7 @@ const CHUNK_CHARS = 1 << 20;
  * staff.csv is byte-identical to the one `writeSampleMsp` writes for the same seed and count.
  * Client prices here are price-list figures (the full sample tunes them to target margins).
  */
-export async function writeLargeMspReferenceData(
-  dir: string,
-  options: LargeMspReferenceDataOptions,
-): Promise<{ clients: string; staff: string }> {
+export async function writeLargeMspReferenceData(dir: string, options: LargeMspReferenceDataOptions): Promise<{ clients: string; staff: string }> {
   const seed = checkInteger('seed', options.seed ?? sampleMspDefaults.seed, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
   const clientCount = checkInteger('clients', options.clients, 1, 1_000_000);
   const staffCount = checkInteger('staff', options.staff ?? sampleMspDefaults.staff, 1, 10_000);

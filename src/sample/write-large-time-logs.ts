@@ -50,23 +50,13 @@ const MAX_ROWS = 10 ** ID_DIGITS - 1;
  * about 5 % of 200,000 rows over 40 clients); without ids, only their occurrence number
  * tells them apart.
  */
-export async function writeLargeTimeLogs(
-  file: string,
-  options: LargeTimeLogOptions,
-): Promise<{ rows: number; bytes: number }> {
+export async function writeLargeTimeLogs(file: string, options: LargeTimeLogOptions): Promise<{ rows: number; bytes: number }> {
   const seed = checkInteger('seed', options.seed ?? sampleMspDefaults.seed, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
   const clientCount = checkInteger('clients', options.clients ?? sampleMspDefaults.clients, 1, 1_000_000);
   const staffCount = checkInteger('staff', options.staff ?? sampleMspDefaults.staff, 1, 10_000);
-  const maxRows =
-    options.rows !== undefined
-      ? checkInteger('rows', options.rows, 0, MAX_ROWS)
-      : options.targetBytes !== undefined
-        ? MAX_ROWS
-        : DEFAULT_ROWS;
+  const maxRows = options.rows !== undefined ? checkInteger('rows', options.rows, 0, MAX_ROWS) : options.targetBytes !== undefined ? MAX_ROWS : DEFAULT_ROWS;
   const targetBytes =
-    options.targetBytes !== undefined
-      ? checkInteger('targetBytes', options.targetBytes, 0, Number.MAX_SAFE_INTEGER)
-      : Number.MAX_SAFE_INTEGER;
+    options.targetBytes !== undefined ? checkInteger('targetBytes', options.targetBytes, 0, Number.MAX_SAFE_INTEGER) : Number.MAX_SAFE_INTEGER;
   const withIds = options.withoutIds !== true;
 
   const tables = buildRowTables(seed, clientCount, staffCount);
@@ -163,13 +153,8 @@ function buildRowTables(seed: number, clientCount: number, staffCount: number): 
     staffCells: staff.map((m) => utf8(csvField(m.staffName) + ',')),
     staffLookup: Uint16Array.from(lookupTable(staffWeights)),
     dateCells,
-    hoursLookup: lookupTable(ticketDurations.weights).map((i) =>
-      utf8(formatQuarterHours(ticketDurations.quarters[i] ?? 4) + ','),
-    ),
-    tails: staff.flatMap((m) => [
-      utf8(`${formatCents(m.billingRateCents)},false\n`),
-      utf8(`${formatCents(m.billingRateCents)},true\n`),
-    ]),
+    hoursLookup: lookupTable(ticketDurations.weights).map((i) => utf8(formatQuarterHours(ticketDurations.quarters[i] ?? 4) + ',')),
+    tails: staff.flatMap((m) => [utf8(`${formatCents(m.billingRateCents)},false\n`), utf8(`${formatCents(m.billingRateCents)},true\n`)]),
   };
 }
 

@@ -70,10 +70,5 @@ export function clientCsvRow(client: SampleClient): string[] {
 }
 
 export function staffCsvRow(member: SampleStaffMember): string[] {
-  return [
-    member.staffName,
-    member.role,
-    member.costRateCents === null ? '' : formatCents(member.costRateCents),
-    String(member.weeklyCapacityHours),
-  ];
+  return [member.staffName, member.role, member.costRateCents === null ? '' : formatCents(member.costRateCents), String(member.weeklyCapacityHours)];
 }

@@ -27,9 +27,7 @@ function loadPg(): Promise<typeof pg> {
 export type DialectName = 'sqlite' | 'postgres';
 
 /** Where the database lives, resolved from config; enough to open a second connection. */
-export type DatabaseTarget =
-  | { dialect: 'sqlite'; file: string }
-  | { dialect: 'postgres'; url: string; poolSize: number };
+export type DatabaseTarget = { dialect: 'sqlite'; file: string } | { dialect: 'postgres'; url: string; poolSize: number };
 
 export interface Database {
   kysely: Kysely<DatabaseSchema>;

@@ -1,12 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import {
-  CompiledQuery,
-  SelectQueryNode,
-  SqliteDialect,
-  type DatabaseConnection,
-  type Driver,
-  type QueryResult,
-} from 'kysely';
+import { CompiledQuery, SelectQueryNode, SqliteDialect, type DatabaseConnection, type Driver, type QueryResult } from 'kysely';
 import { beginImmediate, retryWhileBusy, type WaitForWriteLockOptions } from './sqlite-write-lock.js';
 
 export interface SqlitePoolOptions {

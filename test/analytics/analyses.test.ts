@@ -25,7 +25,12 @@ for (const engine of engines) {
       const result = await profitabilityByClient(t.database, t.config, quarter);
       assert.deepEqual(
         result.rows.map((r) => [r.clientName, r.grossMarginPct, r.band]),
-        [['Beta', -65, 'losing_money'], ['Acme', 18.33, 'at_risk'], ['Delta', 100, 'healthy'], ['Cobalt', null, null]],
+        [
+          ['Beta', -65, 'losing_money'],
+          ['Acme', 18.33, 'at_risk'],
+          ['Delta', 100, 'healthy'],
+          ['Cobalt', null, null],
+        ],
       );
     });
 
@@ -43,20 +48,43 @@ for (const engine of engines) {
       assert.equal(zoom.recommendation.action, 'true_up');
       assert.equal(result.totalMonthlyWaste, 125);
       assert.equal(result.totalMonthlySavings, 90);
-      assert.deepEqual(result.byVendor.map((v) => [v.key, v.monthlyWaste]), [['Microsoft', 80], ['Adobe', 45], ['Cisco', 0], ['Zoom', 0]]);
+      assert.deepEqual(
+        result.byVendor.map((v) => [v.key, v.monthlyWaste]),
+        [
+          ['Microsoft', 80],
+          ['Adobe', 45],
+          ['Cisco', 0],
+          ['Zoom', 0],
+        ],
+      );
       assert.deepEqual(result.byClient.map((c) => c.key).sort(), ['Acme', 'Beta', 'Cobalt']);
     });
 
     test('staff utilization with bands and the overall figure', async () => {
       const result = await staffUtilization(t.database, t.config, quarter);
-      assert.deepEqual(result.rows.map((r) => [r.staffName, r.utilizationPct, r.band]), [['Bob', 3.89, 'under_used'], ['Ann', 1.94, 'under_used'], ['Cy', 0.58, 'under_used']]);
+      assert.deepEqual(
+        result.rows.map((r) => [r.staffName, r.utilizationPct, r.band]),
+        [
+          ['Bob', 3.89, 'under_used'],
+          ['Ann', 1.94, 'under_used'],
+          ['Cy', 0.58, 'under_used'],
+        ],
+      );
       assert.deepEqual(result.overall, { utilizationPct: 1.79, billableRatioPct: 90.2, band: 'under_used' });
     });
 
     test('monthly trends list every month of the period, empty ones as zeros', async () => {
       // December has no invoices or hours, but L1 200 + L2 30 + L3 0 + L5 60 (no start date, ends Jan 10) of licenses.
       const result = await monthlyTrends(t.database, t.config, { from: '2024-12-01', to: '2025-03-31' });
-      assert.deepEqual(result.rows.map((r) => [r.month, r.revenue, r.grossProfit]), [['2024-12', 0, -290], ['2025-01', 1300, 240], ['2025-02', 1400, 755], ['2025-03', -200, -655]]);
+      assert.deepEqual(
+        result.rows.map((r) => [r.month, r.revenue, r.grossProfit]),
+        [
+          ['2024-12', 0, -290],
+          ['2025-01', 1300, 240],
+          ['2025-02', 1400, 755],
+          ['2025-03', -200, -655],
+        ],
+      );
     });
 
     test('portfolio overview: totals, band counts and the clients losing money', async () => {
@@ -67,7 +95,13 @@ for (const engine of engines) {
       assert.equal(result.totals.staffUtilizationPct, 1.79);
       assert.equal(result.band, 'at_risk');
       assert.deepEqual(result.clientsByBand, { healthy: 1, watch: 0, at_risk: 1, losing_money: 1, no_revenue: 1 });
-      assert.deepEqual(result.losingClients.map((c) => [c.clientName, c.grossProfit]), [['Beta', -195], ['Cobalt', -195]]);
+      assert.deepEqual(
+        result.losingClients.map((c) => [c.clientName, c.grossProfit]),
+        [
+          ['Beta', -195],
+          ['Cobalt', -195],
+        ],
+      );
     });
   });
 }

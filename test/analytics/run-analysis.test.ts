@@ -30,9 +30,15 @@ for (const engine of engines) {
       // Tiny fixture: one invoice, two time logs, 92 % of hours at the default rate → confidence near 0, listed reasons.
       assert.ok(beta.confidence.value < 0.3, String(beta.confidence.value));
       assert.ok(beta.review.reasons.some((r) => r.startsWith('confidence ')));
-      assert.equal(beta.confidence.factors.find((f) => f.name === 'cost_rate_coverage')!.detail, '8 % of hours have a staff cost rate (92 % used the default 45.00/h)');
+      assert.equal(
+        beta.confidence.factors.find((f) => f.name === 'cost_rate_coverage')!.detail,
+        '8 % of hours have a staff cost rate (92 % used the default 45.00/h)',
+      );
       assert.ok(beta.confidence.factors.length > 0);
-      assert.match(beta.explanation[0]!, /^Gross margin = \(revenue − labor cost − license cost\) \/ revenue, for Beta from 2025-01-01 to 2025-03-31 \(dataset version 5\)/);
+      assert.match(
+        beta.explanation[0]!,
+        /^Gross margin = \(revenue − labor cost − license cost\) \/ revenue, for Beta from 2025-01-01 to 2025-03-31 \(dataset version 5\)/,
+      );
       // Baseline = median of the paying clients (Acme 1800/780/690, Beta 300/295/200, Delta 400/0/0): 400 / 295 / 200.
       assert.deepEqual(beta.baseline, { label: 'portfolio median client', revenue: 400, labor_cost: 295, license_cost: 200 });
       const attribution = beta.attribution;
@@ -56,11 +62,22 @@ for (const engine of engines) {
       const again = await runAnalysis(t.database, t.config, { filters: quarter, actor: 'tester', review });
       assert.equal(again.cached, true);
       assert.equal(again.runId, first.runId);
-      assert.deepEqual(again.clients.map((c) => c.grossProfit), first.clients.map((c) => c.grossProfit));
-      await t.database.kysely.updateTable('analytics_results').set({ review_status: 'approved' }).where('run_id', '=', first.runId).where('kind', '=', 'license').execute();
+      assert.deepEqual(
+        again.clients.map((c) => c.grossProfit),
+        first.clients.map((c) => c.grossProfit),
+      );
+      await t.database.kysely
+        .updateTable('analytics_results')
+        .set({ review_status: 'approved' })
+        .where('run_id', '=', first.runId)
+        .where('kind', '=', 'license')
+        .execute();
       const reviewed = await runAnalysis(t.database, t.config, { filters: quarter, actor: 'tester', review });
       assert.equal(reviewed.licenses.positions.find((p) => p.product === 'Zoom Pro')!.review.status, 'approved');
-      const report = await importFile(t.database, t.config, { dataset: 'invoices', file: t.file('more.csv', 'invoice_id,client_id,invoice_date,total_amount,status\nI8,C2,2025-03-20,1000.00,paid\n') });
+      const report = await importFile(t.database, t.config, {
+        dataset: 'invoices',
+        file: t.file('more.csv', 'invoice_id,client_id,invoice_date,total_amount,status\nI8,C2,2025-03-20,1000.00,paid\n'),
+      });
       assert.equal(report.version, 6);
       const fresh = await runAnalysis(t.database, t.config, { filters: quarter, actor: 'tester', review });
       assert.equal(fresh.cached, false);
@@ -69,19 +86,28 @@ for (const engine of engines) {
     });
 
     test('"data is recent" compares the newest data with today (an injected clock), not with the newest data itself', async () => {
-      const recency = (doc: Awaited<ReturnType<typeof runAnalysis>>) => doc.clients.find((c) => c.clientName === 'Acme')!.confidence.factors.find((f) => f.name === 'recency')!;
+      const recency = (doc: Awaited<ReturnType<typeof runAnalysis>>) =>
+        doc.clients.find((c) => c.clientName === 'Acme')!.confidence.factors.find((f) => f.name === 'recency')!;
       // The default period ends on the newest data date; the data ends in March 2025.
       const soon = await runAnalysis(t.database, t.config, { actor: 'tester', review, clock: () => new Date('2025-04-10T12:00:00Z') });
       assert.equal(recency(soon).score, 1);
       assert.match(recency(soon).detail, /^The latest invoice or time log is 10 days before the as-of date$/);
       // A year later the same data is stale. (Another plan: the first run is stored per plan and version.)
-      const late = await runAnalysis(t.database, t.config, { filters: { from: '2025-01-01' }, actor: 'tester', review, clock: () => new Date('2026-03-31T12:00:00Z') });
+      const late = await runAnalysis(t.database, t.config, {
+        filters: { from: '2025-01-01' },
+        actor: 'tester',
+        review,
+        clock: () => new Date('2026-03-31T12:00:00Z'),
+      });
       assert.match(recency(late).detail, /^The latest invoice or time log is 365 days before the as-of date; data older than/);
       assert.ok(recency(late).score < 0.5, String(recency(late).score));
     });
 
     test('time entries over 12 hours lower the outlier factor of their client only', async () => {
-      const file = t.file('long.csv', 'log_id,client_id,staff_name,date,hours,billable\nT20,C4,Ann,2025-02-12,14,true\nT21,C4,Ann,2025-02-13,2,true\nT22,C4,Ann,2025-02-14,12,true\n');
+      const file = t.file(
+        'long.csv',
+        'log_id,client_id,staff_name,date,hours,billable\nT20,C4,Ann,2025-02-12,14,true\nT21,C4,Ann,2025-02-13,2,true\nT22,C4,Ann,2025-02-14,12,true\n',
+      );
       assert.equal((await importFile(t.database, t.config, { dataset: 'time_logs', file })).status, 'succeeded');
       const doc = await runAnalysis(t.database, t.config, { filters: quarter, actor: 'tester', review });
       const outliers = (name: string) => doc.clients.find((c) => c.clientName === name)!.confidence.factors.find((f) => f.name === 'outliers')!;

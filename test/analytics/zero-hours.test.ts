@@ -42,7 +42,12 @@ for (const engine of engines) {
     let t: TestContext;
     before(async () => {
       t = await createTestContext(engine);
-      const inOrder = [['clients', clientsCsv], ['staff', files.staff], ['invoices', files.invoices], ['time_logs', files.timeLogs]];
+      const inOrder = [
+        ['clients', clientsCsv],
+        ['staff', files.staff],
+        ['invoices', files.invoices],
+        ['time_logs', files.timeLogs],
+      ];
       for (const [dataset, content] of inOrder as Array<[string, string]>) {
         const report = await importFile(t.database, t.config, { dataset, file: t.file(`${dataset}.csv`, content), actor: 'tester' });
         assert.equal(report.status, 'succeeded', report.message);
@@ -62,8 +67,14 @@ for (const engine of engines) {
       assert.deepEqual(
         { ...byClient.rows[i] },
         {
-          client: 'C3', client_name: 'Cobalt Clinics', hours: 0, billable_hours: 0, labor_cost: 0,
-          effective_hourly_rate: null, billable_ratio_pct: null, gross_margin_pct: 100,
+          client: 'C3',
+          client_name: 'Cobalt Clinics',
+          hours: 0,
+          billable_hours: 0,
+          labor_cost: 0,
+          effective_hourly_rate: null,
+          billable_ratio_pct: null,
+          gross_margin_pct: 100,
         },
       );
       assert.equal(byClient.sums[i]!.time_log_count, 2, 'both entries count');
@@ -74,9 +85,17 @@ for (const engine of engines) {
         filters: quarter,
       });
       const zed = byStaff.rows.find((r) => r.staff === 'zed zero');
-      assert.deepEqual({ ...zed }, {
-        staff: 'zed zero', staff_name: 'Zed Zero', hours: 0, billable_ratio_pct: null, staff_utilization_pct: 0, labor_cost: 0,
-      });
+      assert.deepEqual(
+        { ...zed },
+        {
+          staff: 'zed zero',
+          staff_name: 'Zed Zero',
+          hours: 0,
+          billable_ratio_pct: null,
+          staff_utilization_pct: 0,
+          labor_cost: 0,
+        },
+      );
       assert.deepEqual(nonFiniteNumbers([byClient, byStaff]), []);
     });
 

@@ -27,7 +27,10 @@ export async function startApiTest(engine: EngineName = 'sqlite', configOverride
   const { policy } = loadPolicy(null);
   const app = await buildApp({ config: t.config, database: t.database, policy });
   await createUser(t.database.kysely, policy, { username: 'test-admin', role: 'admin', password: 'correct-horse-battery-9', createdBy: 'test' });
-  const { token: adminToken } = await createApiToken(t.database.kysely, policy, await requireUser(t.database.kysely, 'test-admin'), { name: 'tests', actor: 'test' });
+  const { token: adminToken } = await createApiToken(t.database.kysely, policy, await requireUser(t.database.kysely, 'test-admin'), {
+    name: 'tests',
+    actor: 'test',
+  });
   const inject = app.inject.bind(app) as (options: InjectOptions) => Promise<LightMyRequestResponse>;
   (app as unknown as { inject: (options: InjectOptions | string) => Promise<LightMyRequestResponse> }).inject = (options) => {
     const opts: InjectOptions = typeof options === 'string' ? { url: options } : options;

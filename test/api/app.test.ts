@@ -8,7 +8,7 @@ describe('the API application', () => {
   before(async () => {
     api = await startApiTest('sqlite');
     api.app.get('/test/boom', { config: { permission: 'public' } }, async () => {
-      const error = new Error("SQLITE_ERROR: no such column: secret in SELECT secret FROM clients at /srv/moatmetrics/data/moatmetrics.db");
+      const error = new Error('SQLITE_ERROR: no such column: secret in SELECT secret FROM clients at /srv/moatmetrics/data/moatmetrics.db');
       throw error;
     });
     await api.app.ready();
@@ -24,13 +24,24 @@ describe('the API application', () => {
     // The table misses nothing Fastify routes: every route it lists exists, and so does every route it should list.
     for (const route of routes) assert.ok(api.app.hasRoute({ method: route.method as 'GET', url: route.url }), `${route.method} ${route.url}`);
     const expected = [
-      'GET /healthz', 'GET /readyz', 'GET /docs/json', 'GET /docs/',
-      'POST /api/v1/imports/:dataset', 'GET /api/v1/imports', 'GET /api/v1/imports/:id', 'GET /api/v1/imports/:id/rejects',
-      'GET /api/v1/versions', 'GET /api/v1/versions/:number', 'POST /api/v1/versions/:number/rollback',
+      'GET /healthz',
+      'GET /readyz',
+      'GET /docs/json',
+      'GET /docs/',
+      'POST /api/v1/imports/:dataset',
+      'GET /api/v1/imports',
+      'GET /api/v1/imports/:id',
+      'GET /api/v1/imports/:id/rejects',
+      'GET /api/v1/versions',
+      'GET /api/v1/versions/:number',
+      'POST /api/v1/versions/:number/rollback',
       'GET /test/boom',
     ];
     const listed = new Set(routes.map((route) => `${route.method} ${route.url}`));
-    assert.deepEqual(expected.filter((route) => !listed.has(route)), []);
+    assert.deepEqual(
+      expected.filter((route) => !listed.has(route)),
+      [],
+    );
     const permissionOf = (method: string, url: string) => routes.find((route) => route.method === method && route.url === url)?.permission;
     assert.equal(permissionOf('POST', '/api/v1/imports/:dataset'), 'data:import');
     assert.equal(permissionOf('GET', '/api/v1/imports/:id'), 'data:read');
@@ -70,17 +81,35 @@ describe('the API application', () => {
   test('the OpenAPI document at /docs/json lists the routes with their parameters', async () => {
     const response = await api.app.inject({ method: 'GET', url: '/docs/json' });
     assert.equal(response.statusCode, 200);
-    const document = response.json() as { openapi: string; paths: Record<string, Record<string, { parameters?: Array<{ name: string }>; requestBody?: { content: Record<string, unknown> }; responses: Record<string, unknown> }>> };
+    const document = response.json() as {
+      openapi: string;
+      paths: Record<
+        string,
+        Record<string, { parameters?: Array<{ name: string }>; requestBody?: { content: Record<string, unknown> }; responses: Record<string, unknown> }>
+      >;
+    };
     assert.match(document.openapi, /^3\./);
     const upload = document.paths['/api/v1/imports/{dataset}']?.post;
     assert.ok(upload, `import route missing: ${Object.keys(document.paths).join(', ')}`);
     assert.deepEqual(upload.parameters?.map((p) => p.name).sort(), ['dataset', 'date_order', 'dry_run', 'file_name', 'force', 'mode', 'replace_demo']);
     assert.deepEqual(Object.keys(upload.requestBody?.content ?? {}).sort(), ['application/octet-stream', 'multipart/form-data', 'text/csv']);
     assert.deepEqual(Object.keys(upload.responses).sort(), ['200', '201', '400', '404', '409', '413', '422', '500']);
-    for (const path of ['/healthz', '/readyz', '/api/v1/imports', '/api/v1/imports/{id}', '/api/v1/imports/{id}/rejects', '/api/v1/versions', '/api/v1/versions/{number}', '/api/v1/versions/{number}/rollback']) {
+    for (const path of [
+      '/healthz',
+      '/readyz',
+      '/api/v1/imports',
+      '/api/v1/imports/{id}',
+      '/api/v1/imports/{id}/rejects',
+      '/api/v1/versions',
+      '/api/v1/versions/{number}',
+      '/api/v1/versions/{number}/rollback',
+    ]) {
       assert.ok(document.paths[path], `${path} missing from the OpenAPI document`);
     }
-    assert.equal(Object.keys(document.paths).some((path) => path.startsWith('/docs')), false);
+    assert.equal(
+      Object.keys(document.paths).some((path) => path.startsWith('/docs')),
+      false,
+    );
     const ui = await api.app.inject({ method: 'GET', url: '/docs/' });
     assert.equal(ui.statusCode, 200);
     assert.match(ui.headers['content-type'] as string, /text\/html/);
@@ -94,7 +123,11 @@ describe('the API application', () => {
     assert.deepEqual(document.components?.securitySchemes?.bearerToken?.type, 'http');
     assert.deepEqual(document.components?.securitySchemes?.bearerToken?.scheme, 'bearer');
     assert.deepEqual(
-      [document.components?.securitySchemes?.sessionCookie?.type, document.components?.securitySchemes?.sessionCookie?.in, document.components?.securitySchemes?.sessionCookie?.name],
+      [
+        document.components?.securitySchemes?.sessionCookie?.type,
+        document.components?.securitySchemes?.sessionCookie?.in,
+        document.components?.securitySchemes?.sessionCookie?.name,
+      ],
       ['apiKey', 'cookie', 'mm_session'],
     );
     const either = [{ bearerToken: [] }, { sessionCookie: [] }];
@@ -122,7 +155,10 @@ describe('the API application', () => {
     const error = errorOf(response);
     assert.equal(error.code, 'MM_VALIDATION');
     assert.match(error.message, /querystring\.limit/);
-    assert.deepEqual((error.details as { issues: Array<{ location: string; path: string }> }).issues.map((i) => [i.location, i.path]), [['querystring', 'limit']]);
+    assert.deepEqual(
+      (error.details as { issues: Array<{ location: string; path: string }> }).issues.map((i) => [i.location, i.path]),
+      [['querystring', 'limit']],
+    );
   });
 
   test('an unexpected error is a generic MM_INTERNAL: no message, stack or SQL leaks', async () => {

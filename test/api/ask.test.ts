@@ -52,7 +52,12 @@ for (const engine of engines) {
     });
 
     const ask = async (question: string, extra: Record<string, unknown> = {}, headers?: { authorization: string }): Promise<Answer> => {
-      const response = await api.app.inject({ method: 'POST', url: '/api/v1/ask', payload: { question, asOf: '2025-03-31', ...extra }, ...(headers ? { headers } : {}) });
+      const response = await api.app.inject({
+        method: 'POST',
+        url: '/api/v1/ask',
+        payload: { question, asOf: '2025-03-31', ...extra },
+        ...(headers ? { headers } : {}),
+      });
       assert.equal(response.statusCode, 200, response.body);
       return response.json() as Answer;
     };
@@ -64,12 +69,20 @@ for (const engine of engines) {
     test('an answer: table, plan, confidence, review and a conversation id; a viewer may ask, the question is audited', async () => {
       const answer = await ask('top 2 clients by rev in q1 2025', {}, vic);
       assert.equal(answer.status, 'answered');
-      assert.deepEqual(answer.rows, [['Acme', 1800], ['Delta', 400]]);
+      assert.deepEqual(answer.rows, [
+        ['Acme', 1800],
+        ['Delta', 400],
+      ]);
       assert.equal(answer.plan?.limit, 2);
       assert.deepEqual(answer.review, { status: 'auto_approved', reasons: [] });
       assert.match(answer.conversationId ?? '', /^[A-Za-z0-9_-]{22}$/);
       await flushQueuedAudit(api.t.database.kysely);
-      const audited = await api.t.database.kysely.selectFrom('audit_events').select(['actor', 'target', 'details_json']).where('action', '=', 'nl.ask').where('actor', '=', 'vic').execute();
+      const audited = await api.t.database.kysely
+        .selectFrom('audit_events')
+        .select(['actor', 'target', 'details_json'])
+        .where('action', '=', 'nl.ask')
+        .where('actor', '=', 'vic')
+        .execute();
       assert.equal(audited.length, 1);
       assert.equal((JSON.parse(audited[0]!.details_json) as { question: string }).question, 'top 2 clients by rev in q1 2025');
       const anonymous = await api.app.inject({ method: 'POST', url: '/api/v1/ask', headers: { 'x-test-anonymous': '1' }, payload: { question: 'revenue' } });
@@ -84,7 +97,13 @@ for (const engine of engines) {
       const outside = await ask('hours for Delta in q1 2025', {}, sam);
       const unknown = await ask('hours for Zorro in q1 2025', {}, sam);
       assert.equal(outside.status, 'clarify');
-      const blank = (a: Answer, name: string) => JSON.stringify({ ...a, question: '', explanation: a.explanation.replaceAll(name, 'X'), suggestions: a.suggestions.map((s) => s.replaceAll(name, 'X')) });
+      const blank = (a: Answer, name: string) =>
+        JSON.stringify({
+          ...a,
+          question: '',
+          explanation: a.explanation.replaceAll(name, 'X'),
+          suggestions: a.suggestions.map((s) => s.replaceAll(name, 'X')),
+        });
       assert.equal(blank(outside, 'Delta'), blank(unknown, 'Zorro'));
       // The admin sees Delta; and a typo of an outside client suggests none of the outsiders.
       assert.equal((await ask('hours for Delta in q1 2025')).status, 'answered');
@@ -103,11 +122,27 @@ for (const engine of engines) {
       assert.equal(refused.conversationId, null);
       await flushSecurityEvents(api.t.database.kysely);
       await flushQueuedAudit(api.t.database.kysely);
-      const events = await api.t.database.kysely.selectFrom('security_events').select(['kind', 'actor', 'route', 'detail']).where('actor', '=', 'sam').execute();
-      assert.deepEqual(events.map((e) => [e.kind, e.route]), [['suspicious_input', 'POST /api/v1/ask']]);
+      const events = await api.t.database.kysely
+        .selectFrom('security_events')
+        .select(['kind', 'actor', 'route', 'detail'])
+        .where('actor', '=', 'sam')
+        .execute();
+      assert.deepEqual(
+        events.map((e) => [e.kind, e.route]),
+        [['suspicious_input', 'POST /api/v1/ask']],
+      );
       assert.doesNotMatch(events[0]!.detail ?? '', /DROP/);
-      const denied = await api.t.database.kysely.selectFrom('audit_events').select('outcome').where('action', '=', 'nl.ask').where('actor', '=', 'sam').where('target', '=', 'refused').execute();
-      assert.deepEqual(denied.map((d) => d.outcome), ['denied']);
+      const denied = await api.t.database.kysely
+        .selectFrom('audit_events')
+        .select('outcome')
+        .where('action', '=', 'nl.ask')
+        .where('actor', '=', 'sam')
+        .where('target', '=', 'refused')
+        .execute();
+      assert.deepEqual(
+        denied.map((d) => d.outcome),
+        ['denied'],
+      );
     });
 
     test('semantic cache: two phrasings share an entry, top 5 and top 10 do not, an import invalidates; counted on /metrics', async () => {
@@ -122,11 +157,19 @@ for (const engine of engines) {
       assert.deepEqual([top5.cached, top10.cached], [false, false]);
       assert.deepEqual([await cacheCounter('hits'), await cacheCounter('misses')], [hits + 1, misses + 3]);
       // A new import makes a new dataset version: the same question is computed again, on the new data.
-      const upload = await api.app.inject({ method: 'POST', url: '/api/v1/imports/invoices?mode=strict', headers: { 'content-type': 'text/csv' }, payload: 'invoice_id,client_id,invoice_date,total_amount,status\nI9,C3,2025-02-02,1000.00,paid\n' });
+      const upload = await api.app.inject({
+        method: 'POST',
+        url: '/api/v1/imports/invoices?mode=strict',
+        headers: { 'content-type': 'text/csv' },
+        payload: 'invoice_id,client_id,invoice_date,total_amount,status\nI9,C3,2025-02-02,1000.00,paid\n',
+      });
       assert.equal(upload.statusCode, 201, upload.body);
       const after = await ask('gross margin by client for Q1 2025');
       assert.equal(after.cached, false);
-      assert.ok(after.rows.some((r) => r[0] === 'Cobalt' && r[1] !== null), 'Cobalt now has revenue');
+      assert.ok(
+        after.rows.some((r) => r[0] === 'Cobalt' && r[1] !== null),
+        'Cobalt now has revenue',
+      );
       // And a rollback is a new version too.
       const version = (await api.app.inject({ method: 'GET', url: '/api/v1/versions' })).json() as { versions: Array<{ number: number }> };
       const latest = Math.max(...version.versions.map((v) => v.number));
@@ -140,21 +183,31 @@ for (const engine of engines) {
       const start = await ask('top 2 clients by revenue q1 2025');
       const id = start.conversationId!;
       const february = await ask('and in February 2025?', { conversationId: id });
-      assert.deepEqual(february.rows, [['Acme', 1000], ['Delta', 400]]);
+      assert.deepEqual(february.rows, [
+        ['Acme', 1000],
+        ['Delta', 400],
+      ]);
       assert.match(february.explanation, /^Follow-up: changed the period to February 2025; kept .*revenue/);
       assert.equal(february.conversationId, id);
       const three = await ask('top 3 instead', { conversationId: id });
       assert.equal(three.plan?.limit, 3);
       assert.match(three.explanation, /changed the number of rows to 3; kept the period February 2025/);
       const legal = await ask('only legal', { conversationId: id });
-      assert.deepEqual(legal.rows, [['Delta', 400], ['Beta', 0]]);
+      assert.deepEqual(legal.rows, [
+        ['Delta', 400],
+        ['Beta', 0],
+      ]);
       const why = await ask('why?', { conversationId: id });
       assert.equal(why.status, 'answered');
       assert.deepEqual(why.columns, ['item', 'Delta', 'median client']);
       assert.match(why.explanation, /^Follow-up: .*kept the client Delta/);
       const stranger = await api.app.inject({ method: 'POST', url: '/api/v1/ask', headers: vic, payload: { question: 'and last year?', conversationId: id } });
       assert.equal(errorOf(stranger).code, 'MM_CONVERSATION_NOT_FOUND');
-      const made_up = await api.app.inject({ method: 'POST', url: '/api/v1/ask', payload: { question: 'and last year?', conversationId: '../../../etc/passwd' } });
+      const made_up = await api.app.inject({
+        method: 'POST',
+        url: '/api/v1/ask',
+        payload: { question: 'and last year?', conversationId: '../../../etc/passwd' },
+      });
       assert.equal(errorOf(made_up).code, 'MM_VALIDATION');
     });
 
@@ -183,17 +236,34 @@ for (const engine of engines) {
       const response = await api.app.inject({ method: 'POST', url: '/api/v1/ask/batch', headers: sam, payload: { questions, asOf: '2025-03-31' } });
       assert.equal(response.statusCode, 200, response.body);
       const { answers, evaluation } = response.json() as { answers: Answer[]; evaluation: Record<string, number> };
-      assert.deepEqual(answers.map((a) => a.question), questions);
+      assert.deepEqual(
+        answers.map((a) => a.question),
+        questions,
+      );
       assert.deepEqual(
         answers.map((a) => [a.status, a.cached]),
-        [['answered', false], ['answered', true], ['answered', false], ['answered', false], ['answered', false], ['answered', false], ['refused', false], ['clarify', false]],
+        [
+          ['answered', false],
+          ['answered', true],
+          ['answered', false],
+          ['answered', false],
+          ['answered', false],
+          ['answered', false],
+          ['refused', false],
+          ['clarify', false],
+        ],
       );
       assert.deepEqual(answers[0]!.rows.map((r) => r[0]).sort(), ['Acme', 'Cobalt'], 'the scope applies in a batch too');
       assert.deepEqual(answers[4]!.rows, [['Acme', 1800]]);
       // Revenue by client (4 plans) is one pass over invoices; hours by client one over time logs.
       assert.deepEqual(evaluation, { questions: 8, plans: 5, computed: 5, sourcePasses: 2, fromCache: 1 });
       await flushQueuedAudit(api.t.database.kysely);
-      const audited = await api.t.database.kysely.selectFrom('audit_events').select('details_json').where('action', '=', 'nl.ask').where('actor', '=', 'sam').execute();
+      const audited = await api.t.database.kysely
+        .selectFrom('audit_events')
+        .select('details_json')
+        .where('action', '=', 'nl.ask')
+        .where('actor', '=', 'sam')
+        .execute();
       assert.equal(audited.filter((a) => (JSON.parse(a.details_json) as { batch?: unknown }).batch !== undefined).length, 8);
       const tooMany = await api.app.inject({ method: 'POST', url: '/api/v1/ask/batch', payload: { questions: Array.from({ length: 51 }, () => 'revenue') } });
       assert.equal(errorOf(tooMany).code, 'MM_VALIDATION');

@@ -12,7 +12,10 @@ for (const engine of engines) {
       api = await startApiTest(engine);
       await api.app.ready();
       assert.equal((await api.app.inject(csvUpload('/api/v1/imports/clients', clientsCsv))).statusCode, 201);
-      assert.equal((await api.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'test-admin', password: 'wrong password here' } })).statusCode, 401);
+      assert.equal(
+        (await api.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'test-admin', password: 'wrong password here' } })).statusCode,
+        401,
+      );
       await appendAudit(api.t.database.kysely, { actor: '=HYPERLINK("http://evil")', action: 'test.injection' });
     });
     after(async () => {
@@ -20,14 +23,29 @@ for (const engine of engines) {
     });
 
     test('actions are recorded in order with who, what and outcome; filters and paging work', async () => {
-      const all = (await api.app.inject({ method: 'GET', url: '/api/v1/audit?limit=1000' })).json() as { events: Array<{ seq: number; actor: string; action: string; outcome: string; target: string | null; details: Record<string, unknown> }> };
+      const all = (await api.app.inject({ method: 'GET', url: '/api/v1/audit?limit=1000' })).json() as {
+        events: Array<{ seq: number; actor: string; action: string; outcome: string; target: string | null; details: Record<string, unknown> }>;
+      };
       const actions = all.events.map((e) => [e.actor, e.action, e.outcome]);
-      assert.deepEqual(actions.slice(0, 2), [['test', 'user.create', 'success'], ['test', 'token.create', 'success']]);
+      assert.deepEqual(actions.slice(0, 2), [
+        ['test', 'user.create', 'success'],
+        ['test', 'token.create', 'success'],
+      ]);
       const importEvent = all.events.find((e) => e.action === 'import.run')!;
-      assert.deepEqual([importEvent.actor, importEvent.target, importEvent.outcome, (importEvent.details.rows as { added: number }).added], ['test-admin', 'clients', 'success', 3]);
-      assert.ok(all.events.some((e) => e.action === 'auth.login' && e.outcome === 'failure' && e.actor === 'test-admin' && e.details.reason === 'MM_LOGIN_FAILED'));
-      const logins = (await api.app.inject({ method: 'GET', url: '/api/v1/audit?action=auth.&outcome=failure' })).json() as { events: Array<{ action: string }> };
-      assert.deepEqual(logins.events.map((e) => e.action), ['auth.login']);
+      assert.deepEqual(
+        [importEvent.actor, importEvent.target, importEvent.outcome, (importEvent.details.rows as { added: number }).added],
+        ['test-admin', 'clients', 'success', 3],
+      );
+      assert.ok(
+        all.events.some((e) => e.action === 'auth.login' && e.outcome === 'failure' && e.actor === 'test-admin' && e.details.reason === 'MM_LOGIN_FAILED'),
+      );
+      const logins = (await api.app.inject({ method: 'GET', url: '/api/v1/audit?action=auth.&outcome=failure' })).json() as {
+        events: Array<{ action: string }>;
+      };
+      assert.deepEqual(
+        logins.events.map((e) => e.action),
+        ['auth.login'],
+      );
       const page = (await api.app.inject({ method: 'GET', url: '/api/v1/audit?limit=2' })).json() as { events: Array<{ seq: number }>; nextAfterSeq: number };
       assert.deepEqual([page.events.map((e) => e.seq), page.nextAfterSeq], [[1, 2], 2]);
       const bad = await api.app.inject({ method: 'GET', url: '/api/v1/audit?from=yesterday' });
@@ -40,10 +58,16 @@ for (const engine of engines) {
       assert.match(String(csv.headers['content-disposition']), /attachment; filename="moatmetrics-audit-\d{4}-\d{2}-\d{2}\.csv"/);
       const lines = csv.body.trim().split('\n');
       assert.equal(lines[0], 'seq,occurred_at,actor,action,target,outcome,details,prev_hash,hash');
-      assert.ok(lines.some((l) => l.includes(`"'=HYPERLINK(""http://evil"")"`)), 'formula neutralised');
+      assert.ok(
+        lines.some((l) => l.includes(`"'=HYPERLINK(""http://evil"")"`)),
+        'formula neutralised',
+      );
       const json = await api.app.inject({ method: 'GET', url: '/api/v1/audit/export?format=json&action=import.run' });
       const events = JSON.parse(json.body) as Array<{ action: string; hash: string }>;
-      assert.deepEqual(events.map((e) => e.action), ['import.run']);
+      assert.deepEqual(
+        events.map((e) => e.action),
+        ['import.run'],
+      );
       assert.match(events[0]!.hash, /^[0-9a-f]{64}$/);
       const listed = (await api.app.inject({ method: 'GET', url: '/api/v1/audit?action=audit.export' })).json() as { events: unknown[] };
       assert.equal(listed.events.length, 2);

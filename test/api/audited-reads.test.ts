@@ -38,7 +38,10 @@ for (const engine of engines) {
         assert.equal(response.statusCode, 200, `${name}: ${response.body}`);
       }
       const reads = await readsSince(api, since);
-      assert.deepEqual(reads.map((e) => e.target), ['analytics.overview', 'analytics.profitability', 'analytics.licenses', 'analytics.utilization', 'analytics.trends']);
+      assert.deepEqual(
+        reads.map((e) => e.target),
+        ['analytics.overview', 'analytics.profitability', 'analytics.licenses', 'analytics.utilization', 'analytics.trends'],
+      );
       for (const event of reads) {
         assert.equal(event.actor, 'test-admin');
         assert.equal(event.outcome, 'success');
@@ -75,7 +78,10 @@ for (const engine of engines) {
       assert.equal((await api.app.inject({ method: 'GET', url: '/api/v1/reviews?kind=license' })).statusCode, 200);
       const audit = await api.app.inject({ method: 'GET', url: '/api/v1/audit?action=import.run' });
       assert.equal(audit.statusCode, 200);
-      assert.ok((audit.json() as { events: AuditEvent[] }).events.every((e) => e.action === 'import.run'), 'a listing never shows its own read');
+      assert.ok(
+        (audit.json() as { events: AuditEvent[] }).events.every((e) => e.action === 'import.run'),
+        'a listing never shows its own read',
+      );
       const reads = await readsSince(api, since);
       assert.deepEqual(
         reads.map((e) => [e.target, e.details.what, e.details.via, e.details.filters, e.details.datasetVersion]),
@@ -126,6 +132,9 @@ describe('an audited read does not wait while another process holds the SQLite w
     assert.ok(Date.now() - started < 1500, `answered in ${Date.now() - started} ms`);
     holder.exec('COMMIT');
     const reads = await readsSince(api, since);
-    assert.deepEqual(reads.map((e) => e.target), ['analytics.overview']);
+    assert.deepEqual(
+      reads.map((e) => e.target),
+      ['analytics.overview'],
+    );
   });
 });

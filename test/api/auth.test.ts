@@ -64,12 +64,27 @@ for (const engine of engines) {
       const blocked = await app.inject({ method: 'GET', url: '/api/v1/versions', headers: as(cookie) });
       assert.equal(blocked.statusCode, 403);
       assert.equal(errorOf(blocked).code, 'MM_PASSWORD_CHANGE_REQUIRED');
-      const weak = await app.inject({ method: 'POST', url: '/api/v1/auth/password', headers: as(cookie), payload: { currentPassword: first.oneTimePassword, newPassword: 'short' } });
+      const weak = await app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/password',
+        headers: as(cookie),
+        payload: { currentPassword: first.oneTimePassword, newPassword: 'short' },
+      });
       assert.equal(errorOf(weak).code, 'MM_PASSWORD_WEAK');
-      const wrong = await app.inject({ method: 'POST', url: '/api/v1/auth/password', headers: as(cookie), payload: { currentPassword: 'not-it-at-all', newPassword: 'a much better secret' } });
+      const wrong = await app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/password',
+        headers: as(cookie),
+        payload: { currentPassword: 'not-it-at-all', newPassword: 'a much better secret' },
+      });
       assert.equal(errorOf(wrong).code, 'MM_FORBIDDEN');
       adminPassword = 'a much better secret';
-      const changed = await app.inject({ method: 'POST', url: '/api/v1/auth/password', headers: as(cookie), payload: { currentPassword: first.oneTimePassword, newPassword: adminPassword } });
+      const changed = await app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/password',
+        headers: as(cookie),
+        payload: { currentPassword: first.oneTimePassword, newPassword: adminPassword },
+      });
       assert.equal(changed.statusCode, 204, changed.body);
       const allowed = await app.inject({ method: 'GET', url: '/api/v1/versions', headers: as(cookie) });
       assert.equal(allowed.statusCode, 200, 'the same session goes on after the change');
@@ -79,13 +94,20 @@ for (const engine of engines) {
     test('an admin creates an analyst and a viewer; each gets exactly their permissions', async () => {
       const admin = cookieOf(await login('admin', adminPassword));
       const people: Record<string, string> = {};
-      for (const [username, role] of [['sam', 'analyst'], ['kim', 'viewer']] as const) {
+      for (const [username, role] of [
+        ['sam', 'analyst'],
+        ['kim', 'viewer'],
+      ] as const) {
         const created = await app.inject({ method: 'POST', url: '/api/v1/users', headers: as(admin), payload: { username, role } });
         assert.equal(created.statusCode, 201, created.body);
         const oneTime = created.json().oneTimePassword as string;
         const first = cookieOf(await login(username, oneTime));
         const newPassword = `${role} password that is long`;
-        assert.equal((await app.inject({ method: 'POST', url: '/api/v1/auth/password', headers: as(first), payload: { currentPassword: oneTime, newPassword } })).statusCode, 204);
+        assert.equal(
+          (await app.inject({ method: 'POST', url: '/api/v1/auth/password', headers: as(first), payload: { currentPassword: oneTime, newPassword } }))
+            .statusCode,
+          204,
+        );
         people[username] = cookieOf(await login(username, newPassword));
       }
       const duplicate = await app.inject({ method: 'POST', url: '/api/v1/users', headers: as(admin), payload: { username: 'SAM', role: 'viewer' } });
@@ -95,10 +117,16 @@ for (const engine of engines) {
       assert.deepEqual(me.permissions, ['data:read']);
       assert.equal(me.user.role, 'viewer');
 
-      const analystImport = await app.inject({ ...csvUpload('/api/v1/imports/clients', clientsCsv), headers: { 'content-type': 'text/csv', ...as(people.sam!) } });
+      const analystImport = await app.inject({
+        ...csvUpload('/api/v1/imports/clients', clientsCsv),
+        headers: { 'content-type': 'text/csv', ...as(people.sam!) },
+      });
       assert.equal(analystImport.statusCode, 201, analystImport.body);
       assert.equal(analystImport.json().createdBy, 'sam', 'the import is recorded under the analyst');
-      const viewerImport = await app.inject({ ...csvUpload('/api/v1/imports/clients', clientsCsv), headers: { 'content-type': 'text/csv', ...as(people.kim!) } });
+      const viewerImport = await app.inject({
+        ...csvUpload('/api/v1/imports/clients', clientsCsv),
+        headers: { 'content-type': 'text/csv', ...as(people.kim!) },
+      });
       assert.equal(viewerImport.statusCode, 403);
       assert.equal(errorOf(viewerImport).message, "role 'viewer' does not have the permission 'data:import' that POST /api/v1/imports/:dataset needs");
       assert.equal((await app.inject({ method: 'GET', url: '/api/v1/versions', headers: as(people.kim!) })).statusCode, 200);
@@ -161,22 +189,38 @@ for (const engine of engines) {
       assert.equal((await app.inject({ method: 'GET', url: '/api/v1/versions', headers: bearer })).statusCode, 200);
       const list = await app.inject({ method: 'GET', url: '/api/v1/tokens', headers: bearer });
       assert.ok(!list.body.includes(token.split('_').slice(2).join('_')), 'listing never shows a secret');
-      assert.equal(errorOf(await app.inject({ method: 'POST', url: '/api/v1/tokens', headers: as(admin), payload: { name: 'too long', days: 10_000 } })).code, 'MM_VALIDATION');
+      assert.equal(
+        errorOf(await app.inject({ method: 'POST', url: '/api/v1/tokens', headers: as(admin), payload: { name: 'too long', days: 10_000 } })).code,
+        'MM_VALIDATION',
+      );
 
       assert.equal((await app.inject({ method: 'DELETE', url: `/api/v1/tokens/${details.id}`, headers: as(admin) })).json().revokedAt !== null, true);
       assert.equal(errorOf(await app.inject({ method: 'GET', url: '/api/v1/versions', headers: bearer })).code, 'MM_AUTH_INVALID');
-      assert.equal(errorOf(await app.inject({ method: 'GET', url: '/api/v1/versions', headers: { authorization: 'Bearer nonsense' } })).code, 'MM_AUTH_INVALID');
+      assert.equal(
+        errorOf(await app.inject({ method: 'GET', url: '/api/v1/versions', headers: { authorization: 'Bearer nonsense' } })).code,
+        'MM_AUTH_INVALID',
+      );
 
-      const kimToken = (await app.inject({ method: 'POST', url: '/api/v1/tokens', headers: as(cookieOf(await login('kim', 'viewer password that is long'))), payload: { name: 'kim' } })).json().token as string;
+      const kimToken = (
+        await app.inject({
+          method: 'POST',
+          url: '/api/v1/tokens',
+          headers: as(cookieOf(await login('kim', 'viewer password that is long'))),
+          payload: { name: 'kim' },
+        })
+      ).json().token as string;
       assert.equal((await app.inject({ method: 'GET', url: '/api/v1/versions', headers: { authorization: `Bearer ${kimToken}` } })).statusCode, 200);
       assert.equal((await app.inject({ method: 'PATCH', url: '/api/v1/users/kim', headers: as(admin), payload: { disabled: true } })).statusCode, 200);
-      assert.equal(errorOf(await app.inject({ method: 'GET', url: '/api/v1/versions', headers: { authorization: `Bearer ${kimToken}` } })).code, 'MM_AUTH_INVALID');
+      assert.equal(
+        errorOf(await app.inject({ method: 'GET', url: '/api/v1/versions', headers: { authorization: `Bearer ${kimToken}` } })).code,
+        'MM_AUTH_INVALID',
+      );
       assert.equal(errorOf(await login('kim', 'viewer password that is long')).code, 'MM_LOGIN_FAILED', 'a disabled user cannot log in');
       const lastAdmin = await app.inject({ method: 'PATCH', url: '/api/v1/users/admin', headers: as(admin), payload: { disabled: true } });
       assert.match(errorOf(lastAdmin).message, /last active admin/);
     });
 
-    test('a password reset or change revokes the user\'s API tokens; a token cannot create tokens', async () => {
+    test("a password reset or change revokes the user's API tokens; a token cannot create tokens", async () => {
       const admin = cookieOf(await login('admin', adminPassword));
       const oneTime = (await post('/api/v1/users', as(admin), { username: 'tara', role: 'viewer' })).json().oneTimePassword as string;
       const first = cookieOf(await login('tara', oneTime));
@@ -213,28 +257,30 @@ for (const engine of engines) {
         .where('action', 'in', ['user.password_reset', 'auth.password_change'])
         .orderBy('seq')
         .execute();
-      assert.deepEqual(events.map((e) => [e.action, JSON.parse(e.details_json).tokensRevoked]), [
-        ['auth.password_change', 0],
-        ['user.password_reset', 1],
-        ['auth.password_change', 0],
-        ['auth.password_change', 1],
-      ]);
+      assert.deepEqual(
+        events.map((e) => [e.action, JSON.parse(e.details_json).tokensRevoked]),
+        [
+          ['auth.password_change', 0],
+          ['user.password_reset', 1],
+          ['auth.password_change', 0],
+          ['auth.password_change', 1],
+        ],
+      );
     });
 
     const loginFrom = (remoteAddress: string, username: string, password: string) =>
       app.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress, payload: { username, password } });
     /** Status and body, with the seconds of a back-off message set aside (they may tick between two answers). */
-    const answer = (response: LightMyRequestResponse) => [
-      response.statusCode,
-      response.body.replace(/\d+ s\b/, 'N s').replace(/"retryAfterSeconds":\d+/, ''),
-    ];
-    const newUser = (username: string, password: string) =>
-      createUser(t.database.kysely, policy, { username, role: 'viewer', password, createdBy: 'test' });
+    const answer = (response: LightMyRequestResponse) => [response.statusCode, response.body.replace(/\d+ s\b/, 'N s').replace(/"retryAfterSeconds":\d+/, '')];
+    const newUser = (username: string, password: string) => createUser(t.database.kysely, policy, { username, role: 'viewer', password, createdBy: 'test' });
 
     test('20 parallel wrong passwords from 20 addresses all count: the account locks and the right password is refused', async () => {
       await newUser('racer', 'racing green lantern');
       const attempts = await Promise.all(Array.from({ length: 20 }, (_, i) => loginFrom(`10.20.0.${i + 1}`, 'racer', `wrong guess ${i}`)));
-      assert.deepEqual(attempts.map((r) => errorOf(r).code), Array(20).fill('MM_LOGIN_FAILED'));
+      assert.deepEqual(
+        attempts.map((r) => errorOf(r).code),
+        Array(20).fill('MM_LOGIN_FAILED'),
+      );
       const user = await requireUser(t.database.kysely, 'racer');
       const locked = user.locked_until !== null && user.locked_until > new Date().toISOString();
       assert.ok(locked, `locked: ${user.locked_until} after ${user.failed_logins} failures`);
@@ -272,14 +318,21 @@ for (const engine of engines) {
       assert.equal((await requireUser(t.database.kysely, 'pat')).locked_until, null);
 
       // Failures from several addresses lock the account.
-      for (const [address, count] of [['10.30.1.1', 2], ['10.30.1.2', 2], ['10.30.1.3', 1]] as const) {
+      for (const [address, count] of [
+        ['10.30.1.1', 2],
+        ['10.30.1.2', 2],
+        ['10.30.1.3', 1],
+      ] as const) {
         for (let i = 0; i < count; i++) await loginFrom(address, 'pat', `spread guess ${i}`);
       }
       assert.ok((await requireUser(t.database.kysely, 'pat')).locked_until !== null, 'five failures from three addresses lock it');
       const samples: Record<'locked' | 'unknown', number[]> = { locked: [], unknown: [] };
       const loginFailed = JSON.stringify({ error: { code: 'MM_LOGIN_FAILED', message: 'user name or password is wrong' } });
       for (let i = 0; i < 7; i++) {
-        for (const [kind, name] of [['locked', 'pat'], ['unknown', 'ghost-2']] as const) {
+        for (const [kind, name] of [
+          ['locked', 'pat'],
+          ['unknown', 'ghost-2'],
+        ] as const) {
           const started = performance.now();
           const response = await loginFrom(`10.30.2.${i * 2 + (kind === 'locked' ? 1 : 2)}`, name, password);
           samples[kind].push(performance.now() - started);
@@ -342,7 +395,10 @@ for (const engine of engines) {
         .where('detail', 'like', 'MM_CROSS_ORIGIN%')
         .execute();
       assert.equal(events.length, 6);
-      assert.ok(events.every((e) => e.kind === 'forbidden' && e.actor === 'admin'), JSON.stringify(events[0]));
+      assert.ok(
+        events.every((e) => e.kind === 'forbidden' && e.actor === 'admin'),
+        JSON.stringify(events[0]),
+      );
     });
 
     test('security headers on every answer; CORS only for configured origins', async () => {
@@ -370,7 +426,8 @@ describe('login rate limit', () => {
     const app = await buildApp({ config: t.config, database: t.database, policy: strict });
     try {
       const codes: string[] = [];
-      for (let i = 0; i < 4; i++) codes.push(errorOf(await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'x', password: 'y' } })).code);
+      for (let i = 0; i < 4; i++)
+        codes.push(errorOf(await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'x', password: 'y' } })).code);
       assert.deepEqual(codes, ['MM_LOGIN_FAILED', 'MM_LOGIN_FAILED', 'MM_LOGIN_FAILED', 'MM_RATE_LIMITED']);
     } finally {
       await app.close();

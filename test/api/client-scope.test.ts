@@ -21,7 +21,10 @@ for (const engine of engines) {
       await api.app.ready();
       await importEdgeCaseMsp(api.t);
       const db = api.t.database.kysely;
-      for (const [username, role] of [['sam', 'analyst'], ['rita', 'reviewer']] as const) {
+      for (const [username, role] of [
+        ['sam', 'analyst'],
+        ['rita', 'reviewer'],
+      ] as const) {
         await createUser(db, policy, { username, role, password: 'long enough password 1', createdBy: 'test' });
       }
       sam = { authorization: `Bearer ${(await createApiToken(db, policy, await requireUser(db, 'sam'), { name: 't', actor: 'test' })).token}` };
@@ -33,45 +36,81 @@ for (const engine of engines) {
         assert.deepEqual(scoped.json().clientScope, ['C1', 'C3']);
       }
       // A full, unscoped run by the admin, so there are results about every client.
-      assert.equal((await api.app.inject({ method: 'POST', url: '/api/v1/analytics/runs', payload: { from: '2025-01-01', to: '2025-03-31' } })).statusCode, 201);
+      assert.equal(
+        (await api.app.inject({ method: 'POST', url: '/api/v1/analytics/runs', payload: { from: '2025-01-01', to: '2025-03-31' } })).statusCode,
+        201,
+      );
     });
     after(async () => {
       await api.close();
     });
 
     test('every analysis answers for the scoped clients only; others look like they do not exist', async () => {
-      const profitability = (await api.app.inject({ method: 'GET', url: `/api/v1/analytics/profitability?${quarter}`, headers: sam })).json() as { rows: Array<{ clientName: string }> };
+      const profitability = (await api.app.inject({ method: 'GET', url: `/api/v1/analytics/profitability?${quarter}`, headers: sam })).json() as {
+        rows: Array<{ clientName: string }>;
+      };
       assert.deepEqual(profitability.rows.map((r) => r.clientName).sort(), ['Acme', 'Cobalt']);
-      const overview = (await api.app.inject({ method: 'GET', url: `/api/v1/analytics/overview?${quarter}`, headers: sam })).json() as { totals: { revenue: number; clientCount: number } };
+      const overview = (await api.app.inject({ method: 'GET', url: `/api/v1/analytics/overview?${quarter}`, headers: sam })).json() as {
+        totals: { revenue: number; clientCount: number };
+      };
       assert.equal(overview.totals.revenue, 1800, 'Acme 1800 + Cobalt 0, not the portfolio 2500');
       const outside = await api.app.inject({ method: 'GET', url: `/api/v1/analytics/profitability?${quarter}&client=Beta`, headers: sam });
       const unknown = await api.app.inject({ method: 'GET', url: `/api/v1/analytics/profitability?${quarter}&client=Nobody`, headers: sam });
       assert.equal(errorOf(outside).message.replace('Beta', 'X'), errorOf(unknown).message.replace('Nobody', 'X'));
-      const licenses = (await api.app.inject({ method: 'GET', url: `/api/v1/analytics/licenses?${quarter}`, headers: sam })).json() as { positions: Array<{ clientName: string }> };
+      const licenses = (await api.app.inject({ method: 'GET', url: `/api/v1/analytics/licenses?${quarter}`, headers: sam })).json() as {
+        positions: Array<{ clientName: string }>;
+      };
       assert.deepEqual([...new Set(licenses.positions.map((p) => p.clientName))].sort(), ['Acme', 'Cobalt']);
-      const run = (await api.app.inject({ method: 'POST', url: '/api/v1/analytics/runs', headers: sam, payload: { from: '2025-01-01', to: '2025-03-31' } })).json() as { clients: Array<{ clientName: string }> };
+      const run = (
+        await api.app.inject({ method: 'POST', url: '/api/v1/analytics/runs', headers: sam, payload: { from: '2025-01-01', to: '2025-03-31' } })
+      ).json() as { clients: Array<{ clientName: string }> };
       assert.deepEqual(run.clients.map((c) => c.clientName).sort(), ['Acme', 'Cobalt']);
     });
 
     test('stored results and the review queue hold only scoped clients; others are not found', async () => {
-      const results = (await api.app.inject({ method: 'GET', url: '/api/v1/results?limit=500', headers: sam })).json() as { results: Array<{ kind: string; subject: string }> };
+      const results = (await api.app.inject({ method: 'GET', url: '/api/v1/results?limit=500', headers: sam })).json() as {
+        results: Array<{ kind: string; subject: string }>;
+      };
       assert.ok(results.results.length > 0);
-      assert.ok(results.results.every((r) => r.kind !== 'overview' && ['C1', 'C3'].includes(r.subject.split(':')[0]!)), JSON.stringify(results.results.map((r) => r.subject)));
-      const all = (await api.app.inject({ method: 'GET', url: '/api/v1/results?limit=500' })).json() as { results: Array<{ id: string; subject: string; kind: string }> };
+      assert.ok(
+        results.results.every((r) => r.kind !== 'overview' && ['C1', 'C3'].includes(r.subject.split(':')[0]!)),
+        JSON.stringify(results.results.map((r) => r.subject)),
+      );
+      const all = (await api.app.inject({ method: 'GET', url: '/api/v1/results?limit=500' })).json() as {
+        results: Array<{ id: string; subject: string; kind: string }>;
+      };
       const beta = all.results.find((r) => r.subject === 'C2' && r.kind === 'profitability')!;
       assert.equal((await api.app.inject({ method: 'GET', url: `/api/v1/results/${beta.id}`, headers: sam })).statusCode, 404);
-      const queue = (await api.app.inject({ method: 'GET', url: '/api/v1/reviews?limit=500', headers: rita })).json() as { results: Array<{ subject: string }> };
+      const queue = (await api.app.inject({ method: 'GET', url: '/api/v1/reviews?limit=500', headers: rita })).json() as {
+        results: Array<{ subject: string }>;
+      };
       assert.ok(queue.results.every((r) => ['C1', 'C3'].includes(r.subject.split(':')[0]!)));
-      assert.equal(errorOf(await api.app.inject({ method: 'POST', url: `/api/v1/reviews/${beta.id}/approve`, headers: rita, payload: { comment: 'not mine to see' } })).code, 'MM_NOT_FOUND');
+      assert.equal(
+        errorOf(await api.app.inject({ method: 'POST', url: `/api/v1/reviews/${beta.id}/approve`, headers: rita, payload: { comment: 'not mine to see' } }))
+          .code,
+        'MM_NOT_FOUND',
+      );
     });
 
     test('rejected import rows, which may name any client, are withheld', async () => {
-      const upload = await api.app.inject({ method: 'POST', url: '/api/v1/imports/time_logs?mode=lenient', headers: { 'content-type': 'text/csv' }, payload: 'log_id,client_id,staff_name,date,hours\nX1,C2,Ann,2025-01-05,-1\nX2,C1,Ann,2025-01-06,1\n' });
+      const upload = await api.app.inject({
+        method: 'POST',
+        url: '/api/v1/imports/time_logs?mode=lenient',
+        headers: { 'content-type': 'text/csv' },
+        payload: 'log_id,client_id,staff_name,date,hours\nX1,C2,Ann,2025-01-05,-1\nX2,C1,Ann,2025-01-06,1\n',
+      });
       const id = (upload.json() as { id: string }).id;
       assert.equal(errorOf(await api.app.inject({ method: 'GET', url: `/api/v1/imports/${id}/rejects`, headers: sam })).code, 'MM_FORBIDDEN');
-      const record = (await api.app.inject({ method: 'GET', url: `/api/v1/imports/${id}`, headers: sam })).json() as { errors: unknown[]; rows: { rejected: number } };
+      const record = (await api.app.inject({ method: 'GET', url: `/api/v1/imports/${id}`, headers: sam })).json() as {
+        errors: unknown[];
+        rows: { rejected: number };
+      };
       assert.deepEqual([record.errors, record.rows.rejected], [[], 1]);
-      assert.equal(((await api.app.inject({ method: 'GET', url: `/api/v1/imports/${id}` })).json() as { errors: unknown[] }).errors.length, 1, 'unscoped users still see them');
+      assert.equal(
+        ((await api.app.inject({ method: 'GET', url: `/api/v1/imports/${id}` })).json() as { errors: unknown[] }).errors.length,
+        1,
+        'unscoped users still see them',
+      );
     });
   });
 }
@@ -84,12 +123,7 @@ for (const engine of engines) {
  */
 const subsidiaryMsp = {
   clients: ['client_id,client_name,industry', 'C0001,Main Ltd,Retail', 'C0001:sub,Hidden Subsidiary Ltd,Legal', ''].join('\n'),
-  invoices: [
-    'invoice_id,client_id,invoice_date,total_amount,status',
-    'I1,C0001,2025-01-31,1000.00,paid',
-    'I2,C0001:sub,2025-01-31,500.00,paid',
-    '',
-  ].join('\n'),
+  invoices: ['invoice_id,client_id,invoice_date,total_amount,status', 'I1,C0001,2025-01-31,1000.00,paid', 'I2,C0001:sub,2025-01-31,500.00,paid', ''].join('\n'),
   time_logs: 'log_id,client_id,staff_name,date,hours,billable\nT1,C0001,Ann,2025-01-10,2,true\nT2,C0001:sub,Ann,2025-01-11,1,true\n',
   // All over-assigned, so the policy sends every license result to review. L3 is C0001's, but its subject
   // (client:vendor:product) is spelled exactly like L2's: `C0001:sub:Microsoft:Microsoft 365 E3`.
@@ -124,7 +158,10 @@ for (const engine of engines) {
       }
       const db = api.t.database.kysely;
       const tokens: Record<string, { authorization: string }> = {};
-      for (const [username, role] of [['sam', 'analyst'], ['rita', 'reviewer']] as const) {
+      for (const [username, role] of [
+        ['sam', 'analyst'],
+        ['rita', 'reviewer'],
+      ] as const) {
         await createUser(db, policy, { username, role, password: 'long enough password 1', createdBy: 'test' });
         const { token } = await createApiToken(db, policy, await requireUser(db, username), { name: 't', actor: 'test' });
         tokens[username] = { authorization: `Bearer ${token}` };
@@ -151,7 +188,10 @@ for (const engine of engines) {
         const seen = (await get(url, rita)).json() as Listed;
         assert.ok(seen.results.length > 0, url);
         const labels = seen.results.map((r) => r.subjectLabel);
-        assert.ok(labels.every((label) => !label.includes('Hidden Subsidiary')), `${url}: ${JSON.stringify(labels)}`);
+        assert.ok(
+          labels.every((label) => !label.includes('Hidden Subsidiary')),
+          `${url}: ${JSON.stringify(labels)}`,
+        );
         assert.deepEqual([...new Set(seen.results.map((r) => r.clientId))], ['C0001'], url);
       }
     });
@@ -179,15 +219,17 @@ for (const engine of engines) {
         assert.equal(await labelOf(review!.resultId), `${product} for ${clientName}`, `${clientId} ${product}`);
       }
       const scoped = (await get(`/api/v1/analytics/licenses?${period}`, sam)).json() as Positions;
-      assert.deepEqual(scoped.positions.map((p) => p.clientId), ['C0001', 'C0001']);
+      assert.deepEqual(
+        scoped.positions.map((p) => p.clientId),
+        ['C0001', 'C0001'],
+      );
       for (const { product, review } of scoped.positions) {
         if (review) assert.equal(await labelOf(review.resultId), `${product} for Main Ltd`);
       }
     });
 
     test('an industry only clients outside the scope are in is answered exactly like an unknown one', async () => {
-      const profitability = (industry: string, as?: { authorization: string }) =>
-        get(`/api/v1/analytics/profitability?${period}&industry=${industry}`, as);
+      const profitability = (industry: string, as?: { authorization: string }) => get(`/api/v1/analytics/profitability?${period}&industry=${industry}`, as);
       const outside = await profitability('Legal', sam);
       const unknown = await profitability('Zzzzz', sam);
       assert.equal(outside.statusCode, unknown.statusCode);

@@ -55,7 +55,13 @@ for (const engine of engines) {
       const exposed = await complianceReport(t.database, { ...t.config, server: { ...t.config.server, host: '0.0.0.0' } }, policy);
       assert.equal(status(exposed).secure_cookies_when_exposed, false);
       const tomorrowAndABit = new Date(Date.now() + 40 * 3_600_000);
-      assert.deepEqual([status(await complianceReport(t.database, t.config, policy, tomorrowAndABit)).retention_on_schedule, status(await complianceReport(t.database, t.config, policy, tomorrowAndABit)).backup_recent_and_encrypted], [false, false]);
+      assert.deepEqual(
+        [
+          status(await complianceReport(t.database, t.config, policy, tomorrowAndABit)).retention_on_schedule,
+          status(await complianceReport(t.database, t.config, policy, tomorrowAndABit)).backup_recent_and_encrypted,
+        ],
+        [false, false],
+      );
 
       await createUser(t.database.kysely, policy, { username: 'ghost', role: 'viewer', password: 'long enough password 1', createdBy: 'test' });
       await t.database.kysely.updateTable('users').set({ role: 'superuser' }).where('username', '=', 'ghost').execute();
@@ -69,7 +75,10 @@ for (const engine of engines) {
       const bad = await complianceReport(t.database, t.config, policy);
       assert.deepEqual([status(bad).audit_chain_intact, status(bad).audit_covers_changes, status(bad).every_user_has_a_role], [false, false, false]);
       // Event 2 was admin's password change: the change is still in the users table, its event is gone.
-      assert.match(bad.checks.find((c) => c.name === 'audit_covers_changes')!.evidence, /^1 without an event: the password of 'admin' changed at .* without a password change or reset audit event$/);
+      assert.match(
+        bad.checks.find((c) => c.name === 'audit_covers_changes')!.evidence,
+        /^1 without an event: the password of 'admin' changed at .* without a password change or reset audit event$/,
+      );
       assert.match(bad.checks.find((c) => c.name === 'audit_chain_intact')!.evidence, /^broken at event 2: event 2 is missing/);
       assert.equal(bad.checks.find((c) => c.name === 'every_user_has_a_role')!.evidence, 'without a valid role: ghost (superuser)');
     });

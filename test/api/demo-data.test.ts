@@ -22,7 +22,14 @@ for (const engine of engines) {
     const versions = async () => (await api.app.inject({ method: 'GET', url: '/api/v1/versions' })).json() as { current: number; versions: Version[] };
     const demoFlags = async () => {
       const flags: boolean[] = [];
-      for (const url of ['/api/v1/analytics/overview', '/api/v1/analytics/profitability', '/api/v1/analytics/licenses', '/api/v1/analytics/utilization', '/api/v1/analytics/trends', '/api/v1/results']) {
+      for (const url of [
+        '/api/v1/analytics/overview',
+        '/api/v1/analytics/profitability',
+        '/api/v1/analytics/licenses',
+        '/api/v1/analytics/utilization',
+        '/api/v1/analytics/trends',
+        '/api/v1/results',
+      ]) {
         const response = await api.app.inject({ method: 'GET', url });
         assert.equal(response.statusCode, 200, `${url}: ${response.body}`);
         flags.push((response.json() as { demo: boolean }).demo);
@@ -85,12 +92,18 @@ for (const engine of engines) {
         ],
       );
       // Only the operator's own clients and time logs are left.
-      assert.deepEqual((await snapshotTable(api.t.database, 'clients', 'client_id')).map((c) => (c as { client_id: string }).client_id), ['C1', 'C2', 'C3']);
+      assert.deepEqual(
+        (await snapshotTable(api.t.database, 'clients', 'client_id')).map((c) => (c as { client_id: string }).client_id),
+        ['C1', 'C2', 'C3'],
+      );
       assert.equal((await snapshotTable(api.t.database, 'time_logs', 'log_id')).length, 3);
       assert.deepEqual(await demoFlags(), [false, false, false, false, false, false]);
       await flushQueuedAudit(api.t.database.kysely);
       const removal = (await listAudit(api.t.database.kysely, { action: 'demo.remove' })).events;
-      assert.deepEqual(removal.map((e) => [e.actor, e.details.versions]), [['test-admin', added.slice(0, 5).map((v) => v.number)]]);
+      assert.deepEqual(
+        removal.map((e) => [e.actor, e.details.versions]),
+        [['test-admin', added.slice(0, 5).map((v) => v.number)]],
+      );
       const verified = await verifyAuditTrail(api.t.database.kysely);
       assert.equal(verified.ok, true, verified.problem ?? JSON.stringify(verified.gaps));
       // Now an ordinary import needs no flag.
@@ -103,7 +116,10 @@ for (const engine of engines) {
       const rollback = await api.app.inject({ method: 'POST', url: `/api/v1/versions/${firstRemoval - 1}/rollback` });
       assert.equal(rollback.statusCode, 200, rollback.body);
       const clients = (await snapshotTable(api.t.database, 'clients', 'client_id')) as Array<{ client_id: string }>;
-      assert.deepEqual(clients.filter((c) => !['C1', 'C2', 'C3'].includes(c.client_id)), demoClients);
+      assert.deepEqual(
+        clients.filter((c) => !['C1', 'C2', 'C3'].includes(c.client_id)),
+        demoClients,
+      );
       assert.deepEqual(await demoFlags(), [true, true, true, true, true, true]);
       const verified = await verifyAuditTrail(api.t.database.kysely);
       assert.equal(verified.ok, true, verified.problem ?? JSON.stringify(verified.gaps));

@@ -11,7 +11,7 @@ import { flushSecurityEvents } from '../../src/governance/security-events.js';
  * `{ error: { code, message, details } }`, carries the security headers, and never shows
  * Fastify's internal FST_ codes.
  */
-describe('the one error shape, for Fastify\'s own errors too', () => {
+describe("the one error shape, for Fastify's own errors too", () => {
   let api: ApiTest;
   before(async () => {
     api = await startApiTest('sqlite');
@@ -47,7 +47,10 @@ describe('the one error shape, for Fastify\'s own errors too', () => {
       .where('route', '=', '/api/v1/results/%FF')
       .execute();
     const probe = ['suspicious_input', 'malformed percent-encoding'];
-    assert.deepEqual(events.map((e) => [e.kind, e.detail]), [probe, probe]);
+    assert.deepEqual(
+      events.map((e) => [e.kind, e.detail]),
+      [probe, probe],
+    );
     const tooLong = await api.app.inject({ method: 'GET', url: `/api/v1/results/${'x'.repeat(300)}` });
     assertShaped(tooLong, 400, 'MM_VALIDATION', 'URL parameter too long');
   });
@@ -63,10 +66,7 @@ describe('the one error shape, for Fastify\'s own errors too', () => {
     assertShaped(await api.app.inject(json('')), 400, 'MM_VALIDATION', 'empty JSON body');
     const xml = await api.app.inject(json('<user/>', 'application/xml'));
     assertShaped(xml, 400, 'MM_VALIDATION', 'unsupported content type');
-    assert.equal(
-      errorOf(xml).message,
-      "The content type 'application/xml' is not accepted here: send JSON with Content-Type: application/json.",
-    );
+    assert.equal(errorOf(xml).message, "The content type 'application/xml' is not accepted here: send JSON with Content-Type: application/json.");
     assertShaped(await api.app.inject({ method: 'GET', url: '/api/v1/nothing-here' }), 404, 'MM_NOT_FOUND');
     assertShaped(await api.app.inject({ method: 'GET', url: '/api/v1/nothing-here', headers: ANONYMOUS }), 404, 'MM_NOT_FOUND');
   });

@@ -22,7 +22,14 @@ interface PresentedImport {
 async function countRows(api: ApiTest): Promise<{ timeLogs: number; versions: number; imports: number }> {
   const db = api.t.database.kysely;
   const count = async (table: 'time_logs' | 'dataset_versions' | 'imports') =>
-    Number((await db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   return { timeLogs: await count('time_logs'), versions: await count('dataset_versions'), imports: await count('imports') };
 }
 
@@ -92,7 +99,10 @@ describe('import refusals over HTTP', () => {
     assert.equal(report.version, 2);
     assert.deepEqual(report.rows, { total: 3, added: 1, updated: 0, unchanged: 0, rejected: 2 });
     assert.equal(report.errorCount, 2);
-    assert.deepEqual((await snapshotTable(api.t.database, 'time_logs', 'log_id')).map((row) => (row as { log_id: string }).log_id), ['B1']);
+    assert.deepEqual(
+      (await snapshotTable(api.t.database, 'time_logs', 'log_id')).map((row) => (row as { log_id: string }).log_id),
+      ['B1'],
+    );
     const rejects = await api.app.inject({ method: 'GET', url: report.links.rejects! });
     assert.equal(rejects.statusCode, 200);
     assert.equal(rejects.body.trim().split(/\r?\n/).length, 3);
@@ -254,6 +264,9 @@ describe('import refusals over HTTP', () => {
     assert.deepEqual(readdirSync(path.join(api.t.config.data_dir, 'tmp')), []);
     const raw = path.join(api.t.config.data_dir, 'raw');
     assert.ok(existsSync(raw));
-    assert.deepEqual(readdirSync(raw).filter((name) => name.startsWith('.incoming')), []);
+    assert.deepEqual(
+      readdirSync(raw).filter((name) => name.startsWith('.incoming')),
+      [],
+    );
   });
 });

@@ -74,16 +74,26 @@ for (const engine of engines) {
       const body = list.json() as { imports: PresentedImport[]; total: number; limit: number; offset: number };
       assert.equal(body.total, 3);
       assert.equal(body.limit, 2);
-      assert.deepEqual(body.imports.map((i) => i.status), ['unchanged', 'succeeded']);
-      assert.deepEqual(body.imports.map((i) => i.dataset), ['time_logs', 'time_logs']);
+      assert.deepEqual(
+        body.imports.map((i) => i.status),
+        ['unchanged', 'succeeded'],
+      );
+      assert.deepEqual(
+        body.imports.map((i) => i.dataset),
+        ['time_logs', 'time_logs'],
+      );
       const rest = await api.app.inject({ method: 'GET', url: '/api/v1/imports?limit=2&offset=2' });
-      assert.deepEqual((rest.json() as { imports: PresentedImport[] }).imports.map((i) => i.id), [clientsImport.id]);
+      assert.deepEqual(
+        (rest.json() as { imports: PresentedImport[] }).imports.map((i) => i.id),
+        [clientsImport.id],
+      );
     });
 
     test('versions are listed, readable one by one, and rolled back over HTTP', async () => {
       const atVersion2 = await snapshotTable(api.t.database, 'time_logs', 'log_id');
       const clientsBefore = await snapshotTable(api.t.database, 'clients', 'client_id');
-      const changed = timeLogsCsv.replace('T2,C2,Bob Ray,2025-01-03,2,95,false', 'T2,C2,Bob Ray,2025-01-03,3.5,95,false') + 'T4,C1,Bob Ray,2025-01-07,1,95,true\n';
+      const changed =
+        timeLogsCsv.replace('T2,C2,Bob Ray,2025-01-03,2,95,false', 'T2,C2,Bob Ray,2025-01-03,3.5,95,false') + 'T4,C1,Bob Ray,2025-01-07,1,95,true\n';
       const third = await api.app.inject(csvUpload('/api/v1/imports/time_logs', changed));
       assert.equal(third.statusCode, 201, third.body);
       assert.deepEqual((third.json() as PresentedImport).rows, { total: 4, added: 1, updated: 1, unchanged: 2, rejected: 0 });
@@ -92,7 +102,14 @@ for (const engine of engines) {
       assert.equal(list.statusCode, 200);
       const versions = list.json() as { current: number; versions: Array<{ number: number; dataset: string; status: string; importId: string }> };
       assert.equal(versions.current, 3);
-      assert.deepEqual(versions.versions.map((v) => [v.number, v.dataset, v.status]), [[3, 'time_logs', 'active'], [2, 'time_logs', 'active'], [1, 'clients', 'active']]);
+      assert.deepEqual(
+        versions.versions.map((v) => [v.number, v.dataset, v.status]),
+        [
+          [3, 'time_logs', 'active'],
+          [2, 'time_logs', 'active'],
+          [1, 'clients', 'active'],
+        ],
+      );
       assert.equal(versions.versions[2]!.importId, clientsImport.id);
 
       const one = await api.app.inject({ method: 'GET', url: '/api/v1/versions/1' });

@@ -33,11 +33,7 @@ for (const engine of engines) {
     };
     const events = async () => {
       await flushSecurityEvents(api.t.database.kysely);
-      return api.t.database.kysely
-        .selectFrom('security_events')
-        .select(['kind', 'actor', 'route', 'detail'])
-        .where('kind', '=', 'suspicious_input')
-        .execute();
+      return api.t.database.kysely.selectFrom('security_events').select(['kind', 'actor', 'route', 'detail']).where('kind', '=', 'suspicious_input').execute();
     };
 
     test('a login with NUL is refused, recorded as suspicious input and audited as a failed login', async () => {
@@ -55,10 +51,13 @@ for (const engine of engines) {
         .where('action', '=', 'auth.login')
         .orderBy('seq')
         .execute();
-      assert.deepEqual(audited.map((e) => [e.actor, e.outcome, JSON.parse(e.details_json).reason]), [
-        ['adm\u2400in', 'failure', 'MM_INPUT_NUL_BYTE'],
-        ['admin', 'failure', 'MM_INPUT_NUL_BYTE'],
-      ]);
+      assert.deepEqual(
+        audited.map((e) => [e.actor, e.outcome, JSON.parse(e.details_json).reason]),
+        [
+          ['adm\u2400in', 'failure', 'MM_INPUT_NUL_BYTE'],
+          ['admin', 'failure', 'MM_INPUT_NUL_BYTE'],
+        ],
+      );
       const recorded = await events();
       assert.equal(recorded.length, 2);
       const fromLogin = recorded.every((e) => e.route === '/api/v1/auth/login' && e.detail.startsWith('MM_INPUT_NUL_BYTE: body.'));

@@ -50,7 +50,8 @@ for (const engine of engines) {
     after(async () => {
       await api.close();
     });
-    const inject = (url: string, method: 'GET' | 'POST' = 'GET') => api.app.inject({ method, url, ...(method === 'POST' ? { payload: { from: '2025-01-01', to: '2025-03-31' } } : {}) });
+    const inject = (url: string, method: 'GET' | 'POST' = 'GET') =>
+      api.app.inject({ method, url, ...(method === 'POST' ? { payload: { from: '2025-01-01', to: '2025-03-31' } } : {}) });
 
     test('every analytics response names the configured currency and has money and percentages to at most two decimals', async () => {
       for (const analysis of ['overview', 'profitability', 'licenses', 'utilization', 'trends']) {
@@ -62,7 +63,13 @@ for (const engine of engines) {
       const run = shown(await inject('/api/v1/analytics/runs', 'POST'), 'EUR') as unknown as RunBody;
       const acme = run.clients.find((c) => c.clientName === 'Acme')!;
       // Exact: value 18.333…, baseline −23.75, contributions 191.0416…, −74.0972…, −74.8611….
-      assert.deepEqual(acme.attribution, { metric: 'gross_margin_pct', value: 18.33, baselineValue: -23.75, contributions: { revenue: 191.04, labor_cost: -74.1, license_cost: -74.86 }, reason: null });
+      assert.deepEqual(acme.attribution, {
+        metric: 'gross_margin_pct',
+        value: 18.33,
+        baselineValue: -23.75,
+        contributions: { revenue: 191.04, labor_cost: -74.1, license_cost: -74.86 },
+        reason: null,
+      });
       for (const client of run.clients) {
         const { value, baselineValue, contributions } = client.attribution;
         if (!contributions) continue;
@@ -96,7 +103,9 @@ describe('numbers in API responses: the currency defaults to USD', () => {
   test('USD when display.currency is not set', async () => {
     const response = await api.app.inject({ method: 'GET', url: `/api/v1/analytics/overview?${quarter}` });
     shown(response, 'USD');
-    const licenses = shown(await api.app.inject({ method: 'GET', url: `/api/v1/analytics/licenses?${quarter}` }), 'USD') as { positions: Array<{ recommendation: { text: string } }> };
+    const licenses = shown(await api.app.inject({ method: 'GET', url: `/api/v1/analytics/licenses?${quarter}` }), 'USD') as {
+      positions: Array<{ recommendation: { text: string } }>;
+    };
     assert.ok(licenses.positions.some((p) => /saves \$\d/.test(p.recommendation.text)));
   });
 });

@@ -23,8 +23,7 @@ async function withApp(engine: EngineName, overrides: Record<string, unknown>, b
   }
 }
 
-const tally = (codes: number[]) =>
-  codes.reduce<Record<number, number>>((counts, code) => ({ ...counts, [code]: (counts[code] ?? 0) + 1 }), {});
+const tally = (codes: number[]) => codes.reduce<Record<number, number>>((counts, code) => ({ ...counts, [code]: (counts[code] ?? 0) + 1 }), {});
 
 describe('rate limits', () => {
   test('/healthz and /readyz are never rate-limited; every other request is, refused by authentication or not', async () => {

@@ -85,7 +85,7 @@ describe('stored analysis results over HTTP', () => {
     assert.equal('detail' in beta, false);
   });
 
-  test('status=pending_review includes Beta\'s profitability and the over-assigned Zoom Pro license', async () => {
+  test("status=pending_review includes Beta's profitability and the over-assigned Zoom Pro license", async () => {
     const body = await list('?status=pending_review&version=5&limit=500');
     assert.ok(body.results.length > 0);
     assert.ok(body.results.every((r) => r.reviewStatus === 'pending_review' && r.datasetVersion === 5));
@@ -103,11 +103,20 @@ describe('stored analysis results over HTTP', () => {
     const licenses = await list('?kind=license&limit=500');
     assert.ok(licenses.results.length > 0 && licenses.results.every((r) => r.kind === 'license'));
     const beta = await list('?subject=C2&kind=profitability');
-    assert.deepEqual(beta.results.map((r) => [r.runId, r.period.from, r.period.to]), [[quarterRun.runId, '2025-01-01', '2025-03-31'], [januaryRun.runId, '2025-01-01', '2025-01-31']]);
+    assert.deepEqual(
+      beta.results.map((r) => [r.runId, r.period.from, r.period.to]),
+      [
+        [quarterRun.runId, '2025-01-01', '2025-03-31'],
+        [januaryRun.runId, '2025-01-01', '2025-01-31'],
+      ],
+    );
     assert.deepEqual(await list('?version=4'), { currency: 'USD', demo: false, results: [], total: 0, limit: 50, offset: 0 });
     const all = await list('?limit=500');
     const pages = [await list('?limit=4&offset=0'), await list('?limit=4&offset=4')];
-    assert.deepEqual(pages.flatMap((p) => p.results.map((r) => r.id)), all.results.slice(0, 8).map((r) => r.id));
+    assert.deepEqual(
+      pages.flatMap((p) => p.results.map((r) => r.id)),
+      all.results.slice(0, 8).map((r) => r.id),
+    );
     assert.ok(pages.every((p) => p.total === all.total && p.limit === 4));
   });
 
@@ -115,9 +124,15 @@ describe('stored analysis results over HTTP', () => {
     const zoomId = quarterRun.licenses.positions.find((p) => p.product === 'Zoom Pro')!.review.resultId;
     await api.t.database.kysely.updateTable('analytics_results').set({ review_status: 'approved' }).where('id', '=', zoomId).execute();
     const pending = await list('?status=pending_review&kind=license&limit=500');
-    assert.equal(pending.results.some((r) => r.id === zoomId), false);
+    assert.equal(
+      pending.results.some((r) => r.id === zoomId),
+      false,
+    );
     const approved = await list('?status=approved');
-    assert.deepEqual(approved.results.map((r) => r.id), [zoomId]);
+    assert.deepEqual(
+      approved.results.map((r) => r.id),
+      [zoomId],
+    );
   });
 
   test('one result with its parsed detail', async () => {
@@ -146,8 +161,17 @@ describe('stored analysis results over HTTP', () => {
     const permissionOf = (method: string, url: string) => api.app.routePermissions.find((r) => r.method === method && r.url === url)?.permission;
     assert.equal(permissionOf('GET', '/api/v1/results'), 'data:read');
     assert.equal(permissionOf('GET', '/api/v1/results/:id'), 'data:read');
-    const document = (await api.app.inject({ method: 'GET', url: '/docs/json' })).json() as { paths: Record<string, Record<string, { parameters?: Array<{ name: string }>; responses: Record<string, unknown> }>> };
-    assert.deepEqual(document.paths['/api/v1/results']?.get?.parameters?.map((p) => p.name).sort(), ['kind', 'limit', 'offset', 'status', 'subject', 'version']);
+    const document = (await api.app.inject({ method: 'GET', url: '/docs/json' })).json() as {
+      paths: Record<string, Record<string, { parameters?: Array<{ name: string }>; responses: Record<string, unknown> }>>;
+    };
+    assert.deepEqual(document.paths['/api/v1/results']?.get?.parameters?.map((p) => p.name).sort(), [
+      'kind',
+      'limit',
+      'offset',
+      'status',
+      'subject',
+      'version',
+    ]);
     assert.deepEqual(Object.keys(document.paths['/api/v1/results/{id}']?.get?.responses ?? {}).sort(), ['200', '400', '404', '500']);
   });
 });

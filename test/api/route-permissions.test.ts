@@ -57,7 +57,13 @@ for (const engine of engines) {
       let checked = 0;
       for (const route of routes) {
         const url = concreteUrl(route.url);
-        const send = (headers: Record<string, string>) => api.app.inject({ method: route.method as 'GET', url, headers: { ...headers, 'content-type': 'application/json' }, payload: route.method === 'GET' || route.method === 'DELETE' ? undefined : '{}' });
+        const send = (headers: Record<string, string>) =>
+          api.app.inject({
+            method: route.method as 'GET',
+            url,
+            headers: { ...headers, 'content-type': 'application/json' },
+            payload: route.method === 'GET' || route.method === 'DELETE' ? undefined : '{}',
+          });
         const label = `${route.method} ${route.url} (${String(route.permission)})`;
 
         const anonymous = await send({ ...ANONYMOUS });
@@ -74,7 +80,11 @@ for (const engine of engines) {
           assert.equal(errorOf(response).code, 'MM_AUTH_INVALID', `${label} ${who}`);
         }
         const temporary = await send({ authorization: `Bearer ${tokens.get('temporary password')}` });
-        if (temporaryOk.has(`${route.method} ${route.url}`)) assert.ok(![401, 403].includes(temporary.statusCode) || errorOf(temporary).code === 'MM_FORBIDDEN' && route.url.endsWith('/password'), `${label} temporary password`);
+        if (temporaryOk.has(`${route.method} ${route.url}`))
+          assert.ok(
+            ![401, 403].includes(temporary.statusCode) || (errorOf(temporary).code === 'MM_FORBIDDEN' && route.url.endsWith('/password')),
+            `${label} temporary password`,
+          );
         else assert.equal(errorOf(temporary).code, 'MM_PASSWORD_CHANGE_REQUIRED', `${label} temporary password`);
 
         for (const role of roles) {
@@ -82,7 +92,10 @@ for (const engine of engines) {
           const allowed = route.permission === 'authenticated' || permissionsOf(policy, role).has(route.permission as Permission);
           if (allowed) {
             assert.notEqual(response.statusCode, 401, `${label} as ${role}: ${response.body}`);
-            assert.ok(response.statusCode !== 403 || errorOf(response).code !== 'MM_FORBIDDEN' || route.url.endsWith('/password'), `${label} as ${role} must be allowed: ${response.body}`);
+            assert.ok(
+              response.statusCode !== 403 || errorOf(response).code !== 'MM_FORBIDDEN' || route.url.endsWith('/password'),
+              `${label} as ${role} must be allowed: ${response.body}`,
+            );
           } else {
             assert.equal(response.statusCode, 403, `${label} as ${role} must be refused: ${response.body}`);
             const error = errorOf(response);

@@ -37,15 +37,36 @@ describe('security events', () => {
     assert.match(String(before.headers['content-type']), /^text\/plain; version=0\.0\.4/);
 
     await api.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'vera', password: 'wrong one' } });
-    assert.equal(errorOf(await api.app.inject({ method: 'POST', url: '/api/v1/versions/0/rollback', headers: { authorization: `Bearer ${viewer}` } })).code, 'MM_FORBIDDEN');
-    assert.equal(errorOf(await api.app.inject({ method: 'GET', url: '/api/v1/versions', headers: { authorization: 'Bearer mmt_000000000000_forgedforgedforgedforgedforgedforgedforgedfor' } })).code, 'MM_AUTH_INVALID');
+    assert.equal(
+      errorOf(await api.app.inject({ method: 'POST', url: '/api/v1/versions/0/rollback', headers: { authorization: `Bearer ${viewer}` } })).code,
+      'MM_FORBIDDEN',
+    );
+    assert.equal(
+      errorOf(
+        await api.app.inject({
+          method: 'GET',
+          url: '/api/v1/versions',
+          headers: { authorization: 'Bearer mmt_000000000000_forgedforgedforgedforgedforgedforgedforgedfor' },
+        }),
+      ).code,
+      'MM_AUTH_INVALID',
+    );
     await api.app.inject({ method: 'GET', url: "/api/v1/results?subject=' OR '1'='1" });
 
     await flushSecurityEvents(api.t.database.kysely);
     const rows = await api.t.database.kysely.selectFrom('security_events').select(['kind', 'actor', 'method', 'route']).orderBy('kind').execute();
-    assert.deepEqual(rows.map((r) => [r.kind, r.actor, r.method]), [['auth_invalid', null, 'GET'], ['forbidden', 'vera', 'POST'], ['login_refused', 'vera', 'POST'], ['suspicious_input', null, 'GET']]);
+    assert.deepEqual(
+      rows.map((r) => [r.kind, r.actor, r.method]),
+      [
+        ['auth_invalid', null, 'GET'],
+        ['forbidden', 'vera', 'POST'],
+        ['login_refused', 'vera', 'POST'],
+        ['suspicious_input', null, 'GET'],
+      ],
+    );
     const afterText = (await api.app.inject({ method: 'GET', url: '/metrics' })).body;
-    for (const kind of ['login_refused', 'forbidden', 'auth_invalid', 'suspicious_input']) assert.equal(count(afterText, kind), count(before.body, kind) + 1, kind);
+    for (const kind of ['login_refused', 'forbidden', 'auth_invalid', 'suspicious_input'])
+      assert.equal(count(afterText, kind), count(before.body, kind) + 1, kind);
     assert.equal(errorOf(await api.app.inject({ method: 'GET', url: '/metrics', headers: ANONYMOUS })).code, 'MM_AUTH_REQUIRED');
   });
 

@@ -13,7 +13,25 @@ import { fileURLToPath } from 'node:url';
 const src = fileURLToPath(new URL('../../src/', import.meta.url));
 
 /** Lowest first; the same list as the map in docs/ARCHITECTURE.md. */
-export const layers = ['errors', 'config', 'present', 'export', 'storage', 'versions', 'governance', 'auth', 'explain', 'metrics', 'ingest', 'analytics', 'nl', 'operations', 'sample', 'api', 'cli'] as const;
+export const layers = [
+  'errors',
+  'config',
+  'present',
+  'export',
+  'storage',
+  'versions',
+  'governance',
+  'auth',
+  'explain',
+  'metrics',
+  'ingest',
+  'analytics',
+  'nl',
+  'operations',
+  'sample',
+  'api',
+  'cli',
+] as const;
 
 /** Directories whose modules are SQL by nature (see docs/ARCHITECTURE.md, "Where SQL lives"). */
 export const sqlDirectories = ['storage/', 'metrics/sources/', 'metrics/rollups/', 'ingest/writers/'];

@@ -50,5 +50,8 @@ test('addresses failing for an account are counted within the window, IPv6 per /
 test('memory is bounded: the least recently failed pairs are forgotten first', () => {
   const throttle = new LoginThrottle({ maxFailures: 1, lockoutMinutes: 15 }, 3);
   for (const name of ['a', 'b', 'c', 'd']) throttle.recordFailure(name, '10.0.0.1', 0);
-  assert.deepEqual(['a', 'b', 'c', 'd'].map((name) => throttle.waitMs(name, '10.0.0.1', 1) > 0), [false, true, true, true]);
+  assert.deepEqual(
+    ['a', 'b', 'c', 'd'].map((name) => throttle.waitMs(name, '10.0.0.1', 1) > 0),
+    [false, true, true, true],
+  );
 });

@@ -31,7 +31,10 @@ describe('moatmetrics analyze', () => {
     );
     assert.equal(doc.overview.totals.grossProfit, 340);
     assert.equal(doc.licenses.positions.length, 5);
-    assert.deepEqual(doc.staff.rows.map((s) => s.staffName), ['Bob', 'Ann', 'Cy']);
+    assert.deepEqual(
+      doc.staff.rows.map((s) => s.staffName),
+      ['Bob', 'Ann', 'Cy'],
+    );
   });
 
   test('showing a stored run again is audited as a read of it (data.read), with the filters and the version', async () => {
@@ -84,7 +87,7 @@ describe('moatmetrics analyze', () => {
     assert.match(result.stdout, /With --client or --industry the staff section lists the hours logged for those clients/);
   });
 
-  test('--client: the hours staff logged for that client, not the whole team\'s utilization as if it were the client\'s', async () => {
+  test("--client: the hours staff logged for that client, not the whole team's utilization as if it were the client's", async () => {
     const result = await runCli(['analyze', '--from', '2025-01-01', '--to', '2025-03-31', '--client', 'beta'], { dataDir });
     assertSucceeded(result);
     assert.match(result.stdout, /^Selection: revenue \$300\.00/m);
@@ -111,7 +114,10 @@ describe('moatmetrics analyze', () => {
     const acme = doc.clients.find((c) => c.clientName === 'Acme')!;
     assert.deepEqual(acme.attribution.contributions, { revenue: 191.04, labor_cost: -74.1, license_cost: -74.86 });
     assert.match(acme.explanation.join(' '), /Revenue €1,800\.00 .*16\.00 h at each technician's burdened cost rate, €45\.00\/h/);
-    assert.match(acme.explanation.join(' '), /the \+42\.08 point difference comes from: revenue \+191\.04 pts, license cost -74\.86 pts, labor cost -74\.10 pts/);
+    assert.match(
+      acme.explanation.join(' '),
+      /the \+42\.08 point difference comes from: revenue \+191\.04 pts, license cost -74\.86 pts, labor cost -74\.10 pts/,
+    );
     const tooPrecise: string[] = [];
     const walk = (value: unknown, at: string): void => {
       if (typeof value === 'number' && Math.abs(value * 100 - Math.round(value * 100)) > 1e-6) tooPrecise.push(`${at}=${value}`);
@@ -159,7 +165,10 @@ describe('moatmetrics analyze: a client with more than a thousand hours', () => 
     assertSucceeded(matched);
     const doc = JSON.parse(matched.stdout) as { filters: { industries: string[] }; clients: Array<{ clientName: string }> };
     assert.deepEqual(doc.filters.industries, ['Retail']);
-    assert.deepEqual(doc.clients.map((c) => c.clientName), ['Zeta']);
+    assert.deepEqual(
+      doc.clients.map((c) => c.clientName),
+      ['Zeta'],
+    );
     assertOneLineError(await runCli(['analyze', '--industry', 'Mining'], { dataDir }), "--industry 'Mining': no client is in this industry");
   });
 });

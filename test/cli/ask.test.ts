@@ -26,7 +26,20 @@ describe('moatmetrics ask', () => {
   test('--json: one object with the plan, rows as numbers, confidence, explanation and no chart for a number', async () => {
     // Acme in Q1 2025: 1000 + 1000 − 200 (credit note); the void 500 is not revenue.
     const answer = await askJson("what was ACME's rev in q1 25?");
-    assert.deepEqual(Object.keys(answer), ['status', 'question', 'plan', 'columns', 'rows', 'confidence', 'explanation', 'cached', 'suggestions', 'chart', 'review', 'conversationId']);
+    assert.deepEqual(Object.keys(answer), [
+      'status',
+      'question',
+      'plan',
+      'columns',
+      'rows',
+      'confidence',
+      'explanation',
+      'cached',
+      'suggestions',
+      'chart',
+      'review',
+      'conversationId',
+    ]);
     assert.equal(answer.status, 'answered');
     assert.deepEqual(answer.rows, [[1800]]);
     assert.deepEqual(answer.plan?.filters, { from: '2025-01-01', to: '2025-03-31', clients: ['C1'] });
@@ -40,7 +53,12 @@ describe('moatmetrics ask', () => {
     assert.equal(answer.status, 'answered');
     assert.deepEqual(answer.columns, ['client', 'gross margin %']);
     // Q1 2025 (DESIGN section 4 fixture): Delta 100 %, Acme 18.33 %, Beta −65 %; Cobalt has no revenue and comes last.
-    assert.deepEqual(answer.rows, [['Delta', 100], ['Acme', 18.33], ['Beta', -65], ['Cobalt', null]]);
+    assert.deepEqual(answer.rows, [
+      ['Delta', 100],
+      ['Acme', 18.33],
+      ['Beta', -65],
+      ['Cobalt', null],
+    ]);
     assert.equal((answer.chart as { mark: string }).mark, 'bar');
   });
 
@@ -78,20 +96,33 @@ describe('moatmetrics ask', () => {
 
     const audit = await runCli(['audit', 'list', '--json'], { dataDir });
     assertSucceeded(audit);
-    const events = (JSON.parse(audit.stdout) as { events: Array<{ action: string; target: string; outcome: string }> }).events.filter((e) => e.action === 'nl.ask');
+    const events = (JSON.parse(audit.stdout) as { events: Array<{ action: string; target: string; outcome: string }> }).events.filter(
+      (e) => e.action === 'nl.ask',
+    );
     assert.deepEqual(
       events.slice(-4).map((e) => [e.target, e.outcome]),
-      [['clarify', 'success'], ['clarify', 'success'], ['refused', 'denied'], ['refused', 'denied']],
+      [
+        ['clarify', 'success'],
+        ['clarify', 'success'],
+        ['refused', 'denied'],
+        ['refused', 'denied'],
+      ],
     );
   });
 
   test('--follow-up refines the previous answer; the conversation is a file only its owner reads', async () => {
     const start = (await askJson('top 2 clients by revenue q1 2025')) as NlAnswer & { conversationId: string };
-    assert.deepEqual(start.rows, [['Acme', 1800], ['Delta', 400]]);
+    assert.deepEqual(start.rows, [
+      ['Acme', 1800],
+      ['Delta', 400],
+    ]);
     assert.match(start.conversationId, /^[A-Za-z0-9_-]{22}$/);
     assert.equal(statSync(path.join(dataDir, 'conversations', `${start.conversationId}.json`)).mode & 0o777, 0o600);
     const february = (await askJson('and in February 2025?', ['--follow-up', start.conversationId])) as NlAnswer & { conversationId: string };
-    assert.deepEqual(february.rows, [['Acme', 1000], ['Delta', 400]]);
+    assert.deepEqual(february.rows, [
+      ['Acme', 1000],
+      ['Delta', 400],
+    ]);
     assert.match(february.explanation, /^Follow-up: changed the period to February 2025; kept /);
     assert.equal(february.conversationId, start.conversationId);
     const text = await runCli(['ask', '--follow-up', start.conversationId, 'only legal'], { dataDir });

@@ -23,13 +23,24 @@ describe('moatmetrics audit', () => {
     const list = await runCli(['audit', 'list', '--json'], { dataDir });
     assertSucceeded(list);
     const events = (JSON.parse(list.stdout) as { events: Array<{ seq: number; actor: string; action: string; target: string }> }).events;
-    assert.deepEqual(events.map((e) => [e.seq, e.action, e.target?.endsWith('default.yaml') ? 'policy' : e.target]), [[1, 'policy.first_use', 'policy'], [2, 'import.run', 'clients'], [3, 'user.create', 'kim'], [4, 'version.rollback', '0']]);
+    assert.deepEqual(
+      events.map((e) => [e.seq, e.action, e.target?.endsWith('default.yaml') ? 'policy' : e.target]),
+      [
+        [1, 'policy.first_use', 'policy'],
+        [2, 'import.run', 'clients'],
+        [3, 'user.create', 'kim'],
+        [4, 'version.rollback', '0'],
+      ],
+    );
     assert.match(events[1]!.actor, /^cli:/);
     const out = path.join(dataDir, 'audit.json');
     assertSucceeded(await runCli(['audit', 'export', '--format', 'json', '--output', out], { dataDir }));
     const exported = JSON.parse(readFileSync(out, 'utf8')) as Array<{ seq: number; action: string }>;
     // The listing is a read of the audit trail, audited after it was taken (DESIGN section 7).
-    assert.deepEqual(exported.map((e) => e.action), ['policy.first_use', 'import.run', 'user.create', 'version.rollback', 'data.read', 'audit.export']);
+    assert.deepEqual(
+      exported.map((e) => e.action),
+      ['policy.first_use', 'import.run', 'user.create', 'version.rollback', 'data.read', 'audit.export'],
+    );
     const read = (exported as unknown as Array<{ actor: string; action: string; target: string; details: Record<string, unknown> }>)[4]!;
     assert.match(read.actor, /^cli:/);
     assert.deepEqual([read.target, read.details], ['audit.list', { what: 'audit.list', via: 'cli audit list', filters: { limit: 50 }, datasetVersion: null }]);
@@ -43,7 +54,10 @@ describe('moatmetrics audit', () => {
     db.exec('DROP TRIGGER audit_events_no_update');
     db.prepare("UPDATE audit_events SET actor = 'someone-else' WHERE seq = 3").run();
     db.close();
-    assertOneLineError(await runCli(['audit', 'verify'], { dataDir }), /^error: audit chain broken at event 3: event 3 was changed after it was written \(its hash does not match its content\) \(2 events before it verified\)$/);
+    assertOneLineError(
+      await runCli(['audit', 'verify'], { dataDir }),
+      /^error: audit chain broken at event 3: event 3 was changed after it was written \(its hash does not match its content\) \(2 events before it verified\)$/,
+    );
   });
 });
 

@@ -72,7 +72,10 @@ describe('moatmetrics backup, restore and retention (SQLite)', () => {
       const { rows, total } = restored.prepare('SELECT count(*) AS rows, coalesce(sum(n), 0) AS total FROM pairs').get() as { rows: number; total: number };
       assert.equal(total, 0, 'every pair is whole');
       assert.equal(rows % 2, 0);
-      assert.ok(rows / 2 > pairsBefore && rows / 2 < pairsAfter, `the copy (${rows / 2} pairs) was taken while writing (${pairsBefore} before, ${pairsAfter} after)`);
+      assert.ok(
+        rows / 2 > pairsBefore && rows / 2 < pairsAfter,
+        `the copy (${rows / 2} pairs) was taken while writing (${pairsBefore} before, ${pairsAfter} after)`,
+      );
       assert.equal((restored.prepare('SELECT count(*) AS n FROM clients').get() as { n: number }).n, 2);
     } finally {
       restored.close();
@@ -87,9 +90,18 @@ describe('moatmetrics backup, restore and retention (SQLite)', () => {
     assertOneLineError(await runCli(['backup', file], { dataDir }), /^error: .*encrypted\.mmbk already exists; choose a new file name/);
 
     const restoredDir = scratchDir();
-    assertOneLineError(await runCli(['restore', file], { dataDir: restoredDir }), /^error: restore replaces the SQLite database .*moatmetrics\.db and everything in it with the contents of .*encrypted\.mmbk; run again with --yes to go ahead$/);
-    assertOneLineError(await runCli(['restore', file, '--yes', '--passphrase-stdin'], { dataDir: restoredDir, stdin: 'the wrong passphrase\n' }), /^error: .*encrypted\.mmbk: wrong passphrase/);
-    assertOneLineError(await runCli(['restore', file, '--yes'], { dataDir: restoredDir }), /^error: .*encrypted\.mmbk is encrypted; give its passphrase with --passphrase-stdin$/);
+    assertOneLineError(
+      await runCli(['restore', file], { dataDir: restoredDir }),
+      /^error: restore replaces the SQLite database .*moatmetrics\.db and everything in it with the contents of .*encrypted\.mmbk; run again with --yes to go ahead$/,
+    );
+    assertOneLineError(
+      await runCli(['restore', file, '--yes', '--passphrase-stdin'], { dataDir: restoredDir, stdin: 'the wrong passphrase\n' }),
+      /^error: .*encrypted\.mmbk: wrong passphrase/,
+    );
+    assertOneLineError(
+      await runCli(['restore', file, '--yes'], { dataDir: restoredDir }),
+      /^error: .*encrypted\.mmbk is encrypted; give its passphrase with --passphrase-stdin$/,
+    );
     const restored = await runCli(['restore', file, '--yes', '--passphrase-stdin'], { dataDir: restoredDir, stdin: `${passphrase}\n` });
     assertSucceeded(restored);
     assert.match(restored.stdout, /^Restored the SQLite database .*moatmetrics\.db from .*encrypted\.mmbk \(encrypted backup\)/);
@@ -103,7 +115,18 @@ describe('moatmetrics backup, restore and retention (SQLite)', () => {
     assertSucceeded(dry);
     const run = JSON.parse(dry.stdout) as RetentionRun;
     assert.equal(run.dryRun, true);
-    assert.deepEqual(run.counts, { rawFiles: 0, rawBytes: 0, leftoverFiles: 0, leftoverBytes: 0, rejectFiles: 0, analyticsRuns: 0, analyticsResults: 0, sessions: 0, securityEvents: 0, apiTokens: 0 });
+    assert.deepEqual(run.counts, {
+      rawFiles: 0,
+      rawBytes: 0,
+      leftoverFiles: 0,
+      leftoverBytes: 0,
+      rejectFiles: 0,
+      analyticsRuns: 0,
+      analyticsResults: 0,
+      sessions: 0,
+      securityEvents: 0,
+      apiTokens: 0,
+    });
     assert.match(run.cutoffs.rawFiles!, /^\d{4}-\d{2}-\d{2}T/);
     const real = await runCli(['retention', 'run'], { dataDir });
     assertSucceeded(real);

@@ -126,7 +126,11 @@ export function runProcess(command: string, args: string[], options: RunOptions 
   return withChildSlot(
     () =>
       new Promise<CliResult>((resolve, reject) => {
-        const child = spawn(command, args, { cwd: options.cwd ?? repoRoot, env: cliEnv(options.env), stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+        const child = spawn(command, args, {
+          cwd: options.cwd ?? repoRoot,
+          env: cliEnv(options.env),
+          stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+        });
         if (options.stdin !== undefined) child.stdin!.end(options.stdin);
         let stdout = '';
         let stderr = '';

@@ -72,7 +72,9 @@ describe('CLI start-up', { concurrency: true, timeout: 180_000 }, () => {
     assertSucceeded(result);
     const loaded = packagesOf(modules);
     for (const name of ['kysely', 'better-sqlite3']) assert.ok(loaded.includes(name), `${name} not loaded: ${loaded.join(', ')}`);
-    const unwanted = loaded.filter((name) => name === 'pg' || name.startsWith('pg-') || name.includes('fastify') || name.startsWith('pino') || name.includes('argon2'));
+    const unwanted = loaded.filter(
+      (name) => name === 'pg' || name.startsWith('pg-') || name.includes('fastify') || name.startsWith('pino') || name.includes('argon2'),
+    );
     assert.deepEqual(unwanted, [], `versions list loaded: ${loaded.join(', ')}`);
   });
 
@@ -89,7 +91,11 @@ describe('CLI start-up', { concurrency: true, timeout: 180_000 }, () => {
   test('stdout closed by its reader (`versions list | head -1`): no stack trace, exit 0', async () => {
     const dataDir = path.join(scratchDir(), 'data');
     const result = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, [cliBin, '--data-dir', dataDir, 'versions', 'list'], { cwd: repoRoot, env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [cliBin, '--data-dir', dataDir, 'versions', 'list'], {
+        cwd: repoRoot,
+        env: cliEnv(),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       // The reader goes away before the command prints: its first write fails with EPIPE.
       child.stdout.destroy();
       let stderr = '';

@@ -119,7 +119,11 @@ describe('moatmetrics CLI', { concurrency: true, timeout: 240_000 }, () => {
     test('the same file again: "Nothing changed", no new version', async () => {
       const result = await runCli(['import', 'time_logs', file('time_logs.csv')], { dataDir });
       assertSucceeded(result);
-      assert.match(result.stdout, /^Nothing changed: every row of time_logs\.csv is already in the current data \(3 unchanged, 0 rejected\); no new version\./, shown(result));
+      assert.match(
+        result.stdout,
+        /^Nothing changed: every row of time_logs\.csv is already in the current data \(3 unchanged, 0 rejected\); no new version\./,
+        shown(result),
+      );
     });
 
     test('a bad file in strict mode: exit 1, each error located, nothing imported, no stack trace', async () => {
@@ -130,7 +134,10 @@ describe('moatmetrics CLI', { concurrency: true, timeout: 240_000 }, () => {
       const lines = result.stderr.split('\n');
       assert.match(lines[0]!, /^error: 2 of 3 rows rejected; nothing was imported \(strict mode\)\. .*--lenient/, shown(result));
       assert.ok(lines.includes("  bad.csv line 3, column 5 (hours): '-2' must not be negative"), shown(result));
-      assert.ok(lines.includes("  bad.csv line 4, column 2 (client_id): 'C9' unknown client: no client has this id; import it in clients first"), shown(result));
+      assert.ok(
+        lines.includes("  bad.csv line 4, column 2 (client_id): 'C9' unknown client: no client has this id; import it in clients first"),
+        shown(result),
+      );
       // Every error is also in the rejects file the last line points at.
       const rejects = /All 2 errors: (\S+rejected\.csv)$/m.exec(result.stderr)?.[1];
       assert.ok(rejects && existsSync(rejects), shown(result));
@@ -143,7 +150,11 @@ describe('moatmetrics CLI', { concurrency: true, timeout: 240_000 }, () => {
     test('--dry-run validates and writes nothing', async () => {
       const result = await runCli(['import', 'time_logs', file('bad.csv'), '--dry-run', '--lenient'], { dataDir });
       assertSucceeded(result);
-      assert.match(result.stdout, /^Dry run: 3 rows read, 2 would be rejected; would add 1, update 0, leave 0 unchanged\. Nothing was written\.\n/, shown(result));
+      assert.match(
+        result.stdout,
+        /^Dry run: 3 rows read, 2 would be rejected; would add 1, update 0, leave 0 unchanged\. Nothing was written\.\n/,
+        shown(result),
+      );
       assert.ok(result.stdout.includes("bad.csv line 3, column 5 (hours): '-2' must not be negative"), shown(result));
     });
 
@@ -340,7 +351,12 @@ describe('moatmetrics CLI', { concurrency: true, timeout: 240_000 }, () => {
         assert.equal(health.status, 200);
         assert.equal((await fetch(`${url}/api/v1/versions`, { signal: AbortSignal.timeout(15_000) })).status, 401, 'nothing without logging in');
         const post = (route: string, body: unknown, cookie?: string) =>
-          fetch(`${url}${route}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) }, body: JSON.stringify(body), signal: AbortSignal.timeout(15_000) });
+          fetch(`${url}${route}`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
+            body: JSON.stringify(body),
+            signal: AbortSignal.timeout(15_000),
+          });
         const login = await post('/api/v1/auth/login', { username: 'admin', password: oneTime });
         assert.equal(login.status, 200);
         const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
@@ -377,4 +393,3 @@ describe('moatmetrics CLI', { concurrency: true, timeout: 240_000 }, () => {
 function shellQuote(text: string): string {
   return `'${text.replaceAll("'", `'\\''`)}'`;
 }
-

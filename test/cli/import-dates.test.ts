@@ -6,26 +6,11 @@ import { after, before, describe, test } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
 import type { ImportReport } from '../../src/ingest/import-report.js';
 import { clientsCsv } from '../support/small-msp.js';
-import {
-  assertSucceeded,
-  killLiveChildren,
-  removeScratchDirs,
-  runCli,
-  scratchDir,
-  shown,
-  stackTrace,
-  writeScratchFile,
-} from './cli-harness.js';
+import { assertSucceeded, killLiveChildren, removeScratchDirs, runCli, scratchDir, shown, stackTrace, writeScratchFile } from './cli-harness.js';
 
 /** Every date fits both D/M/YYYY and M/D/YYYY. */
 const ambiguousInvoices = (prefix: string) =>
-  [
-    'invoice_id,client_id,invoice_date,amount',
-    `${prefix}1,C1,03/11/2025,100`,
-    `${prefix}2,C2,04/12/2025,200`,
-    `${prefix}3,C1,01/02/2025,300`,
-    '',
-  ].join('\n');
+  ['invoice_id,client_id,invoice_date,amount', `${prefix}1,C1,03/11/2025,100`, `${prefix}2,C2,04/12/2025,200`, `${prefix}3,C1,01/02/2025,300`, ''].join('\n');
 
 after(() => {
   killLiveChildren();

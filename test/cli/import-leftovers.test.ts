@@ -33,8 +33,14 @@ describe('leftovers of imports killed mid-way (kill -9)', () => {
     const imported = await runCli(['import', 'clients', writeScratchFile(path.dirname(dataDir), 'clients.csv', clientsCsv)], { dataDir });
     assertSucceeded(imported);
     assert.match(imported.stderr, /^note: removed 2 leftover files of interrupted imports \(0\.0 MB\)$/m);
-    assert.deepEqual(killed.filter((file) => existsSync(file)), []);
-    assert.deepEqual(running.filter((file) => existsSync(file)), running);
+    assert.deepEqual(
+      killed.filter((file) => existsSync(file)),
+      [],
+    );
+    assert.deepEqual(
+      running.filter((file) => existsSync(file)),
+      running,
+    );
 
     const killedAgain = leftover(dataDir, '.incoming-', exitedPid());
     const server = startCli(['serve', '--host', '127.0.0.1', '--port', '0'], { dataDir });
@@ -42,7 +48,10 @@ describe('leftovers of imports killed mid-way (kill -9)', () => {
       await server.waitForStdout(/MoatMetrics is listening on/);
       assert.match(server.stdout(), /^Removed 1 leftover file of interrupted imports \(0\.0 MB\)\.$/m);
       assert.equal(existsSync(killedAgain), false);
-      assert.deepEqual(running.filter((file) => existsSync(file)), running);
+      assert.deepEqual(
+        running.filter((file) => existsSync(file)),
+        running,
+      );
     } finally {
       await server.stop('SIGTERM');
     }

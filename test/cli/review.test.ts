@@ -18,7 +18,8 @@ describe('moatmetrics review', () => {
   /** Beta's profitability result, pending review, from the run the admin `boss` started over HTTP. */
   let betaId: string;
   const password = (name: string) => `correct-horse-battery-${name.length * 7}-${name.charCodeAt(0)}`;
-  const addUser = async (name: string, role: string) => assertSucceeded(await runCli(['user', 'add', name, '--role', role, '--password-stdin'], { dataDir, stdin: password(name) }));
+  const addUser = async (name: string, role: string) =>
+    assertSucceeded(await runCli(['user', 'add', name, '--role', role, '--password-stdin'], { dataDir, stdin: password(name) }));
 
   before(async () => {
     dataDir = scratchDir();
@@ -37,7 +38,12 @@ describe('moatmetrics review', () => {
     const database = await openDatabase(config);
     const app = await buildApp({ config, database, policy: loadPolicy(null).policy });
     try {
-      const run = await app.inject({ method: 'POST', url: '/api/v1/analytics/runs', headers: { authorization: `Bearer ${bossToken}` }, payload: { from: '2025-01-01', to: '2025-03-31' } });
+      const run = await app.inject({
+        method: 'POST',
+        url: '/api/v1/analytics/runs',
+        headers: { authorization: `Bearer ${bossToken}` },
+        payload: { from: '2025-01-01', to: '2025-03-31' },
+      });
       assert.equal(run.statusCode, 201, run.body);
       const beta = (run.json() as AnalysisDocument).clients.find((c) => c.clientName === 'Beta')!;
       assert.equal(beta.review.status, 'pending_review');
@@ -53,7 +59,10 @@ describe('moatmetrics review', () => {
     const table = await runCli(['review', 'list', '--kind', 'profitability'], { dataDir });
     assertSucceeded(table);
     assert.match(table.stdout, /^\S+\s+profitability\s+Beta\s+-65\.00 %\s+0\.00\s+negative margin \(-65\.00 %\)/m);
-    const json = JSON.parse((await runCli(['review', 'list', '--json'], { dataDir })).stdout) as { currency: string; results: Array<{ id: string; value: number | null }> };
+    const json = JSON.parse((await runCli(['review', 'list', '--json'], { dataDir })).stdout) as {
+      currency: string;
+      results: Array<{ id: string; value: number | null }>;
+    };
     assert.equal(json.currency, 'USD');
     assert.ok(json.results.some((r) => r.id === betaId));
     assert.ok(json.results.every((r) => r.value === null || Math.round(r.value * 100) / 100 === r.value));
@@ -67,15 +76,24 @@ describe('moatmetrics review', () => {
     const usage = await runCli(['review', 'approve', betaId, '--comment', 'fine by me', '--user', 'rita'], { dataDir });
     // A usage error (exit 1 or 2, whichever the CLI gives usage errors).
     assertOneLineError(usage, /^error: --user rita needs --password-stdin \(the password on standard input\), or use --token-stdin$/, usage.code === 2 ? 2 : 1);
-    assertOneLineError(await runCli(['review', 'approve', betaId, '--comment', 'fine by me', '--token-stdin'], { dataDir, stdin: 'mmt_000000000000_nonsense' }), /^error: the API token is not valid: unknown, expired or revoked$/);
-    assertOneLineError(await runCli(['review', 'approve', betaId, '--comment', 'fine by me', '--user', 'rita', '--password-stdin'], { dataDir, stdin: 'wrong password' }), /^error: user name or password is wrong$/);
+    assertOneLineError(
+      await runCli(['review', 'approve', betaId, '--comment', 'fine by me', '--token-stdin'], { dataDir, stdin: 'mmt_000000000000_nonsense' }),
+      /^error: the API token is not valid: unknown, expired or revoked$/,
+    );
+    assertOneLineError(
+      await runCli(['review', 'approve', betaId, '--comment', 'fine by me', '--user', 'rita', '--password-stdin'], { dataDir, stdin: 'wrong password' }),
+      /^error: user name or password is wrong$/,
+    );
   });
 
   test('the admin who ran the analysis over HTTP cannot approve its result from the CLI (token on stdin or in MOATMETRICS_TOKEN): four-eyes', async () => {
     const fourEyes = /^error: four-eyes rule: boss started the analysis run that produced this result; another reviewer must decide it$/;
     assertOneLineError(await runCli(['review', 'approve', betaId, '--comment', 'fine by me', '--token-stdin'], { dataDir, stdin: `${bossToken}\n` }), fourEyes);
     assertOneLineError(await runCli(['review', 'approve', betaId, '--comment', 'fine by me'], { dataDir, env: { MOATMETRICS_TOKEN: bossToken } }), fourEyes);
-    assertOneLineError(await runCli(['review', 'approve', betaId, '--comment', 'fine by me', '--user', 'boss', '--password-stdin'], { dataDir, stdin: password('boss') }), fourEyes);
+    assertOneLineError(
+      await runCli(['review', 'approve', betaId, '--comment', 'fine by me', '--user', 'boss', '--password-stdin'], { dataDir, stdin: password('boss') }),
+      fourEyes,
+    );
   });
 
   test('a role without results:review is refused', async () => {
@@ -86,15 +104,32 @@ describe('moatmetrics review', () => {
   });
 
   test('a different reviewer approves with a comment; the decision and its audit event name her', async () => {
-    const approved = await runCli(['review', 'approve', betaId, '--comment', 'onboarding project, expected', '--user', 'rita', '--password-stdin'], { dataDir, stdin: password('rita') });
+    const approved = await runCli(['review', 'approve', betaId, '--comment', 'onboarding project, expected', '--user', 'rita', '--password-stdin'], {
+      dataDir,
+      stdin: password('rita'),
+    });
     assertSucceeded(approved);
     assert.match(approved.stdout, /^Beta \(profitability\): approved by rita — onboarding project, expected$/m);
-    const listed = JSON.parse((await runCli(['review', 'list', '--status', 'approved', '--json'], { dataDir })).stdout) as { results: Array<{ id: string; reviewedBy: string; reviewComment: string }> };
-    assert.deepEqual(listed.results.map((r) => [r.id, r.reviewedBy, r.reviewComment]), [[betaId, 'rita', 'onboarding project, expected']]);
+    const listed = JSON.parse((await runCli(['review', 'list', '--status', 'approved', '--json'], { dataDir })).stdout) as {
+      results: Array<{ id: string; reviewedBy: string; reviewComment: string }>;
+    };
+    assert.deepEqual(
+      listed.results.map((r) => [r.id, r.reviewedBy, r.reviewComment]),
+      [[betaId, 'rita', 'onboarding project, expected']],
+    );
     const audit = JSON.parse((await runCli(['audit', 'list', '--action', 'review.', '--json'], { dataDir })).stdout) as AuditEvents;
-    assert.deepEqual(audit.events.map((e) => [e.actor, e.action, e.target, e.outcome]), [['rita', 'review.approve', betaId, 'success']]);
+    assert.deepEqual(
+      audit.events.map((e) => [e.actor, e.action, e.target, e.outcome]),
+      [['rita', 'review.approve', betaId, 'success']],
+    );
     const logins = JSON.parse((await runCli(['audit', 'list', '--action', 'auth.login', '--actor', 'rita', '--json'], { dataDir })).stdout) as AuditEvents;
-    assert.deepEqual(logins.events.map((e) => [e.outcome, e.details.from]), [['failure', 'cli'], ['success', 'cli']]);
+    assert.deepEqual(
+      logins.events.map((e) => [e.outcome, e.details.from]),
+      [
+        ['failure', 'cli'],
+        ['success', 'cli'],
+      ],
+    );
     assertOneLineError(
       await runCli(['review', 'reject', betaId, '--comment', 'again'], { dataDir, env: { MOATMETRICS_TOKEN: bossToken } }),
       /^error: result \S+ \(Beta\) is approved by rita; only pending or noted results can be decided$/,

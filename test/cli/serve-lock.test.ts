@@ -13,7 +13,7 @@ describe('moatmetrics serve on an SQLite data dir', () => {
     removeScratchDirs();
   });
 
-  test('a second server on the same data dir is refused with the first one\'s PID; a killed server\'s lock is taken over', async () => {
+  test("a second server on the same data dir is refused with the first one's PID; a killed server's lock is taken over", async () => {
     const dataDir = path.join(scratchDir(), 'data');
     const env = { MOATMETRICS_ADMIN_PASSWORD: 'a properly chosen secret 7' };
     const first = startCli(['serve', '--port', '0'], { dataDir, env });
@@ -22,7 +22,12 @@ describe('moatmetrics serve on an SQLite data dir', () => {
     assert.ok(existsSync(lock));
 
     const second = await runCli(['serve', '--port', '0'], { dataDir, env });
-    assertOneLineError(second, new RegExp(`^error: another MoatMetrics server \\(pid ${first.child.pid} on .+, started .+\\) is already serving .*data; stop it first, or use PostgreSQL`));
+    assertOneLineError(
+      second,
+      new RegExp(
+        `^error: another MoatMetrics server \\(pid ${first.child.pid} on .+, started .+\\) is already serving .*data; stop it first, or use PostgreSQL`,
+      ),
+    );
 
     // kill -9 leaves the lock file; its PID is gone, so the next start takes it over.
     await first.stop('SIGKILL');
@@ -51,6 +56,9 @@ describe('moatmetrics serve on an SQLite data dir', () => {
     const warned = startCli(['serve', '--port', '0'], { dataDir: wide, env });
     await warned.waitForStdout(listening);
     await warned.stop('SIGTERM');
-    assert.match(warned.stderr(), new RegExp(`^warning: ${wide.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is accessible to other users \\(mode 0755, want 0700\\): chmod 700 `, 'm'));
+    assert.match(
+      warned.stderr(),
+      new RegExp(`^warning: ${wide.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is accessible to other users \\(mode 0755, want 0700\\): chmod 700 `, 'm'),
+    );
   });
 });

@@ -52,7 +52,11 @@ async function npmStart(): Promise<NpmStart> {
   npm.stdout!.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
   npm.stderr!.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => npm.on('exit', (code, signal) => resolve({ code, signal })));
-  const listening = await waitFor(() => /is listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out), spawnTimeoutMs, () => `npm start did not start listening\n${out}`);
+  const listening = await waitFor(
+    () => /is listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out),
+    spawnTimeoutMs,
+    () => `npm start did not start listening\n${out}`,
+  );
   const lockFile = path.join(dataDir, 'server.lock');
   const { pid } = JSON.parse(readFileSync(lockFile, 'utf8')) as { pid: number };
   return { npm, serverPid: pid, port: Number(listening[1]), lockFile, output: () => out, exited };
@@ -90,7 +94,11 @@ function isRunning(pid: number): boolean {
 
 /** The server went away cleanly: said so, its process ended, port closed, lock removed. */
 async function assertStoppedCleanly(run: NpmStart, reason: RegExp): Promise<void> {
-  await waitFor(() => !isRunning(run.serverPid), 20_000, () => `server process ${run.serverPid} still running\n${run.output()}`);
+  await waitFor(
+    () => !isRunning(run.serverPid),
+    20_000,
+    () => `server process ${run.serverPid} still running\n${run.output()}`,
+  );
   assert.match(run.output(), reason, run.output());
   assert.match(run.output(), /MoatMetrics stopped\.\n/, run.output());
   assert.doesNotMatch(run.output(), /\n\s+at /, run.output());

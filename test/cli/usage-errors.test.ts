@@ -19,7 +19,10 @@ const cases: Array<{ args: string[]; message: RegExp }> = [
   },
   { args: ['import', 'payroll', clientsFile], message: /^error: unknown dataset 'payroll' \(one of: clients, staff, invoices, time_logs, licenses\)$/ },
   { args: ['import', 'clients', clientsFile, '--lenent'], message: /^error: unknown option '--lenent'.*\(run with --help for usage\)$/ },
-  { args: ['import', 'clients', clientsFile, '--date-order', 'european'], message: /^error: option '--date-order <order>' argument 'european' is invalid\. Allowed choices are auto, mdy, dmy, ymd\./ },
+  {
+    args: ['import', 'clients', clientsFile, '--date-order', 'european'],
+    message: /^error: option '--date-order <order>' argument 'european' is invalid\. Allowed choices are auto, mdy, dmy, ymd\./,
+  },
   { args: ['import', 'clients'], message: /^error: missing required argument 'file' \(run with --help for usage\)$/ },
   { args: ['improt', 'clients', clientsFile], message: /^error: unknown command 'improt'/ },
   { args: ['versions', 'rollback', 'latest'], message: /^error: 'latest' is not a version number$/ },

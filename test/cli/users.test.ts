@@ -18,14 +18,26 @@ describe('moatmetrics user and token', () => {
     const list = await runCli(['user', 'list', '--json'], { dataDir });
     assertSucceeded(list);
     const users = JSON.parse(list.stdout) as Array<{ username: string; role: string; mustChangePassword: boolean; disabled: boolean }>;
-    assert.deepEqual(users.map((u) => [u.username, u.role, u.mustChangePassword, u.disabled]), [['kim', 'viewer', true, false], ['sam', 'analyst', false, false]]);
+    assert.deepEqual(
+      users.map((u) => [u.username, u.role, u.mustChangePassword, u.disabled]),
+      [
+        ['kim', 'viewer', true, false],
+        ['sam', 'analyst', false, false],
+      ],
+    );
     assert.ok(!list.stdout.includes('argon2'), 'no hashes in listings');
   });
 
   test('wrong input is a one-line error naming what is wrong', async () => {
-    assertOneLineError(await runCli(['user', 'add', 'zed', '--role', 'superuser'], { dataDir }), /^error: unknown role 'superuser' \(the policy has: admin, analyst, reviewer, viewer, auditor\)$/);
+    assertOneLineError(
+      await runCli(['user', 'add', 'zed', '--role', 'superuser'], { dataDir }),
+      /^error: unknown role 'superuser' \(the policy has: admin, analyst, reviewer, viewer, auditor\)$/,
+    );
     assertOneLineError(await runCli(['user', 'add', 'kim', '--role', 'viewer'], { dataDir }), "error: a user named 'kim' already exists");
-    assertOneLineError(await runCli(['user', 'add', 'zed', '--role', 'viewer', '--password-stdin'], { dataDir, stdin: 'short\n' }), /^error: the password must have at least 12 characters \(it has 5\)$/);
+    assertOneLineError(
+      await runCli(['user', 'add', 'zed', '--role', 'viewer', '--password-stdin'], { dataDir, stdin: 'short\n' }),
+      /^error: the password must have at least 12 characters \(it has 5\)$/,
+    );
     assertOneLineError(
       await runCli(['user', 'add', 'zed', '--role', 'viewer', '--password-stdin'], { dataDir, stdin: '123456789012\n' }),
       /^error: the password is too easy to guess: it is a sequence of neighbouring characters or keys \(like 123456, abcdef or qwerty\);/,
@@ -46,7 +58,10 @@ describe('moatmetrics user and token', () => {
     assert.ok(!list.stdout.includes(token!.split('_').slice(2).join('_')));
     assertSucceeded(await runCli(['token', 'revoke', id], { dataDir }));
     assert.match((await runCli(['token', 'list'], { dataDir })).stdout, new RegExp(`${id}\\s+sam\\s+nightly export\\s+revoked`));
-    assertOneLineError(await runCli(['token', 'create', '--user', 'sam', '--name', 'x', '--days', '9999'], { dataDir }), /^error: token lifetime must be 1 to 365 days/);
+    assertOneLineError(
+      await runCli(['token', 'create', '--user', 'sam', '--name', 'x', '--days', '9999'], { dataDir }),
+      /^error: token lifetime must be 1 to 365 days/,
+    );
 
     const disabled = await runCli(['user', 'disable', 'kim'], { dataDir });
     assertSucceeded(disabled);
@@ -54,7 +69,17 @@ describe('moatmetrics user and token', () => {
     const reset = await runCli(['user', 'passwd', 'sam'], { dataDir });
     assertSucceeded(reset);
     assert.match(reset.stdout, /^One-time password for 'sam' \(shown once; it must be changed at next login\): \S+$/m);
-    const users = JSON.parse((await runCli(['user', 'list', '--json'], { dataDir })).stdout) as Array<{ username: string; disabled: boolean; mustChangePassword: boolean }>;
-    assert.deepEqual(users.map((u) => [u.username, u.disabled, u.mustChangePassword]), [['kim', true, true], ['sam', false, true]]);
+    const users = JSON.parse((await runCli(['user', 'list', '--json'], { dataDir })).stdout) as Array<{
+      username: string;
+      disabled: boolean;
+      mustChangePassword: boolean;
+    }>;
+    assert.deepEqual(
+      users.map((u) => [u.username, u.disabled, u.mustChangePassword]),
+      [
+        ['kim', true, true],
+        ['sam', false, true],
+      ],
+    );
   });
 });

@@ -54,7 +54,10 @@ describe('configuration', () => {
   test('the shipped config/config.yaml is valid and documents ingest.date_order', () => {
     const repo = path.resolve(import.meta.dirname, '../..');
     assert.equal(loadConfig({ env: {}, cwd: repo }).config.ingest.date_order, 'auto');
-    assert.match(readFileSync(path.join(repo, 'config', 'config.yaml'), 'utf8'), /^ {2}# Day\/month order of dates like 03\/11\/2025[^]*^ {2}date_order: auto$/m);
+    assert.match(
+      readFileSync(path.join(repo, 'config', 'config.yaml'), 'utf8'),
+      /^ {2}# Day\/month order of dates like 03\/11\/2025[^]*^ {2}date_order: auto$/m,
+    );
   });
 
   test('a misspelt key in the file is refused, naming the key and the file', () => {
@@ -64,15 +67,33 @@ describe('configuration', () => {
 
   test('a wrong value names the key and where it came from', () => {
     const cwd = withFile('ingest:\n  mode: relaxed\n');
-    assert.throws(() => loadConfig({ env: {}, cwd }), (error: Error) => /^config\/config\.yaml: ingest\.mode: /.test(error.message));
-    assert.throws(() => loadConfig({ env: { MOATMETRICS_SERVER_PORT: 'eighty' }, cwd: dir }), (error: Error) => /^MOATMETRICS_SERVER_PORT: server\.port: /.test(error.message));
-    assert.throws(() => loadConfig({ env: {}, cwd: dir, overrides: { 'server.port': 70000 } }), (error: Error) => /^--port: server\.port: /.test(error.message));
-    assert.throws(() => loadConfig({ env: {}, cwd: dir, overrides: { 'log.level': 'loud' } }), (error: Error) => /^--log-level: log\.level: /.test(error.message));
-    assert.throws(() => loadConfig({ env: { MOATMETRICS_DATABASE_URL: 'mysql://x' }, cwd: dir }), (error: Error) => /database\.url: must be empty/.test(error.message));
+    assert.throws(
+      () => loadConfig({ env: {}, cwd }),
+      (error: Error) => /^config\/config\.yaml: ingest\.mode: /.test(error.message),
+    );
+    assert.throws(
+      () => loadConfig({ env: { MOATMETRICS_SERVER_PORT: 'eighty' }, cwd: dir }),
+      (error: Error) => /^MOATMETRICS_SERVER_PORT: server\.port: /.test(error.message),
+    );
+    assert.throws(
+      () => loadConfig({ env: {}, cwd: dir, overrides: { 'server.port': 70000 } }),
+      (error: Error) => /^--port: server\.port: /.test(error.message),
+    );
+    assert.throws(
+      () => loadConfig({ env: {}, cwd: dir, overrides: { 'log.level': 'loud' } }),
+      (error: Error) => /^--log-level: log\.level: /.test(error.message),
+    );
+    assert.throws(
+      () => loadConfig({ env: { MOATMETRICS_DATABASE_URL: 'mysql://x' }, cwd: dir }),
+      (error: Error) => /database\.url: must be empty/.test(error.message),
+    );
   });
 
   test('an unknown MOATMETRICS_ variable is refused rather than ignored', () => {
-    assert.throws(() => loadConfig({ env: { MOATMETRICS_SERVER_PROT: '1' }, cwd: dir }), (error: Error) => error.message.startsWith('MOATMETRICS_SERVER_PROT: not a configuration setting'));
+    assert.throws(
+      () => loadConfig({ env: { MOATMETRICS_SERVER_PROT: '1' }, cwd: dir }),
+      (error: Error) => error.message.startsWith('MOATMETRICS_SERVER_PROT: not a configuration setting'),
+    );
   });
 
   test('server.trust_proxy: off by default; false, true, a hop count or proxy addresses, from the file or the environment', () => {
@@ -118,6 +139,9 @@ describe('configuration', () => {
 
   test('invalid YAML is one clear line', () => {
     const cwd = withFile('server: [\n');
-    assert.throws(() => loadConfig({ env: {}, cwd }), (error: Error) => /not valid YAML/.test(error.message) && !error.message.includes('\n'));
+    assert.throws(
+      () => loadConfig({ env: {}, cwd }),
+      (error: Error) => /not valid YAML/.test(error.message) && !error.message.includes('\n'),
+    );
   });
 });

@@ -133,7 +133,10 @@ describe('bootstrapInterval', () => {
     bootstrapInterval([1, 2, 3, 4], (s) => (seen.push([...s]), mean(s)), { resamples: 200 });
     assert.equal(seen.length, 200);
     assert.ok(seen.every((s) => s.length === 4 && s.every((x) => [1, 2, 3, 4].includes(x))));
-    assert.ok(seen.some((s) => new Set(s).size < 4), 'some resample repeats a value');
+    assert.ok(
+      seen.some((s) => new Set(s).size < 4),
+      'some resample repeats a value',
+    );
   });
 
   it('refuses nonsense options', () => {

@@ -1,13 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createRandom } from '../../src/explain/bootstrap.js';
-import {
-  computeConfidence,
-  outlierFlags,
-  type Confidence,
-  type ConfidenceFactor,
-  type QualityInputs,
-} from '../../src/explain/confidence.js';
+import { computeConfidence, outlierFlags, type Confidence, type ConfidenceFactor, type QualityInputs } from '../../src/explain/confidence.js';
 import { normalSample } from './random-normal.js';
 
 /** A year of clean data for one client. */
@@ -31,8 +25,7 @@ const factor = (confidence: Confidence, name: string): ConfidenceFactor => {
   return found;
 };
 
-const largest = (confidence: Confidence) =>
-  [...confidence.factors].sort((a, b) => b.contribution - a.contribution)[0]?.name;
+const largest = (confidence: Confidence) => [...confidence.factors].sort((a, b) => b.contribution - a.contribution)[0]?.name;
 
 /** Σ contributions equals 1 − value in hundredths (the documented guarantee). */
 function assertContributionsAddUp(confidence: Confidence) {
@@ -71,10 +64,7 @@ describe('computeConfidence', () => {
 
   it('writes the detail of the design example', () => {
     const confidence = computeConfidence({ ...perfect, hoursTotal: 100, hoursWithCostRate: 92, defaultCostRate: 45 });
-    assert.equal(
-      factor(confidence, 'cost_rate_coverage').detail,
-      '92 % of hours have a staff cost rate (8 % used the default 45.00/h)',
-    );
+    assert.equal(factor(confidence, 'cost_rate_coverage').detail, '92 % of hours have a staff cost rate (8 % used the default 45.00/h)');
   });
 
   it('is below 0.7 for a tiny sample of 3 invoices, even with plenty of time logs', () => {
@@ -135,7 +125,10 @@ describe('computeConfidence', () => {
     const byAssumptions = [0, 1, 2, 5].map(
       (n) => computeConfidence({ ...middling, assumptions: Array.from({ length: n }, (_, i) => `assumption ${i}`) }).value,
     );
-    assert.deepEqual([...byAssumptions].sort((a, b) => b - a), byAssumptions);
+    assert.deepEqual(
+      [...byAssumptions].sort((a, b) => b - a),
+      byAssumptions,
+    );
     assert.ok((byAssumptions[3] as number) < (byAssumptions[0] as number));
   });
 
@@ -218,7 +211,10 @@ describe('computeConfidence', () => {
   it('re-weights per metric: weight 0 drops a factor', () => {
     const inputs = { ...perfect, hoursWithCostRate: 600 };
     const revenue = computeConfidence(inputs, { weights: { cost_rate_coverage: 0 } });
-    assert.equal(revenue.factors.some((f) => f.name === 'cost_rate_coverage'), false);
+    assert.equal(
+      revenue.factors.some((f) => f.name === 'cost_rate_coverage'),
+      false,
+    );
     assert.ok(revenue.value > computeConfidence(inputs).value);
     const doubled = computeConfidence(inputs, { weights: { cost_rate_coverage: 2 } });
     assert.equal(doubled.value, 0.25); // 0.5²
@@ -228,7 +224,10 @@ describe('computeConfidence', () => {
   });
 
   it('lists inconsistent rows only when that share is given', () => {
-    assert.equal(computeConfidence(perfect).factors.some((f) => f.name === 'inconsistent_rows'), false);
+    assert.equal(
+      computeConfidence(perfect).factors.some((f) => f.name === 'inconsistent_rows'),
+      false,
+    );
     const given = computeConfidence({ ...perfect, inconsistentRowShare: 0.1 });
     assert.equal(factor(given, 'inconsistent_rows').score, 0.9);
   });

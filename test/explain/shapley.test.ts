@@ -24,14 +24,7 @@ function randomPoint(random: Random, names: readonly string[]): Record<string, n
  * interact and "one at a time" attributions would not add up.
  */
 function randomFunction(random: Random, names: readonly string[]): ValueFunction {
-  const transforms: ((x: number) => number)[] = [
-    (x) => x,
-    (x) => x * x,
-    Math.sin,
-    (x) => Math.exp(x / 5),
-    (x) => 1 / (1 + x * x),
-    (x) => Math.max(0, x),
-  ];
+  const transforms: ((x: number) => number)[] = [(x) => x, (x) => x * x, Math.sin, (x) => Math.exp(x / 5), (x) => 1 / (1 + x * x), (x) => Math.max(0, x)];
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const terms = Array.from({ length: 2 + Math.floor(random() * 5) }, () => ({
     coefficient: random() * 4 - 2,
@@ -87,8 +80,7 @@ describe('shapleyAttribution', () => {
     for (let trial = 0; trial < 20; trial++) {
       const inner = randomFunction(random, ['s', 'p', 'c', 'd']);
       // Symmetric in a and b: it only sees their sum and product.
-      const f: ValueFunction = (x) =>
-        inner({ s: (x.a as number) + (x.b as number), p: (x.a as number) * (x.b as number), c: x.c as number, d: x.d as number });
+      const f: ValueFunction = (x) => inner({ s: (x.a as number) + (x.b as number), p: (x.a as number) * (x.b as number), c: x.c as number, d: x.d as number });
       const actual = randomPoint(random, ['a', 'b', 'c', 'd']);
       const baseline = randomPoint(random, ['a', 'b', 'c', 'd']);
       actual.b = actual.a as number;
@@ -144,14 +136,14 @@ describe('shapleyAttribution', () => {
     assert.throws(() => shapleyAttribution(() => 0, { a: 1, b: 2 }, { a: 1 }), RangeError);
     assert.throws(() => shapleyAttribution(() => 0, { a: 1 }, { a: 1, c: 2 }), RangeError);
     assert.throws(() => shapleyAttribution(() => 0, { a: Number.NaN }, { a: 1 }), RangeError);
-    assert.throws(
-      () => shapleyAttribution((d) => 1 / (d.a as number), { a: 1 }, { a: 0 }),
-      /not a finite number/,
-    );
+    assert.throws(() => shapleyAttribution((d) => 1 / (d.a as number), { a: 1 }, { a: 0 }), /not a finite number/);
   });
 
   it('returns the baseline with no contributions for no drivers', () => {
-    assert.deepEqual(shapleyAttribution(() => 7, {}, {}), { baselineValue: 7, value: 7, contributions: {} });
+    assert.deepEqual(
+      shapleyAttribution(() => 7, {}, {}),
+      { baselineValue: 7, value: 7, contributions: {} },
+    );
   });
 });
 
@@ -182,10 +174,7 @@ describe('marginAttribution', () => {
     //   φL = (15−40)/3 + (32−52)/6 + (6.25−31.25)/6 + (25−45)/3 = −8.3333 − 3.3333 − 4.1667 − 6.6667 = −22.5
     //   φC = (31.25−40)/3 + (45−52)/6 + (6.25−15)/6 + (25−32)/3 = −2.9167 − 1.1667 − 1.4583 − 2.3333 = −7.875
     //   Σ = 15.375 − 22.5 − 7.875 = −15 = 25 − 40 ✓
-    const result = marginAttribution(
-      { revenue: 10000, labor_cost: 6000, license_cost: 1500 },
-      { revenue: 8000, labor_cost: 4000, license_cost: 800 },
-    );
+    const result = marginAttribution({ revenue: 10000, labor_cost: 6000, license_cost: 1500 }, { revenue: 8000, labor_cost: 4000, license_cost: 800 });
     assert.equal(result.metric, 'gross_margin_pct');
     assert.equal(result.value, 25);
     assert.equal(result.baselineValue, 40);
@@ -218,10 +207,7 @@ describe('marginAttribution', () => {
 
 describe('profitAttribution', () => {
   it('gives the signed differences, since profit is linear', () => {
-    const result = profitAttribution(
-      { revenue: 10000, labor_cost: 6000, license_cost: 1500 },
-      { revenue: 8000, labor_cost: 4000, license_cost: 800 },
-    );
+    const result = profitAttribution({ revenue: 10000, labor_cost: 6000, license_cost: 1500 }, { revenue: 8000, labor_cost: 4000, license_cost: 800 });
     assert.equal(result.value, 2500);
     assert.equal(result.baselineValue, 3200);
     assert.ok(result.contributions !== null);
@@ -248,10 +234,7 @@ describe('profitAttribution', () => {
 describe('effectiveRateAttribution', () => {
   it('splits an effective-rate gap so that it adds up', () => {
     // Client (10 000 − 1 500) / 80 h = 106.25/h; baseline (8 000 − 800) / 100 h = 72/h.
-    const result = effectiveRateAttribution(
-      { revenue: 10000, license_cost: 1500, hours: 80 },
-      { revenue: 8000, license_cost: 800, hours: 100 },
-    );
+    const result = effectiveRateAttribution({ revenue: 10000, license_cost: 1500, hours: 80 }, { revenue: 8000, license_cost: 800, hours: 100 });
     assert.equal(result.value, 106.25);
     assert.equal(result.baselineValue, 72);
     assert.ok(result.contributions !== null);
@@ -263,10 +246,7 @@ describe('effectiveRateAttribution', () => {
   });
 
   it('returns null contributions with a reason when hours is 0', () => {
-    const result = effectiveRateAttribution(
-      { revenue: 10000, license_cost: 1500, hours: 80 },
-      { revenue: 8000, license_cost: 800, hours: 0 },
-    );
+    const result = effectiveRateAttribution({ revenue: 10000, license_cost: 1500, hours: 80 }, { revenue: 8000, license_cost: 800, hours: 0 });
     assert.equal(result.contributions, null);
     assert.equal(result.value, 106.25);
     assert.equal(result.baselineValue, null);

@@ -104,7 +104,10 @@ for (const engine of engines) {
       assert.equal(login.statusCode, 401);
       const csv = await api.app.inject({ method: 'GET', url: '/api/v1/audit/export?format=csv&action=auth.login' });
       const lines = csv.body.trimEnd().split('\n');
-      assert.ok(lines.some((line) => line.includes(`,"'1;'=hyperlink(a1)",auth.login,`)), csv.body);
+      assert.ok(
+        lines.some((line) => line.includes(`,"'1;'=hyperlink(a1)",auth.login,`)),
+        csv.body,
+      );
       for (const line of lines) assert.deepEqual(formulaCells(line), [], line);
     });
   });

@@ -29,7 +29,12 @@ for (const engine of engines) {
       await t?.cleanup();
       t = await createTestContext(engine);
       for (let i = 1; i <= 8; i++) {
-        await appendAudit(t.database.kysely, { actor: i % 2 ? 'ann' : 'bob', action: i % 3 ? 'import.run' : 'auth.login', target: `thing-${i}`, details: { n: i, nested: { b: 2, a: 1 } } });
+        await appendAudit(t.database.kysely, {
+          actor: i % 2 ? 'ann' : 'bob',
+          action: i % 3 ? 'import.run' : 'auth.login',
+          target: `thing-${i}`,
+          details: { n: i, nested: { b: 2, a: 1 } },
+        });
       }
     });
     after(async () => {
@@ -38,12 +43,24 @@ for (const engine of engines) {
 
     test('events chain from the genesis hash and verify', async () => {
       const { events } = await listAudit(t.database.kysely);
-      assert.deepEqual(events.map((e) => e.seq), [1, 2, 3, 4, 5, 6, 7, 8]);
+      assert.deepEqual(
+        events.map((e) => e.seq),
+        [1, 2, 3, 4, 5, 6, 7, 8],
+      );
       assert.equal(events[0]!.prevHash, GENESIS_HASH);
       for (let i = 1; i < events.length; i++) assert.equal(events[i]!.prevHash, events[i - 1]!.hash);
-      assert.deepEqual(await verifyAuditChain(t.database.kysely), { ok: true, checked: 8, firstBadSeq: null, problem: null, head: { seq: 8, hash: events[7]!.hash } });
+      assert.deepEqual(await verifyAuditChain(t.database.kysely), {
+        ok: true,
+        checked: 8,
+        firstBadSeq: null,
+        problem: null,
+        head: { seq: 8, hash: events[7]!.hash },
+      });
       const logins = await listAudit(t.database.kysely, { action: 'auth.', actor: 'bob' });
-      assert.deepEqual(logins.events.map((e) => e.seq), [6]);
+      assert.deepEqual(
+        logins.events.map((e) => e.seq),
+        [6],
+      );
       const page = await listAudit(t.database.kysely, { limit: 3, afterSeq: 3 });
       assert.deepEqual([page.events.map((e) => e.seq), page.nextAfterSeq], [[4, 5, 6], 6]);
     });
@@ -85,7 +102,16 @@ for (const engine of engines) {
       const { events } = await listAudit(t.database.kysely);
       const forged = { ...events[4]!, details: { n: 500 } };
       const { eventHash } = await import('../../src/governance/audit-log.js');
-      const hash = eventHash({ seq: forged.seq, occurred_at: forged.occurredAt, actor: forged.actor, action: forged.action, target: forged.target, outcome: forged.outcome, details_json: canonicalJson(forged.details), prev_hash: forged.prevHash });
+      const hash = eventHash({
+        seq: forged.seq,
+        occurred_at: forged.occurredAt,
+        actor: forged.actor,
+        action: forged.action,
+        target: forged.target,
+        outcome: forged.outcome,
+        details_json: canonicalJson(forged.details),
+        prev_hash: forged.prevHash,
+      });
       await tamper(t, `UPDATE audit_events SET details_json = '${canonicalJson(forged.details)}', hash = '${hash}' WHERE seq = 5`);
       const result = await verifyAuditChain(t.database.kysely);
       assert.equal(result.firstBadSeq, 6);

@@ -30,18 +30,34 @@ describe('the policy file', () => {
 
   test('an unknown permission, role or setting, or broken YAML, is one error naming file, key or line', () => {
     const cases: Array<[string, string, RegExp]> = [
-      ['permission.yaml', shipped.replace('viewer: [data:read]', 'viewer: [data:read, data:write]'), /permission\.yaml: roles\.viewer\.1: unknown permission 'data:write'/],
-      ['role.yaml', shipped.replace('viewer: [data:read]', 'viewer: [data:read]\n  intern: [data:read]'), /role\.yaml: roles\.intern: unknown role 'intern' \(known: admin, analyst, reviewer, viewer, auditor\)/],
+      [
+        'permission.yaml',
+        shipped.replace('viewer: [data:read]', 'viewer: [data:read, data:write]'),
+        /permission\.yaml: roles\.viewer\.1: unknown permission 'data:write'/,
+      ],
+      [
+        'role.yaml',
+        shipped.replace('viewer: [data:read]', 'viewer: [data:read]\n  intern: [data:read]'),
+        /role\.yaml: roles\.intern: unknown role 'intern' \(known: admin, analyst, reviewer, viewer, auditor\)/,
+      ],
       ['setting.yaml', `${shipped}\nlogin_attempts: 3\n`, /setting\.yaml: .*login_attempts/],
       ['yaml.yaml', 'roles:\n  admin: [data:read\n', /yaml\.yaml:\d+:\d+: /],
-      ['lockout.yaml', shipped.replace('admin: [data:read, data:import,', 'admin: [data:read,').replace(', users:manage, policy:manage]', ', policy:manage]'), /admin must keep users:manage/],
+      [
+        'lockout.yaml',
+        shipped.replace('admin: [data:read, data:import,', 'admin: [data:read,').replace(', users:manage, policy:manage]', ', policy:manage]'),
+        /admin must keep users:manage/,
+      ],
     ];
     for (const [name, text, message] of cases) {
-      assert.throws(() => loadPolicy(policyFile(name, text)), (error: Error & { code?: string }) => {
-        assert.equal(error.code, 'MM_CONFIG_INVALID');
-        assert.match(error.message, message);
-        return true;
-      }, name);
+      assert.throws(
+        () => loadPolicy(policyFile(name, text)),
+        (error: Error & { code?: string }) => {
+          assert.equal(error.code, 'MM_CONFIG_INVALID');
+          assert.match(error.message, message);
+          return true;
+        },
+        name,
+      );
     }
   });
 
@@ -54,10 +70,13 @@ describe('the policy file', () => {
       const changed = loadPolicy(policyFile('a.yaml', shipped.replace('max_failures: 5', 'max_failures: 3')));
       assert.equal(await notePolicyInUse(t.database.kysely, changed, 'cli:ops'), true);
       const { events } = await listAudit(t.database.kysely, { action: 'policy.' });
-      assert.deepEqual(events.map((e) => [e.action, e.actor, e.details.from, e.details.to]), [
-        ['policy.first_use', 'system', null, first.sha256],
-        ['policy.change', 'cli:ops', first.sha256, changed.sha256],
-      ]);
+      assert.deepEqual(
+        events.map((e) => [e.action, e.actor, e.details.from, e.details.to]),
+        [
+          ['policy.first_use', 'system', null, first.sha256],
+          ['policy.change', 'cli:ops', first.sha256, changed.sha256],
+        ],
+      );
     } finally {
       await t.cleanup();
     }
@@ -71,7 +90,10 @@ describe('the policy file', () => {
         assert.ok(path.isAbsolute(loaded.file));
         assert.equal(await notePolicyInUse(t.database.kysely, loaded, 'system'), true);
         const { events } = await listAudit(t.database.kysely);
-        assert.deepEqual(events.map((e) => [e.seq, e.action, e.target]), [[1, 'policy.first_use', 'site-policy.yaml']]);
+        assert.deepEqual(
+          events.map((e) => [e.seq, e.action, e.target]),
+          [[1, 'policy.first_use', 'site-policy.yaml']],
+        );
         const db = t.database.kysely;
         const meta = await db.selectFrom('app_meta').select('value').where('key', '=', 'policy_in_use').executeTakeFirstOrThrow();
         assert.deepEqual(JSON.parse(meta.value), { sha256: loaded.sha256, file: 'site-policy.yaml' });

@@ -42,7 +42,7 @@ function random(seed: number): () => number {
 
 function randomChunks(text: string, next: () => number, maxSize: number): string[] {
   const chunks: string[] = [];
-  for (let at = 0; at < text.length; ) {
+  for (let at = 0; at < text.length;) {
     const size = 1 + Math.floor(next() * maxSize);
     chunks.push(text.slice(at, at + size));
     at += size;
@@ -166,7 +166,7 @@ describe('CsvParser', () => {
     const error = malformed(() => parse('id,name,amount\n1,"multi\nline",2\n3,"Acme"x,4\n'));
     assert.equal(
       error.message,
-      'invoices.csv line 4, column 9: unexpected character \'x\' after a closing quote. ' +
+      "invoices.csv line 4, column 9: unexpected character 'x' after a closing quote. " +
         'A quoted field must end at a delimiter or the end of the line; a quote inside a quoted field must be doubled ("").',
     );
     assert.deepEqual(error.details, { line: 4, column: 9 });

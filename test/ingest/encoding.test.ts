@@ -174,11 +174,7 @@ describe('EncodingScanner: UTF-8 and Windows-1252', () => {
   });
 
   it('rejects invalid bytes after UTF-8 text, naming both lines', () => {
-    const bytes = Buffer.concat([
-      Buffer.from('id,name,notes\n1,Café,ok\n' + ASCII_LINES.slice(16) + '2,ab'),
-      Buffer.from([0xe9]),
-      Buffer.from('t\n'),
-    ]);
+    const bytes = Buffer.concat([Buffer.from('id,name,notes\n1,Café,ok\n' + ASCII_LINES.slice(16) + '2,ab'), Buffer.from([0xe9]), Buffer.from('t\n')]);
     const error = encodingError(() => scan(bytes, 1024));
     assert.equal(
       error.message,
@@ -189,11 +185,7 @@ describe('EncodingScanner: UTF-8 and Windows-1252', () => {
   });
 
   it('rejects UTF-8 text after invalid bytes, pointing at the invalid byte', () => {
-    const bytes = Buffer.concat([
-      Buffer.from('id,name\n1,Caf'),
-      Buffer.from([0xe9]),
-      Buffer.from('\n' + ASCII_LINES.slice(16) + '2,Café\n'),
-    ]);
+    const bytes = Buffer.concat([Buffer.from('id,name\n1,Caf'), Buffer.from([0xe9]), Buffer.from('\n' + ASCII_LINES.slice(16) + '2,Café\n')]);
     for (const sizes of [bytes.length, 1, 4097, [5000, 3, 1]]) {
       const error = encodingError(() => scan(bytes, sizes, 'time_logs.csv'));
       assert.equal(
@@ -211,7 +203,10 @@ describe('EncodingScanner: UTF-8 and Windows-1252', () => {
     const bytes = Buffer.concat([Buffer.from(ASCII_LINES + '1,ab'), Buffer.from([0xe9, 0x80]), Buffer.from('\n2,日\n')]);
     const invalidAt = ASCII_LINES.length + 4;
     for (let cut = invalidAt - 2; cut <= bytes.length; cut++) {
-      for (const sizes of [[cut, bytes.length], [4096, cut - 4096, 1, 1, 1000]]) {
+      for (const sizes of [
+        [cut, bytes.length],
+        [4096, cut - 4096, 1, 1, 1000],
+      ]) {
         const error = encodingError(() => scan(bytes, sizes));
         assert.deepEqual(error.details, { line: 302, column: 5, byte: 0xe9 }, `chunks ${sizes.join(',')}`);
         assert.match(error.message, /also contains UTF-8 text \(line 303\)/, `chunks ${sizes.join(',')}`);

@@ -107,7 +107,7 @@ test('plain decimals read character by character scale exactly as the general ru
     return plain[1] ? -units : units;
   };
   let seed = 7;
-  const next = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) % n);
+  const next = (n: number): number => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
   const alphabet = '0123456789.-,x ';
   const samples = ['0', '-0', '12.', '.5', '-', '', '999999999999999', '9999999999999999', '1.005', '-12.3456', '00012.50', '1e3', '12.-3', '1..2'];
   for (let i = 0; i < 20_000; i++) {

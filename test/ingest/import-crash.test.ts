@@ -85,7 +85,10 @@ for (const engine of engines) {
       assert.equal(incoming.length, 1);
       const removal = await removeImportLeftovers(t.config.data_dir);
       assert.deepEqual([removal.files, removal.problems], [1, []]);
-      assert.deepEqual(readdirSync(rawDir).filter((name) => name.startsWith('.incoming-')), []);
+      assert.deepEqual(
+        readdirSync(rawDir).filter((name) => name.startsWith('.incoming-')),
+        [],
+      );
 
       const next = await importFile(t.database, t.config, {
         dataset: 'time_logs',

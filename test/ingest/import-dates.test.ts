@@ -26,12 +26,7 @@ for (const engine of engines) {
     const run = (dataset: string, name: string, content: string, options: RunOptions = {}) =>
       importFile(t.database, t.config, { dataset, file: t.file(name, content), actor: 'tester', ...options });
     const workDates = (...ids: string[]) =>
-      t.database.kysely
-        .selectFrom('time_logs')
-        .select(['log_id', 'work_date', 'hours_milli'])
-        .where('log_id', 'in', ids)
-        .orderBy('log_id')
-        .execute();
+      t.database.kysely.selectFrom('time_logs').select(['log_id', 'work_date', 'hours_milli']).where('log_id', 'in', ids).orderBy('log_id').execute();
     const invoiceDates = async (...ids: string[]) => {
       const rows = await t.database.kysely
         .selectFrom('invoices')
@@ -42,17 +37,15 @@ for (const engine of engines) {
       return Object.fromEntries(rows.map((r) => [r.invoice_id, [r.invoice_date, r.due_date]]));
     };
     const invoiceCount = async () => {
-      const { n } = await t.database.kysely.selectFrom('invoices').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+      const { n } = await t.database.kysely
+        .selectFrom('invoices')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow();
       return Number(n);
     };
 
     test('a day-first file: 03/11/2025 is 3 November and 25/03/2025 is 25 March, wherever the deciding row is', async () => {
-      const csv = invoices(
-        'D1,C1,03/11/2025,,100',
-        'D2,C2,04/12/2025,,100',
-        'D3,C1,2025-01-15,,100',
-        'D4,C2,25/03/2025,13.04.2025,100',
-      );
+      const csv = invoices('D1,C1,03/11/2025,,100', 'D2,C2,04/12/2025,,100', 'D3,C1,2025-01-15,,100', 'D4,C2,25/03/2025,13.04.2025,100');
       const report = await run('invoices', 'dmy.csv', csv);
       assert.equal(report.status, 'succeeded', report.message);
       assert.deepEqual(report.rows, { total: 4, added: 4, updated: 0, unchanged: 0, rejected: 0 });
@@ -126,12 +119,7 @@ for (const engine of engines) {
     });
 
     test('a bad date names file, line, column, value and why after the survey; errors of the abandoned pass are not doubled', async () => {
-      const csv = timeLogs(
-        'B1,C1,Ann Lee,2025-02-01,-1',
-        'B2,C1,Ann Lee,25/02/2025,1',
-        'B3,C2,Ann Lee,31/02/2025,1',
-        'B4,C2,Ann Lee,tomorrow,1',
-      );
+      const csv = timeLogs('B1,C1,Ann Lee,2025-02-01,-1', 'B2,C1,Ann Lee,25/02/2025,1', 'B3,C2,Ann Lee,31/02/2025,1', 'B4,C2,Ann Lee,tomorrow,1');
       const report = await run('time_logs', 'bad-dates.csv', csv, { mode: 'lenient' });
       assert.equal(report.status, 'succeeded', report.message);
       assert.deepEqual(report.rows, { total: 4, added: 1, updated: 0, unchanged: 0, rejected: 3 });
@@ -145,7 +133,9 @@ for (const engine of engines) {
             '31/03/2025, 03/31/2025 or 31.03.2025; or a column of Excel serial numbers)',
         ],
       );
-      const rejects = readFileSync(path.join(t.config.data_dir, 'imports', report.importId, 'rejected.csv'), 'utf8').trim().split(/\r?\n/);
+      const rejects = readFileSync(path.join(t.config.data_dir, 'imports', report.importId, 'rejected.csv'), 'utf8')
+        .trim()
+        .split(/\r?\n/);
       assert.equal(rejects.length, 4, 'header and three rejected rows, none of them twice');
     });
 
@@ -153,7 +143,13 @@ for (const engine of engines) {
       const report = await run('invoices', 'mixed.csv', invoices('X1,C1,25/03/2025,,10', 'X2,C1,03/25/2025,,10', 'X3,C1,2025-03-26,,10'));
       assert.equal(report.status, 'failed');
       assert.equal(report.errorCode, 'MM_IMPORT_BAD_ROWS');
-      assert.deepEqual(report.errors.map((e) => [e.line, e.column, e.value]), [[2, 3, '25/03/2025'], [3, 3, '03/25/2025']]);
+      assert.deepEqual(
+        report.errors.map((e) => [e.line, e.column, e.value]),
+        [
+          [2, 3, '25/03/2025'],
+          [3, 3, '03/25/2025'],
+        ],
+      );
       assert.match(report.errors[0]!.reason, /mixes day-first \(line 2: 25\/03\/2025\) and month-first \(line 3: 03\/25\/2025\) dates/);
     });
 
@@ -176,21 +172,33 @@ for (const engine of engines) {
       const report = await run('time_logs', 'times.csv', csv);
       assert.equal(report.status, 'succeeded', report.message);
       const rows = await workDates('H1', 'H2', 'H3', 'H4');
-      assert.deepEqual(rows.map((r) => r.work_date), ['2025-03-31', '2025-03-31', '2025-11-13', '2025-11-03']);
+      assert.deepEqual(
+        rows.map((r) => r.work_date),
+        ['2025-03-31', '2025-03-31', '2025-11-13', '2025-11-03'],
+      );
     });
 
     test('a column of Excel serial numbers reads as dates; numbers in a column of written dates are errors', async () => {
       const serial = await run('time_logs', 'serial.csv', timeLogs('S1,C1,Ann Lee,45747,1', 'S2,C2,Ann Lee,45658,2'));
       assert.equal(serial.status, 'succeeded', serial.message);
       const rows = await workDates('S1', 'S2');
-      assert.deepEqual(rows.map((r) => r.work_date), ['2025-03-31', '2025-01-01']);
+      assert.deepEqual(
+        rows.map((r) => r.work_date),
+        ['2025-03-31', '2025-01-01'],
+      );
 
       // Numbers first, a written date later: only the whole column tells, and it is not a serial column.
       const mixedCsv = timeLogs('N1,C1,Ann Lee,45747,1', 'N2,C1,Ann Lee,2025-04-01,1', 'N3,C1,Ann Lee,45749,1');
       const mixed = await run('time_logs', 'serial-mixed.csv', mixedCsv, { mode: 'lenient' });
       assert.equal(mixed.status, 'succeeded', mixed.message);
       assert.deepEqual(mixed.rows, { total: 3, added: 1, updated: 0, unchanged: 0, rejected: 2 });
-      assert.deepEqual(mixed.errors.map((e) => [e.line, e.value]), [[2, '45747'], [4, '45749']]);
+      assert.deepEqual(
+        mixed.errors.map((e) => [e.line, e.value]),
+        [
+          [2, '45747'],
+          [4, '45749'],
+        ],
+      );
       assert.match(mixed.errors[0]!.reason, /is a number in a column of written dates/);
     });
 
@@ -199,7 +207,13 @@ for (const engine of engines) {
       assert.equal(report.status, 'succeeded', report.message);
       assert.equal(report.rows.added, 2);
       const rows = await workDates('Z1', 'Z2');
-      assert.deepEqual(rows.map((r) => [r.log_id, r.hours_milli]), [['Z1', 0], ['Z2', 0]]);
+      assert.deepEqual(
+        rows.map((r) => [r.log_id, r.hours_milli]),
+        [
+          ['Z1', 0],
+          ['Z2', 0],
+        ],
+      );
     });
 
     test('a dry run of a day-first file validates the same way and writes nothing', async () => {

@@ -58,7 +58,8 @@ for (const engine of engines) {
 
     test('a changed row is an update; rollback restores the earlier row exactly', async () => {
       const before = await snapshotTable(t.database, 'time_logs', 'log_id');
-      const changed = timeLogsCsv.replace('T2,C2,Bob Ray,2025-01-03,2,95,false', 'T2,C2,Bob Ray,2025-01-03,3.5,95,false') + 'T4,C1,Bob Ray,2025-01-07,1,95,true\n';
+      const changed =
+        timeLogsCsv.replace('T2,C2,Bob Ray,2025-01-03,2,95,false', 'T2,C2,Bob Ray,2025-01-03,3.5,95,false') + 'T4,C1,Bob Ray,2025-01-07,1,95,true\n';
       const report = await run('time_logs', 'time_logs_v2.csv', changed);
       assert.equal(report.status, 'succeeded', report.message);
       assert.deepEqual(report.rows, { total: 4, added: 1, updated: 1, unchanged: 2, rejected: 0 });
@@ -74,15 +75,32 @@ for (const engine of engines) {
     });
 
     test('rows without ids get content ids; two identical entries both count, and re-import is idempotent', async () => {
-      const csv = ['client_name,staff_name,date,hours', 'acme MOTORS,Ann Lee,2025-02-03,1', 'acme motors,Ann Lee,2025-02-03,1', 'Beta Legal LLP,Bob Ray,2/14/2025,0.5', ''].join('\n');
+      const csv = [
+        'client_name,staff_name,date,hours',
+        'acme MOTORS,Ann Lee,2025-02-03,1',
+        'acme motors,Ann Lee,2025-02-03,1',
+        'Beta Legal LLP,Bob Ray,2/14/2025,0.5',
+        '',
+      ].join('\n');
       const first = await run('time_logs', 'noid.csv', csv);
       assert.equal(first.status, 'succeeded', first.message);
       assert.equal(first.rows.added, 3);
-      const rows = await t.database.kysely.selectFrom('time_logs').select(['log_id', 'client_id', 'work_date']).where('work_date', '>=', '2025-02-01').orderBy('log_id').execute();
+      const rows = await t.database.kysely
+        .selectFrom('time_logs')
+        .select(['log_id', 'client_id', 'work_date'])
+        .where('work_date', '>=', '2025-02-01')
+        .orderBy('log_id')
+        .execute();
       assert.equal(rows.length, 3);
       assert.deepEqual(rows.map((r) => r.client_id).sort(), ['C1', 'C1', 'C2']);
-      assert.ok(rows.some((r) => r.log_id.endsWith(':2')), 'the second identical entry is occurrence 2');
-      assert.ok(rows.some((r) => r.work_date === '2025-02-14'), 'US date 2/14/2025 read as 14 February');
+      assert.ok(
+        rows.some((r) => r.log_id.endsWith(':2')),
+        'the second identical entry is occurrence 2',
+      );
+      assert.ok(
+        rows.some((r) => r.work_date === '2025-02-14'),
+        'US date 2/14/2025 read as 14 February',
+      );
       const again = await run('time_logs', 'noid.csv', csv);
       assert.equal(again.status, 'unchanged');
       assert.equal(again.rows.unchanged, 3);
@@ -135,12 +153,25 @@ for (const engine of engines) {
     });
 
     test('lenient: the valid rows load as a version and every rejected row is reported', async () => {
-      const csv = ['log_id,client_id,staff_name,date,hours,rate,billable', 'L1,C1,Ann Lee,2025-04-01,1,95,true', 'L2,C1,Ann Lee,2025-04-02,-1,95,true', 'L3,Nobody,Ann Lee,2025-04-03,1,95,true', 'L4,C2,Bob Ray,2025-04-04,2,95,NB', 'L1,C1,Ann Lee,2025-04-05,1,95,true', ''].join('\n');
+      const csv = [
+        'log_id,client_id,staff_name,date,hours,rate,billable',
+        'L1,C1,Ann Lee,2025-04-01,1,95,true',
+        'L2,C1,Ann Lee,2025-04-02,-1,95,true',
+        'L3,Nobody,Ann Lee,2025-04-03,1,95,true',
+        'L4,C2,Bob Ray,2025-04-04,2,95,NB',
+        'L1,C1,Ann Lee,2025-04-05,1,95,true',
+        '',
+      ].join('\n');
       const report = await run('time_logs', 'lenient.csv', csv, { mode: 'lenient' });
       assert.equal(report.status, 'succeeded', report.message);
       assert.deepEqual(report.rows, { total: 5, added: 2, updated: 0, unchanged: 0, rejected: 3 });
       assert.deepEqual(report.errors.map((e) => e.line).sort(), [3, 4, 6]);
-      const loaded = await t.database.kysely.selectFrom('time_logs').select(['log_id', 'billable', 'work_date']).where('log_id', 'in', ['L1', 'L2', 'L3', 'L4']).orderBy('log_id').execute();
+      const loaded = await t.database.kysely
+        .selectFrom('time_logs')
+        .select(['log_id', 'billable', 'work_date'])
+        .where('log_id', 'in', ['L1', 'L2', 'L3', 'L4'])
+        .orderBy('log_id')
+        .execute();
       assert.deepEqual(loaded, [
         { log_id: 'L1', billable: 1, work_date: '2025-04-01' },
         { log_id: 'L4', billable: 0, work_date: '2025-04-04' },
@@ -166,9 +197,17 @@ for (const engine of engines) {
       const delta = await t.database.kysely.selectFrom('clients').selectAll().where('client_name_key', '=', 'delta dental').executeTakeFirstOrThrow();
       assert.equal(delta.client_id, 'delta-dental');
       assert.equal(delta.status, 'inactive');
-      const invoices = await run('invoices', 'legacy_invoices.csv', 'invoice_number,client_name,date,amount,status\nINV-1,delta dental,2025-01-31,"$1,250.00",sent\nCN-1,Delta Dental,2025-02-28,(100.00),paid\n');
+      const invoices = await run(
+        'invoices',
+        'legacy_invoices.csv',
+        'invoice_number,client_name,date,amount,status\nINV-1,delta dental,2025-01-31,"$1,250.00",sent\nCN-1,Delta Dental,2025-02-28,(100.00),paid\n',
+      );
       assert.equal(invoices.status, 'succeeded', invoices.message);
-      const rows = await t.database.kysely.selectFrom('invoices').select(['invoice_id', 'client_id', 'total_cents', 'status', 'currency']).orderBy('invoice_id').execute();
+      const rows = await t.database.kysely
+        .selectFrom('invoices')
+        .select(['invoice_id', 'client_id', 'total_cents', 'status', 'currency'])
+        .orderBy('invoice_id')
+        .execute();
       assert.deepEqual(rows, [
         { invoice_id: 'CN-1', client_id: 'delta-dental', total_cents: -10000, status: 'paid', currency: 'USD' },
         { invoice_id: 'INV-1', client_id: 'delta-dental', total_cents: 125000, status: 'pending', currency: 'USD' },
@@ -187,10 +226,21 @@ for (const engine of engines) {
       const bob = await t.database.kysely.selectFrom('staff').selectAll().where('staff_key', '=', 'bob ray').executeTakeFirstOrThrow();
       assert.equal(bob.cost_rate_cents, null);
       assert.equal(bob.weekly_capacity_hours, 30);
-      const licenses = await run('licenses', 'licenses.csv', 'license_id,client_id,product,vendor,seats_purchased,seats_used,cost_per_seat,total_cost\nLIC1,C1,Microsoft 365 E3,Microsoft,50,36,36.00,\nLIC2,C1,Zoom Pro,Zoom,5,7,,75.00\nLIC3,C2,Duo MFA,Cisco,0,0,,\n');
+      const licenses = await run(
+        'licenses',
+        'licenses.csv',
+        'license_id,client_id,product,vendor,seats_purchased,seats_used,cost_per_seat,total_cost\nLIC1,C1,Microsoft 365 E3,Microsoft,50,36,36.00,\nLIC2,C1,Zoom Pro,Zoom,5,7,,75.00\nLIC3,C2,Duo MFA,Cisco,0,0,,\n',
+      );
       assert.equal(licenses.status, 'failed');
-      assert.deepEqual(licenses.errors.map((e) => e.message), ["licenses.csv line 4, column 7 (cost_per_seat): '' cost_per_seat or total_cost is required (monthly cost)"]);
-      const fixed = await run('licenses', 'licenses.csv', 'license_id,client_id,product,vendor,seats_purchased,seats_used,cost_per_seat,total_cost\nLIC1,C1,Microsoft 365 E3,Microsoft,50,36,36.00,\nLIC2,C1,Zoom Pro,Zoom,5,7,,75.00\nLIC3,C2,Duo MFA,Cisco,0,0,3,\n');
+      assert.deepEqual(
+        licenses.errors.map((e) => e.message),
+        ["licenses.csv line 4, column 7 (cost_per_seat): '' cost_per_seat or total_cost is required (monthly cost)"],
+      );
+      const fixed = await run(
+        'licenses',
+        'licenses.csv',
+        'license_id,client_id,product,vendor,seats_purchased,seats_used,cost_per_seat,total_cost\nLIC1,C1,Microsoft 365 E3,Microsoft,50,36,36.00,\nLIC2,C1,Zoom Pro,Zoom,5,7,,75.00\nLIC3,C2,Duo MFA,Cisco,0,0,3,\n',
+      );
       assert.equal(fixed.status, 'succeeded', fixed.message);
       assert.equal(fixed.rows.added, 3);
     });
@@ -205,11 +255,23 @@ for (const engine of engines) {
       assert.equal(b.status, 'succeeded', b.message);
       assert.equal(b.encoding, 'windows-1252');
       const names = await t.database.kysely.selectFrom('clients').select('client_name').where('client_id', 'in', ['C20', 'C21']).orderBy('client_id').execute();
-      assert.deepEqual(names.map((n) => n.client_name), ['Zürich Café AG', 'Café Noir']);
-      const semicolon = await run('time_logs', 'semi.csv', 'log_id;client_id;staff_name;date;hours;rate;notes\nS1;C1;Ann Lee;2025-06-02;1,5;95,00;"line one\nline two; with ""quotes"""\nS2;C1;Ann Lee;2025-06-03;2;95;plain\n');
+      assert.deepEqual(
+        names.map((n) => n.client_name),
+        ['Zürich Café AG', 'Café Noir'],
+      );
+      const semicolon = await run(
+        'time_logs',
+        'semi.csv',
+        'log_id;client_id;staff_name;date;hours;rate;notes\nS1;C1;Ann Lee;2025-06-02;1,5;95,00;"line one\nline two; with ""quotes"""\nS2;C1;Ann Lee;2025-06-03;2;95;plain\n',
+      );
       assert.equal(semicolon.status, 'succeeded', semicolon.message);
       assert.equal(semicolon.delimiter, ';');
-      const s1 = await t.database.kysely.selectFrom('time_logs').select(['hours_milli', 'rate_cents', 'notes', 'source_line']).where('log_id', 'in', ['S1', 'S2']).orderBy('log_id').execute();
+      const s1 = await t.database.kysely
+        .selectFrom('time_logs')
+        .select(['hours_milli', 'rate_cents', 'notes', 'source_line'])
+        .where('log_id', 'in', ['S1', 'S2'])
+        .orderBy('log_id')
+        .execute();
       assert.deepEqual(s1, [
         { hours_milli: 1500, rate_cents: 9500, notes: 'line one\nline two; with "quotes"', source_line: 2 },
         { hours_milli: 2000, rate_cents: 9500, notes: 'plain', source_line: 4 },
@@ -244,7 +306,23 @@ for (const engine of engines) {
       const result = await rollbackToVersion(t.database.kysely, 0, 'tester');
       assert.equal(result.version, 0);
       for (const table of ['clients', 'time_logs', 'invoices', 'licenses', 'staff'] as const) {
-        assert.deepEqual(await snapshotTable(t.database, table, table === 'staff' ? 'staff_key' : table === 'clients' ? 'client_id' : table === 'invoices' ? 'invoice_id' : table === 'licenses' ? 'license_id' : 'log_id'), [], table);
+        assert.deepEqual(
+          await snapshotTable(
+            t.database,
+            table,
+            table === 'staff'
+              ? 'staff_key'
+              : table === 'clients'
+                ? 'client_id'
+                : table === 'invoices'
+                  ? 'invoice_id'
+                  : table === 'licenses'
+                    ? 'license_id'
+                    : 'log_id',
+          ),
+          [],
+          table,
+        );
       }
       const versions = await listVersions(t.database.kysely);
       assert.ok(versions.length > 5);

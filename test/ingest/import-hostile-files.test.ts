@@ -28,8 +28,7 @@ for (const engine of engines) {
     const run = (dataset: string, name: string, content: string | Buffer, mode: 'strict' | 'lenient' = 'strict') =>
       importFile(t.database, t.config, { dataset, file: t.file(name, content), actor: 'tester', mode });
 
-    const storedRecord = (importId: string) =>
-      t.database.kysely.selectFrom('imports').selectAll().where('id', '=', importId).executeTakeFirstOrThrow();
+    const storedRecord = (importId: string) => t.database.kysely.selectFrom('imports').selectAll().where('id', '=', importId).executeTakeFirstOrThrow();
     const dataState = async () => ({
       clients: await snapshotTable(t.database, 'clients', 'client_id'),
       version: await currentVersionNumber(t.database.kysely),
@@ -52,7 +51,10 @@ for (const engine of engines) {
       assert.deepEqual(await dataState(), before);
       const raw = path.join(t.config.data_dir, 'raw');
       assert.ok(!existsSync(path.join(raw, report.sha256)), 'no raw copy kept');
-      assert.deepEqual(readdirSync(raw).filter((name) => name.startsWith('.incoming')), []);
+      assert.deepEqual(
+        readdirSync(raw).filter((name) => name.startsWith('.incoming')),
+        [],
+      );
       assert.ok((await storedRecord(report.importId)).errors_json.length < 2000);
     });
 
@@ -61,7 +63,10 @@ for (const engine of engines) {
         const csv = 'log_id,client_id,staff_name,date,hours\nN1,C1,Ann Lee,2025-01-02,1\nN2,C1,Ann\0Lee,2025-01-03,2\n';
         const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(csv, 'utf16le')]);
         const before = await snapshotTable(t.database, 'time_logs', 'log_id');
-        for (const [name, content, byte] of [[`nul-${mode}.csv`, csv, 10], [`nul-${mode}-utf16.csv`, utf16, 19]] as const) {
+        for (const [name, content, byte] of [
+          [`nul-${mode}.csv`, csv, 10],
+          [`nul-${mode}-utf16.csv`, utf16, 19],
+        ] as const) {
           const report = await run('time_logs', name, content, mode);
           assert.deepEqual([report.status, report.errorCode, report.rows.added], ['failed', 'MM_IMPORT_ENCODING', 0], report.message);
           // A NUL never occurs in text: the file is refused whole, as a binary file, before any row is read.

@@ -56,7 +56,10 @@ describe('leftovers of interrupted imports', () => {
   });
   after(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  const remaining = () => Object.keys(files).filter((key) => existsSync(files[key]!)).sort();
+  const remaining = () =>
+    Object.keys(files)
+      .filter((key) => existsSync(files[key]!))
+      .sort();
 
   test('a dry run counts the leftovers and removes nothing', async () => {
     const removal = await removeImportLeftovers(dataDir, { dryRun: true });

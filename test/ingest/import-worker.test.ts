@@ -67,24 +67,42 @@ for (const engine of engines) {
         timeLogs('L1,C1,Ann,2025-01-02,1,yes', 'L2,C9,Ann,2025-01-03,1,yes', 'L3,C1,Ann,2025-01-04,-2,yes', 'L4,C1,Ann', 'L5,C2,Bob,2025-01-05,2,no'),
       );
       assert.equal(report.errorCode, 'MM_IMPORT_BAD_ROWS');
-      assert.deepEqual(report.errors.map((e) => [e.line, e.column]), [[3, 2], [4, 5], [5, null]]);
+      assert.deepEqual(
+        report.errors.map((e) => [e.line, e.column]),
+        [
+          [3, 2],
+          [4, 5],
+          [5, null],
+        ],
+      );
       assert.match(report.errors[1]!.message, /^strict\.csv line 4, column 5 \(hours\): '-2' must not be negative/);
     });
 
     test('lenient: refused rows and duplicates found by the database interleave as on one thread', async () => {
       const small = await both(
         'lenient.csv',
-        timeLogs('L1,C1,Ann,2025-01-02,1,yes', 'L1,C2,Ann,2025-01-03,1,yes', 'L2,C1,Ann,2025-13-01,1,yes', 'L3,C1,Ann,2025-01-04,3,yes', 'L3,C1,Ann,2025-01-04,3,yes'),
+        timeLogs(
+          'L1,C1,Ann,2025-01-02,1,yes',
+          'L1,C2,Ann,2025-01-03,1,yes',
+          'L2,C1,Ann,2025-13-01,1,yes',
+          'L3,C1,Ann,2025-01-04,3,yes',
+          'L3,C1,Ann,2025-01-04,3,yes',
+        ),
         { mode: 'lenient' },
       );
       assert.equal(small.status, 'validated');
       assert.deepEqual(small.rows, { total: 5, added: 2, updated: 0, unchanged: 0, rejected: 3 });
       // A batch's own row errors come first, then what the database refused of it.
-      assert.deepEqual(small.errors.map((e) => e.line), [4, 3, 6]);
+      assert.deepEqual(
+        small.errors.map((e) => e.line),
+        [4, 3, 6],
+      );
 
       // Many batches (a batch ends with a 64 KiB read): a bad row every 500, a repeated id every 700.
       const rows = Array.from({ length: 6000 }, (_, i) =>
-        i % 500 === 7 ? `B${i},C1,Ann,2025-02-30,1,yes` : `B${i % 700 === 3 ? i - 1 : i},C${1 + (i % 2)},Ann,2025-01-${String(1 + (i % 28)).padStart(2, '0')},0.25,yes`,
+        i % 500 === 7
+          ? `B${i},C1,Ann,2025-02-30,1,yes`
+          : `B${i % 700 === 3 ? i - 1 : i},C${1 + (i % 2)},Ann,2025-01-${String(1 + (i % 28)).padStart(2, '0')},0.25,yes`,
       );
       const large = await both('lenient-large.csv', timeLogs(...rows), { mode: 'lenient' });
       assert.deepEqual(large.rows, { total: 6000, added: 5979, updated: 0, unchanged: 0, rejected: 21 });
@@ -103,7 +121,10 @@ for (const engine of engines) {
       const malformed = await both('malformed.csv', timeLogs('L1,C1,Ann,2025-01-02,x,yes', 'L2,C1,Ann,2025-01-03,1,yes', 'L3,C1,"Ann,2025-01-04,1,yes'));
       assert.equal(malformed.errorCode, 'MM_IMPORT_MALFORMED_CSV');
       assert.equal(malformed.rows.total, 2, 'the rows before the refusal still count');
-      assert.deepEqual(malformed.errors.map((e) => e.line), [2, 4]);
+      assert.deepEqual(
+        malformed.errors.map((e) => e.line),
+        [2, 4],
+      );
       assert.equal((await both('no-hours.csv', 'log_id,client_id,staff_name,date\nL1,C1,Ann,2025-01-02\n')).errorCode, 'MM_IMPORT_HEADER');
       assert.equal((await both('header-only.csv', timeLogs())).errorCode, 'MM_IMPORT_EMPTY');
     });
@@ -124,7 +145,13 @@ for (const engine of engines) {
       assert.equal(report.status, 'succeeded', report.message);
       assert.deepEqual(report.rows, { total: 3, added: 2, updated: 0, unchanged: 0, rejected: 1 });
       const rows = (await snapshotTable(t.database, 'time_logs', 'log_id')) as Array<{ log_id: string; hours_milli: unknown; source_line: unknown }>;
-      assert.deepEqual(rows.map((r) => [r.log_id, Number(r.hours_milli), Number(r.source_line)]), [['W1', 1500, 2], ['W2', 2000, 3]]);
+      assert.deepEqual(
+        rows.map((r) => [r.log_id, Number(r.hours_milli), Number(r.source_line)]),
+        [
+          ['W1', 1500, 2],
+          ['W2', 2000, 3],
+        ],
+      );
     });
   });
 }

@@ -65,8 +65,21 @@ for (const engine of engines) {
     test('invoice status filter: overdue amount, counts of every status', async () => {
       const overdue = await runQuery(t.database, t.config, { measures: ['outstanding'], filters: { ...q1, invoiceStatuses: ['overdue'] } });
       assert.equal(overdue.rows[0]!.outstanding, 900);
-      const byClient = await runQuery(t.database, t.config, { measures: ['outstanding'], groupBy: ['client'], filters: { ...q1, invoiceStatuses: ['overdue'] }, sort: [{ by: 'outstanding', direction: 'desc' }] });
-      assert.deepEqual(byClient.rows.map((r) => [r.client_name, r.outstanding]), [['Alpha', 600], ['Charlie', 300], ['Bravo', 0], ['Dune', 0]]);
+      const byClient = await runQuery(t.database, t.config, {
+        measures: ['outstanding'],
+        groupBy: ['client'],
+        filters: { ...q1, invoiceStatuses: ['overdue'] },
+        sort: [{ by: 'outstanding', direction: 'desc' }],
+      });
+      assert.deepEqual(
+        byClient.rows.map((r) => [r.client_name, r.outstanding]),
+        [
+          ['Alpha', 600],
+          ['Charlie', 300],
+          ['Bravo', 0],
+          ['Dune', 0],
+        ],
+      );
       const voided = await runQuery(t.database, t.config, { measures: ['invoice_count', 'all_invoice_count'], filters: { ...q1, invoiceStatuses: ['void'] } });
       // invoice_count follows revenue (no void or draft); all_invoice_count counts every invoice listed.
       assert.deepEqual(voided.rows[0], { invoice_count: 0, all_invoice_count: 1 });
@@ -75,13 +88,19 @@ for (const engine of engines) {
     });
 
     test('client status filter applies to counts, invoices, time logs and licenses', async () => {
-      const active = await runQuery(t.database, t.config, { measures: ['client_count', 'revenue', 'hours', 'license_cost'], filters: { ...q1, clientStatuses: ['active'] } });
+      const active = await runQuery(t.database, t.config, {
+        measures: ['client_count', 'revenue', 'hours', 'license_cost'],
+        filters: { ...q1, clientStatuses: ['active'] },
+      });
       // K1 + K3: revenue 1000 + 600 + 300; hours 2 + 1 + 0.5; licenses 3 months × (50 + 20).
       assert.deepEqual(active.rows[0], { client_count: 2, revenue: 1900, hours: 3.5, license_cost: 210 });
       const churned = await runQuery(t.database, t.config, { measures: ['client_count'], filters: { clientStatuses: ['churned'] } });
       assert.equal(churned.rows[0]!.client_count, 1);
       const byStaff = await runQuery(t.database, t.config, { measures: ['hours'], groupBy: ['staff'], filters: { ...q1, clientStatuses: ['churned'] } });
-      assert.deepEqual(byStaff.rows.map((r) => [r.staff_name, r.hours]), [['Bob', 3]]);
+      assert.deepEqual(
+        byStaff.rows.map((r) => [r.staff_name, r.hours]),
+        [['Bob', 3]],
+      );
     });
 
     test('averages: hours per time entry, revenue per month of the period, contract value', async () => {
@@ -100,8 +119,15 @@ for (const engine of engines) {
     });
 
     test('license and staff counts', async () => {
-      const zoom = await runQuery(t.database, t.config, { measures: ['license_count'], groupBy: ['client'], filters: { vendors: ['Zoom'], thresholds: [{ measure: 'license_count', op: '>', value: 0 }] } });
-      assert.deepEqual(zoom.rows.map((r) => r.client_name), ['Alpha', 'Bravo']);
+      const zoom = await runQuery(t.database, t.config, {
+        measures: ['license_count'],
+        groupBy: ['client'],
+        filters: { vendors: ['Zoom'], thresholds: [{ measure: 'license_count', op: '>', value: 0 }] },
+      });
+      assert.deepEqual(
+        zoom.rows.map((r) => r.client_name),
+        ['Alpha', 'Bravo'],
+      );
       const staff = await runQuery(t.database, t.config, { measures: ['staff_count'] });
       assert.equal(staff.rows[0]!.staff_count, 2);
     });
@@ -110,9 +136,20 @@ for (const engine of engines) {
       const plan = { measures: ['gross_margin_pct' as const], groupBy: ['client' as const], filters: q1 };
       const desc = await runQuery(t.database, t.config, { ...plan, sort: [{ by: 'gross_margin_pct', direction: 'desc' }] });
       // Alpha (1600 − 150 − 150) / 1600 = 81.25; Charlie (300 − 25 − 60) / 300 = 71.67; Bravo (400 − 120 − 60) / 400 = 55; Dune has no revenue.
-      assert.deepEqual(desc.rows.map((r) => [r.client_name, r.gross_margin_pct]), [['Alpha', 81.25], ['Charlie', 71.67], ['Bravo', 55], ['Dune', null]]);
+      assert.deepEqual(
+        desc.rows.map((r) => [r.client_name, r.gross_margin_pct]),
+        [
+          ['Alpha', 81.25],
+          ['Charlie', 71.67],
+          ['Bravo', 55],
+          ['Dune', null],
+        ],
+      );
       const asc = await runQuery(t.database, t.config, { ...plan, sort: [{ by: 'gross_margin_pct', direction: 'asc' }] });
-      assert.deepEqual(asc.rows.map((r) => r.client_name), ['Bravo', 'Charlie', 'Alpha', 'Dune']);
+      assert.deepEqual(
+        asc.rows.map((r) => r.client_name),
+        ['Bravo', 'Charlie', 'Alpha', 'Dune'],
+      );
     });
   });
 }

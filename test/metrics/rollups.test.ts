@@ -135,7 +135,11 @@ for (const engine of engines) {
       const b = invoices.rows.slice(30).find((r) => r[5] === 'paid')!;
       const invoiceFile = t.file(
         'invoices-update.csv',
-        [invoices.header, [a[0], a[1] === 'C0005' ? 'C0006' : 'C0005', '2025-03-14', '2025-04-13', ...a.slice(4)].join(','), [...b.slice(0, 5), 'void', ...b.slice(6)].join(',')].join('\n'),
+        [
+          invoices.header,
+          [a[0], a[1] === 'C0005' ? 'C0006' : 'C0005', '2025-03-14', '2025-04-13', ...a.slice(4)].join(','),
+          [...b.slice(0, 5), 'void', ...b.slice(6)].join(','),
+        ].join('\n'),
       );
       const invoiceReport = await importFile(t.database, t.config, { dataset: 'invoices', file: invoiceFile, demoData: 'mix' });
       assert.equal(invoiceReport.status, 'succeeded', `${invoiceReport.message} ${JSON.stringify(invoiceReport.errors.slice(0, 2))}`);

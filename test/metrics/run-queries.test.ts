@@ -23,7 +23,11 @@ for (const engine of engines) {
       const plans: QueryPlanInput[] = [
         { measures: ['revenue'], groupBy: ['client'], filters: quarter, sort: [{ by: 'revenue', direction: 'desc' }] },
         { measures: ['revenue'], groupBy: ['client'], filters: quarter, sort: [{ by: 'revenue', direction: 'desc' }], limit: 2 },
-        { measures: ['invoice_count', 'outstanding'], groupBy: ['client'], filters: { ...quarter, thresholds: [{ measure: 'outstanding', op: '>', value: 0 }] } },
+        {
+          measures: ['invoice_count', 'outstanding'],
+          groupBy: ['client'],
+          filters: { ...quarter, thresholds: [{ measure: 'outstanding', op: '>', value: 0 }] },
+        },
         { measures: ['hours'], groupBy: ['client'], filters: quarter },
         { measures: ['revenue'], groupBy: ['staff'], filters: quarter },
         { measures: ['gross_margin_pct'], groupBy: ['client'], filters: { clients: ['C1'], ...quarter } },
@@ -33,7 +37,10 @@ for (const engine of engines) {
       assert.equal(sourcePasses, 3);
       assert.ok(results[4] instanceof MmError && results[4].code === 'MM_QUERY_INVALID');
       for (const i of [0, 1, 2, 3, 5]) assert.deepEqual(results[i], await runQuery(t.database, t.config, plans[i]!, { useCache: false }), `plan ${i}`);
-      assert.deepEqual((results[2] as { rows: Array<{ client?: string | null }> }).rows.map((r) => r.client), ['C1', 'C2']);
+      assert.deepEqual(
+        (results[2] as { rows: Array<{ client?: string | null }> }).rows.map((r) => r.client),
+        ['C1', 'C2'],
+      );
     });
   });
 }

@@ -24,7 +24,12 @@ const engines = {
   postgres: new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool: new pg.Pool({ max: 1 }) }) }),
 };
 
-const cases: Array<{ name: string; groupBy: QueryPlan['groupBy']; filters: QueryPlan['filters']; query: (c: SourceContext) => { compile(): { sql: string; parameters: readonly unknown[] } } }> = [
+const cases: Array<{
+  name: string;
+  groupBy: QueryPlan['groupBy'];
+  filters: QueryPlan['filters'];
+  query: (c: SourceContext) => { compile(): { sql: string; parameters: readonly unknown[] } };
+}> = [
   { name: 'invoices by client', groupBy: ['client'], filters: {}, query: invoiceFactsQuery },
   { name: 'invoices by month, one industry', groupBy: ['month'], filters: { industries: ['Legal'] }, query: invoiceFactsQuery },
   { name: 'time logs by staff and quarter', groupBy: ['staff', 'quarter'], filters: { staff: ['Ann'] }, query: timeLogFactsQuery },
@@ -36,7 +41,13 @@ test('generated metric SQL matches the reviewed snapshots on SQLite and PostgreS
   const actual: Record<string, { sql: string; parameters: readonly unknown[] }> = {};
   for (const [engine, db] of Object.entries(engines)) {
     for (const c of cases) {
-      const context: SourceContext = { db, period: { from: '2025-01-15', to: '2025-03-02' }, filters: c.filters, groupBy: c.groupBy, defaultCostRateCents: 4500 };
+      const context: SourceContext = {
+        db,
+        period: { from: '2025-01-15', to: '2025-03-02' },
+        filters: c.filters,
+        groupBy: c.groupBy,
+        defaultCostRateCents: 4500,
+      };
       const compiled = c.query(context).compile();
       actual[`${engine}: ${c.name}`] = { sql: compiled.sql.replace(/\s+/g, ' ').trim(), parameters: compiled.parameters };
     }

@@ -131,7 +131,10 @@ describe('thresholds, rankings, comparisons, counts, trends', () => {
     assert.deepEqual(margin.plan.filters?.thresholds, [{ measure: 'gross_margin_pct', op: '<', value: 20 }]);
     assert.equal(margin.shape, 'set');
     assert.deepEqual(answered('who logged more than 100 hrs in may').plan, {
-      measures: ['hours'], groupBy: ['staff'], filters: { from: '2025-05-01', to: '2025-05-31', thresholds: [{ measure: 'hours', op: '>', value: 100 }] }, sort: [{ by: 'hours', direction: 'desc' }],
+      measures: ['hours'],
+      groupBy: ['staff'],
+      filters: { from: '2025-05-01', to: '2025-05-31', thresholds: [{ measure: 'hours', op: '>', value: 100 }] },
+      sort: [{ by: 'hours', direction: 'desc' }],
     });
     assert.deepEqual(answered("who's under 30% util since mar").plan.filters?.thresholds, [{ measure: 'staff_utilization_pct', op: '<', value: 30 }]);
     assert.deepEqual(answered('clients over $40k revenue in 2024').plan.filters?.thresholds, [{ measure: 'revenue', op: '>', value: 40000 }]);
@@ -160,7 +163,10 @@ describe('thresholds, rankings, comparisons, counts, trends', () => {
   });
 
   test('counts of clients, invoices and staff, with statuses', () => {
-    assert.deepEqual(answered('# of active clients in healthcare').plan, { measures: ['client_count'], filters: { industries: ['Healthcare'], clientStatuses: ['active'] } });
+    assert.deepEqual(answered('# of active clients in healthcare').plan, {
+      measures: ['client_count'],
+      filters: { industries: ['Healthcare'], clientStatuses: ['active'] },
+    });
     assert.deepEqual(answered('how many invoices are overdue').plan, { measures: ['all_invoice_count'], filters: { invoiceStatuses: ['overdue'] } });
     assert.deepEqual(answered('how many techs do we have').plan.measures, ['staff_count']);
     assert.equal(answered('how many clients lost money in 2024').shape, 'count_rows');
@@ -168,7 +174,10 @@ describe('thresholds, rankings, comparisons, counts, trends', () => {
 
   test('averages the question defines; license utilization when the question is about seats', () => {
     assert.deepEqual(answered('avg monthly revenue 2024').plan.measures, ['average_monthly_revenue']);
-    assert.deepEqual(answered('average contract value of active clients').plan, { measures: ['average_contract_value'], filters: { clientStatuses: ['active'] } });
+    assert.deepEqual(answered('average contract value of active clients').plan, {
+      measures: ['average_contract_value'],
+      filters: { clientStatuses: ['active'] },
+    });
     assert.deepEqual(answered('utilization of zoom seats').plan.measures, ['license_utilization_pct']);
   });
 });

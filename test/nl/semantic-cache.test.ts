@@ -7,7 +7,14 @@ const range = { from: '2024-01-01', to: '2025-06-30' };
 
 test('canonical plans: sets sorted and the open period resolved; limits kept apart', () => {
   const a = canonicalPlan({ measures: ['revenue'], groupBy: ['client'], filters: { industries: ['Retail', 'Legal'], clients: ['C2', 'C1'] } }, range);
-  const b = canonicalPlan({ measures: ['revenue'], groupBy: ['client'], filters: { clients: ['C1', 'C2', 'C1'], industries: ['Legal', 'Retail'], from: '2024-01-01', to: '2025-06-30' } }, range);
+  const b = canonicalPlan(
+    {
+      measures: ['revenue'],
+      groupBy: ['client'],
+      filters: { clients: ['C1', 'C2', 'C1'], industries: ['Legal', 'Retail'], from: '2024-01-01', to: '2025-06-30' },
+    },
+    range,
+  );
   assert.equal(JSON.stringify(a), JSON.stringify(b));
   const top5 = canonicalPlan({ measures: ['revenue'], groupBy: ['client'], sort: [{ by: 'revenue', direction: 'desc' }], limit: 5 }, range);
   const top10 = canonicalPlan({ measures: ['revenue'], groupBy: ['client'], sort: [{ by: 'revenue', direction: 'desc' }], limit: 10 }, range);
@@ -27,5 +34,8 @@ test('the cache: least recently used goes first, a new dataset version empties i
   assert.equal(cache.get(2, 'a'), undefined, 'version 2: nothing of version 1 is served');
   assert.equal(cache.size, 0);
   const after = semanticCacheCounters();
-  assert.deepEqual([after.hits - before.hits, after.misses - before.misses, after.evictions - before.evictions, after.invalidations - before.invalidations], [3, 2, 1, 1]);
+  assert.deepEqual(
+    [after.hits - before.hits, after.misses - before.misses, after.evictions - before.evictions, after.invalidations - before.invalidations],
+    [3, 2, 1, 1],
+  );
 });

@@ -63,7 +63,10 @@ for (const engine of engines) {
     before(async () => {
       source = await createTestContext(engine);
       target = await createTestContext(engine);
-      for (const [dataset, csv] of [['clients', clientsCsv], ['time_logs', timeLogsCsv]] as const) {
+      for (const [dataset, csv] of [
+        ['clients', clientsCsv],
+        ['time_logs', timeLogsCsv],
+      ] as const) {
         const report = await importFile(source.database, source.config, { dataset, file: source.file(`${dataset}.csv`, csv), actor: 'tester' });
         assert.equal(report.status, 'succeeded', report.message);
       }
@@ -101,12 +104,20 @@ for (const engine of engines) {
       assert.equal(events[1]!.details.sha256, encrypted.sha256);
       const tmpDir = path.join(source.config.data_dir, 'tmp');
       assert.deepEqual(existsSync(tmpDir) ? readdirSync(tmpDir) : [], [], 'the plain snapshot is removed');
-      assert.deepEqual(readdirSync(source.dir).filter((name) => name.includes('.partial-')), []);
+      assert.deepEqual(
+        readdirSync(source.dir).filter((name) => name.includes('.partial-')),
+        [],
+      );
     });
 
     test('a backup never overwrites an existing file, and a refused backup is audited', async () => {
-      await assert.rejects(createBackup(source.database, source.config, { file: plainFile, passphrase: null, actor: 'tester' }), { code: 'MM_BACKUP_FAILED', message: /already exists/ });
-      await assert.rejects(createBackup(source.database, source.config, { file: path.join(source.dir, 'short.mmbk'), passphrase: 'short', actor: 'tester' }), { code: 'MM_USAGE' });
+      await assert.rejects(createBackup(source.database, source.config, { file: plainFile, passphrase: null, actor: 'tester' }), {
+        code: 'MM_BACKUP_FAILED',
+        message: /already exists/,
+      });
+      await assert.rejects(createBackup(source.database, source.config, { file: path.join(source.dir, 'short.mmbk'), passphrase: 'short', actor: 'tester' }), {
+        code: 'MM_USAGE',
+      });
       assert.equal(existsSync(path.join(source.dir, 'short.mmbk')), false);
       const failures = (await listAudit(source.database.kysely, { action: 'backup.create', outcome: 'failure' })).events;
       assert.equal(failures.length, 2);
@@ -152,11 +163,20 @@ for (const engine of engines) {
         for (const offset of [HEADER_BYTES + Math.floor((size - HEADER_BYTES) / 2), size - 1]) {
           await assert.rejects(restoreInto(fresh, flipByte(encryptedFile, offset), passphrase), { code: 'MM_RESTORE_REFUSED', message: /changed or damaged/ });
         }
-        await assert.rejects(restoreInto(fresh, flipByte(encryptedFile, 10), passphrase), { code: 'MM_RESTORE_REFUSED', message: /wrong passphrase|changed or damaged/ });
+        await assert.rejects(restoreInto(fresh, flipByte(encryptedFile, 10), passphrase), {
+          code: 'MM_RESTORE_REFUSED',
+          message: /wrong passphrase|changed or damaged/,
+        });
         const plainSize = readFileSync(plainFile).length;
-        await assert.rejects(restoreInto(fresh, flipByte(plainFile, HEADER_BYTES + Math.floor((plainSize - HEADER_BYTES) / 3)), null), { code: 'MM_RESTORE_REFUSED', message: /changed or damaged/ });
+        await assert.rejects(restoreInto(fresh, flipByte(plainFile, HEADER_BYTES + Math.floor((plainSize - HEADER_BYTES) / 3)), null), {
+          code: 'MM_RESTORE_REFUSED',
+          message: /changed or damaged/,
+        });
         // The engine byte is checked before anything else is read; an unknown value is a damaged header.
-        await assert.rejects(restoreInto(fresh, flipByte(plainFile, 5, engine === 'sqlite' ? 2 : 1), null), { code: 'MM_RESTORE_REFUSED', message: engine === 'sqlite' ? /is a PostgreSQL backup/ : /is a SQLite backup/ });
+        await assert.rejects(restoreInto(fresh, flipByte(plainFile, 5, engine === 'sqlite' ? 2 : 1), null), {
+          code: 'MM_RESTORE_REFUSED',
+          message: engine === 'sqlite' ? /is a PostgreSQL backup/ : /is a SQLite backup/,
+        });
         await assert.rejects(restoreInto(fresh, flipByte(plainFile, 5, 9), null), { code: 'MM_RESTORE_REFUSED', message: /header is damaged/ });
         assert.deepEqual(await snapshotAll(fresh), before);
         const leftovers = readdirSync(fresh.config.data_dir, { recursive: true }).filter((name) => /restore-/.test(String(name)));
@@ -178,7 +198,10 @@ for (const engine of engines) {
         await sql`INSERT INTO kysely_migration (name, timestamp) VALUES ('9999-from-the-future', '2099-01-01T00:00:00.000Z')`.execute(newer.database.kysely);
         const file = path.join(newer.dir, 'newer.mmbk');
         await createBackup(newer.database, newer.config, { file, passphrase: null, actor: 'tester' });
-        await assert.rejects(restoreInto(target, file, null), { code: 'MM_RESTORE_REFUSED', message: /made by a newer MoatMetrics \(migration 9999-from-the-future is unknown here\)/ });
+        await assert.rejects(restoreInto(target, file, null), {
+          code: 'MM_RESTORE_REFUSED',
+          message: /made by a newer MoatMetrics \(migration 9999-from-the-future is unknown here\)/,
+        });
         assert.deepEqual(await snapshotAll(target), expected);
       } finally {
         await newer.cleanup();
@@ -192,7 +215,10 @@ for (const engine of engines) {
           await sql`DELETE FROM kysely_migration WHERE name = '0008-retention-runs'`.execute(older.database.kysely);
           const file = path.join(older.dir, 'older.mmbk');
           await createBackup(older.database, older.config, { file, passphrase: null, actor: 'tester' });
-          await assert.rejects(restoreInto(target, file, null), { code: 'MM_RESTORE_REFUSED', message: /older than the database's schema \(it lacks migration 0008-retention-runs\)/ });
+          await assert.rejects(restoreInto(target, file, null), {
+            code: 'MM_RESTORE_REFUSED',
+            message: /older than the database's schema \(it lacks migration 0008-retention-runs\)/,
+          });
           assert.deepEqual(await snapshotAll(target), expected);
         } finally {
           await older.cleanup();

@@ -39,7 +39,18 @@ async function addAnalyticsRun(t: TestContext, id: string, createdAt: string, re
   const db = t.database.kysely;
   await db
     .insertInto('analytics_runs')
-    .values({ id, kind: 'portfolio', plan_hash: `hash-${id}`, plan_json: '{}', dataset_version: 1, period_from: '2025-01-01', period_to: '2025-12-31', payload_json: '{}', created_by: 'tester', created_at: createdAt })
+    .values({
+      id,
+      kind: 'portfolio',
+      plan_hash: `hash-${id}`,
+      plan_json: '{}',
+      dataset_version: 1,
+      period_from: '2025-01-01',
+      period_to: '2025-12-31',
+      payload_json: '{}',
+      created_by: 'tester',
+      created_at: createdAt,
+    })
     .execute();
   for (let i = 0; i < results; i++) {
     await db
@@ -93,13 +104,25 @@ for (const engine of engines) {
         return report;
       };
       const clients = await importCsv('clients', 'clients.csv', 'client_id,client_name,status\nC1,Acme Motors,active\nC2,Beta Legal LLP,active\n');
-      const oldLogs = await importCsv('time_logs', 'old-logs.csv', 'log_id,client_id,staff_name,date,hours\nT1,C1,Ann Lee,2024-01-02,1\nT2,Nobody,Ann Lee,2024-01-03,1\n');
-      const newLogs = await importCsv('time_logs', 'new-logs.csv', 'log_id,client_id,staff_name,date,hours\nT3,C2,Bob Ray,2025-01-02,2\nT4,Nobody,Bob Ray,2025-01-03,1\n');
+      const oldLogs = await importCsv(
+        'time_logs',
+        'old-logs.csv',
+        'log_id,client_id,staff_name,date,hours\nT1,C1,Ann Lee,2024-01-02,1\nT2,Nobody,Ann Lee,2024-01-03,1\n',
+      );
+      const newLogs = await importCsv(
+        'time_logs',
+        'new-logs.csv',
+        'log_id,client_id,staff_name,date,hours\nT3,C2,Bob Ray,2025-01-02,2\nT4,Nobody,Bob Ray,2025-01-03,1\n',
+      );
       assert.ok(oldLogs.rejectsFile && newLogs.rejectsFile);
 
       // Two imports 400 days old (raw copies dated accordingly), one from today.
       for (const report of [clients, oldLogs]) {
-        await db.updateTable('imports').set({ finished_at: iso(400 * DAY) }).where('id', '=', report.importId).execute();
+        await db
+          .updateTable('imports')
+          .set({ finished_at: iso(400 * DAY) })
+          .where('id', '=', report.importId)
+          .execute();
         utimesSync(path.join(rawDir, report.sha256), ago(400 * DAY), ago(400 * DAY));
       }
       oldRaw = [clients, oldLogs].map((report) => path.join(rawDir, report.sha256));
@@ -136,9 +159,29 @@ for (const engine of engines) {
 
       await db
         .insertInto('users')
-        .values({ id: 'u1', username: 'ann', role: 'viewer', password_hash: 'x', must_change_password: 0, disabled: 0, failed_logins: 0, locked_until: null, client_scope: null, created_at: iso(30 * DAY), created_by: 'tester', password_changed_at: iso(30 * DAY), last_login_at: null })
+        .values({
+          id: 'u1',
+          username: 'ann',
+          role: 'viewer',
+          password_hash: 'x',
+          must_change_password: 0,
+          disabled: 0,
+          failed_logins: 0,
+          locked_until: null,
+          client_scope: null,
+          created_at: iso(30 * DAY),
+          created_by: 'tester',
+          password_changed_at: iso(30 * DAY),
+          last_login_at: null,
+        })
         .execute();
-      const session = (id: string, lastSeen: number, expires: number) => ({ id_hash: id, user_id: 'u1', created_at: iso(lastSeen), last_seen_at: iso(lastSeen), expires_at: iso(expires) });
+      const session = (id: string, lastSeen: number, expires: number) => ({
+        id_hash: id,
+        user_id: 'u1',
+        created_at: iso(lastSeen),
+        last_seen_at: iso(lastSeen),
+        expires_at: iso(expires),
+      });
       await db
         .insertInto('sessions')
         .values([
@@ -148,19 +191,57 @@ for (const engine of engines) {
           session('live', 0, -10 * 3_600_000),
         ])
         .execute();
-      const event = (id: string, age: number) => ({ id, occurred_at: iso(age), kind: 'forbidden', actor: 'ann', ip: null, method: 'GET', route: '/x', detail: 'test' });
-      await db.insertInto('security_events').values([event('old-event', 400 * DAY), event('recent-event', 5 * DAY)]).execute();
-      const token = (id: string, expires: number, revoked: number | null) => ({ id, user_id: 'u1', name: id, token_hash: `hash-${id}`, created_at: iso(500 * DAY), expires_at: iso(expires), revoked_at: revoked === null ? null : iso(revoked), revoked_by: null, last_used_at: null });
+      const event = (id: string, age: number) => ({
+        id,
+        occurred_at: iso(age),
+        kind: 'forbidden',
+        actor: 'ann',
+        ip: null,
+        method: 'GET',
+        route: '/x',
+        detail: 'test',
+      });
+      await db
+        .insertInto('security_events')
+        .values([event('old-event', 400 * DAY), event('recent-event', 5 * DAY)])
+        .execute();
+      const token = (id: string, expires: number, revoked: number | null) => ({
+        id,
+        user_id: 'u1',
+        name: id,
+        token_hash: `hash-${id}`,
+        created_at: iso(500 * DAY),
+        expires_at: iso(expires),
+        revoked_at: revoked === null ? null : iso(revoked),
+        revoked_by: null,
+        last_used_at: null,
+      });
       await db
         .insertInto('api_tokens')
-        .values([token('expired-long-ago', 100 * DAY, null), token('revoked-long-ago', -100 * DAY, 100 * DAY), token('revoked-lately', -100 * DAY, 10 * DAY), token('active', -100 * DAY, null)])
+        .values([
+          token('expired-long-ago', 100 * DAY, null),
+          token('revoked-long-ago', -100 * DAY, 100 * DAY),
+          token('revoked-lately', -100 * DAY, 10 * DAY),
+          token('active', -100 * DAY, null),
+        ])
         .execute();
     });
     after(async () => {
       await t.cleanup();
     });
 
-    const expectedCounts = () => ({ rawFiles: 2, rawBytes: expectedRawBytes, leftoverFiles: 2, leftoverBytes: expectedLeftoverBytes, rejectFiles: 2, analyticsRuns: 1, analyticsResults: 2, sessions: 2, securityEvents: 1, apiTokens: 2 });
+    const expectedCounts = () => ({
+      rawFiles: 2,
+      rawBytes: expectedRawBytes,
+      leftoverFiles: 2,
+      leftoverBytes: expectedLeftoverBytes,
+      rejectFiles: 2,
+      analyticsRuns: 1,
+      analyticsResults: 2,
+      sessions: 2,
+      securityEvents: 1,
+      apiTokens: 2,
+    });
 
     test('a dry run counts what would go, removes nothing, and is recorded and audited', async () => {
       const before = await lastingState(t);
@@ -168,7 +249,8 @@ for (const engine of engines) {
       assert.equal(run.dryRun, true);
       assert.deepEqual(run.counts, expectedCounts());
       assert.deepEqual(run.problems, []);
-      for (const file of [...oldRaw, recentRaw, oldRejects, strayRawFile, killedUpload, crashedImportDir]) assert.ok(existsSync(file), `${file} is still there`);
+      for (const file of [...oldRaw, recentRaw, oldRejects, strayRawFile, killedUpload, crashedImportDir])
+        assert.ok(existsSync(file), `${file} is still there`);
       const db = t.database.kysely;
       assert.equal((await db.selectFrom('analytics_results').select('id').execute()).length, 3);
       assert.equal((await db.selectFrom('sessions').select('id_hash').execute()).length, 4);
@@ -188,17 +270,33 @@ for (const engine of engines) {
       assert.deepEqual(run.counts, expectedCounts());
       assert.deepEqual(run.problems, []);
       for (const file of [...oldRaw, oldRejects, strayRawFile, killedUpload, crashedImportDir]) assert.equal(existsSync(file), false, `${file} is gone`);
-      for (const file of [recentRaw, recentRejects, runningUpload, path.join(t.config.data_dir, 'raw', 'README')]) assert.ok(existsSync(file), `${file} is kept`);
+      for (const file of [recentRaw, recentRejects, runningUpload, path.join(t.config.data_dir, 'raw', 'README')])
+        assert.ok(existsSync(file), `${file} is kept`);
 
       const db = t.database.kysely;
       const imports = await db.selectFrom('imports').select(['id', 'rejects_file']).execute();
       assert.equal(imports.find((row) => row.id === oldImportId)!.rejects_file, null);
       assert.ok(imports.some((row) => row.rejects_file !== null && path.join(t.config.data_dir, row.rejects_file) === recentRejects));
-      assert.deepEqual((await db.selectFrom('analytics_runs').select('id').execute()).map((row) => row.id), ['recent-run']);
-      assert.deepEqual((await db.selectFrom('analytics_results').select('run_id').execute()).map((row) => row.run_id), ['recent-run']);
-      assert.deepEqual((await db.selectFrom('sessions').select('id_hash').orderBy('id_hash').execute()).map((row) => row.id_hash), ['expired-an-hour-ago', 'live']);
-      assert.deepEqual((await db.selectFrom('security_events').select('id').execute()).map((row) => row.id), ['recent-event']);
-      assert.deepEqual((await db.selectFrom('api_tokens').select('id').orderBy('id').execute()).map((row) => row.id), ['active', 'revoked-lately']);
+      assert.deepEqual(
+        (await db.selectFrom('analytics_runs').select('id').execute()).map((row) => row.id),
+        ['recent-run'],
+      );
+      assert.deepEqual(
+        (await db.selectFrom('analytics_results').select('run_id').execute()).map((row) => row.run_id),
+        ['recent-run'],
+      );
+      assert.deepEqual(
+        (await db.selectFrom('sessions').select('id_hash').orderBy('id_hash').execute()).map((row) => row.id_hash),
+        ['expired-an-hour-ago', 'live'],
+      );
+      assert.deepEqual(
+        (await db.selectFrom('security_events').select('id').execute()).map((row) => row.id),
+        ['recent-event'],
+      );
+      assert.deepEqual(
+        (await db.selectFrom('api_tokens').select('id').orderBy('id').execute()).map((row) => row.id),
+        ['active', 'revoked-lately'],
+      );
       assert.deepEqual(await lastingState(t), before, 'current data, versions and import records are untouched');
 
       const latest = await latestRetentionRun(db);
@@ -212,7 +310,18 @@ for (const engine of engines) {
 
     test('a second run finds nothing; a kind the policy keeps forever is not touched', async () => {
       const again = await runRetention(t.database, t.config, policy, { actor: 'tester', now });
-      assert.deepEqual(again.counts, { rawFiles: 0, rawBytes: 0, leftoverFiles: 0, leftoverBytes: 0, rejectFiles: 0, analyticsRuns: 0, analyticsResults: 0, sessions: 0, securityEvents: 0, apiTokens: 0 });
+      assert.deepEqual(again.counts, {
+        rawFiles: 0,
+        rawBytes: 0,
+        leftoverFiles: 0,
+        leftoverBytes: 0,
+        rejectFiles: 0,
+        analyticsRuns: 0,
+        analyticsResults: 0,
+        sessions: 0,
+        securityEvents: 0,
+        apiTokens: 0,
+      });
       await addAnalyticsRun(t, 'ancient-run', iso(5000 * DAY), 1);
       const forever = await runRetention(t.database, t.config, withRetention({ analytics_runs_days: null }), { actor: 'tester', now });
       assert.equal(forever.counts.analyticsRuns, 0);
@@ -241,7 +350,10 @@ for (const engine of engines) {
       await sleep(800);
       assert.equal(await count(), afterStop, 'no run after stop');
       assert.equal((await latestRetentionRun(db))?.actor, 'system:retention');
-      assert.ok(log.every((entry) => entry.level === 'info' && entry.message === 'retention run finished'), JSON.stringify(log));
+      assert.ok(
+        log.every((entry) => entry.level === 'info' && entry.message === 'retention run finished'),
+        JSON.stringify(log),
+      );
     });
   });
 }

@@ -52,7 +52,9 @@ export async function readCsv(file: string): Promise<CsvFile> {
 }
 
 export async function sha256(file: string): Promise<string> {
-  return createHash('sha256').update(await readFile(file)).digest('hex');
+  return createHash('sha256')
+    .update(await readFile(file))
+    .digest('hex');
 }
 
 /** Money as integer cents, so the tests add amounts without float drift. */

@@ -45,7 +45,10 @@ describe('SeededRandom', () => {
     const items = Array.from({ length: 50 }, (_, i) => i);
     const shuffled = new SeededRandom(3).shuffled(items);
     assert.notDeepEqual(shuffled, items);
-    assert.deepEqual([...shuffled].sort((a, b) => a - b), items);
+    assert.deepEqual(
+      [...shuffled].sort((a, b) => a - b),
+      items,
+    );
   });
 });
 

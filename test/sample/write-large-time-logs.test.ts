@@ -93,7 +93,10 @@ describe('writeLargeTimeLogs', () => {
     await writeLargeTimeLogs(file, { rows: 5_000, clients: 6, staff: 9, seed: 11 });
     const staffNames = new Set((await readCsv(sample.files.staff)).rows.map((s) => s.staff_name));
     const logged = new Set((await readCsv(file)).rows.map((t) => t.staff_name));
-    assert.deepEqual([...logged].filter((name) => !staffNames.has(name)), []);
+    assert.deepEqual(
+      [...logged].filter((name) => !staffNames.has(name)),
+      [],
+    );
     assert.ok(logged.size >= 7, `only ${logged.size} of 9 staff log time`);
   });
 

@@ -42,8 +42,17 @@ describe('writeSampleMsp', () => {
     assert.deepEqual(csv.invoices.header, ['invoice_id', 'client_id', 'invoice_date', 'due_date', 'total_amount', 'status', 'currency']);
     assert.deepEqual(csv.time_logs.header, ['log_id', 'client_id', 'staff_name', 'date', 'hours', 'rate', 'billable']);
     assert.deepEqual(csv.licenses.header, [
-      'license_id', 'client_id', 'product', 'vendor', 'seats_purchased', 'seats_used',
-      'cost_per_seat', 'total_cost', 'price_per_seat', 'billing_term', 'renewal_date',
+      'license_id',
+      'client_id',
+      'product',
+      'vendor',
+      'seats_purchased',
+      'seats_used',
+      'cost_per_seat',
+      'total_cost',
+      'price_per_seat',
+      'billing_term',
+      'renewal_date',
     ]);
   });
 
@@ -92,7 +101,10 @@ describe('writeSampleMsp', () => {
       const orphans = csv[table].rows.filter((row) => !clientIds.has(row.client_id));
       assert.deepEqual(orphans, [], `${table} with unknown client ids`);
     }
-    assert.deepEqual(csv.time_logs.rows.filter((t) => !staffNames.has(t.staff_name)), []);
+    assert.deepEqual(
+      csv.time_logs.rows.filter((t) => !staffNames.has(t.staff_name)),
+      [],
+    );
   });
 
   it('logs time in quarter-hours within (0, 10], mostly on weekdays, ending at endDate', () => {
@@ -159,8 +171,7 @@ describe('writeSampleMsp', () => {
     const months = new Set(csv.time_logs.rows.map((t) => t.date?.slice(0, 7))).size;
     const profit = new Map<string, number>();
     const revenue = new Map<string, number>();
-    const add = (map: Map<string, number>, id: string | undefined, value: number) =>
-      map.set(id ?? '', (map.get(id ?? '') ?? 0) + value);
+    const add = (map: Map<string, number>, id: string | undefined, value: number) => map.set(id ?? '', (map.get(id ?? '') ?? 0) + value);
     for (const i of csv.invoices.rows) {
       if (i.status === 'void' || i.status === 'draft') continue;
       add(profit, i.client_id, cents(i.total_amount ?? ''));
@@ -189,7 +200,11 @@ describe('writeSampleMsp', () => {
     const staff = await readCsv(small.files.staff);
     assert.equal(staff.rows.filter((s) => s.cost_rate === '').length, 1);
     const logs = await readCsv(small.files.time_logs);
-    const last = logs.rows.map((t) => t.date ?? '').sort().at(-1) ?? '';
+    const last =
+      logs.rows
+        .map((t) => t.date ?? '')
+        .sort()
+        .at(-1) ?? '';
     assert.ok(last <= '2024-06-15' && last >= '2024-06-10', `last time log ${last}`);
     const invoices = await readCsv(small.files.invoices);
     assert.equal(new Set(invoices.rows.map((i) => i.invoice_date?.slice(0, 7))).size, 13);

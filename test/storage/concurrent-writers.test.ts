@@ -54,11 +54,20 @@ for (const engine of engines) {
           importFile(t.database, t.config, { dataset: 'time_logs', file, actor: `importer-${i}`, onWaitForImport: (holder) => waits.push(holder) }),
         ),
       );
-      assert.deepEqual(reports.map((r) => r.status), ['succeeded', 'succeeded', 'succeeded']);
-      assert.deepEqual(reports.map((r) => r.rows.added), [20_000, 20_000, 20_000]);
+      assert.deepEqual(
+        reports.map((r) => r.status),
+        ['succeeded', 'succeeded', 'succeeded'],
+      );
+      assert.deepEqual(
+        reports.map((r) => r.rows.added),
+        [20_000, 20_000, 20_000],
+      );
       assert.deepEqual(reports.map((r) => r.version).sort(), [2, 3, 4]);
       assert.ok(waits.length >= 1, 'at least one import found the lock taken');
-      assert.match(waits[0]!, /an import of time_logs \(logs-[abc]\.csv\).* by importer-\d|an import of time_logs \(logs-[abc]\.csv\) is running \(started by importer-\d/);
+      assert.match(
+        waits[0]!,
+        /an import of time_logs \(logs-[abc]\.csv\).* by importer-\d|an import of time_logs \(logs-[abc]\.csv\) is running \(started by importer-\d/,
+      );
       await assertEveryVersionAudited(t);
     });
   });
@@ -84,14 +93,19 @@ describe('three CLI imports into one SQLite data dir at once', () => {
     });
     const results = await Promise.all(files.map((file) => runCli(['import', 'time_logs', file], { dataDir, timeoutMs: 180_000 })));
     for (const result of results) assert.equal(result.code, 0, result.stderr);
-    assert.ok(results.every((r) => !/database is locked|internal error/.test(r.stderr)), results.map((r) => r.stderr).join('\n'));
+    assert.ok(
+      results.every((r) => !/database is locked|internal error/.test(r.stderr)),
+      results.map((r) => r.stderr).join('\n'),
+    );
 
     const verify = await runCli(['audit', 'verify'], { dataDir });
     assert.equal(verify.code, 0, verify.stderr);
     const list = await runCli(['versions', 'list', '--json'], { dataDir });
     const { versions } = JSON.parse(list.stdout) as { versions: Array<{ number: number }> };
     assert.deepEqual(versions.map((v) => v.number).sort(), [1, 2, 3, 4]);
-    const events = JSON.parse((await runCli(['audit', 'list', '--action', 'import.run', '--json'], { dataDir })).stdout) as { events: Array<{ details: { version: number | null } }> };
+    const events = JSON.parse((await runCli(['audit', 'list', '--action', 'import.run', '--json'], { dataDir })).stdout) as {
+      events: Array<{ details: { version: number | null } }>;
+    };
     assert.deepEqual(events.events.map((e) => e.details.version).sort(), [1, 2, 3, 4]);
   });
 });
@@ -148,7 +162,10 @@ describe('the server while another process holds the SQLite write lock', () => {
     }
     await flushSecurityEvents(api.t.database.kysely);
     const stored = await api.t.database.kysely.selectFrom('security_events').select('kind').execute();
-    assert.ok(stored.some((row) => row.kind === 'auth_missing'), 'the queued event was written once the lock was free');
+    assert.ok(
+      stored.some((row) => row.kind === 'auth_missing'),
+      'the queued event was written once the lock was free',
+    );
   });
 
   test('a change that meets the lock for less than the busy timeout simply waits and succeeds', async () => {
@@ -176,4 +193,3 @@ describe('opening an SQLite database', () => {
     }
   });
 });
-

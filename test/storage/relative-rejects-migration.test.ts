@@ -6,9 +6,28 @@ import type { ImportTable } from '../../src/storage/schema.js';
 import { createTestContext, engines, type TestContext } from '../support/test-database.js';
 
 const importRow = (id: string, rejectsFile: string | null): ImportTable => ({
-  id, dataset: 'time_logs', file_name: 'logs.csv', file_sha256: 'ab', file_bytes: 10, encoding: 'utf-8', delimiter: ',', mode: 'lenient',
-  dry_run: 0, status: 'succeeded', version_number: null, rows_total: 3, rows_added: 1, rows_updated: 0, rows_unchanged: 0, rows_rejected: 2,
-  error_count: 2, errors_json: '{}', message: 'm', created_by: 'tester', started_at: '2025-01-01T00:00:00Z', finished_at: '2025-01-01T00:00:01Z',
+  id,
+  dataset: 'time_logs',
+  file_name: 'logs.csv',
+  file_sha256: 'ab',
+  file_bytes: 10,
+  encoding: 'utf-8',
+  delimiter: ',',
+  mode: 'lenient',
+  dry_run: 0,
+  status: 'succeeded',
+  version_number: null,
+  rows_total: 3,
+  rows_added: 1,
+  rows_updated: 0,
+  rows_unchanged: 0,
+  rows_rejected: 2,
+  error_count: 2,
+  errors_json: '{}',
+  message: 'm',
+  created_by: 'tester',
+  started_at: '2025-01-01T00:00:00Z',
+  finished_at: '2025-01-01T00:00:01Z',
   rejects_file: rejectsFile,
 });
 

@@ -29,13 +29,34 @@ for (const engine of engines) {
         },
       };
       const run = (id: string, payloadJson: string) => ({
-        id, kind: 'full', plan_hash: `hash-${id}`, plan_json: '{}', dataset_version: 1, period_from: '2025-01-01', period_to: '2025-01-31',
-        payload_json: payloadJson, created_by: 'test', created_at: '2025-02-01T00:00:00.000Z',
+        id,
+        kind: 'full',
+        plan_hash: `hash-${id}`,
+        plan_json: '{}',
+        dataset_version: 1,
+        period_from: '2025-01-01',
+        period_to: '2025-01-31',
+        payload_json: payloadJson,
+        created_by: 'test',
+        created_at: '2025-02-01T00:00:00.000Z',
       });
-      await db.insertInto('analytics_runs').values([run('run-1', JSON.stringify(payload)), run('run-damaged', '{not json')]).execute();
+      await db
+        .insertInto('analytics_runs')
+        .values([run('run-1', JSON.stringify(payload)), run('run-damaged', '{not json')])
+        .execute();
       const result = (id: string, runId: string, kind: string, subject: string) => ({
-        id, run_id: runId, kind, subject, subject_label: subject, metric: 'm', value: 1, confidence: 1,
-        review_status: 'pending_review' as const, review_reasons_json: '[]', dataset_version: 1, detail_json: '{}',
+        id,
+        run_id: runId,
+        kind,
+        subject,
+        subject_label: subject,
+        metric: 'm',
+        value: 1,
+        confidence: 1,
+        review_status: 'pending_review' as const,
+        review_reasons_json: '[]',
+        dataset_version: 1,
+        detail_json: '{}',
         created_at: '2025-02-01T00:00:00.000Z',
       });
       await db
@@ -57,14 +78,17 @@ for (const engine of engines) {
 
     test('every stored result gets the client it is about, never one read out of its subject', async () => {
       const rows = await t.database.kysely.selectFrom('analytics_results').select(['id', 'client_id']).orderBy('id').execute();
-      assert.deepEqual(rows.map((r) => [r.id, r.client_id]), [
-        ['r-damaged-run', null],
-        ['r-main-license', 'C0001'],
-        ['r-portfolio', null],
-        ['r-sub-license', 'C0001:sub'],
-        ['r-sub-profit', 'C0001:sub'],
-        ['r-unaccounted', null],
-      ]);
+      assert.deepEqual(
+        rows.map((r) => [r.id, r.client_id]),
+        [
+          ['r-damaged-run', null],
+          ['r-main-license', 'C0001'],
+          ['r-portfolio', null],
+          ['r-sub-license', 'C0001:sub'],
+          ['r-sub-profit', 'C0001:sub'],
+          ['r-unaccounted', null],
+        ],
+      );
     });
   });
 }

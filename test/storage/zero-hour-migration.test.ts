@@ -33,11 +33,22 @@ for (const engine of engines) {
       await t.database.kysely
         .insertInto('clients')
         .values({
-          client_id: 'C1', client_name: 'Acme', client_name_key: 'acme', industry: null, status: 'active',
-          contract_value_cents: null, onboarded_on: null, churned_on: null, version_number: 1, source_line: 2,
+          client_id: 'C1',
+          client_name: 'Acme',
+          client_name_key: 'acme',
+          industry: null,
+          status: 'active',
+          contract_value_cents: null,
+          onboarded_on: null,
+          churned_on: null,
+          version_number: 1,
+          source_line: 2,
         })
         .execute();
-      await t.database.kysely.insertInto('time_logs').values([timeLog('T1', 1500), timeLog('T2', 24_000)]).execute();
+      await t.database.kysely
+        .insertInto('time_logs')
+        .values([timeLog('T1', 1500), timeLog('T2', 24_000)])
+        .execute();
     });
     after(async () => {
       await t.cleanup();
@@ -63,7 +74,10 @@ for (const engine of engines) {
           ? sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'time_logs' AND sql IS NOT NULL`
           : sql<{ name: string }>`SELECT indexname AS name FROM pg_indexes WHERE tablename = 'time_logs' AND indexname <> 'time_logs_pkey'`;
       const indexes = (await listIndexes.execute(t.database.kysely)).rows;
-      assert.deepEqual(indexes.map((i) => i.name), ['time_logs_client_date_covering']);
+      assert.deepEqual(
+        indexes.map((i) => i.name),
+        ['time_logs_client_date_covering'],
+      );
     });
   });
 }

@@ -44,7 +44,6 @@ export const edgeCaseMsp: Record<'clients' | 'staff' | 'invoices' | 'time_logs' 
   ].join('\n'),
 };
 
-
 /** Imports the fixture (clients first) through the real importer: versions 1–5. */
 export async function importEdgeCaseMsp(t: TestContext): Promise<void> {
   for (const [dataset, content] of Object.entries(edgeCaseMsp)) {

@@ -77,7 +77,11 @@ export async function createTestContext(engine: EngineName, configOverrides: Rec
 }
 
 /** Every row of a table, ordered by its key: for "nothing changed" comparisons. */
-export async function snapshotTable(database: Database, table: 'clients' | 'staff' | 'invoices' | 'time_logs' | 'licenses' | 'dataset_versions', key: string): Promise<unknown[]> {
+export async function snapshotTable(
+  database: Database,
+  table: 'clients' | 'staff' | 'invoices' | 'time_logs' | 'licenses' | 'dataset_versions',
+  key: string,
+): Promise<unknown[]> {
   const dynamic = database.kysely as unknown as import('kysely').Kysely<Record<string, Record<string, unknown>>>;
   return dynamic.selectFrom(table).selectAll().orderBy(key).execute();
 }

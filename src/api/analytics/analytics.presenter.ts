@@ -54,14 +54,19 @@ function sameValue(stored: number | null, shown: number | null): boolean {
 }
 
 /** License positions with their current review, so over-assigned seats waiting for a reviewer are labelled. */
-export function presentLicenses(analysis: LicenseEfficiencyAnalysis, reviews: ReadonlyMap<string, SubjectReview>, currency: string): PresentedLicenseEfficiency {
+export function presentLicenses(
+  analysis: LicenseEfficiencyAnalysis,
+  reviews: ReadonlyMap<string, SubjectReview>,
+  currency: string,
+): PresentedLicenseEfficiency {
   const withReviews = {
     ...analysis,
     positions: analysis.positions.map((position) => {
       const review = reviews.get(reviewKey(position.clientId, `${position.clientId}:${position.vendor ?? ''}:${position.product}`));
       return {
         ...position,
-        review: review && sameValue(review.value, position.utilizationPct) ? { status: review.status, reasons: review.reasons, resultId: review.resultId } : null,
+        review:
+          review && sameValue(review.value, position.utilizationPct) ? { status: review.status, reasons: review.reasons, resultId: review.resultId } : null,
       };
     }),
   };
@@ -74,7 +79,8 @@ export function presentOverview(analysis: PortfolioOverview, reviews: ReadonlyMa
   return {
     currency,
     ...roundOverview(analysis),
-    review: review && sameValue(review.value, analysis.totals.grossMarginPct) ? { status: review.status, reasons: review.reasons, resultId: review.resultId } : null,
+    review:
+      review && sameValue(review.value, analysis.totals.grossMarginPct) ? { status: review.status, reasons: review.reasons, resultId: review.resultId } : null,
   };
 }
 

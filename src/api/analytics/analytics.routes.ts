@@ -17,7 +17,14 @@ import { auditDataRead } from '../../governance/data-reads.js';
 import { demoDataPresent } from '../../ingest/demo-data-repository.js';
 import type { Database } from '../../storage/database.js';
 import { commonErrorResponses, validationError } from '../error-handler.js';
-import { presentAnalysisDocument, presentLicenses, presentOverview, presentProfitability, presentStaffUtilization, presentTrends } from './analytics.presenter.js';
+import {
+  presentAnalysisDocument,
+  presentLicenses,
+  presentOverview,
+  presentProfitability,
+  presentStaffUtilization,
+  presentTrends,
+} from './analytics.presenter.js';
 import {
   analysisQuerySchema,
   analysisRunBodySchema,
@@ -46,14 +53,26 @@ const filterDescription =
 export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = async (app, { config, database, policy }) => {
   const currency = config.display.currency;
   const filtersOf = (query: AnalysisQuery, request: FastifyRequest) =>
-    resolveFilters(database, { from: query.from, to: query.to, clients: query.client, industries: query.industry }, { location: 'querystring', clients: 'client', industries: 'industry' }, clientScopeOf(request.user));
+    resolveFilters(
+      database,
+      { from: query.from, to: query.to, clients: query.client, industries: query.industry },
+      { location: 'querystring', clients: 'client', industries: 'industry' },
+      clientScopeOf(request.user),
+    );
   // The reviews stored for what an analysis shows; a scoped caller's never include other clients' results.
   const reviewsOf = (kind: string, { version, period }: { version: number; period: Period }, request: FastifyRequest) =>
     latestReviews(database.kysely, { kind, datasetVersion: version, period, clientScope: clientScopeOf(request.user) });
   // Every analytics read is audited (DESIGN section 7) without waiting for the writer.
   const audited = <T extends { version: number; period: Period }>(what: string, request: FastifyRequest, filters: AnalysisFilters, analysis: T): T => {
     const via = `${request.method} ${request.routeOptions.url ?? request.url}`;
-    auditDataRead(database.kysely, { actor: request.actor, what: `analytics.${what}`, via, filters: { ...filters }, datasetVersion: analysis.version, period: analysis.period });
+    auditDataRead(database.kysely, {
+      actor: request.actor,
+      what: `analytics.${what}`,
+      via,
+      filters: { ...filters },
+      datasetVersion: analysis.version,
+      period: analysis.period,
+    });
     return analysis;
   };
 
@@ -174,12 +193,25 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = as
       },
     },
     async (request, reply) => {
-      const filters = await resolveFilters(database, request.body ?? {}, { location: 'body', clients: 'clients', industries: 'industries' }, clientScopeOf(request.user));
+      const filters = await resolveFilters(
+        database,
+        request.body ?? {},
+        { location: 'body', clients: 'clients', industries: 'industries' },
+        clientScopeOf(request.user),
+      );
       const document = await runAnalysisOnce(database, config, { filters, actor: request.actor, review: policy.review });
       // A new run is audited as analysis.run; serving a stored one is a read of it.
       if (document.cached) {
         const { version: datasetVersion, period, runId: target } = document;
-        auditDataRead(database.kysely, { actor: request.actor, what: 'analysis.run', via: 'POST /api/v1/analytics/runs', filters: { ...filters }, datasetVersion, period, target });
+        auditDataRead(database.kysely, {
+          actor: request.actor,
+          what: 'analysis.run',
+          via: 'POST /api/v1/analytics/runs',
+          filters: { ...filters },
+          datasetVersion,
+          period,
+          target,
+        });
       }
       const demo = await demoDataPresent(database.kysely);
       return reply.status(document.cached ? 200 : 201).send({ ...presentAnalysisDocument(document, currency), demo });
@@ -192,7 +224,11 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = as
  * second to store hits the (plan, dataset version) unique key. The first one's stored run
  * is then the answer: asking again serves it, as it would have a moment later.
  */
-async function runAnalysisOnce(database: Database, config: Config, options: { filters: AnalysisFilters; actor: string; review: ReviewPolicy }): Promise<AnalysisDocument> {
+async function runAnalysisOnce(
+  database: Database,
+  config: Config,
+  options: { filters: AnalysisFilters; actor: string; review: ReviewPolicy },
+): Promise<AnalysisDocument> {
   try {
     return await runAnalysis(database, config, options);
   } catch (error) {
@@ -215,6 +251,10 @@ async function resolveFilters(
   scope: readonly string[] | null,
 ): Promise<AnalysisFilters> {
   const resolved = await resolveAnalysisFilters(database, input, scope);
-  if (!resolved.ok) throw validationError(names.location, resolved.problems.map((problem) => ({ path: [names[problem.field]], message: problem.message })));
+  if (!resolved.ok)
+    throw validationError(
+      names.location,
+      resolved.problems.map((problem) => ({ path: [names[problem.field]], message: problem.message })),
+    );
   return resolved.filters;
 }

@@ -28,9 +28,13 @@ const fromNotAfterTo = (filters: { from?: string | undefined; to?: string | unde
 const fromAfterTo = { message: 'must not be after to', path: ['from'] };
 
 /** `?client=a&client=b` and `?client=a,b` alike. */
-const listParameter = z
-  .union([z.string().max(2000), z.array(z.string().max(2000)).max(500)])
-  .transform((value) => [value].flat().flatMap((part) => part.split(',')).map((part) => part.trim()).filter(Boolean));
+const listParameter = z.union([z.string().max(2000), z.array(z.string().max(2000)).max(500)]).transform((value) =>
+  [value]
+    .flat()
+    .flatMap((part) => part.split(','))
+    .map((part) => part.trim())
+    .filter(Boolean),
+);
 
 export const analysisQuerySchema = z
   .object({
@@ -63,7 +67,9 @@ const periodSchema = z.object({ from: z.string(), to: z.string() });
 /** Top level of every analytics and results response: the numbers carry no currency of their own. */
 export const currencySchema = z
   .string()
-  .describe('ISO 4217 code of every amount in this response (config display.currency). Amounts are rounded to the cent, percentages and hours to two decimals.');
+  .describe(
+    'ISO 4217 code of every amount in this response (config display.currency). Amounts are rounded to the cent, percentages and hours to two decimals.',
+  );
 
 /** Top level of every analytics and results response (issue 9): whether the bundled demo data is loaded. */
 export const demoSchema = z
@@ -143,7 +149,13 @@ export const portfolioOverviewSchema = z.object({
     clientCount: z.number().int(),
   }),
   band: marginBandSchema.nullable(),
-  clientsByBand: z.object({ healthy: z.number().int(), watch: z.number().int(), at_risk: z.number().int(), losing_money: z.number().int(), no_revenue: z.number().int() }),
+  clientsByBand: z.object({
+    healthy: z.number().int(),
+    watch: z.number().int(),
+    at_risk: z.number().int(),
+    losing_money: z.number().int(),
+    no_revenue: z.number().int(),
+  }),
   losingClients: z.array(z.object({ clientId: z.string(), clientName: z.string(), grossProfit: z.number(), grossMarginPct: z.number().nullable() })),
   assumptions: z.array(z.string()),
 });

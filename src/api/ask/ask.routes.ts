@@ -37,7 +37,11 @@ export const askRoutes: FastifyPluginAsyncZod<AskRoutesOptions> = async (app, { 
         description: `${scopeNote} The answer's conversationId, sent back with the next question, makes it a follow-up ("and last year?", "only healthcare", "top 10 instead", "why?"); conversations end ${lifetime} after their last question.`,
         tags,
         body: askBodySchema,
-        response: { 200: askResponseSchema, 404: errorResponseSchema.describe('MM_CONVERSATION_NOT_FOUND: the conversation ended, or is not yours'), ...commonErrorResponses },
+        response: {
+          200: askResponseSchema,
+          404: errorResponseSchema.describe('MM_CONVERSATION_NOT_FOUND: the conversation ended, or is not yours'),
+          ...commonErrorResponses,
+        },
       },
     },
     async (request) => {

@@ -39,7 +39,10 @@ const cell = z.union([z.string(), z.number(), z.null()]);
 export const answerSchema = z.object({
   status: z.enum(['answered', 'clarify', 'refused']),
   question: z.string(),
-  plan: z.record(z.string(), z.unknown()).nullable().describe('The validated QueryPlan that was run (canonical: period resolved, sets sorted); null for clarify, refused and "why"'),
+  plan: z
+    .record(z.string(), z.unknown())
+    .nullable()
+    .describe('The validated QueryPlan that was run (canonical: period resolved, sets sorted); null for clarify, refused and "why"'),
   columns: z.array(z.string()),
   rows: z.array(z.array(cell)).describe('Names as in the data, months YYYY-MM, money to the cent, percentages 0–100'),
   confidence: z.number().nullable().describe('Understanding × data confidence, 0–1'),
@@ -64,7 +67,10 @@ export const askBatchResponseSchema = z.object({
       questions: z.number().int(),
       plans: z.number().int().describe('Distinct canonical plans among the answered questions'),
       computed: z.number().int().describe('Plans computed by the metric layer in this call'),
-      sourcePasses: z.number().int().describe('Passes over the fact sources for them: plans that need the same sums (same sources, grouping, filters and period) share one'),
+      sourcePasses: z
+        .number()
+        .int()
+        .describe('Passes over the fact sources for them: plans that need the same sums (same sources, grouping, filters and period) share one'),
       fromCache: z.number().int().describe('Answers served from the semantic cache, including repeats within the batch'),
     })
     .describe('How the batch was evaluated: identical plans are computed once, plans with the same sources, grouping, filters and period share one pass'),

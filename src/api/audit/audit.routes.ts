@@ -28,7 +28,13 @@ export const auditRoutes: FastifyPluginAsyncZod<AuditRoutesOptions> = async (app
     async (request) => {
       const page = await listAudit(database.kysely, request.query);
       // Read after the page is taken, so the listing never shows its own event.
-      auditDataRead(database.kysely, { actor: request.actor, what: 'audit.list', via: 'GET /api/v1/audit', filters: { ...request.query }, datasetVersion: null });
+      auditDataRead(database.kysely, {
+        actor: request.actor,
+        what: 'audit.list',
+        via: 'GET /api/v1/audit',
+        filters: { ...request.query },
+        datasetVersion: null,
+      });
       return page;
     },
   );

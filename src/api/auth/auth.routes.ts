@@ -76,7 +76,11 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
     '/logout',
     {
       config: { permission: 'authenticated', allowWithTemporaryPassword: true },
-      schema: { summary: 'End this browser session', tags: ['auth'], response: { 204: z.null().describe('No content'), ...commonErrorResponses, ...unauthorized } },
+      schema: {
+        summary: 'End this browser session',
+        tags: ['auth'],
+        response: { 204: z.null().describe('No content'), ...commonErrorResponses, ...unauthorized },
+      },
     },
     async (request, reply) => {
       const secret = request.cookies[SESSION_COOKIE];
@@ -91,7 +95,11 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
     '/me',
     {
       config: { permission: 'authenticated', allowWithTemporaryPassword: true },
-      schema: { summary: 'Who is calling, with which role and permissions', tags: ['auth'], response: { 200: identityResponseSchema, ...commonErrorResponses, ...unauthorized } },
+      schema: {
+        summary: 'Who is calling, with which role and permissions',
+        tags: ['auth'],
+        response: { 200: identityResponseSchema, ...commonErrorResponses, ...unauthorized },
+      },
     },
     async (request) => identity(request.user!, request.authenticatedBy!),
   );
@@ -104,7 +112,12 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
         summary: "Change the caller's password (ends the caller's other sessions)",
         tags: ['auth'],
         body: passwordChangeBodySchema,
-        response: { 204: z.null().describe('No content'), ...commonErrorResponses, ...unauthorized, 403: errorResponseSchema.describe('MM_FORBIDDEN: current password wrong') },
+        response: {
+          204: z.null().describe('No content'),
+          ...commonErrorResponses,
+          ...unauthorized,
+          403: errorResponseSchema.describe('MM_FORBIDDEN: current password wrong'),
+        },
       },
     },
     async (request, reply) => {
@@ -113,7 +126,11 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
         throw new MmError('MM_FORBIDDEN', 'the current password is wrong');
       }
       if (request.body.newPassword === request.body.currentPassword) throw new MmError('MM_PASSWORD_WEAK', 'the new password must differ from the current one');
-      await setPassword(database.kysely, user, request.body.newPassword, { oneTime: false, actor: request.actor, ...(request.sessionHash ? { keepSessionHash: request.sessionHash } : {}) });
+      await setPassword(database.kysely, user, request.body.newPassword, {
+        oneTime: false,
+        actor: request.actor,
+        ...(request.sessionHash ? { keepSessionHash: request.sessionHash } : {}),
+      });
       return reply.status(204).send(null);
     },
   );

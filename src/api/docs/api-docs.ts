@@ -25,7 +25,12 @@ export const docsPrefix = '/docs';
  * can send either; every route that needs a caller lists both as alternatives.
  */
 export const securitySchemes = {
-  bearerToken: { type: 'http', scheme: 'bearer', bearerFormat: 'mmt_<id>_<secret>', description: 'An API token (`moatmetrics tokens create`, POST /api/v1/tokens).' },
+  bearerToken: {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'mmt_<id>_<secret>',
+    description: 'An API token (`moatmetrics tokens create`, POST /api/v1/tokens).',
+  },
   sessionCookie: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: 'The session cookie set by POST /api/v1/auth/login.' },
 } as const;
 const authenticatedSecurity: Array<Record<string, string[]>> = [{ bearerToken: [] }, { sessionCookie: [] }];

@@ -175,11 +175,13 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (a
         if (error.code === 'ENOENT') throw noRejects;
         throw error;
       });
-      return reply
-        .type('text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="rejected-${report.importId}.csv"`)
-        // Streamed from disk; the response schema documents the CSV as a string, hence the cast.
-        .send(handle.createReadStream() as unknown as string);
+      return (
+        reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="rejected-${report.importId}.csv"`)
+          // Streamed from disk; the response schema documents the CSV as a string, hence the cast.
+          .send(handle.createReadStream() as unknown as string)
+      );
     },
   );
 

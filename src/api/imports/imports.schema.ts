@@ -2,9 +2,7 @@ import { z } from 'zod';
 import { dateOrderSettings } from '../../config/schema.js';
 import { errorResponseSchema } from '../error-handler.js';
 
-const booleanText = z
-  .enum(['true', 'false'])
-  .transform((value) => value === 'true');
+const booleanText = z.enum(['true', 'false']).transform((value) => value === 'true');
 
 /**
  * Import options, from the query string or from multipart form fields (the form wins).

@@ -128,6 +128,11 @@ async function writeLimited(source: Readable, target: string, limit: UploadLimit
 
 /** Browsers send a base name, but any client may send a path or control characters. */
 export function cleanFileName(name: string | null | undefined): string | null {
-  const base = (name ?? '').split(/[\\/]/).pop()!.replace(/\p{Cc}/gu, '').trim().slice(0, 255);
+  const base = (name ?? '')
+    .split(/[\\/]/)
+    .pop()!
+    .replace(/\p{Cc}/gu, '')
+    .trim()
+    .slice(0, 255);
   return base === '' ? null : base;
 }

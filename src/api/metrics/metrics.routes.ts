@@ -12,7 +12,10 @@ export const metricsRoutes: FastifyPluginAsync = async (app) => {
     '/metrics',
     {
       config: { permission: 'audit:read' },
-      schema: { summary: 'Prometheus counters: moatmetrics_security_events_total{kind}, moatmetrics_nl_cache_{hits,misses,evictions,invalidations}_total', tags: ['health'] },
+      schema: {
+        summary: 'Prometheus counters: moatmetrics_security_events_total{kind}, moatmetrics_nl_cache_{hits,misses,evictions,invalidations}_total',
+        tags: ['health'],
+      },
     },
     async (_request, reply) => reply.type('text/plain; version=0.0.4; charset=utf-8').send(prometheusText() + semanticCachePrometheusText()),
   );

@@ -33,8 +33,18 @@ export const resultRoutes: FastifyPluginAsyncZod<ResultRoutesOptions> = async (a
     },
     async (request) => {
       const { status, kind, subject, version, limit, offset } = request.query;
-      const { results, total } = await listResults(database.kysely, { status, kind, subject, datasetVersion: version, clientScope: clientScopeOf(request.user) }, { limit, offset });
-      auditDataRead(database.kysely, { actor: request.actor, what: 'results.list', via: 'GET /api/v1/results', filters: { status, kind, subject, version, limit, offset }, datasetVersion: version ?? null });
+      const { results, total } = await listResults(
+        database.kysely,
+        { status, kind, subject, datasetVersion: version, clientScope: clientScopeOf(request.user) },
+        { limit, offset },
+      );
+      auditDataRead(database.kysely, {
+        actor: request.actor,
+        what: 'results.list',
+        via: 'GET /api/v1/results',
+        filters: { status, kind, subject, version, limit, offset },
+        datasetVersion: version ?? null,
+      });
       return { currency, demo: await demoDataPresent(database.kysely), results: results.map(presentResult), total, limit, offset };
     },
   );
@@ -55,7 +65,13 @@ export const resultRoutes: FastifyPluginAsyncZod<ResultRoutesOptions> = async (a
       if (!result || !resultInScope(result, clientScopeOf(request.user))) {
         throw new MmError('MM_NOT_FOUND', `Result ${request.params.id} does not exist.`);
       }
-      auditDataRead(database.kysely, { actor: request.actor, what: 'result', via: 'GET /api/v1/results/:id', target: result.id, datasetVersion: result.datasetVersion });
+      auditDataRead(database.kysely, {
+        actor: request.actor,
+        what: 'result',
+        via: 'GET /api/v1/results/:id',
+        target: result.id,
+        datasetVersion: result.datasetVersion,
+      });
       return { currency, demo: await demoDataPresent(database.kysely), ...presentResultWithDetail(result) };
     },
   );

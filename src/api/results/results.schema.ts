@@ -56,4 +56,7 @@ export type PresentedResult = z.infer<typeof presentedResultSchema>;
 export type PresentedResultWithDetail = z.infer<typeof presentedResultWithDetailSchema>;
 
 /** Compile-time: the documented result is exactly what the repository reads. */
-export type ResultSchemasMatchRepository = [Assert<Equivalent<PresentedResult, StoredResult>>, Assert<Equivalent<PresentedResultWithDetail, StoredResultWithDetail>>];
+export type ResultSchemasMatchRepository = [
+  Assert<Equivalent<PresentedResult, StoredResult>>,
+  Assert<Equivalent<PresentedResultWithDetail, StoredResultWithDetail>>,
+];

@@ -36,7 +36,13 @@ export const reviewRoutes: FastifyPluginAsyncZod<ReviewRoutesOptions> = async (a
     async (request) => {
       const { status, kind, limit, offset } = request.query;
       const { results, total } = await listResults(database.kysely, { status, kind, clientScope: clientScopeOf(request.user) }, { limit, offset });
-      auditDataRead(database.kysely, { actor: request.actor, what: 'results.list', via: 'GET /api/v1/reviews', filters: { status, kind, limit, offset }, datasetVersion: null });
+      auditDataRead(database.kysely, {
+        actor: request.actor,
+        what: 'results.list',
+        via: 'GET /api/v1/reviews',
+        filters: { status, kind, limit, offset },
+        datasetVersion: null,
+      });
       return { currency, demo: await demoDataPresent(database.kysely), results: results.map(presentResult), total, limit, offset };
     },
   );
@@ -63,7 +69,15 @@ export const reviewRoutes: FastifyPluginAsyncZod<ReviewRoutesOptions> = async (a
       async (request) => ({
         currency,
         demo: await demoDataPresent(database.kysely),
-        ...presentResultWithDetail(await decideResult(database.kysely, policy.review, { resultId: request.params.id, decision, comment: request.body.comment, reviewer: request.actor, clientScope: clientScopeOf(request.user) })),
+        ...presentResultWithDetail(
+          await decideResult(database.kysely, policy.review, {
+            resultId: request.params.id,
+            decision,
+            comment: request.body.comment,
+            reviewer: request.actor,
+            clientScope: clientScopeOf(request.user),
+          }),
+        ),
       }),
     );
   }

@@ -20,7 +20,11 @@ export const tokenRoutes: FastifyPluginAsyncZod<TokenRoutesOptions> = async (app
     '',
     {
       config: { permission: 'authenticated' },
-      schema: { summary: "The caller's API tokens (never their secrets)", tags: ['tokens'], response: { 200: tokenListResponseSchema, ...commonErrorResponses } },
+      schema: {
+        summary: "The caller's API tokens (never their secrets)",
+        tags: ['tokens'],
+        response: { 200: tokenListResponseSchema, ...commonErrorResponses },
+      },
     },
     async (request) => ({ tokens: await listApiTokens(database.kysely, request.user!.id) }),
   );
@@ -49,7 +53,11 @@ export const tokenRoutes: FastifyPluginAsyncZod<TokenRoutesOptions> = async (app
           'an API token cannot create API tokens: log in with your password (POST /api/v1/auth/login) or use `moatmetrics token create`',
         );
       }
-      const created = await createApiToken(database.kysely, policy, request.user!, { name: request.body.name, actor: request.actor, ...(request.body.days ? { days: request.body.days } : {}) });
+      const created = await createApiToken(database.kysely, policy, request.user!, {
+        name: request.body.name,
+        actor: request.actor,
+        ...(request.body.days ? { days: request.body.days } : {}),
+      });
       return reply.status(201).send({ token: created.token, details: created.view });
     },
   );

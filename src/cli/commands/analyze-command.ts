@@ -17,7 +17,13 @@ interface AnalyzeOptions {
   json?: boolean;
 }
 
-const collect = (value: string, previous: string[] = []): string[] => [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
+const collect = (value: string, previous: string[] = []): string[] => [
+  ...previous,
+  ...value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean),
+];
 
 export function registerAnalyzeCommand(program: Command): void {
   program
@@ -46,7 +52,10 @@ utilization (billable hours against each person's whole capacity) is shown for t
     )
     .action(async (options: AnalyzeOptions, command: Command) => {
       const filters: AnalysisFilters = {};
-      for (const [key, value] of [['from', options.from], ['to', options.to]] as const) {
+      for (const [key, value] of [
+        ['from', options.from],
+        ['to', options.to],
+      ] as const) {
         if (value !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new UsageError(`--${key} '${value}' is not a date (YYYY-MM-DD)`);
         if (value) filters[key] = value;
       }
@@ -89,15 +98,21 @@ function render(doc: AnalysisDocument, format: DisplayFormat): string {
   const o = doc.overview.totals;
   const selection = isClientSelection(doc.filters);
   const out: string[] = [];
-  out.push(`MoatMetrics analysis — ${doc.period.from} to ${doc.period.to}, dataset version ${doc.version}${doc.cached ? ' (stored result)' : ''}; amounts in ${format.currency}`);
+  out.push(
+    `MoatMetrics analysis — ${doc.period.from} to ${doc.period.to}, dataset version ${doc.version}${doc.cached ? ' (stored result)' : ''}; amounts in ${format.currency}`,
+  );
   out.push('');
   const label = selection ? 'Selection:' : 'Portfolio:';
   const indent = ' '.repeat(label.length + 1);
-  out.push(`${label} revenue ${money(o.revenue)}, cost ${money(o.laborCost + o.licenseCost)} (labor ${money(o.laborCost)}, licenses ${money(o.licenseCost)}), gross profit ${money(o.grossProfit)}, margin ${percent(o.grossMarginPct)}`);
+  out.push(
+    `${label} revenue ${money(o.revenue)}, cost ${money(o.laborCost + o.licenseCost)} (labor ${money(o.laborCost)}, licenses ${money(o.licenseCost)}), gross profit ${money(o.grossProfit)}, margin ${percent(o.grossMarginPct)}`,
+  );
   // Utilization is billable hours against the whole team's capacity: for a selection of clients it
   // would read as the team being idle, so the selection shows its hours and billable share only.
   const utilization = selection ? '' : `, staff utilization ${percent(o.staffUtilizationPct)}`;
-  out.push(`${indent}${countOf(o.clientCount, 'client')}, ${hours(o.hours)} (${percent(o.billableRatioPct)} billable)${utilization}, license waste ${money(o.monthlyLicenseWaste)}/month`);
+  out.push(
+    `${indent}${countOf(o.clientCount, 'client')}, ${hours(o.hours)} (${percent(o.billableRatioPct)} billable)${utilization}, license waste ${money(o.monthlyLicenseWaste)}/month`,
+  );
   out.push(`${indent}confidence ${doc.overview.confidence.value.toFixed(2)} — ${reviewStatusLabels[doc.overview.review.status]}`);
   for (const assumption of doc.overview.assumptions) out.push(`${indent}note: ${assumption}`);
   out.push('');
@@ -143,7 +158,14 @@ function render(doc: AnalysisDocument, format: DisplayFormat): string {
     out.push(
       textTable(
         ['staff', 'hours', 'billable', 'billable %', 'utilization', 'band'],
-        doc.staff.rows.map((s) => [s.staffName, hours(s.hours), hours(s.billableHours), percent(s.billableRatioPct), percent(s.utilizationPct), s.band ? bandLabels[s.band] : '—']),
+        doc.staff.rows.map((s) => [
+          s.staffName,
+          hours(s.hours),
+          hours(s.billableHours),
+          percent(s.billableRatioPct),
+          percent(s.utilizationPct),
+          s.band ? bandLabels[s.band] : '—',
+        ]),
         ['hours', 'billable', 'billable %', 'utilization'],
       ),
     );

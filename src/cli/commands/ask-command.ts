@@ -19,7 +19,10 @@ export function registerAskCommand(program: Command): void {
     .description('Ask a question in plain English ("top 5 clients by margin last quarter"); answered from your data on this machine')
     .argument('<question...>', 'the question (quote it, or write it as separate words)')
     .option('--json', 'print the answer as one JSON object: status, question, plan, columns, rows, confidence, explanation, cached, suggestions, chart')
-    .option('--follow-up <id>', 'refine the previous question of conversation <id> ("and last year?", "only healthcare", "top 10 instead", "why?"); every answer prints its id')
+    .option(
+      '--follow-up <id>',
+      'refine the previous question of conversation <id> ("and last year?", "only healthcare", "top 10 instead", "why?"); every answer prints its id',
+    )
     .option('--as-of <date>', 'anchor for "last quarter", "YTD"… (YYYY-MM-DD; default analytics.as_of, else the latest data date)')
     .addHelpText(
       'after',
@@ -63,7 +66,11 @@ refused (not a question about the data). docs/NL.md lists what can be asked.`,
         const conversationId = turn ? await store.save(options.followUp ?? null, actor, turn) : (options.followUp ?? null);
         await flushQueuedAudit(database.kysely);
         await flushSecurityEvents(database.kysely);
-        process.stdout.write(options.json ? `${JSON.stringify({ ...answer, conversationId })}\n` : render(answer, conversationId, displayFormat(config.display.currency), unitOfColumn));
+        process.stdout.write(
+          options.json
+            ? `${JSON.stringify({ ...answer, conversationId })}\n`
+            : render(answer, conversationId, displayFormat(config.display.currency), unitOfColumn),
+        );
       });
     });
 }

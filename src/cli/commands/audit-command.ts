@@ -18,7 +18,12 @@ interface FilterOptions {
 }
 
 function filterOf(options: FilterOptions): AuditFilter {
-  return { ...(options.actor ? { actor: options.actor } : {}), ...(options.action ? { action: options.action } : {}), ...(options.from ? { from: options.from } : {}), ...(options.to ? { to: options.to } : {}) };
+  return {
+    ...(options.actor ? { actor: options.actor } : {}),
+    ...(options.action ? { action: options.action } : {}),
+    ...(options.from ? { from: options.from } : {}),
+    ...(options.to ? { to: options.to } : {}),
+  };
 }
 
 function withFilterOptions(command: Command): Command {
@@ -79,10 +84,7 @@ export function registerAuditCommand(program: Command): void {
     .action(async (options: FilterOptions & { output: string; format: string }, command: Command) => {
       if (options.format !== 'csv' && options.format !== 'json') throw new UsageError(`--format must be csv or json, not '${options.format}'`);
       const format = options.format;
-      const [{ exportAudit }, { appendAudit }] = await Promise.all([
-        import('../../governance/audit-export.js'),
-        import('../../governance/audit-log.js'),
-      ]);
+      const [{ exportAudit }, { appendAudit }] = await Promise.all([import('../../governance/audit-export.js'), import('../../governance/audit-log.js')]);
       await withContext(command.optsWithGlobals<GlobalOptions>(), async ({ database, actor }) => {
         const filter = filterOf(options);
         await appendAudit(database.kysely, { actor, action: 'audit.export', details: { format, filter, output: options.output } });

@@ -12,10 +12,7 @@ export function registerBackupCommands(program: Command): void {
     .option('--json', 'print the backup record as JSON')
     .action(async (file: string, options: { passphraseStdin?: boolean; json?: boolean }, command: Command) => {
       const passphrase = options.passphraseStdin ? await readSecretFromStdin('--passphrase-stdin') : null;
-      const [{ createBackup }, { describeDatabaseTarget }] = await Promise.all([
-        import('../../operations/backup.js'),
-        import('../../operations/restore.js'),
-      ]);
+      const [{ createBackup }, { describeDatabaseTarget }] = await Promise.all([import('../../operations/backup.js'), import('../../operations/restore.js')]);
       await withContext(command.optsWithGlobals<GlobalOptions>(), async ({ config, database, actor }) => {
         const backup = await createBackup(database, config, { file, passphrase, actor });
         process.stdout.write(
@@ -40,10 +37,13 @@ export function registerBackupCommands(program: Command): void {
       ]);
       const config = await configFromOptions(command.optsWithGlobals<GlobalOptions>());
       const target = describeDatabaseTarget(resolveDatabaseTarget(config));
-      if (!options.yes) throw new MmError('MM_USAGE', `restore replaces ${target} and everything in it with the contents of ${file}; run again with --yes to go ahead`);
+      if (!options.yes)
+        throw new MmError('MM_USAGE', `restore replaces ${target} and everything in it with the contents of ${file}; run again with --yes to go ahead`);
       const passphrase = options.passphraseStdin ? await readSecretFromStdin('--passphrase-stdin') : null;
       const result = await restoreBackup(config, { file, passphrase, actor: cliActor() });
-      process.stdout.write(`Restored ${result.replaced} from ${result.file}${result.encrypted ? ' (encrypted backup)' : ''}; it was checked before anything was replaced.\n`);
+      process.stdout.write(
+        `Restored ${result.replaced} from ${result.file}${result.encrypted ? ' (encrypted backup)' : ''}; it was checked before anything was replaced.\n`,
+      );
     });
 }
 

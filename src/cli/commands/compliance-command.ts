@@ -13,7 +13,9 @@ export function registerComplianceCommand(program: Command): void {
         if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
         else {
           for (const check of report.checks) process.stdout.write(`${check.passed ? 'PASS' : 'FAIL'}  ${check.title}\n      ${check.evidence}\n`);
-          process.stdout.write(report.passed ? 'All checks passed.\n' : `${report.checks.filter((c) => !c.passed).length} of ${report.checks.length} checks failed.\n`);
+          process.stdout.write(
+            report.passed ? 'All checks passed.\n' : `${report.checks.filter((c) => !c.passed).length} of ${report.checks.length} checks failed.\n`,
+          );
         }
         if (!report.passed) process.exitCode = 1;
       });

@@ -115,6 +115,8 @@ function printReport(report: ImportReport): void {
     out.write(`  ${more > 0 ? `… and ${more} more. ` : ''}${all}: ${where}\n`);
   }
   if (report.status !== 'failed') {
-    out.write(`  import ${report.importId}  ${countOf(report.rows.total, 'row')}  sha256 ${report.sha256.slice(0, 12)}  ${report.encoding ?? ''} '${report.delimiter === '\t' ? '\\t' : (report.delimiter ?? '')}'\n`);
+    out.write(
+      `  import ${report.importId}  ${countOf(report.rows.total, 'row')}  sha256 ${report.sha256.slice(0, 12)}  ${report.encoding ?? ''} '${report.delimiter === '\t' ? '\\t' : (report.delimiter ?? '')}'\n`,
+    );
   }
 }

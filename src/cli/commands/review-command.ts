@@ -24,10 +24,23 @@ export function registerReviewCommand(program: Command): void {
     .option('--json', 'print as JSON')
     .action(async (options: { status: string; kind?: string; limit: number; json?: boolean }, command: Command) => {
       if (!(statuses as readonly string[]).includes(options.status)) throw new UsageError(`--status must be one of ${statuses.join(', ')}`);
-      const [{ listResults }, { auditDataRead }] = await Promise.all([import('../../analytics/results-repository.js'), import('../../governance/data-reads.js')]);
+      const [{ listResults }, { auditDataRead }] = await Promise.all([
+        import('../../analytics/results-repository.js'),
+        import('../../governance/data-reads.js'),
+      ]);
       await withContext(command.optsWithGlobals<GlobalOptions>(), async ({ config, database, actor }) => {
-        const listed = await listResults(database.kysely, { status: options.status as ReviewStatus, ...(options.kind ? { kind: options.kind } : {}) }, { limit: options.limit, offset: 0 });
-        auditDataRead(database.kysely, { actor, what: 'results.list', via: 'cli review list', filters: { status: options.status, kind: options.kind, limit: options.limit }, datasetVersion: null });
+        const listed = await listResults(
+          database.kysely,
+          { status: options.status as ReviewStatus, ...(options.kind ? { kind: options.kind } : {}) },
+          { limit: options.limit, offset: 0 },
+        );
+        auditDataRead(database.kysely, {
+          actor,
+          what: 'results.list',
+          via: 'cli review list',
+          filters: { status: options.status, kind: options.kind, limit: options.limit },
+          datasetVersion: null,
+        });
         // Values are percentages (gross margin, license utilization): shown like every other number.
         const results = listed.results.map((r) => ({ ...r, value: roundPercent(r.value) }));
         const { total } = listed;
@@ -40,8 +53,18 @@ export function registerReviewCommand(program: Command): void {
           process.stdout.write(`No results are ${reviewStatusLabels[options.status as ReviewStatus]}.\n`);
           return;
         }
-        const rows = results.map((r) => [r.id, r.kind, r.subjectLabel, format.percent(r.value), r.confidence.toFixed(2), r.reasons.join('; '), r.reviewedBy ? `${r.reviewedBy}: ${r.reviewComment ?? ''}` : '']);
-        process.stdout.write(`${textTable(['id', 'kind', 'subject', 'value', 'confidence', 'why', 'decision'], rows, ['value'])}\n${results.length} of ${total} shown\n`);
+        const rows = results.map((r) => [
+          r.id,
+          r.kind,
+          r.subjectLabel,
+          format.percent(r.value),
+          r.confidence.toFixed(2),
+          r.reasons.join('; '),
+          r.reviewedBy ? `${r.reviewedBy}: ${r.reviewComment ?? ''}` : '',
+        ]);
+        process.stdout.write(
+          `${textTable(['id', 'kind', 'subject', 'value', 'confidence', 'why', 'decision'], rows, ['value'])}\n${results.length} of ${total} shown\n`,
+        );
       });
     });
 

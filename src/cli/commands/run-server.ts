@@ -36,7 +36,8 @@ export async function runServer(global: GlobalOptions, options: ServeOptions): P
     throw error;
   });
   const target = database.target;
-  for (const warning of widePermissionWarnings(config.data_dir, target.dialect === 'sqlite' ? target.file : null)) process.stderr.write(`warning: ${warning}\n`);
+  for (const warning of widePermissionWarnings(config.data_dir, target.dialect === 'sqlite' ? target.file : null))
+    process.stderr.write(`warning: ${warning}\n`);
   await notePolicyInUse(database.kysely, loadedPolicy, 'system');
   // Imports killed mid-way (kill -9) leave their upload and raw copy; imports of other running processes are kept.
   const leftovers = await removeImportLeftovers(config.data_dir, { atStart: true });
@@ -103,8 +104,11 @@ export async function runServer(global: GlobalOptions, options: ServeOptions): P
 function listenError(error: unknown, host: string, port: number): unknown {
   const code = (error as NodeJS.ErrnoException | null)?.code;
   const where = `${host}:${port}`;
-  if (code === 'EADDRINUSE') return new MmError('MM_USAGE', `cannot listen on ${where}: the address is already in use (choose another with --port or server.port)`);
-  if (code === 'EACCES') return new MmError('MM_USAGE', `cannot listen on ${where}: permission denied (ports below 1024 need privileges; choose another with --port)`);
-  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') return new MmError('MM_USAGE', `cannot listen on ${where}: no such address on this machine (check --host or server.host)`);
+  if (code === 'EADDRINUSE')
+    return new MmError('MM_USAGE', `cannot listen on ${where}: the address is already in use (choose another with --port or server.port)`);
+  if (code === 'EACCES')
+    return new MmError('MM_USAGE', `cannot listen on ${where}: permission denied (ports below 1024 need privileges; choose another with --port)`);
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+    return new MmError('MM_USAGE', `cannot listen on ${where}: no such address on this machine (check --host or server.host)`);
   return error;
 }

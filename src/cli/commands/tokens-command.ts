@@ -16,7 +16,11 @@ export function registerTokensCommand(program: Command): void {
       const [{ createApiToken }, { requireUser }] = await Promise.all([import('../../auth/api-tokens.js'), import('../../auth/users.js')]);
       await withContext(command.optsWithGlobals<GlobalOptions>(), async ({ database, policy, actor }) => {
         const owner = await requireUser(database.kysely, options.user);
-        const created = await createApiToken(database.kysely, policy, owner, { name: options.name, actor, ...(options.days !== undefined ? { days: options.days } : {}) });
+        const created = await createApiToken(database.kysely, policy, owner, {
+          name: options.name,
+          actor,
+          ...(options.days !== undefined ? { days: options.days } : {}),
+        });
         process.stdout.write(`Token ${created.view.id} for '${owner.username}' (${created.view.name}), valid until ${created.view.expiresAt}.\n`);
         process.stdout.write(`${created.token}\n`);
         process.stderr.write('Store it now: it is not shown again. Revoke with `moatmetrics token revoke ' + created.view.id + '`.\n');
@@ -38,7 +42,14 @@ export function registerTokensCommand(program: Command): void {
           return;
         }
         const now = new Date().toISOString();
-        const rows = tokens.map((t) => [t.id, t.username, t.name, t.revokedAt ? 'revoked' : t.expiresAt <= now ? 'expired' : 'active', t.expiresAt.slice(0, 10), t.lastUsedAt?.replace('T', ' ').slice(0, 16) ?? 'never']);
+        const rows = tokens.map((t) => [
+          t.id,
+          t.username,
+          t.name,
+          t.revokedAt ? 'revoked' : t.expiresAt <= now ? 'expired' : 'active',
+          t.expiresAt.slice(0, 10),
+          t.lastUsedAt?.replace('T', ' ').slice(0, 16) ?? 'never',
+        ]);
         process.stdout.write(`${textTable(['id', 'user', 'name', 'status', 'expires', 'last used (UTC)'], rows)}\n`);
       });
     });

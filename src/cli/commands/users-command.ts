@@ -18,7 +18,12 @@ export function registerUsersCommand(program: Command): void {
       const { createUser } = await import('../../auth/users.js');
       await withContext(command.optsWithGlobals<GlobalOptions>(), async ({ database, policy, actor }) => {
         const password = options.passwordStdin ? await readSecretFromStdin('--password-stdin') : undefined;
-        const { user: created, oneTimePassword } = await createUser(database.kysely, policy, { username: name, role: options.role, ...(password ? { password } : {}), createdBy: actor });
+        const { user: created, oneTimePassword } = await createUser(database.kysely, policy, {
+          username: name,
+          role: options.role,
+          ...(password ? { password } : {}),
+          createdBy: actor,
+        });
         process.stdout.write(`Created user '${created.username}' with role ${created.role}.\n`);
         if (oneTimePassword) process.stdout.write(`One-time password (shown once; it must be changed at first login): ${oneTimePassword}\n`);
       });
@@ -48,7 +53,10 @@ export function registerUsersCommand(program: Command): void {
       });
     });
 
-  for (const [verb, disabled] of [['disable', true], ['enable', false]] as const) {
+  for (const [verb, disabled] of [
+    ['disable', true],
+    ['enable', false],
+  ] as const) {
     user
       .command(verb)
       .description(disabled ? 'Disable a user: ends its sessions and revokes its API tokens' : 'Enable a disabled user')
@@ -83,11 +91,20 @@ export function registerUsersCommand(program: Command): void {
     .option('--all', 'every client (no scope)')
     .action(async (name: string, options: { clients?: string; all?: boolean }, command: Command) => {
       if (Boolean(options.clients) === Boolean(options.all)) throw new UsageError('give either --clients <ids> or --all');
-      const clientScope = options.all ? null : options.clients!.split(',').map((id) => id.trim()).filter(Boolean);
+      const clientScope = options.all
+        ? null
+        : options
+            .clients!.split(',')
+            .map((id) => id.trim())
+            .filter(Boolean);
       const { updateUser } = await import('../../auth/users.js');
       await withContext(command.optsWithGlobals<GlobalOptions>(), async ({ database, policy, actor }) => {
         const changed = await updateUser(database.kysely, policy, name, { clientScope }, actor);
-        process.stdout.write(changed.clientScope ? `User '${changed.username}' now sees only: ${changed.clientScope.join(', ')}.\n` : `User '${changed.username}' now sees every client.\n`);
+        process.stdout.write(
+          changed.clientScope
+            ? `User '${changed.username}' now sees only: ${changed.clientScope.join(', ')}.\n`
+            : `User '${changed.username}' now sees every client.\n`,
+        );
       });
     });
 
@@ -100,10 +117,7 @@ export function registerUsersCommand(program: Command): void {
     .argument('<name>', 'login name')
     .option('--password-stdin', 'read the new password from standard input')
     .action(async (name: string, options: { passwordStdin?: boolean }, command: Command) => {
-      const [{ generatePassword }, { requireUser, setPassword }] = await Promise.all([
-        import('../../auth/passwords.js'),
-        import('../../auth/users.js'),
-      ]);
+      const [{ generatePassword }, { requireUser, setPassword }] = await Promise.all([import('../../auth/passwords.js'), import('../../auth/users.js')]);
       await withContext(command.optsWithGlobals<GlobalOptions>(), async ({ database, actor }) => {
         const target = await requireUser(database.kysely, name);
         const chosen = options.passwordStdin ? await readSecretFromStdin('--password-stdin') : null;

@@ -2,7 +2,17 @@ import { choice, money, optionalDate, optionalText, requiredText, billableFlag }
 import type { DatasetDefinition } from './dataset-definition.js';
 
 const clientStatus = choice(
-  { active: 'active', inactive: 'inactive', churned: 'churned', lost: 'churned', former: 'churned', cancelled: 'churned', canceled: 'churned', paused: 'inactive', prospect: 'inactive' },
+  {
+    active: 'active',
+    inactive: 'inactive',
+    churned: 'churned',
+    lost: 'churned',
+    former: 'churned',
+    cancelled: 'churned',
+    canceled: 'churned',
+    paused: 'inactive',
+    prospect: 'inactive',
+  },
   { fallback: 'active', label: 'client status' },
 );
 
@@ -29,12 +39,19 @@ export const clientsDataset: DatasetDefinition = {
   fields: {
     client_id: { aliases: ['id', 'clientid', 'customer_id', 'company_id', 'account_id', 'client_number', 'account_number'], schema: optionalText },
     // `name` is the column of the older Python MoatMetrics.
-    client_name: { aliases: ['name', 'client', 'customer', 'customer_name', 'company', 'company_name', 'account_name', 'organization'], schema: requiredText, requiredColumn: true },
+    client_name: {
+      aliases: ['name', 'client', 'customer', 'customer_name', 'company', 'company_name', 'account_name', 'organization'],
+      schema: requiredText,
+      requiredColumn: true,
+    },
     industry: { aliases: ['sector', 'vertical', 'industry_type'], schema: optionalText },
     status: { aliases: ['client_status', 'account_status'], schema: clientStatus },
     // `is_active` (older tool): true → active, false → inactive.
     is_active: { aliases: ['active'], schema: billableFlag({ inverted: false, fallback: true }) },
-    contract_value: { aliases: ['mrr', 'monthly_fee', 'monthly_recurring_revenue', 'contract_amount', 'monthly_contract_value', 'recurring_revenue'], schema: money({ required: false, min: 0 }) },
+    contract_value: {
+      aliases: ['mrr', 'monthly_fee', 'monthly_recurring_revenue', 'contract_amount', 'monthly_contract_value', 'recurring_revenue'],
+      schema: money({ required: false, min: 0 }),
+    },
     onboarded_on: { aliases: ['onboarded', 'onboarding_date', 'client_since', 'start_date', 'created_date'], schema: optionalDate },
     churned_on: { aliases: ['churn_date', 'churned', 'end_date', 'cancelled_on'], schema: optionalDate },
   },

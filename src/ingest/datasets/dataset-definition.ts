@@ -52,5 +52,8 @@ export interface DatasetDefinition {
 /** Header spellings for a client reference, shared by every dataset that has one. */
 export const clientReferenceFields: Record<string, FieldSpec> = {
   client_id: { aliases: ['clientid', 'customer_id', 'company_id', 'account_id', 'client_number', 'account_number'], schema: optionalText },
-  client_name: { aliases: ['client', 'customer', 'customer_name', 'company', 'company_name', 'account', 'account_name', 'organization', 'organisation'], schema: optionalText },
+  client_name: {
+    aliases: ['client', 'customer', 'customer_name', 'company', 'company_name', 'account', 'account_name', 'organization', 'organisation'],
+    schema: optionalText,
+  },
 };

@@ -12,9 +12,16 @@ export const staffDataset: DatasetDefinition = {
   columns: ['staff_key', 'staff_name', 'role', 'cost_rate_cents', 'weekly_capacity_hours'],
   referencesClient: false,
   fields: {
-    staff_name: { aliases: ['name', 'technician', 'resource', 'member', 'employee', 'staff', 'resource_name', 'member_name', 'full_name'], schema: requiredText, requiredColumn: true },
+    staff_name: {
+      aliases: ['name', 'technician', 'resource', 'member', 'employee', 'staff', 'resource_name', 'member_name', 'full_name'],
+      schema: requiredText,
+      requiredColumn: true,
+    },
     role: { aliases: ['title', 'job_title', 'position'], schema: optionalText },
-    cost_rate: { aliases: ['hourly_cost', 'burdened_rate', 'internal_cost_rate', 'cost_per_hour', 'internal_rate', 'burdened_cost_rate', 'cost'], schema: money({ required: false, min: 0 }) },
+    cost_rate: {
+      aliases: ['hourly_cost', 'burdened_rate', 'internal_cost_rate', 'cost_per_hour', 'internal_rate', 'burdened_cost_rate', 'cost'],
+      schema: money({ required: false, min: 0 }),
+    },
     weekly_capacity_hours: { aliases: ['capacity', 'weekly_hours', 'capacity_hours', 'hours_per_week', 'weekly_capacity'], schema: positiveNumber(40) },
   },
   build(cells) {

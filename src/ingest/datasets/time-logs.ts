@@ -10,9 +10,21 @@ export const timeLogsDataset: DatasetDefinition = {
   fields: {
     log_id: { aliases: ['id', 'entry_id', 'time_entry_id', 'time_id', 'timeentry_id', 'log'], schema: optionalText },
     ...clientReferenceFields,
-    staff_name: { aliases: ['staff', 'technician', 'member', 'resource', 'employee', 'resource_name', 'member_name', 'technician_name', 'agent', 'user'], schema: requiredText, requiredColumn: true },
-    date: { aliases: ['work_date', 'date_worked', 'entry_date', 'date_start', 'time_start', 'start_date', 'log_date'], schema: requiredDate, requiredColumn: true },
-    hours: { aliases: ['hours_worked', 'actual_hours', 'duration_hours', 'hours_actual', 'time_hours', 'worked_hours', 'billable_hours_worked'], schema: workHours, requiredColumn: true },
+    staff_name: {
+      aliases: ['staff', 'technician', 'member', 'resource', 'employee', 'resource_name', 'member_name', 'technician_name', 'agent', 'user'],
+      schema: requiredText,
+      requiredColumn: true,
+    },
+    date: {
+      aliases: ['work_date', 'date_worked', 'entry_date', 'date_start', 'time_start', 'start_date', 'log_date'],
+      schema: requiredDate,
+      requiredColumn: true,
+    },
+    hours: {
+      aliases: ['hours_worked', 'actual_hours', 'duration_hours', 'hours_actual', 'time_hours', 'worked_hours', 'billable_hours_worked'],
+      schema: workHours,
+      requiredColumn: true,
+    },
     rate: { aliases: ['billing_rate', 'hourly_rate', 'bill_rate', 'rate_per_hour'], schema: money({ required: false, min: 0 }) },
     billable: { aliases: ['is_billable', 'billable_flag', 'billable_option', 'billing'], schema: billableFlag({ inverted: false, fallback: true }) },
     // Autotask exports the opposite flag.

@@ -9,8 +9,15 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { addStagedRowsToRollups, feedsRollups, refreshLaborAfterStaffImport, type RunSql } from '../../metrics/rollups/maintain-rollups.js';
 import type { DatabaseSchema } from '../../storage/schema.js';
 import type { DatasetDefinition } from '../datasets/dataset-definition.js';
-import { duplicateReason, type BeginOptions, type CommitRecords, type ImportWriter, type StagedRow, type WriteCounts, type WriteRejection } from './import-writer.js';
-
+import {
+  duplicateReason,
+  type BeginOptions,
+  type CommitRecords,
+  type ImportWriter,
+  type StagedRow,
+  type WriteCounts,
+  type WriteRejection,
+} from './import-writer.js';
 
 /**
  * PostgreSQL: rows stream through COPY into a temporary staging table (≈ 5× faster than
@@ -83,7 +90,8 @@ export class PostgresImportWriter implements ImportWriter {
     const rejections: WriteRejection[] = [];
 
     // Rows without an id: <content hash>:<occurrence>, numbered in file order.
-    if (this.derivedRows > 0) await client.query(`
+    if (this.derivedRows > 0)
+      await client.query(`
       UPDATE import_stage s SET ${key} = s.base_key || ':' || d.n
       FROM (SELECT source_line, row_number() OVER (PARTITION BY base_key ORDER BY source_line) AS n
             FROM import_stage WHERE base_key IS NOT NULL) d
@@ -162,7 +170,8 @@ export class PostgresImportWriter implements ImportWriter {
       const name = this.dataset.name;
       if (name === 'staff') await refreshLaborAfterStaffImport(this.kysely, run);
       // The staging table still holds the keys of every row the merge wrote (rejected ones were deleted from it).
-      else if (name === 'time_logs' || name === 'invoices') await addStagedRowsToRollups(this.kysely, run, name, { version: this.version, stageTable: 'import_stage' });
+      else if (name === 'time_logs' || name === 'invoices')
+        await addStagedRowsToRollups(this.kysely, run, name, { version: this.version, stageTable: 'import_stage' });
     }
     if (records.version) await this.run(this.kysely.insertInto('dataset_versions').values(records.version).compile());
     await this.run(this.kysely.insertInto('imports').values(records.importRecord).compile());
@@ -172,7 +181,8 @@ export class PostgresImportWriter implements ImportWriter {
     // Fresh planner statistics: without them PostgreSQL guesses a few hundred rows for a
     // table that just received a million and picks sort-based plans (measured 1.6 s vs 0.4 s).
     await client.query(`ANALYZE ${this.dataset.name}`);
-    if (records.refreshRollups && feedsRollups(this.dataset.name)) await client.query('ANALYZE rollup_time_client_month, rollup_time_staff_month, rollup_invoice_client_month');
+    if (records.refreshRollups && feedsRollups(this.dataset.name))
+      await client.query('ANALYZE rollup_time_client_month, rollup_time_staff_month, rollup_invoice_client_month');
     this.release();
   }
 
@@ -205,7 +215,9 @@ export class PostgresImportWriter implements ImportWriter {
 /** A Kysely that runs every query on `client`, inside whatever transaction the client is in. */
 function kyselyOnClient(client: pg.PoolClient): Kysely<DatabaseSchema> {
   const borrowed = { query: client.query.bind(client), release: () => undefined };
-  return new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool: { connect: async () => borrowed, end: async () => undefined } as unknown as pg.Pool }) });
+  return new Kysely<DatabaseSchema>({
+    dialect: new PostgresDialect({ pool: { connect: async () => borrowed, end: async () => undefined } as unknown as pg.Pool }),
+  });
 }
 
 /** COPY text format: `\N` is NULL; backslash, tab, newline and CR are escaped. */

@@ -8,7 +8,15 @@ import type { RollupDeltas } from '../../metrics/rollups/rollup-deltas.js';
 import { createIndexes, dropSecondaryIndexes, isTableEmpty } from '../../storage/table-indexes-repository.js';
 import type { DatabaseSchema } from '../../storage/schema.js';
 import type { DatasetDefinition } from '../datasets/dataset-definition.js';
-import { duplicateReason, type BeginOptions, type CommitRecords, type ImportWriter, type StagedRow, type WriteCounts, type WriteRejection } from './import-writer.js';
+import {
+  duplicateReason,
+  type BeginOptions,
+  type CommitRecords,
+  type ImportWriter,
+  type StagedRow,
+  type WriteCounts,
+  type WriteRejection,
+} from './import-writer.js';
 
 type Row = Record<string, unknown>;
 
@@ -74,13 +82,9 @@ export class SqliteImportWriter implements ImportWriter {
     const rest = columns.slice(1);
     this.params = new Array<unknown>(all.length).fill(null);
     this.statements = {
-      insert: connection.prepare(
-        `INSERT INTO ${name} (${all.join(', ')}) VALUES (${all.map(() => '?').join(', ')}) ON CONFLICT (${keyColumn}) DO NOTHING`,
-      ),
+      insert: connection.prepare(`INSERT INTO ${name} (${all.join(', ')}) VALUES (${all.map(() => '?').join(', ')}) ON CONFLICT (${keyColumn}) DO NOTHING`),
       select: connection.prepare(`SELECT ${all.join(', ')} FROM ${name} WHERE ${keyColumn} = ?`),
-      update: connection.prepare(
-        `UPDATE ${name} SET ${[...rest, 'version_number', 'source_line'].map((c) => `${c} = ?`).join(', ')} WHERE ${keyColumn} = ?`,
-      ),
+      update: connection.prepare(`UPDATE ${name} SET ${[...rest, 'version_number', 'source_line'].map((c) => `${c} = ?`).join(', ')} WHERE ${keyColumn} = ?`),
       undo: connection.prepare('INSERT INTO row_undo (version_number, dataset, row_key, prior_json) VALUES (?, ?, ?, ?)'),
       markSeen: connection.prepare('INSERT OR IGNORE INTO temp.import_seen (row_key) VALUES (?)'),
       wasSeen: connection.prepare('SELECT 1 FROM temp.import_seen WHERE row_key = ?').pluck(),
@@ -158,9 +162,7 @@ export class SqliteImportWriter implements ImportWriter {
     const name = row.values[1] as string;
     const holder = this.statements.nameHolder.get(row.values[2]) as { client_id: string; version_number: number; source_line: number } | undefined;
     const where =
-      holder?.version_number === this.version
-        ? `already on line ${holder.source_line} of this file`
-        : `already belongs to client ${holder?.client_id ?? '?'}`;
+      holder?.version_number === this.version ? `already on line ${holder.source_line} of this file` : `already belongs to client ${holder?.client_id ?? '?'}`;
     return { line: row.line, field: 'client_name', value: name, reason: `client name '${name}' ${where} (names are unique, ignoring case)` };
   }
 
@@ -207,7 +209,9 @@ export class SqliteImportWriter implements ImportWriter {
   };
 
   private run(query: { sql: string; parameters: readonly unknown[] }): void {
-    this.requireConnection().prepare(query.sql).run(...query.parameters);
+    this.requireConnection()
+      .prepare(query.sql)
+      .run(...query.parameters);
   }
 
   private requireConnection(): BetterSqlite3.Database {

@@ -65,7 +65,10 @@ export async function applyRollupDeltas(db: Kysely<DatabaseSchema>, run: RunSql,
   deltas.settle();
   const tables =
     deltas.dataset === 'time_logs'
-      ? ([['rollup_time_client_month', deltas.timeClientMonths], ['rollup_time_staff_month', deltas.timeStaffMonths]] as const)
+      ? ([
+          ['rollup_time_client_month', deltas.timeClientMonths],
+          ['rollup_time_staff_month', deltas.timeStaffMonths],
+        ] as const)
       : ([['rollup_invoice_client_month', deltas.invoiceClientMonths]] as const);
   for (const [table, groups] of tables) {
     const upsert = groupUpsert(db, table);
@@ -141,7 +144,12 @@ export async function rebuildRollups(db: Kysely<DatabaseSchema>, run: RunSql, da
       db
         .insertInto('rollup_staff_name')
         .columns(['staff_key', 'staff_name'])
-        .expression(db.selectFrom('time_logs').select(['staff_key', (eb) => eb.fn.max('staff_name').as('staff_name')]).groupBy('staff_key'))
+        .expression(
+          db
+            .selectFrom('time_logs')
+            .select(['staff_key', (eb) => eb.fn.max('staff_name').as('staff_name')])
+            .groupBy('staff_key'),
+        )
         .compile(),
     );
   }
@@ -177,19 +185,25 @@ async function refreshTimeClientMonths(db: Kysely<DatabaseSchema>, run: RunSql, 
     let rows = db
       .selectFrom('time_logs as t')
       .leftJoin('staff as s', 's.staff_key', 't.staff_key')
-      .select([
-        't.client_id',
-        monthOfDate('t.work_date').as('month'),
-        ...timeLogSums(),
-        ...dateSpan('t.work_date'),
-      ])
+      .select(['t.client_id', monthOfDate('t.work_date').as('month'), ...timeLogSums(), ...dateSpan('t.work_date')])
       .groupBy(['t.client_id', monthOfDate('t.work_date')]);
     if (chunk) rows = rows.where('t.client_id', 'in', chunk);
     if (months) rows = rows.where('t.work_date', '>=', `${months.from}-01`).where('t.work_date', '<=', `${months.to}-31`);
     await run(
       db
         .insertInto('rollup_time_client_month')
-        .columns(['client_id', 'month', 'hours_milli', 'billable_milli', 'labor_known_millicents', 'default_rate_milli', 'log_count', 'long_log_count', 'first_date', 'last_date'])
+        .columns([
+          'client_id',
+          'month',
+          'hours_milli',
+          'billable_milli',
+          'labor_known_millicents',
+          'default_rate_milli',
+          'log_count',
+          'long_log_count',
+          'first_date',
+          'last_date',
+        ])
         .expression(rows)
         .compile(),
     );
@@ -202,12 +216,7 @@ async function refreshTimeStaffMonths(db: Kysely<DatabaseSchema>, run: RunSql, m
     if (chunk) remove = remove.where('staff_key', 'in', chunk);
     if (months) remove = remove.where('month', '>=', months.from).where('month', '<=', months.to);
     await run(remove.compile());
-    const sums = [
-      't.staff_key',
-      monthOfDate('t.work_date').as('month'),
-      ...staffHourSums(),
-      ...dateSpan('t.work_date'),
-    ] as const;
+    const sums = ['t.staff_key', monthOfDate('t.work_date').as('month'), ...staffHourSums(), ...dateSpan('t.work_date')] as const;
     // A date range is read client by client off the (client, date) index.
     let rows = months
       ? db
@@ -217,7 +226,10 @@ async function refreshTimeStaffMonths(db: Kysely<DatabaseSchema>, run: RunSql, m
           .where('t.work_date', '<=', `${months.to}-31`)
           .select(sums)
           .groupBy(['t.staff_key', monthOfDate('t.work_date')])
-      : db.selectFrom('time_logs as t').select(sums).groupBy(['t.staff_key', monthOfDate('t.work_date')]);
+      : db
+          .selectFrom('time_logs as t')
+          .select(sums)
+          .groupBy(['t.staff_key', monthOfDate('t.work_date')]);
     if (chunk) rows = rows.where('t.staff_key', 'in', chunk);
     await run(
       db
@@ -234,12 +246,7 @@ async function refreshInvoiceClientMonths(db: Kysely<DatabaseSchema>, run: RunSq
     await run(removeGroups(db, 'rollup_invoice_client_month', chunk, months));
     let rows = db
       .selectFrom('invoices as i')
-      .select([
-        'i.client_id',
-        monthOfDate('i.invoice_date').as('month'),
-        ...invoiceSums('i'),
-        ...dateSpan('i.invoice_date'),
-      ])
+      .select(['i.client_id', monthOfDate('i.invoice_date').as('month'), ...invoiceSums('i'), ...dateSpan('i.invoice_date')])
       .groupBy(['i.client_id', monthOfDate('i.invoice_date')]);
     if (chunk) rows = rows.where('i.client_id', 'in', chunk);
     if (months) rows = rows.where('i.invoice_date', '>=', `${months.from}-01`).where('i.invoice_date', '<=', `${months.to}-31`);
@@ -259,7 +266,12 @@ function dateSpan(column: string) {
 }
 
 /** Deletes a rollup's groups for these clients (all when null) and months (all when null). */
-function removeGroups(db: Kysely<DatabaseSchema>, table: 'rollup_time_client_month' | 'rollup_invoice_client_month' | 'rollup_time_staff_month', clients: string[] | null, months: MonthRange | null) {
+function removeGroups(
+  db: Kysely<DatabaseSchema>,
+  table: 'rollup_time_client_month' | 'rollup_invoice_client_month' | 'rollup_time_staff_month',
+  clients: string[] | null,
+  months: MonthRange | null,
+) {
   let remove = db.deleteFrom(table);
   if (clients) remove = remove.where('client_id', 'in', clients);
   if (months) remove = remove.where('month', '>=', months.from).where('month', '<=', months.to);

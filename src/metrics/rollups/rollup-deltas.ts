@@ -121,8 +121,17 @@ export class RollupDeltas {
     let group = months.get(month);
     if (!group) {
       group = {
-        client_id: client, month: date.slice(0, 7), hours_milli: 0, billable_milli: 0, labor_known_millicents: 0,
-        default_rate_milli: 0, log_count: 0, long_log_count: 0, first_date: date, last_date: date, magnitude: 0,
+        client_id: client,
+        month: date.slice(0, 7),
+        hours_milli: 0,
+        billable_milli: 0,
+        labor_known_millicents: 0,
+        default_rate_milli: 0,
+        log_count: 0,
+        long_log_count: 0,
+        first_date: date,
+        last_date: date,
+        magnitude: 0,
       };
       months.set(month, group);
     }
@@ -142,7 +151,16 @@ export class RollupDeltas {
     const staffMonths = monthsOf(this.timeStaffMonths, staffKey);
     let staff = staffMonths.get(month);
     if (!staff) {
-      staff = { staff_key: staffKey, month: date.slice(0, 7), hours_milli: 0, billable_milli: 0, log_count: 0, long_log_count: 0, first_date: date, last_date: date };
+      staff = {
+        staff_key: staffKey,
+        month: date.slice(0, 7),
+        hours_milli: 0,
+        billable_milli: 0,
+        log_count: 0,
+        long_log_count: 0,
+        first_date: date,
+        last_date: date,
+      };
       staffMonths.set(month, staff);
     }
     staff.hours_milli += hours;
@@ -168,8 +186,16 @@ export class RollupDeltas {
     let group = months.get(month);
     if (!group) {
       group = {
-        client_id: client, month: date.slice(0, 7), revenue_cents: 0, collected_cents: 0, outstanding_cents: 0,
-        invoice_count: 0, invoice_rows: 0, first_date: date, last_date: date, magnitude: 0,
+        client_id: client,
+        month: date.slice(0, 7),
+        revenue_cents: 0,
+        collected_cents: 0,
+        outstanding_cents: 0,
+        invoice_count: 0,
+        invoice_rows: 0,
+        first_date: date,
+        last_date: date,
+        magnitude: 0,
       };
       months.set(month, group);
     }

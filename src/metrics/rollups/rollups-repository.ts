@@ -155,7 +155,10 @@ export function addStagedTimeLogs(db: Kysely<DatabaseSchema>, rows: StagedRows):
         .onConflict((oc) => oc.columns(staffMonth.key).doUpdateSet(staffMonth.set))
         .compile(),
     ],
-    staffNames: written.select(['t.staff_key', (eb) => eb.fn.max('t.staff_name').as('staff_name')]).groupBy('t.staff_key').compile(),
+    staffNames: written
+      .select(['t.staff_key', (eb) => eb.fn.max('t.staff_name').as('staff_name')])
+      .groupBy('t.staff_key')
+      .compile(),
   };
 }
 

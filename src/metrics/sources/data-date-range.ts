@@ -10,8 +10,14 @@ export async function dataDateRange(database: Database, version: number): Promis
   const stored = await database.kysely.selectFrom('app_meta').select('value').where('key', '=', key).executeTakeFirst();
   if (stored) return JSON.parse(stored.value) as { from: string | null; to: string | null };
   const [invoices, logs] = await Promise.all([
-    database.kysely.selectFrom('rollup_invoice_client_month').select((eb) => [eb.fn.min('first_date').as('lo'), eb.fn.max('last_date').as('hi')]).executeTakeFirst(),
-    database.kysely.selectFrom('rollup_time_client_month').select((eb) => [eb.fn.min('first_date').as('lo'), eb.fn.max('last_date').as('hi')]).executeTakeFirst(),
+    database.kysely
+      .selectFrom('rollup_invoice_client_month')
+      .select((eb) => [eb.fn.min('first_date').as('lo'), eb.fn.max('last_date').as('hi')])
+      .executeTakeFirst(),
+    database.kysely
+      .selectFrom('rollup_time_client_month')
+      .select((eb) => [eb.fn.min('first_date').as('lo'), eb.fn.max('last_date').as('hi')])
+      .executeTakeFirst(),
   ]);
   const los = [invoices?.lo, logs?.lo].filter((d): d is string => typeof d === 'string').sort();
   const his = [invoices?.hi, logs?.hi].filter((d): d is string => typeof d === 'string').sort();

@@ -20,9 +20,7 @@ export function invoiceFactsQuery(context: SourceContext, edges: EdgeMonth[] = e
 }
 
 export async function invoiceFacts(context: SourceContext): Promise<SourceRow[]> {
-  const edges = fromRows(context)
-    ? []
-    : await straddledEdges(context.period, (edge) => straddlingClients(context, edge).limit(1));
+  const edges = fromRows(context) ? [] : await straddledEdges(context.period, (edge) => straddlingClients(context, edge).limit(1));
   const rows = (await invoiceFactsQuery(context, edges).execute()) as Array<Record<string, unknown>>;
   return toSourceRows(rows, context.groupBy, sumNames);
 }
@@ -62,11 +60,7 @@ function rollupQuery(context: SourceContext, edges: EdgeMonth[]) {
       .where(sql<SqlBool>`EXISTS ${straddling}`)
       .where('i.invoice_date', '>=', edge.from)
       .where('i.invoice_date', '<=', edge.to)
-      .select([
-        'i.client_id',
-        monthLiteral(edge).as('month'),
-        ...invoiceSums('i'),
-      ])
+      .select(['i.client_id', monthLiteral(edge).as('month'), ...invoiceSums('i')])
       .groupBy('i.client_id');
     groups = groups.unionAll(part);
   }

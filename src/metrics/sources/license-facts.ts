@@ -41,7 +41,10 @@ export function licenseCostQuery(context: SourceContext) {
   let query;
   if (byTime) {
     const calendar = sql.join(
-      monthsOf(period).map((m) => sql`SELECT ${sql.lit(m.index)} AS ym, ${sql.lit(m.label)} AS month, ${sql.lit(quarterLabel(m.index))} AS quarter, ${sql.lit(m.label.slice(0, 4))} AS year`),
+      monthsOf(period).map(
+        (m) =>
+          sql`SELECT ${sql.lit(m.index)} AS ym, ${sql.lit(m.label)} AS month, ${sql.lit(quarterLabel(m.index))} AS quarter, ${sql.lit(m.label.slice(0, 4))} AS year`,
+      ),
       sql` UNION ALL `,
     );
     query = db

@@ -26,7 +26,11 @@ export interface SourceRow {
  * does this the same way, with its own expression for each dimension.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each source's builder has its own tables and columns; the added columns are read back by name (toSourceRows).
-export function groupByDimensions<Q extends SelectQueryBuilder<any, any, any>>(query: Q, groupBy: readonly DimensionName[], dims: Partial<Record<DimensionName, Expression<unknown>>>): Q {
+export function groupByDimensions<Q extends SelectQueryBuilder<any, any, any>>(
+  query: Q,
+  groupBy: readonly DimensionName[],
+  dims: Partial<Record<DimensionName, Expression<unknown>>>,
+): Q {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above.
   let q = query as SelectQueryBuilder<any, any, any>;
   for (const dim of groupBy) {

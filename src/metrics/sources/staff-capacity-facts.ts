@@ -11,7 +11,12 @@ import { timeLogFacts } from './time-log-facts.js';
  */
 export async function staffCapacityFacts(context: SourceContext): Promise<SourceRow[]> {
   let staff = context.db.selectFrom('staff').select(['staff_key', 'staff_name', 'weekly_capacity_hours']);
-  if (context.filters.staff) staff = staff.where('staff_key', 'in', context.filters.staff.map((n) => n.trim().toLowerCase()));
+  if (context.filters.staff)
+    staff = staff.where(
+      'staff_key',
+      'in',
+      context.filters.staff.map((n) => n.trim().toLowerCase()),
+    );
   const listed = await staff.execute();
   const loggers = await timeLogFacts({ ...context, groupBy: ['staff'], filters: context.filters.staff ? { staff: context.filters.staff } : {} });
   const known = new Set(listed.map((s) => s.staff_key));
@@ -19,7 +24,10 @@ export async function staffCapacityFacts(context: SourceContext): Promise<Source
     .map((row) => ({ staff_key: row.dims.staff!, staff_name: row.labels.staff_name ?? row.dims.staff! }))
     .filter((s) => !known.has(s.staff_key));
   const days = daysIn(context.period);
-  const all = [...listed.map((s) => ({ key: s.staff_key, name: s.staff_name, weekly: Number(s.weekly_capacity_hours) })), ...unlisted.map((s) => ({ key: s.staff_key, name: s.staff_name, weekly: 40 }))];
+  const all = [
+    ...listed.map((s) => ({ key: s.staff_key, name: s.staff_name, weekly: Number(s.weekly_capacity_hours) })),
+    ...unlisted.map((s) => ({ key: s.staff_key, name: s.staff_name, weekly: 40 })),
+  ];
   const byStaff = context.groupBy.includes('staff');
   const split = context.groupBy.includes('month') ? 'month' : context.groupBy.includes('quarter') ? 'quarter' : null;
   if (!split) {
@@ -36,14 +44,18 @@ export async function staffCapacityFacts(context: SourceContext): Promise<Source
   }
   // Someone missing from the staff list counts only in the parts they logged time in, as for a period of its own.
   const loggedParts = new Set(
-    (await timeLogFacts({ ...context, groupBy: ['staff', split], filters: context.filters.staff ? { staff: context.filters.staff } : {} })).map((row) => `${row.dims.staff}|${row.dims[split]}`),
+    (await timeLogFacts({ ...context, groupBy: ['staff', split], filters: context.filters.staff ? { staff: context.filters.staff } : {} })).map(
+      (row) => `${row.dims.staff}|${row.dims[split]}`,
+    ),
   );
   return all.flatMap((s) =>
-    [...parts].filter(([part]) => known.has(s.key) || loggedParts.has(`${s.key}|${part}`)).map(([part, partDays]) => ({
-      dims: { ...(byStaff ? { staff: s.key } : {}), [split]: part },
-      labels: byStaff ? { staff_name: s.name } : {},
-      sums: { capacity_milli: Math.round((s.weekly * 1000 * partDays) / 7), staff_count: 1 },
-    })),
+    [...parts]
+      .filter(([part]) => known.has(s.key) || loggedParts.has(`${s.key}|${part}`))
+      .map(([part, partDays]) => ({
+        dims: { ...(byStaff ? { staff: s.key } : {}), [split]: part },
+        labels: byStaff ? { staff_name: s.name } : {},
+        sums: { capacity_milli: Math.round((s.weekly * 1000 * partDays) / 7), staff_count: 1 },
+      })),
   );
 }
 

@@ -32,14 +32,20 @@ export async function timeLogFacts(context: SourceContext): Promise<SourceRow[]>
   const edges =
     path === 'rows'
       ? []
-      : await straddledEdges(context.period, (edge) => (path === 'staff' ? straddlingStaff(context, edge).limit(1) : straddlingClients(context, edge).limit(1)));
+      : await straddledEdges(context.period, (edge) =>
+          path === 'staff' ? straddlingStaff(context, edge).limit(1) : straddlingClients(context, edge).limit(1),
+        );
   const rows = (await timeLogFactsQuery(context, edges).execute()) as Array<Record<string, unknown>>;
   return toSourceRows(rows, context.groupBy, sumNames);
 }
 
 function pathOf(context: SourceContext): 'rows' | 'client' | 'staff' {
   const byStaff = context.groupBy.includes('staff') || context.filters.staff !== undefined;
-  const byClient = context.groupBy.some((d) => d === 'client' || d === 'industry') || context.filters.clients !== undefined || context.filters.industries !== undefined || context.filters.clientStatuses !== undefined;
+  const byClient =
+    context.groupBy.some((d) => d === 'client' || d === 'industry') ||
+    context.filters.clients !== undefined ||
+    context.filters.industries !== undefined ||
+    context.filters.clientStatuses !== undefined;
   if (context.useRollups === false || (byStaff && byClient)) return 'rows';
   return byStaff ? 'staff' : 'client';
 }
@@ -89,11 +95,7 @@ function clientRollupQuery(context: SourceContext, edges: EdgeMonth[]) {
       .where(sql<SqlBool>`EXISTS ${straddling}`)
       .where('t.work_date', '>=', edge.from)
       .where('t.work_date', '<=', edge.to)
-      .select([
-        't.client_id',
-        monthLiteral(edge).as('month'),
-        ...timeLogSums(),
-      ])
+      .select(['t.client_id', monthLiteral(edge).as('month'), ...timeLogSums()])
       .groupBy('t.client_id');
     groups = groups.unionAll(part);
   }
@@ -149,11 +151,7 @@ function staffRollupQuery(context: SourceContext, edges: EdgeMonth[]) {
       .where('t.work_date', '>=', edge.from)
       .where('t.work_date', '<=', edge.to)
       .where('t.staff_key', 'in', straddling)
-      .select([
-        't.staff_key',
-        monthLiteral(edge).as('month'),
-        ...staffHourSums(),
-      ])
+      .select(['t.staff_key', monthLiteral(edge).as('month'), ...staffHourSums()])
       .groupBy('t.staff_key');
     groups = groups.unionAll(part);
   }

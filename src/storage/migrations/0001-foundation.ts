@@ -3,7 +3,6 @@ import { sql, type Kysely } from 'kysely';
 /** Clients, staff, invoices, time logs, licenses, versions, imports and the undo log. */
 // Migrations are written against Kysely<unknown>: they must not depend on today's types.
 export async function up(db: Kysely<unknown>): Promise<void> {
-
   await db.schema
     .createTable('app_meta')
     .addColumn('key', 'text', (c) => c.primaryKey())
@@ -98,9 +97,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('invoice_date', 'text', (c) => c.notNull())
     .addColumn('due_date', 'text')
     .addColumn('total_cents', 'bigint', (c) => c.notNull())
-    .addColumn('status', 'text', (c) =>
-      c.notNull().check(sql`status in ('paid', 'pending', 'overdue', 'void', 'draft')`),
-    )
+    .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('paid', 'pending', 'overdue', 'void', 'draft')`))
     .addColumn('currency', 'text', (c) => c.notNull())
     .addColumn('version_number', 'integer', (c) => c.notNull())
     .addColumn('source_line', 'integer', (c) => c.notNull())

@@ -17,11 +17,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .columns(['client_id', 'staff_key', 'work_date', 'billable', 'hours_milli'])
     .execute();
   await db.schema.dropIndex('invoices_client_date').execute();
-  await db.schema
-    .createIndex('invoices_client_covering')
-    .on('invoices')
-    .columns(['client_id', 'invoice_date', 'status', 'total_cents'])
-    .execute();
+  await db.schema.createIndex('invoices_client_covering').on('invoices').columns(['client_id', 'invoice_date', 'status', 'total_cents']).execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -21,9 +21,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
 
 async function replaceHoursCheck(db: Kysely<unknown>, from: string, to: string): Promise<void> {
   if (db.getExecutor().adapter instanceof PostgresAdapter) {
-    await sql
-      .raw(`ALTER TABLE time_logs DROP CONSTRAINT time_logs_hours_milli_check, ADD CONSTRAINT time_logs_hours_milli_check CHECK (${to})`)
-      .execute(db);
+    await sql.raw(`ALTER TABLE time_logs DROP CONSTRAINT time_logs_hours_milli_check, ADD CONSTRAINT time_logs_hours_milli_check CHECK (${to})`).execute(db);
     return;
   }
   await db.transaction().execute(async (trx) => {
@@ -32,9 +30,7 @@ async function replaceHoursCheck(db: Kysely<unknown>, from: string, to: string):
     if (!ddl.includes(`check (${from})`)) throw new Error(`time_logs has no check (${from}) to replace`);
     const indexes = await sql<{ sql: string }>`
       SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'time_logs' AND sql IS NOT NULL`.execute(trx);
-    const rebuilt = ddl
-      .replace(/^CREATE TABLE "?time_logs"?/, 'CREATE TABLE "time_logs_rebuilt"')
-      .replace(`check (${from})`, `check (${to})`);
+    const rebuilt = ddl.replace(/^CREATE TABLE "?time_logs"?/, 'CREATE TABLE "time_logs_rebuilt"').replace(`check (${from})`, `check (${to})`);
     await sql.raw(rebuilt).execute(trx);
     await sql`INSERT INTO time_logs_rebuilt SELECT * FROM time_logs`.execute(trx);
     await sql`DROP TABLE time_logs`.execute(trx);

@@ -7,7 +7,10 @@ import type { Kysely } from 'kysely';
  * removal. Rolling a removal back brings the demo rows, and the marker's effect, back.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema.alterTable('dataset_versions').addColumn('removes_demo', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('dataset_versions')
+    .addColumn('removes_demo', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
