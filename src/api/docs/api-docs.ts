@@ -29,7 +29,7 @@ export const securitySchemes = {
     type: 'http',
     scheme: 'bearer',
     bearerFormat: 'mmt_<id>_<secret>',
-    description: 'An API token (`moatmetrics tokens create`, POST /api/v1/tokens).',
+    description: 'An API token (`moatmetrics token create`, POST /api/v1/tokens).',
   },
   sessionCookie: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: 'The session cookie set by POST /api/v1/auth/login.' },
 } as const;
