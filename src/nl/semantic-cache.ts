@@ -58,6 +58,11 @@ export class SemanticCache<T> {
     return this.entries.size;
   }
 
+  /** Forgets every entry (benchmarks time the uncached path with it; counters are kept). */
+  clear(): void {
+    this.entries.clear();
+  }
+
   private useVersion(version: number): void {
     if (this.version === version) return;
     if (this.version !== null && this.entries.size > 0) counters.invalidations++;
