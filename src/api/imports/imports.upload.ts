@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -117,8 +118,14 @@ async function writeLimited(source: Readable, target: string, limit: UploadLimit
   source.once('error', onSourceError);
   source.once('close', onSourceClose);
   source.pipe(counter);
+  const file = createWriteStream(target);
   try {
-    await pipeline(counter, createWriteStream(target));
+    await pipeline(counter, file);
+  } catch (error) {
+    // A refusal can come before the file has even been opened: wait until the stream has
+    // closed it, or the caller's clean-up could run first and the file appear after it.
+    if (!file.closed) await once(file, 'close');
+    throw error;
   } finally {
     source.unpipe(counter);
     source.off('error', onSourceError);
