@@ -7,7 +7,7 @@
  * reported as such (the caller asks for another period).
  */
 
-import { consume } from './tokenize.js';
+import { consume, numberOf } from './tokenize.js';
 
 export interface NlPeriod {
   from: string;
@@ -40,25 +40,6 @@ const monthWords: Array<[RegExp, number]> = [
 const MONTH = '(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
 /** A year: 2024, '24, 24 (two digits only right after a month, quarter or half). */
 const YEAR = "(?:'|’)?(\\d{4}|\\d{2})";
-const numberWords: Record<string, number> = {
-  one: 1,
-  two: 2,
-  three: 3,
-  four: 4,
-  five: 5,
-  six: 6,
-  seven: 7,
-  eight: 8,
-  nine: 9,
-  ten: 10,
-  eleven: 11,
-  twelve: 12,
-  eighteen: 18,
-  'twenty-four': 24,
-  'twenty four': 24,
-  thirty: 30,
-  ninety: 90,
-};
 const COUNT = '(\\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|twenty[- ]four|thirty|ninety)';
 const LAST = '(?:last|past|previous|prev|prior|trailing|the last|the past|rolling)';
 
@@ -74,7 +55,7 @@ function yearOf(text: string): number {
 }
 
 function countOf(text: string): number {
-  return /^\d+$/.test(text) ? Number(text) : (numberWords[text.replace('-', ' ')] ?? numberWords[text] ?? 0);
+  return numberOf(text) ?? 0;
 }
 
 const pad = (n: number): string => String(n).padStart(2, '0');

@@ -1,4 +1,4 @@
-import { consume } from './tokenize.js';
+import { consume, numberOf } from './tokenize.js';
 
 /**
  * Numbers that shape an answer rather than name a period: thresholds ("margin below 20%",
@@ -59,22 +59,6 @@ export function readThresholds(text: string): { text: string; thresholds: Thresh
   return { text: rest, thresholds };
 }
 
-const numberWords: Record<string, number> = {
-  one: 1,
-  two: 2,
-  three: 3,
-  four: 4,
-  five: 5,
-  six: 6,
-  seven: 7,
-  eight: 8,
-  nine: 9,
-  ten: 10,
-  fifteen: 15,
-  twenty: 20,
-  'a dozen': 12,
-  dozen: 12,
-};
 const COUNT = '(\\d{1,4}|one|two|three|four|five|six|seven|eight|nine|ten|fifteen|twenty|a dozen|dozen)';
 const rowNouns =
   '(?:clients?|customers?|accounts?|staff|staff members?|techs?|technicians?|engineers?|employees?|people|industries|industry|sectors?|verticals?|vendors?|products?|@e_[a-z]+)';
@@ -91,7 +75,7 @@ export function readLimit(text: string): { text: string; limit: number | null } 
     const match = pattern.exec(text);
     if (!match) continue;
     const word = match[1]!;
-    const limit = /^\d+$/.test(word) ? Number(word) : (numberWords[word] ?? null);
+    const limit = numberOf(word);
     if (limit === null || limit < 1) continue;
     // Keep the direction word ("top", "lowest"): only the number goes.
     const at = match.index + match[0].lastIndexOf(word);

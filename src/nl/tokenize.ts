@@ -104,3 +104,33 @@ export function typoAllowance(length: number): number {
   if (length >= 5) return 1;
   return 0;
 }
+
+/** Numbers written as words in questions ("last six months", "top ten", "a dozen"). */
+const numberWords: Record<string, number> = {
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  dozen: 12,
+  'a dozen': 12,
+  fifteen: 15,
+  eighteen: 18,
+  twenty: 20,
+  'twenty four': 24,
+  thirty: 30,
+  ninety: 90,
+};
+
+/** A count written in digits or words ("5", "five", "twenty-four"); null when it is neither. */
+export function numberOf(text: string): number | null {
+  if (/^\d+$/.test(text)) return Number(text);
+  return numberWords[text.replace('-', ' ')] ?? null;
+}
