@@ -39,6 +39,8 @@ export interface AskOptions {
   auditDetails?: Record<string, unknown>;
   /** Results a batch computed together, by canonical plan (JSON): used instead of running the plan again. */
   precomputed?: ReadonlyMap<string, MetricResult | MmError>;
+  /** The question as a batch already understood it (`prepareBatch`): not read a second time. */
+  prepared?: PreparedQuestion;
 }
 
 export interface AskOutcome {
@@ -83,7 +85,7 @@ export async function askQuestion(database: Database, config: Config, question: 
 
 /** askQuestion with what a conversation needs: the previous turn in, the new turn out. */
 export async function askWithContext(database: Database, config: Config, question: string, options: AskOptions): Promise<AskOutcome> {
-  const { context, understanding, refinement } = await prepare(database, config, question, options);
+  const { context, understanding, refinement } = options.prepared ?? (await prepare(database, config, question, options));
   const { version, asOf, scope } = context;
   const answered = await answerFor(context, question, understanding, options.precomputed);
   let answer = answered.answer;
@@ -130,21 +132,21 @@ export async function askWithContext(database: Database, config: Config, questio
   return { answer, turn };
 }
 
-interface Prepared {
+export interface PreparedQuestion {
   context: AnswerContext;
   understanding: Understanding;
   refinement: { kept: string[]; changed: string[] } | null;
 }
 
 /** The question understood (and, for a follow-up, refined) against the current data. */
-async function prepare(database: Database, config: Config, question: string, options: AskOptions): Promise<Prepared> {
+async function prepare(database: Database, config: Config, question: string, options: AskOptions): Promise<PreparedQuestion> {
   const version = await currentVersionNumber(database.kysely);
   const range = await dataDateRange(database, version);
   const asOf = options.asOf ?? config.analytics.as_of ?? range.to ?? new Date().toISOString().slice(0, 10);
   const scope = options.clientScope ?? null;
   const vocabulary = await vocabularyFor(database, version, scope);
   let understanding = understand(question, { vocabulary, asOf });
-  let refinement: Prepared['refinement'] = null;
+  let refinement: PreparedQuestion['refinement'] = null;
   if (options.previous) {
     const followUp = readFollowUp(question, understanding, options.previous, { vocabulary, asOf });
     understanding = followUp.understanding;
@@ -156,23 +158,24 @@ async function prepare(database: Database, config: Config, question: string, opt
 }
 
 /**
- * The plans a batch of questions will run, canonical, and whether the semantic cache holds
- * each already: what the batch computes together before answering (batch.ts).
+ * Every question of a batch understood once, with the plan it will run (null for a "why",
+ * a clarify or a refusal) and whether the semantic cache holds that plan already: what the
+ * batch computes together before answering (batch.ts), and what the answers then reuse.
  */
-export async function plansOf(
+export async function prepareBatch(
   database: Database,
   config: Config,
   questions: readonly string[],
   options: AskOptions,
-): Promise<Array<{ plan: QueryPlan; cached: boolean }>> {
-  const plans: Array<{ plan: QueryPlan; cached: boolean }> = [];
+): Promise<Array<{ prepared: PreparedQuestion; plan: QueryPlan | null; cached: boolean }>> {
+  const out: Array<{ prepared: PreparedQuestion; plan: QueryPlan | null; cached: boolean }> = [];
   for (const question of questions) {
-    const { context, understanding } = await prepare(database, config, question, options);
-    if (understanding.kind !== 'query') continue;
-    const plan = runnablePlan(context, understanding);
-    if (plan) plans.push({ plan, cached: semanticCacheOf<CachedFacts>(database).has(context.version, cacheKey(context, plan)) });
+    const prepared = await prepare(database, config, question, options);
+    const { context, understanding } = prepared;
+    const plan = understanding.kind === 'query' ? runnablePlan(context, understanding) : null;
+    out.push({ prepared, plan, cached: plan !== null && semanticCacheOf<CachedFacts>(database).has(context.version, cacheKey(context, plan)) });
   }
-  return plans;
+  return out;
 }
 
 interface AnswerContext {

@@ -2,7 +2,7 @@ import type { Config } from '../config/schema.js';
 import { runQueries } from '../metrics/run-query.js';
 import type { Database } from '../storage/database.js';
 import type { NlAnswer } from './answer.js';
-import { askWithContext, plansOf, type AskOptions } from './ask.js';
+import { askWithContext, prepareBatch, type AskOptions } from './ask.js';
 
 export interface BatchEvaluation {
   questions: number;
@@ -30,10 +30,10 @@ export async function askBatch(
   database: Database,
   config: Config,
   questions: readonly string[],
-  options: Omit<AskOptions, 'previous' | 'auditDetails' | 'precomputed'>,
+  options: Omit<AskOptions, 'previous' | 'auditDetails' | 'precomputed' | 'prepared'>,
 ): Promise<{ answers: NlAnswer[]; evaluation: BatchEvaluation }> {
-  const planned = await plansOf(database, config, questions, options);
-  const toCompute = [...new Map(planned.filter((p) => !p.cached).map((p) => [JSON.stringify(p.plan), p.plan])).entries()];
+  const planned = await prepareBatch(database, config, questions, options);
+  const toCompute = [...new Map(planned.flatMap(({ plan, cached }) => (plan !== null && !cached ? [[JSON.stringify(plan), plan] as const] : []))).entries()];
   const { results, sourcePasses } = await runQueries(
     database,
     config,
@@ -44,7 +44,14 @@ export async function askBatch(
   const answers: NlAnswer[] = [];
   for (const [index, question] of questions.entries()) {
     answers.push(
-      (await askWithContext(database, config, question, { ...options, precomputed, auditDetails: { batch: { index, of: questions.length } } })).answer,
+      (
+        await askWithContext(database, config, question, {
+          ...options,
+          precomputed,
+          prepared: planned[index]!.prepared,
+          auditDetails: { batch: { index, of: questions.length } },
+        })
+      ).answer,
     );
   }
   const answered = answers.filter((a) => a.status === 'answered');
