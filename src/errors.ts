@@ -16,6 +16,7 @@ export const errorCatalogue = {
   MM_USAGE: { status: 400, title: 'Command used wrongly' },
   MM_FILE_NOT_FOUND: { status: 400, title: 'File not found' },
   MM_IMPORT_UNKNOWN_DATASET: { status: 404, title: 'Unknown dataset' },
+  MM_IMPORT_UNKNOWN_PRESET: { status: 400, title: 'Unknown import preset' },
   MM_IMPORT_ENCODING: { status: 422, title: 'File encoding cannot be read' },
   MM_IMPORT_MALFORMED_CSV: { status: 422, title: 'File is not well-formed CSV' },
   MM_IMPORT_HEADER: { status: 422, title: 'Header row is missing required columns' },

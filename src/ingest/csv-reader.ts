@@ -42,24 +42,46 @@ const CR = 0x0d;
 /**
  * Picks the delimiter from the header line: the most frequent of `,` `;` TAB outside quotes.
  * Ties go to `,`, then `;` (European Excel exports use `;` because `,` is their decimal mark).
+ * The header line is the first with at least two of one separator: a report's title lines
+ * above it ("Time Entry Detail", "Acme MSP, Inc.") have fewer. Failing that, the first line
+ * with any separator (a two-column file), else the first line.
  */
 export function detectDelimiter(firstChunk: string): Delimiter {
-  let commas = 0;
-  let semicolons = 0;
-  let tabs = 0;
+  let firstWithAny: LineCounts | null = null;
+  let counts: LineCounts = { commas: 0, semicolons: 0, tabs: 0 };
   let inQuotes = false;
-  for (let i = 0; i < firstChunk.length; i++) {
+  let lines = 0;
+  for (let i = 0; i <= firstChunk.length; i++) {
     const c = firstChunk[i];
     if (c === '"') inQuotes = !inQuotes;
-    else if (inQuotes) continue;
-    else if (c === ',') commas++;
-    else if (c === ';') semicolons++;
-    else if (c === '\t') tabs++;
-    else if (c === '\n' || c === '\r') break;
+    else if (inQuotes && c !== undefined) continue;
+    else if (c === ',') counts.commas++;
+    else if (c === ';') counts.semicolons++;
+    else if (c === '\t') counts.tabs++;
+    else if (c === '\n' || c === '\r' || c === undefined) {
+      if (Math.max(counts.commas, counts.semicolons, counts.tabs) >= 2) return mostFrequent(counts);
+      if (!firstWithAny && counts.commas + counts.semicolons + counts.tabs > 0) firstWithAny = counts;
+      if (c === '\r' && firstChunk[i + 1] === '\n') i++;
+      if (++lines >= DELIMITER_LINES) break;
+      counts = { commas: 0, semicolons: 0, tabs: 0 };
+    }
   }
+  return mostFrequent(firstWithAny ?? counts);
+}
+
+interface LineCounts {
+  commas: number;
+  semicolons: number;
+  tabs: number;
+}
+
+function mostFrequent({ commas, semicolons, tabs }: LineCounts): Delimiter {
   if (commas >= semicolons && commas >= tabs) return ',';
   return semicolons >= tabs ? ';' : '\t';
 }
+
+/** Lines looked at for the delimiter: the header and up to ten title lines above it. */
+const DELIMITER_LINES = 11;
 
 /** Index of `char` in `s` from `from`, or `s.length` when absent (so it compares as "beyond"). */
 function indexOrEnd(s: string, char: string, from: number): number {

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { MmError } from '../errors.js';
 import type { DatasetDefinition } from './datasets/dataset-definition.js';
 import type { DateColumns } from './date-columns.js';
+import { isDerived, type DerivedSource, type ImportPreset, type LineItemGrouping } from './presets/import-preset.js';
+import { recognisePreset } from './presets/index.js';
 
 /** One file column that feeds a canonical field. */
 export interface MappedColumn {
@@ -10,10 +12,32 @@ export interface MappedColumn {
   field: string;
   /** The header cell as written in the file. */
   header: string;
+  /** A vendor preset's rewrite of the value (`DoNotBill` → `no`). */
+  convert?: (value: string) => string;
+}
+
+/** A canonical field made from several file columns (a preset's `DerivedSource`). */
+export interface DerivedColumn {
+  field: string;
+  /** 0-based positions of the inputs; -1 for an input the file lacks. */
+  indices: number[];
+  derive: DerivedSource['derive'];
+}
+
+/** The vendor export a file was read as. */
+export interface PresetUsed {
+  id: string;
+  name: string;
 }
 
 export interface HeaderMap {
   columns: MappedColumn[];
+  /** Fields computed from several columns (vendor presets only). */
+  derived: DerivedColumn[];
+  /** The preset the header was mapped with; null for canonical names and aliases. */
+  preset: PresetUsed | null;
+  /** Line items to group into one row (invoice exports). */
+  grouping: LineItemGrouping | null;
   /** Header cells that match no field: ignored, and reported as a warning. */
   ignored: string[];
   /** Number of header cells (the expected field count of every record). */
@@ -55,11 +79,133 @@ function shortName(name: string): string {
   return name.length > NAME_LENGTH ? `${name.slice(0, NAME_LENGTH - 1)}…` : name;
 }
 
+/** `auto`: recognise a vendor export from the header; `none`: canonical names and aliases only; or one preset. */
+export type PresetSelection = { kind: 'auto' } | { kind: 'none' } | { kind: 'preset'; preset: ImportPreset };
+
+/**
+ * Maps a header row onto a dataset's fields: by a vendor preset when one is chosen or
+ * recognised (presets/), else by canonical name and alias. A recognised export that lacks
+ * columns is refused with an error naming the export and the missing columns, unless the
+ * canonical names map the file on their own. With `dates`, each date column is read by its
+ * own reader (date-columns.ts).
+ */
+export function mapHeader(
+  dataset: DatasetDefinition,
+  header: string[],
+  fileLabel: string,
+  dates?: DateColumns,
+  selection: PresetSelection = { kind: 'auto' },
+  line = 1,
+): HeaderMap {
+  const label = `${fileLabel} line ${line}`;
+  if (selection.kind === 'none') return mapCanonicalHeader(dataset, header, label, line, dates);
+  if (selection.kind === 'preset') return mapPresetHeader(dataset, selection.preset, header, label, line, dates);
+  const recognised = recognisePreset(new Set(header.map(normaliseHeader)), dataset.name);
+  if (!recognised) return mapCanonicalHeader(dataset, header, label, line, dates);
+  const { preset } = recognised;
+  if (preset.dataset !== dataset.name) {
+    // A canonical file that happens to look like another dataset's export still imports.
+    try {
+      return mapCanonicalHeader(dataset, header, label, line, dates);
+    } catch {
+      throw new MmError(
+        'MM_IMPORT_HEADER',
+        `${label}: this looks like a ${preset.name} export, which imports as ${preset.dataset}, not ${dataset.name}; ` +
+          `import it with: moatmetrics import ${preset.dataset} ${fileLabel}`,
+        { line, preset: preset.id, dataset: preset.dataset },
+      );
+    }
+  }
+  try {
+    return mapPresetHeader(dataset, preset, header, label, line, dates);
+  } catch (presetError) {
+    try {
+      return mapCanonicalHeader(dataset, header, label, line, dates);
+    } catch {
+      throw presetError;
+    }
+  }
+}
+
+/**
+ * Maps a vendor export's header with its preset: each canonical field from the columns the
+ * preset names (the first spelling present wins); every other column is ignored.
+ */
+function mapPresetHeader(dataset: DatasetDefinition, preset: ImportPreset, header: string[], label: string, line: number, dates?: DateColumns): HeaderMap {
+  const positions = new Map<string, number>();
+  header.forEach((cell, index) => {
+    const name = normaliseHeader(cell);
+    if (name !== '' && !positions.has(name)) positions.set(name, index);
+  });
+  const find = (spellings: readonly string[]): number => {
+    for (const spelling of spellings) {
+      const index = positions.get(spelling);
+      if (index !== undefined) return index;
+    }
+    return -1;
+  };
+  const columns: MappedColumn[] = [];
+  const derived: DerivedColumn[] = [];
+  const located = new Map<string, MappedColumn>();
+  const used = new Set<number>();
+  for (const [field, source] of Object.entries(preset.fields)) {
+    if (isDerived(source)) {
+      const indices = source.inputs.map(find);
+      const present = indices.filter((i) => i >= 0);
+      if (present.length < (source.minInputs ?? 1)) continue;
+      for (const i of present) used.add(i);
+      derived.push({ field, indices, derive: source.derive });
+      located.set(field, { index: present[0]!, field, header: header[present[0]!]!.trim() });
+      continue;
+    }
+    const index = find(source.headers);
+    if (index < 0) continue;
+    used.add(index);
+    const column: MappedColumn = { index, field, header: header[index]!.trim(), ...(source.convert ? { convert: source.convert } : {}) };
+    columns.push(column);
+    located.set(field, column);
+  }
+  const missing = preset.required.filter((field) => !located.has(field));
+  if (missing.length > 0) {
+    const wanted = missing.map((field) => describeSource(preset, field));
+    throw new MmError(
+      'MM_IMPORT_HEADER',
+      `${label}: this looks like a ${preset.name} export (preset ${preset.id}), but it lacks ` +
+        `${wanted.length > 1 ? 'the columns' : 'the column'} ${wanted.join('; ')}. ` +
+        `Export the full report again, or map the columns yourself (docs/IMPORTING.md)`,
+      { line, preset: preset.id, missing },
+    );
+  }
+  const shape: Record<string, z.ZodType<unknown, string>> = {};
+  for (const [field, column] of located) shape[field] = dates ? dates.schemaFor(column) : dataset.fields[field]!.schema;
+  return {
+    columns,
+    derived,
+    preset: { id: preset.id, name: preset.name },
+    grouping: preset.grouping ?? null,
+    ignored: header.filter((cell, index) => !used.has(index) && cell.trim() !== '').map((cell) => cell.trim()),
+    width: header.length,
+    rowSchema: z.object(shape),
+    locate(field) {
+      const column = located.get(field);
+      return column ? { column: column.index + 1, header: column.header } : null;
+    },
+  };
+}
+
+/** `staff_name (Member Name or Member ID)`: the canonical field and the vendor spellings that give it. */
+function describeSource(preset: ImportPreset, field: string): string {
+  const source = preset.fields[field];
+  if (!source) return field;
+  const spellings = isDerived(source) ? source.inputs.flat() : source.headers;
+  return `${field} (${spellings.slice(0, 4).join(' or ')})`;
+}
+
 /**
  * Maps a header row onto a dataset's fields by name and alias; refuses missing, ambiguous or
- * duplicate columns. With `dates`, each date column is read by its own reader (date-columns.ts).
+ * duplicate columns.
  */
-export function mapHeader(dataset: DatasetDefinition, header: string[], fileLabel: string, dates?: DateColumns): HeaderMap {
+function mapCanonicalHeader(dataset: DatasetDefinition, header: string[], label: string, line: number, dates?: DateColumns): HeaderMap {
   const lookup = new Map<string, string>();
   for (const [field, spec] of Object.entries(dataset.fields)) {
     lookup.set(field, field);
@@ -79,9 +225,9 @@ export function mapHeader(dataset: DatasetDefinition, header: string[], fileLabe
     if (earlier) {
       throw new MmError(
         'MM_IMPORT_HEADER',
-        `${fileLabel} line 1: columns '${shortName(earlier.header)}' (column ${earlier.index + 1}) ` +
+        `${label}: columns '${shortName(earlier.header)}' (column ${earlier.index + 1}) ` +
           `and '${shortName(cell.trim())}' (column ${index + 1}) both mean ${field}; remove one`,
-        { line: 1, column: index + 1 },
+        { line, column: index + 1 },
       );
     }
     const mapped = { index, field, header: cell.trim() };
@@ -96,9 +242,9 @@ export function mapHeader(dataset: DatasetDefinition, header: string[], fileLabe
   if (missing.length > 0) {
     throw new MmError(
       'MM_IMPORT_HEADER',
-      `${fileLabel} line 1: missing required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} for ${dataset.name} ` +
+      `${label}: missing required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} for ${dataset.name} ` +
         `(found: ${listedNames(header.map((h) => h.trim())).join(', ') || 'nothing'})`,
-      { line: 1, missing },
+      { line, missing },
     );
   }
 
@@ -106,6 +252,9 @@ export function mapHeader(dataset: DatasetDefinition, header: string[], fileLabe
   for (const column of columns) shape[column.field] = dates ? dates.schemaFor(column) : dataset.fields[column.field]!.schema;
   return {
     columns,
+    derived: [],
+    preset: null,
+    grouping: null,
     ignored,
     width: header.length,
     rowSchema: z.object(shape),

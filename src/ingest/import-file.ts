@@ -13,8 +13,9 @@ import type { DatasetVersionTable, ImportTable } from '../storage/schema.js';
 import type { DatasetDefinition } from './datasets/dataset-definition.js';
 import { getDataset } from './datasets/index.js';
 import { importTempName } from './import-leftovers.js';
-import { formatRowError, type ImportReport, type RowError } from './import-report.js';
+import { formatRowError, noFormat, type ImportReport, type RowError } from './import-report.js';
 import { inspectFile } from './inspect-file.js';
+import { checkPresetChoice } from './presets/index.js';
 import { storedRejectsPath } from './rejects-file.js';
 import { RowReaderWorker } from './read-rows-in-worker.js';
 import { readFileRows, type ClientList, type ReadFileInput, type RowSink } from './row-reader.js';
@@ -37,6 +38,8 @@ export interface ImportFileOptions {
   /** Name shown in messages (defaults to the file's base name; uploads pass the client's name). */
   fileName?: string;
   mode?: 'strict' | 'lenient';
+  /** `auto` (recognise a vendor export from its header; the default), `none` (canonical columns only) or a preset id. */
+  preset?: string;
   /** How `03/11/2025` is read (defaults to config `ingest.date_order`; docs/IMPORTING.md, Dates). */
   dateOrder?: DateOrderSetting;
   dryRun?: boolean;
@@ -110,6 +113,7 @@ async function handleDemoData(database: Database, options: ImportFileOptions, dr
 
 async function runImport(database: Database, config: Config, options: ImportFileOptions): Promise<ImportReport> {
   const dataset = getDataset(options.dataset);
+  if (options.preset !== undefined) checkPresetChoice(options.preset, dataset.name);
   await handleDemoData(database, options, options.dryRun ?? false);
   const fileName = options.fileName ?? path.basename(options.file);
   const importId = randomUUID();
@@ -140,6 +144,7 @@ async function runImport(database: Database, config: Config, options: ImportFile
     errors: [],
     errorCode: null,
     ignoredColumns: [],
+    format: { ...noFormat },
     message: '',
     rejectsFile: null,
     createdBy: options.actor ?? 'anonymous',
@@ -189,6 +194,9 @@ async function runImport(database: Database, config: Config, options: ImportFile
       note: (facts) => {
         if (facts.delimiter !== undefined) report.delimiter = facts.delimiter;
         if (facts.ignoredColumns !== undefined) report.ignoredColumns = facts.ignoredColumns;
+        if (facts.preset !== undefined) report.format.preset = facts.preset;
+        if (facts.titleRows !== undefined) report.format.titleRows = facts.titleRows;
+        if (facts.skippedRows !== undefined) report.format.skippedRows = facts.skippedRows;
       },
       batch: async (batch) => {
         for (const problem of batch.errors) errors.addRow(problem);
@@ -208,6 +216,7 @@ async function runImport(database: Database, config: Config, options: ImportFile
       fileName,
       dateOrder: options.dateOrder ?? config.ingest.date_order,
       batchRows: config.ingest.batch_rows,
+      preset: options.preset ?? 'auto',
     };
     if (worker) await worker.read(readInput, sink);
     else await readFileRows(readInput, sink);
@@ -257,7 +266,7 @@ async function runImport(database: Database, config: Config, options: ImportFile
   } catch (error) {
     worker?.stop();
     await writer?.rollback();
-    if (!isMmError(error) || ['MM_FILE_NOT_FOUND', 'MM_IMPORT_UNKNOWN_DATASET', 'MM_DATABASE_BUSY'].includes(error.code)) {
+    if (!isMmError(error) || ['MM_FILE_NOT_FOUND', 'MM_IMPORT_UNKNOWN_DATASET', 'MM_IMPORT_UNKNOWN_PRESET', 'MM_DATABASE_BUSY'].includes(error.code)) {
       await removeRawTemp(rawTemp);
       await errors.close();
       throw error;
@@ -406,7 +415,7 @@ function importRecord(report: ImportReport, dataDir: string): ImportTable {
     rows_unchanged: report.rows.unchanged,
     rows_rejected: report.rows.rejected,
     error_count: report.errorCount,
-    errors_json: JSON.stringify({ errorCode: report.errorCode, errors: report.errors, ignoredColumns: report.ignoredColumns }),
+    errors_json: JSON.stringify({ errorCode: report.errorCode, errors: report.errors, ignoredColumns: report.ignoredColumns, format: report.format }),
     message: report.message,
     created_by: report.createdBy,
     started_at: report.startedAt,

@@ -13,6 +13,18 @@ export interface RowError {
   message: string;
 }
 
+/** How the file was read: which vendor export it is, and the rows that were not data. */
+export interface ImportFormat {
+  /** The vendor preset used (`connectwise-time`); null for canonical columns. */
+  preset: { id: string; name: string } | null;
+  /** Title lines skipped above the header row. */
+  titleRows: number;
+  /** Total, subtotal, footer and blank rows skipped. */
+  skippedRows: number;
+}
+
+export const noFormat: ImportFormat = { preset: null, titleRows: 0, skippedRows: 0 };
+
 export type ImportStatus = 'succeeded' | 'unchanged' | 'failed' | 'validated';
 
 export interface ImportReport {
@@ -35,6 +47,7 @@ export interface ImportReport {
   /** Set when the file as a whole was refused (encoding, malformed CSV, header). */
   errorCode: ErrorCode | null;
   ignoredColumns: string[];
+  format: ImportFormat;
   message: string;
   rejectsFile: string | null;
   createdBy: string;

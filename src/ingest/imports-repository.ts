@@ -1,14 +1,15 @@
 import type { Kysely } from 'kysely';
 import type { ErrorCode } from '../errors.js';
-import type { ImportReport, RowError } from './import-report.js';
+import { noFormat, type ImportFormat, type ImportReport, type RowError } from './import-report.js';
 import { resolveRejectsPath } from './rejects-file.js';
 import type { DatabaseSchema, ImportTable } from '../storage/schema.js';
 
-/** What `errors_json` holds (written by importFile). */
+/** What `errors_json` holds (written by importFile); `format` since vendor presets, absent in older records. */
 interface StoredErrors {
   errorCode: ErrorCode | null;
   errors: RowError[];
   ignoredColumns: string[];
+  format?: ImportFormat;
 }
 
 /** The record of one import run (done, refused or dry), inside the transaction that also records its event. */
@@ -62,6 +63,7 @@ function reportFromRow(row: ImportTable, dataDir: string): ImportReport {
     errors: stored.errors ?? [],
     errorCode: stored.errorCode ?? null,
     ignoredColumns: stored.ignoredColumns ?? [],
+    format: { ...noFormat, ...stored.format },
     message: row.message,
     rejectsFile: row.rejects_file === null ? null : resolveRejectsPath(dataDir, row.rejects_file),
     createdBy: row.created_by,

@@ -7,7 +7,11 @@ import { clientNameKey } from './datasets/clients.js';
 import type { DatasetDefinition, RowContext } from './datasets/dataset-definition.js';
 import { DateColumns, DateSurveyNeeded, type DateSurvey } from './date-columns.js';
 import { createDecoder, type EncodingScan } from './encoding.js';
-import { listedNames, mapHeader, type HeaderMap } from './header-map.js';
+import { listedNames, mapHeader, type HeaderMap, type PresetSelection, type PresetUsed } from './header-map.js';
+import { presetById } from './presets/index.js';
+import { LineItemGroups } from './line-item-groups.js';
+import { parseCells } from './parse-cells.js';
+import { isBlankRecord, isSummaryRecord, isTitleRecord, TITLE_ROWS } from './summary-rows.js';
 import type { RowError } from './import-report.js';
 import type { StagedRow } from './writers/import-writer.js';
 
@@ -47,6 +51,12 @@ export interface FileFacts {
   delimiter: Delimiter;
   /** Header cells that match no field (a summary list). */
   ignoredColumns: string[];
+  /** The vendor export the file was read as; null for canonical columns. */
+  preset: PresetUsed | null;
+  /** Total and subtotal rows, and rows of empty cells, skipped (not data). */
+  skippedRows: number;
+  /** Lines before the header (a report's title) that were skipped. */
+  titleRows: number;
 }
 
 export interface RowSink {
@@ -71,6 +81,14 @@ export interface ReadFileInput {
   dateOrder: DateOrderSetting;
   /** Rows per batch (at least; a batch ends at the end of a read). */
   batchRows: number;
+  /** `auto` (default: recognise a vendor export from the header), `none` (canonical columns only) or a preset id. */
+  preset?: string;
+}
+
+function presetSelection(choice: string | undefined): PresetSelection {
+  if (choice === undefined || choice === 'auto') return { kind: 'auto' };
+  if (choice === 'none') return { kind: 'none' };
+  return { kind: 'preset', preset: presetById(choice) };
 }
 
 /**
@@ -137,6 +155,11 @@ async function readPass(input: PassInput, sink: RowSink): Promise<void> {
   raw.on('error', (error) => decoded.destroy(error));
 
   let header: HeaderMap | null = null;
+  let headerError: unknown = null;
+  let titleRows = 0;
+  let skippedRows = 0;
+  let groups: LineItemGroups | null = null;
+  const selection = presetSelection(input.preset);
   let parser: CsvParser | null = null;
   let batch: RowBatch = { rows: [], errors: [], read: 0, rejected: 0, bytesRead: 0 };
   let reportedBytes = 0;
@@ -146,14 +169,32 @@ async function readPass(input: PassInput, sink: RowSink): Promise<void> {
   };
   const onRecord = (fields: string[], line: number): void => {
     if (!header) {
-      header = mapHeader(dataset, fields, fileName, input.dates);
+      try {
+        header = mapHeader(dataset, fields, fileName, input.dates, selection, line);
+      } catch (error) {
+        // A report's title lines (a name, a date range) may come before the header: skip a few short ones.
+        // A longer line is the header, refused with its own error.
+        if (!isTitleRecord(fields) || titleRows >= TITLE_ROWS) throw error;
+        headerError ??= error;
+        titleRows += 1;
+        return;
+      }
       // Summarised: a header of a million unknown columns would otherwise be stored whole in the import record.
-      sink.note({ ignoredColumns: listedNames(header.ignored) });
+      sink.note({ ignoredColumns: listedNames(header.ignored), preset: header.preset, titleRows });
+      if (header.grouping) groups = new LineItemGroups(header.grouping, header);
       input.survey?.start(header.columns);
+      return;
+    }
+    if (isBlankRecord(fields) || isSummaryRecord(fields, header, dataset)) {
+      if (!input.survey) skippedRows += 1;
       return;
     }
     if (input.survey) return input.survey.add(fields, line);
     batch.read += 1;
+    if (groups) {
+      if (isRagged(header, fields, line, batch.errors) || !groups.add(fields, line, batch.errors)) batch.rejected += 1;
+      return;
+    }
     const staged = readRow(dataset, header, fields, line, context, batch.errors);
     if (staged) batch.rows.push(staged);
     else batch.rejected += 1;
@@ -208,7 +249,17 @@ async function readPass(input: PassInput, sink: RowSink): Promise<void> {
     }
     if (!parser) throw new MmError('MM_IMPORT_EMPTY', `${fileName}: the file is empty (no header row)`);
     (parser as CsvParser).end();
-    if (!header) throw new MmError('MM_IMPORT_EMPTY', `${fileName}: the file is empty (no header row)`);
+    if (!header) {
+      if (headerError) throw headerError;
+      throw new MmError('MM_IMPORT_EMPTY', `${fileName}: the file is empty (no header row)`);
+    }
+    if (groups && !input.survey) {
+      // Grouped rows are complete only at the end of the file; those refused here count as rows read.
+      const flushed = (groups as LineItemGroups).finish((data, line, errors) => finishRow(dataset, header!, data, line, context, errors), batch.errors);
+      batch.rows.push(...flushed.rows);
+      batch.rejected += flushed.rejected;
+    }
+    if (!input.survey) sink.note({ skippedRows });
     await send();
   }
 }
@@ -224,6 +275,13 @@ function headerTooLong(fileName: string): MmError {
 
 /** Validates one record and turns it into a staged row, or records why not. */
 function readRow(dataset: DatasetDefinition, header: HeaderMap, fields: string[], line: number, context: RowContext, errors: RowProblem[]): StagedRow | null {
+  if (isRagged(header, fields, line, errors)) return null;
+  const data = parseCells(header, fields, line, errors);
+  return data ? finishRow(dataset, header, data, line, context, errors, fields) : null;
+}
+
+/** A record with more or fewer fields than the header (its problem added to `errors`). */
+function isRagged(header: HeaderMap, fields: string[], line: number, errors: RowProblem[]): boolean {
   if (fields.length !== header.width) {
     // Spreadsheets often pad rows with empty trailing cells; only real data beyond the header is ragged.
     const padded = fields.length > header.width && fields.slice(header.width).every((f) => f.trim() === '');
@@ -235,21 +293,23 @@ function readRow(dataset: DatasetDefinition, header: HeaderMap, fields: string[]
         value: null,
         reason: `has ${fields.length} fields but the header has ${header.width} (check delimiters and quotes)`,
       });
-      return null;
+      return true;
     }
   }
-  const cells: Record<string, string> = {};
-  for (const column of header.columns) cells[column.field] = fields[column.index] ?? '';
-  const parsed = header.rowSchema.safeParse(cells);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const field = String(issue.path[0] ?? '');
-      const at = header.locate(field);
-      errors.push({ line, column: at?.column ?? null, field: at?.header ?? field, value: cells[field] ?? null, reason: issue.message });
-    }
-    return null;
-  }
-  const data = parsed.data as Record<string, unknown>;
+  return false;
+}
+
+/** Resolves the client and builds the table row from validated cells, or records why not. */
+function finishRow(
+  dataset: DatasetDefinition,
+  header: HeaderMap,
+  data: Record<string, unknown>,
+  line: number,
+  context: RowContext,
+  errors: RowProblem[],
+  /** The record as read, for error values; absent for a row merged from line items. */
+  fields?: string[],
+): StagedRow | null {
   if (dataset.referencesClient) {
     const id = (data.client_id as string | null | undefined) ?? null;
     const name = (data.client_name as string | null | undefined) ?? null;
@@ -269,11 +329,13 @@ function readRow(dataset: DatasetDefinition, header: HeaderMap, fields: string[]
   const built = dataset.build(data, context);
   if ('problem' in built) {
     const at = built.problem.field ? header.locate(built.problem.field) : null;
+    const typed = built.problem.field ? data[built.problem.field] : undefined;
+    const value = at && fields ? (fields[at.column - 1] ?? null) : typed === undefined || typed === null ? null : String(typed);
     errors.push({
       line,
       column: at?.column ?? null,
       field: at?.header ?? built.problem.field,
-      value: at ? (fields[at.column - 1] ?? null) : null,
+      value,
       reason: built.problem.reason,
     });
     return null;

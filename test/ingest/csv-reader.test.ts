@@ -217,6 +217,13 @@ describe('detectDelimiter', () => {
     assert.equal(detectDelimiter('id\tname\thours\n'), '\t');
   });
 
+  it('looks past a report title above the header', () => {
+    assert.equal(detectDelimiter('Time Entry Detail\nAcme MSP, Inc.\nMember\tDate\tHours\n'), '\t');
+    assert.equal(detectDelimiter('Invoice List\r\n\r\nDate;Num;Customer;Amount\r\n'), ';');
+    // A two-column file has one separator per line.
+    assert.equal(detectDelimiter('client_id;client_name\nC1;Acme\n'), ';');
+  });
+
   it('ignores delimiters inside quotes', () => {
     assert.equal(detectDelimiter('"a,b,c";"d";e\n'), ';');
     assert.equal(detectDelimiter('"x\ny,z,w";v;u\n'), ';');

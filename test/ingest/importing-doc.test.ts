@@ -16,3 +16,9 @@ test('docs/IMPORTING.md lists every dataset column with exactly its aliases', ()
     }
   }
 });
+
+test('docs/IMPORTING.md has a section for every vendor preset, named by its id', async () => {
+  const { presets } = await import('../../src/ingest/presets/index.js');
+  const doc = readFileSync(new URL('../../docs/IMPORTING.md', import.meta.url), 'utf8');
+  for (const preset of presets) assert.ok(doc.includes(`### ${preset.name} (\`${preset.id}\`)`), `section for ${preset.id}`);
+});

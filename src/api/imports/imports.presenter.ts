@@ -38,6 +38,7 @@ export function presentImport(report: ImportReport): PresentedImport {
       message: error.message,
     })),
     ignoredColumns: [...report.ignoredColumns],
+    format: { preset: report.format.preset ? { ...report.format.preset } : null, titleRows: report.format.titleRows, skippedRows: report.format.skippedRows },
     message: report.message,
     createdBy: report.createdBy,
     startedAt: report.startedAt,

@@ -56,7 +56,7 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (a
       schema: {
         summary: 'Import a CSV file into a dataset',
         description:
-          'Send the file as multipart/form-data (field `file`, optional fields `mode`, `dry_run`, `date_order`, `replace_demo`, `force`) ' +
+          'Send the file as multipart/form-data (field `file`, optional fields `mode`, `dry_run`, `date_order`, `preset`, `replace_demo`, `force`) ' +
           'While the database holds the bundled demo data an import is refused (409 MM_DEMO_DATA) unless `replace_demo=true` ' +
           '(the demo data is removed first, as new audited versions) or `force=true` (mixed in on purpose). ' +
           'or as a raw text/csv or application/octet-stream body. ' +
@@ -68,6 +68,7 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (a
           201: presentedImportSchema.describe('Imported: a new dataset version'),
           200: presentedImportSchema.describe('Nothing changed (status unchanged), or a dry run (status validated)'),
           ...commonErrorResponses,
+          400: errorResponseSchema.describe('MM_VALIDATION or MM_IMPORT_UNKNOWN_PRESET'),
           404: errorResponseSchema.describe('MM_IMPORT_UNKNOWN_DATASET'),
           409: errorResponseSchema.describe('MM_DEMO_DATA: the database holds the demo data'),
           413: errorResponseSchema.describe('MM_UPLOAD_TOO_LARGE'),
@@ -93,6 +94,7 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (a
           fileName: upload.fileName ?? options.file_name ?? 'upload.csv',
           mode: options.mode,
           dateOrder: options.date_order,
+          preset: options.preset,
           dryRun: options.dry_run,
           demoData: options.replace_demo ? 'replace' : options.force ? 'mix' : 'refuse',
           actor: request.actor,

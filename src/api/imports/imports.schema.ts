@@ -15,6 +15,15 @@ export const importOptionsSchema = z.object({
     .enum(dateOrderSettings)
     .optional()
     .describe('How 03/11/2025 reads: dmy, mdy, ymd (year-first only) or auto (per column from the file); default config ingest.date_order'),
+  preset: z
+    .string()
+    .trim()
+    .min(1)
+    .max(64)
+    .optional()
+    .describe(
+      'Vendor export preset: auto (default: recognised from the header), none (canonical columns only) or an id such as connectwise-time (docs/IMPORTING.md)',
+    ),
   file_name: z.string().trim().min(1).max(255).optional().describe('Name shown in messages for a raw body (default upload.csv)'),
   replace_demo: booleanText
     .optional()
@@ -69,6 +78,13 @@ export const presentedImportSchema = z.object({
   /** The first errors (config ingest.inline_errors); `links.rejects` has every one. */
   errors: z.array(rowErrorSchema),
   ignoredColumns: z.array(z.string()),
+  format: z
+    .object({
+      preset: z.object({ id: z.string(), name: z.string() }).nullable().describe('The vendor export the file was read as; null for canonical columns'),
+      titleRows: z.number().int().describe('Title lines skipped above the header row'),
+      skippedRows: z.number().int().describe('Total, subtotal, footer and blank rows skipped'),
+    })
+    .describe('How the file was read'),
   message: z.string(),
   createdBy: z.string(),
   startedAt: z.string(),
@@ -108,6 +124,7 @@ export const importUploadRequestBody = {
           file: { type: 'string', format: 'binary', description: 'The CSV export' },
           mode: { type: 'string', enum: ['strict', 'lenient'] },
           dry_run: { type: 'string', enum: ['true', 'false'] },
+          preset: { type: 'string', description: 'auto (default), none, or a preset id such as connectwise-time' },
           replace_demo: { type: 'string', enum: ['true', 'false'] },
           force: { type: 'string', enum: ['true', 'false'] },
         },

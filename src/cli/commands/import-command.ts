@@ -17,6 +17,7 @@ interface ImportCommandOptions {
   json?: boolean;
   replaceDemo?: boolean;
   force?: boolean;
+  preset?: string;
 }
 
 /** How many errors the terminal shows before pointing at the rejects file. */
@@ -37,6 +38,10 @@ export function registerImportCommand(program: Command): void {
         .choices(dateOrderSettings)
         .default(undefined, 'config ingest.date_order, auto'),
     )
+    .option(
+      '--preset <id>',
+      'vendor export preset: auto (recognised from the header), none (canonical columns only), or an id such as connectwise-time (docs/IMPORTING.md)',
+    )
     .option('--dry-run', 'validate and report what would change, write nothing')
     .option('--replace-demo', 'the database holds the bundled demo data: remove it first (as new versions, audited; `versions rollback` undoes it)')
     .option('--force', 'the database holds the bundled demo data: import alongside it anyway')
@@ -46,6 +51,7 @@ export function registerImportCommand(program: Command): void {
       if (!datasetNameOf(dataset)) throw new UsageError(unknownDatasetMessage(dataset));
       requireRegularFile(file);
       if (options.replaceDemo && options.force) throw new UsageError('use --replace-demo or --force, not both');
+      if (options.preset !== undefined) await checkPreset(options.preset, dataset);
       const [{ importFile }, { describeLeftovers, removeImportLeftovers }] = await Promise.all([
         import('../../ingest/import-file.js'),
         import('../../ingest/import-leftovers.js'),
@@ -65,6 +71,7 @@ export function registerImportCommand(program: Command): void {
             // The same mode with and without --dry-run, so a dry run predicts the real import.
             mode: options.lenient ? 'lenient' : config.ingest.mode,
             dateOrder: options.dateOrder ?? config.ingest.date_order,
+            preset: options.preset,
             dryRun: options.dryRun ?? false,
             demoData: options.replaceDemo ? 'replace' : options.force ? 'mix' : 'refuse',
             actor,
@@ -79,6 +86,16 @@ export function registerImportCommand(program: Command): void {
       else printReport(report);
       if (report.status === 'failed') process.exitCode = 1;
     });
+}
+
+/** An unknown preset, or one for another dataset, is a usage error: nothing is opened. */
+async function checkPreset(preset: string, dataset: string): Promise<void> {
+  const { checkPresetChoice } = await import('../../ingest/presets/index.js');
+  try {
+    checkPresetChoice(preset, datasetNameOf(dataset)!);
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
 }
 
 /** The same check, and message, as the import's own (ingest/inspect-file.ts), made before anything is opened. */
@@ -103,6 +120,17 @@ function safeSize(file: string): number {
 function printReport(report: ImportReport): void {
   const out = report.status === 'failed' ? process.stderr : process.stdout;
   out.write(`${report.status === 'failed' ? 'error: ' : ''}${report.message}\n`);
+  const { preset, titleRows, skippedRows } = report.format;
+  if (preset) out.write(`read as: ${preset.name} (preset ${preset.id})\n`);
+  if (titleRows > 0 || skippedRows > 0) {
+    const skipped = [
+      titleRows > 0 ? `${countOf(titleRows, 'title line')} above the header` : '',
+      skippedRows > 0 ? `${countOf(skippedRows, 'total, footer or blank row')}` : '',
+    ]
+      .filter(Boolean)
+      .join(', ');
+    out.write(`note: skipped ${skipped}\n`);
+  }
   if (report.ignoredColumns.length > 0) out.write(`note: ignored columns not used by ${report.dataset}: ${report.ignoredColumns.join(', ')}\n`);
   // A whole-file refusal (header, encoding, malformed CSV) is already the message itself.
   const listed = report.errors.filter((error) => !report.message.startsWith(error.message));

@@ -1,0 +1,55 @@
+import type { ImportPreset } from './import-preset.js';
+import { firstPresent, haloBillable, haloHours } from './value-conventions.js';
+
+/**
+ * HaloPSA actions (the Actions report or the API's actions as CSV): `whe_` or `date`, `who`
+ * or `agent`, `timetaken`, `actionchargehours`, `actionnonchargehours`, `actioncode` (the
+ * charge rate; -1 means no charge), `client_name`, `faultid` (the ticket), `note`.
+ */
+export const haloPsaTime: ImportPreset = {
+  id: 'halopsa-time',
+  name: 'HaloPSA actions',
+  dataset: 'time_logs',
+  identifyBy: ['whe', 'whe_', 'who', 'timetaken', 'actionchargehours', 'actionnonchargehours', 'actioncode', 'faultid', 'actionnumber', 'who_agentid'],
+  minMatches: 2,
+  fields: {
+    log_id: {
+      // An action is numbered within its ticket: the pair names it.
+      inputs: [
+        ['faultid', 'fault_id', 'ticket_id'],
+        ['actionnumber', 'action_number', 'id'],
+      ],
+      derive: ([ticket = '', action = '']) => (ticket.trim() !== '' && action.trim() !== '' ? `${ticket.trim()}-${action.trim()}` : ''),
+      minInputs: 2,
+    },
+    staff_name: {
+      inputs: [
+        ['who', 'agent', 'agent_name', 'who_name'],
+        ['who_agentid', 'agent_id'],
+      ],
+      derive: firstPresent,
+    },
+    date: { headers: ['whe_', 'whe', 'date', 'actiondatecreated', 'action_date', 'datetime'] },
+    hours: {
+      inputs: [
+        ['timetaken', 'time_taken'],
+        ['actionchargehours', 'chargehours'],
+        ['actionnonchargehours', 'nonchargehours'],
+      ],
+      derive: haloHours,
+    },
+    billable: {
+      inputs: [
+        ['actioncode', 'chargerate', 'charge_rate'],
+        ['actionchargehours', 'chargehours'],
+        ['actionnonchargehours', 'nonchargehours'],
+      ],
+      derive: haloBillable,
+    },
+    client_name: { headers: ['client_name', 'client', 'clientname', 'customer', 'site_client'] },
+    ticket: { headers: ['faultid', 'fault_id', 'ticket_id', 'ticketid'] },
+    work_type: { headers: ['outcome', 'actiontype', 'action_type', 'chargerate_name'] },
+    notes: { headers: ['note', 'notes', 'note_html', 'emailbody'] },
+  },
+  required: ['staff_name', 'date', 'hours'],
+};

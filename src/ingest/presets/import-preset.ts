@@ -1,0 +1,64 @@
+import type { DatasetName } from '../datasets/dataset-definition.js';
+
+/**
+ * A preset maps one vendor's export (a ConnectWise time-entry report, a Xero invoice export,
+ * ...) onto a dataset's canonical fields, with the vendor's value conventions: which column
+ * holds what, how its values are written, which rows are line items of one invoice. Presets
+ * are data: the importer recognises one from the header row (presets/index.ts), builds the
+ * header map from it (header-map.ts) and reads every row exactly as it reads a canonical file
+ * — same validation, errors, streaming and versioning.
+ *
+ * Header spellings here are normalised as `normaliseHeader` does: lower case, spaces, dashes,
+ * dots, slashes and `#` as `_`, parentheses dropped (`Bill (B/NB/NC)` → `bill_b_nb_nc`).
+ */
+export interface ColumnSource {
+  /** The vendor's header spellings for this field, in order of preference. */
+  headers: readonly string[];
+  /** Rewrites a vendor value into one the canonical field reads (`DoNotBill` → `no`). */
+  convert?: (value: string) => string;
+}
+
+export interface DerivedSource {
+  /** The vendor columns read, each by its header spellings. The first present one locates errors. */
+  inputs: readonly (readonly string[])[];
+  /** The canonical cell from the inputs' values, in the same order (`''` for an input column the file lacks). */
+  derive: (values: readonly string[]) => string;
+  /** How many of `inputs` the file must have for the field to count as present (default 1). */
+  minInputs?: number;
+}
+
+export type PresetSource = ColumnSource | DerivedSource;
+
+export function isDerived(source: PresetSource): source is DerivedSource {
+  return 'derive' in source;
+}
+
+/** Rows that share `key` (line items of one invoice) become one row. */
+export interface LineItemGrouping {
+  /** The canonical field that names the group (`invoice_id`). */
+  key: string;
+  /** Money fields added up over the group's lines; every other field is taken from its first line. */
+  sum: readonly string[];
+}
+
+export interface ImportPreset {
+  /** Stable id for `--preset` and the import record: `connectwise-time`. */
+  id: string;
+  /** What a person calls the export: `ConnectWise PSA time entries`. */
+  name: string;
+  dataset: DatasetName;
+  /**
+   * Headers that only this export has. The preset is recognised when at least `minMatches` of
+   * them are in the header row; among several candidates the one with the most matches wins.
+   */
+  identifyBy: readonly string[];
+  minMatches: number;
+  /**
+   * Canonical field → where it comes from. Only these fields are read: a vendor's own ids
+   * (`client_id` in HaloPSA is Halo's number, not ours) must not be taken for canonical ones.
+   */
+  fields: Readonly<Record<string, PresetSource>>;
+  /** Canonical fields this export must provide (checked with the file's preset named in the error). */
+  required: readonly string[];
+  grouping?: LineItemGrouping;
+}
