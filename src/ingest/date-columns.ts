@@ -2,10 +2,12 @@ import type { z } from 'zod';
 import type { DateOrderSetting } from '../config/schema.js';
 import { MmError } from '../errors.js';
 import type { DatasetDefinition } from './datasets/dataset-definition.js';
+import { DecimalSurvey, NumberConvention } from './number-convention.js';
 import {
   calendarDate,
   dateCell,
   dateFieldSchemas,
+  numberFieldSchemas,
   excelSerialDate,
   excelSerialRange,
   isoDay,
@@ -35,7 +37,15 @@ import type { MappedColumn } from './header-map.js';
  */
 export class DateColumns {
   readonly #decisions = new Map<string, ColumnDecision>();
+  readonly #seen = new Map<string, { header: string; seen: DatesSeen }>();
   #surveyed = false;
+  /**
+   * The file's decimal mark (number-convention.ts): like a date column's order, it may need
+   * the whole file, and is surveyed in the same pass.
+   */
+  readonly numbers = new NumberConvention(() => {
+    throw new DateSurveyNeeded();
+  });
 
   constructor(
     private readonly dataset: DatasetDefinition,
@@ -51,10 +61,32 @@ export class DateColumns {
   /** The schema a mapped column is read with: a reader of its own for a date field, the field's schema otherwise. */
   schemaFor(column: MappedColumn): z.ZodType<unknown, string> {
     const schema = this.dataset.fields[column.field]!.schema;
+    const numbers = numberFieldSchemas.get(schema);
+    if (numbers) return numbers(this.numbers);
     const date = dateFieldSchemas.get(schema);
     if (!date) return schema;
     const decision = this.#decisions.get(column.field);
-    return dateCell(new DateColumnReader(this.#orderFor(decision), decision?.serial), date);
+    const seen: DatesSeen = { dayMonth: false, serial: false, written: false };
+    this.#seen.set(column.field, { header: column.header, seen });
+    return dateCell(new DateColumnReader(this.#orderFor(decision), decision?.serial, seen), date);
+  }
+
+  /** How each date column of the file was read, for the import report. */
+  get facts(): DateColumnFacts[] {
+    return [...this.#seen.values()].map(({ header, seen }) => {
+      let order: DateColumnFacts['order'] = null;
+      if (seen.serial) order = 'excel-serial';
+      else if (seen.dayMonth) order = this.#dayMonthOrder(header);
+      else if (seen.written) order = 'ymd';
+      return { column: header, order };
+    });
+  }
+
+  #dayMonthOrder(header: string): DateColumnFacts['order'] {
+    const field = [...this.#seen.entries()].find(([, entry]) => entry.header === header)?.[0];
+    const decided = field === undefined ? null : this.#decisions.get(field)?.order;
+    if (decided && 'order' in decided) return decided.order;
+    return this.setting === 'auto' ? null : this.setting;
   }
 
   /** A survey of this file's date columns, to fill in and hand back to `decide`. */
@@ -67,6 +99,7 @@ export class DateColumns {
    * naming every such column, when order `auto` finds day/month dates that fit both ways.
    */
   decide(survey: DateSurvey): void {
+    this.numbers.decide(survey.decimals);
     const ambiguous: SurveyedColumn[] = [];
     for (const column of survey.columns) {
       const { facts } = column;
@@ -138,11 +171,15 @@ const ambiguousSamples = 3;
 /** One pass over the date columns of a file, in constant memory (see `DateColumns`). */
 export class DateSurvey {
   readonly columns: SurveyedColumn[] = [];
+  /** The file's numbers, for its decimal mark. */
+  readonly decimals = new DecimalSurvey();
+  #numberColumns: number[] = [];
 
   constructor(private readonly dataset: DatasetDefinition) {}
 
   /** Takes the file's mapped header: which of its columns hold dates. */
   start(columns: readonly MappedColumn[]): void {
+    this.#numberColumns = columns.filter((c) => numberFieldSchemas.has(this.dataset.fields[c.field]!.schema)).map((c) => c.index);
     for (const column of columns) {
       if (!dateFieldSchemas.has(this.dataset.fields[column.field]!.schema)) continue;
       const facts: ColumnFacts = { dayFirst: null, monthFirst: null, ambiguous: [], ambiguousCount: 0, serial: null, written: null };
@@ -151,6 +188,7 @@ export class DateSurvey {
   }
 
   add(fields: readonly string[], line: number): void {
+    for (const index of this.#numberColumns) this.decimals.add(fields[index] ?? '', line);
     for (const { index, facts } of this.columns) {
       const value = (fields[index] ?? '').trim();
       if (value === '') continue;
@@ -234,6 +272,19 @@ function notReal(year: number, month: number, day: number): { problem: string } 
 
 const notADate = 'is not a date (write YYYY-MM-DD or day/month/year such as 31/03/2025, 03/31/2025 or 31.03.2025; or a column of Excel serial numbers)';
 
+/** What a date column's reader met: for the report's "dates read as". */
+interface DatesSeen {
+  dayMonth: boolean;
+  serial: boolean;
+  written: boolean;
+}
+
+/** How one date column was read: year first only, day/month in an order, Excel serial numbers; null when it had no dates. */
+export interface DateColumnFacts {
+  column: string;
+  order: 'ymd' | 'dmy' | 'mdy' | 'excel-serial' | null;
+}
+
 /** Reads one column's dates with what is known about the column (see `DateColumns`). */
 class DateColumnReader implements DateCellReader {
   /** Whether the column holds Excel serial numbers: unknown until its first date, fixed after a survey. */
@@ -243,6 +294,7 @@ class DateColumnReader implements DateCellReader {
   constructor(
     private readonly order: ReaderOrder,
     serial: boolean | undefined,
+    private readonly seen: DatesSeen,
   ) {
     this.#serial = serial === undefined ? 'unknown' : serial ? 'serial' : 'written';
     this.#settled = serial !== undefined;
@@ -251,13 +303,18 @@ class DateColumnReader implements DateCellReader {
   read(value: string): string | { problem: string } {
     const iso = isoDay(value);
     if (iso !== undefined) {
+      this.seen.written = true;
       if (this.#serial !== 'written') this.#sawWrittenDate();
       return iso ?? notReal(Number(value.slice(0, 4)), Number(value.slice(5, 7)), Number(value.slice(8, 10)));
     }
     const written = splitWrittenDate(value);
     if (written) {
+      this.seen.written = true;
       if (this.#serial !== 'written') this.#sawWrittenDate();
-      if (!written.yearFirst) return this.#dayMonth(written);
+      if (!written.yearFirst) {
+        this.seen.dayMonth = true;
+        return this.#dayMonth(written);
+      }
       return calendarDate(written.year, written.first, written.second) ?? notReal(written.year, written.first, written.second);
     }
     const serial = serialDayNumber(value);
@@ -281,6 +338,7 @@ class DateColumnReader implements DateCellReader {
       return { problem: 'is a number in a column of written dates (numbers read as Excel serial dates only in a column of nothing else)' };
     }
     this.#serial = 'serial';
+    this.seen.serial = true;
     return excelSerialDate(serial);
   }
 

@@ -153,16 +153,56 @@ function plainScaledDecimal(raw: string, scale: number): number | null | undefin
   return negative ? -units : units;
 }
 
+/** The decimal mark of a file: `.` (1,234.50) or `,` (1.234,50). */
+export type DecimalMark = '.' | ',';
+
+/** Currency symbols and codes a money cell may carry: stripped before the number is read. */
+const currencyMarks = /[\s$€£¥]|^[A-Z]{3}|[A-Z]{3}$/g;
+
+/** The number part of a money cell: currency marks, spaces, parentheses and sign removed. */
+function numberCore(raw: string): string {
+  return raw.replace(currencyMarks, '').replace(/^[(+-]+|\)$/g, '');
+}
+
+/**
+ * What one written number says about its file's decimal mark: `.` or `,` when it can only
+ * be read one way (`1,234.50`, `12,5`, `0.250`, `1.234.567`), `ambiguous` for a single
+ * separator followed by exactly three digits (`1,234`, `1.234`: a thousand or one point
+ * two), null when it has no separator.
+ */
+export function decimalEvidence(raw: string): DecimalMark | 'ambiguous' | null {
+  const text = numberCore(raw);
+  const lastComma = text.lastIndexOf(',');
+  const lastDot = text.lastIndexOf('.');
+  if (lastComma >= 0 && lastDot >= 0) return lastComma > lastDot ? ',' : '.';
+  const at = lastComma >= 0 ? lastComma : lastDot;
+  if (at < 0) return null;
+  const mark: DecimalMark = lastComma >= 0 ? ',' : '.';
+  if (text.indexOf(mark) !== at) {
+    // Repeated, it groups thousands (`1.234.567`), if the groups say so; `1.2.3` is no number.
+    const groups = text.split(mark);
+    return /^\d{1,3}$/.test(groups[0]!) && groups.slice(1).every((g) => /^\d{3}$/.test(g)) ? (mark === ',' ? '.' : ',') : null;
+  }
+  const whole = text.slice(0, at);
+  if (text.length - at - 1 !== 3 || whole === '' || /^0+$/.test(whole)) return mark;
+  return 'ambiguous';
+}
+
 /**
  * Parses a decimal as written in exports: `1234.5`, `1,234.50`, `$1,234.50`, `(12.00)` for a
- * negative, `-12`, and decimal commas (`12,5`, `1.234,56`). Returns the value scaled to an
- * integer number of `1/10^scale` units, rounded half away from zero; null if unreadable.
+ * negative, `-12`, and decimal commas (`12,5`, `1.234,56`, `1.234.567`). A number that reads
+ * both ways (`1,234`, `1.234`: see `decimalEvidence`) follows `mark`, the file's decimal
+ * mark (default `.`: `1,234` is a thousand, `1.234` one point two). Returns the value scaled
+ * to an integer number of `1/10^scale` units, rounded half away from zero; null if unreadable.
  */
-export function parseScaledDecimal(raw: string, scale: number): number | null {
-  const plain = plainScaledDecimal(raw, scale);
-  if (plain !== undefined) return plain;
+export function parseScaledDecimal(raw: string, scale: number, mark: DecimalMark = '.'): number | null {
+  if (mark === '.') {
+    const plain = plainScaledDecimal(raw, scale);
+    if (plain !== undefined) return plain;
+  }
   let text = raw.replace(/[\s$€£¥]/g, '');
   if (/^[A-Z]{3}/.test(text)) text = text.slice(3);
+  if (/[A-Z]{3}$/.test(text)) text = text.slice(0, -3);
   let negative = false;
   if (text.startsWith('(') && text.endsWith(')')) {
     negative = true;
@@ -174,16 +214,10 @@ export function parseScaledDecimal(raw: string, scale: number): number | null {
   } else if (text.startsWith('+')) {
     text = text.slice(1);
   }
-  const lastComma = text.lastIndexOf(',');
-  const lastDot = text.lastIndexOf('.');
-  if (lastComma >= 0 && lastDot >= 0) {
-    // Whichever separator comes last is the decimal point; the other groups thousands.
-    text = lastComma > lastDot ? text.replaceAll('.', '').replace(',', '.') : text.replaceAll(',', '');
-  } else if (lastComma >= 0) {
-    const decimals = text.length - lastComma - 1;
-    const single = text.indexOf(',') === lastComma;
-    text = single && decimals !== 3 ? text.replace(',', '.') : text.replaceAll(',', '');
-  }
+  const evidence = decimalEvidence(text);
+  const decimal = evidence === 'ambiguous' ? mark : evidence;
+  if (decimal === ',') text = text.replaceAll('.', '').replace(',', '.');
+  else if (decimal === '.') text = text.replaceAll(',', '');
   if (!/^\d+(\.\d*)?$|^\.\d+$/.test(text)) return null;
   const [whole = '0', fraction = ''] = text.split('.');
   const padded = (fraction + '0'.repeat(scale + 1)).slice(0, scale + 1);
@@ -192,6 +226,30 @@ export function parseScaledDecimal(raw: string, scale: number): number | null {
   if (!Number.isSafeInteger(units)) return null;
   return negative ? -units : units;
 }
+
+/** The currency a money cell is marked with (`$`, `€`, `EUR`), or null for a bare number. */
+export function currencyMark(raw: string): string | null {
+  const match = /[$€£¥]|^[A-Z]{3}(?=[\s\d(+-])|(?<=[\d\s)])[A-Z]{3}$/.exec(raw.trim());
+  return match ? match[0] : null;
+}
+
+/**
+ * How an import reads the numbers of one file: `scaled` parses a cell (in the file's decimal
+ * mark, once known), `money` also notes a money cell's currency mark. The default reads as
+ * single cells always did (decimal point, no notes); an import uses `NumberConvention`.
+ */
+export interface NumberReader {
+  scaled(raw: string, scale: number): number | null;
+  money(raw: string): void;
+}
+
+const pointDecimals: NumberReader = { scaled: (raw, scale) => parseScaledDecimal(raw, scale), money: () => {} };
+
+/**
+ * Number fields' schemas → how to make the same schema over another reader: an import swaps
+ * each for one bound to its file's `NumberConvention` (as it swaps date fields' readers).
+ */
+export const numberFieldSchemas = new Map<z.ZodType<unknown, string>, (reader: NumberReader) => z.ZodType<unknown, string>>();
 
 type Ctx = z.core.$RefinementCtx<string>;
 
@@ -245,32 +303,42 @@ export const dateFieldSchemas: ReadonlyMap<z.ZodType<unknown, string>, { require
 
 /** Money in integer cents; negative allowed (credit notes). */
 export function money(options: { required: boolean; min?: number }) {
+  const over = (reader: NumberReader) =>
+    z.string().transform((raw, ctx) => {
+      const value = raw.trim();
+      if (value === '') return options.required ? fail(ctx, 'is required') : null;
+      reader.money(value);
+      const cents = reader.scaled(value, 2);
+      if (cents === null) return fail(ctx, 'is not an amount of money');
+      if (options.min !== undefined && cents < options.min * 100) return fail(ctx, `must be at least ${options.min}`);
+      return cents;
+    });
+  const schema = over(pointDecimals);
+  numberFieldSchemas.set(schema, over);
+  return schema;
+}
+
+function workHoursOver(reader: NumberReader) {
   return z.string().transform((raw, ctx) => {
     const value = raw.trim();
-    if (value === '') return options.required ? fail(ctx, 'is required') : null;
-    const cents = parseScaledDecimal(value, 2);
-    if (cents === null) return fail(ctx, 'is not an amount of money');
-    if (options.min !== undefined && cents < options.min * 100) return fail(ctx, `must be at least ${options.min}`);
-    return cents;
+    if (value === '') return fail(ctx, 'is required');
+    let milli: number | null;
+    const clock = /^(\d{1,2}):([0-5]\d)$/.exec(value);
+    if (clock) {
+      milli = Number(clock[1]) * 1000 + Math.round((Number(clock[2]) * 1000) / 60);
+    } else {
+      milli = reader.scaled(value, 3);
+    }
+    if (milli === null) return fail(ctx, 'is not a number of hours');
+    if (milli < 0) return fail(ctx, 'must not be negative');
+    if (milli > 24_000) return fail(ctx, 'must be at most 24 (one day)');
+    return milli;
   });
 }
 
 /** Hours as integer milli-hours, 0 to 24 (PSAs export 0-hour entries: a logged call, a ticket touched). Also accepts `h:mm`. */
-export const workHours = z.string().transform((raw, ctx) => {
-  const value = raw.trim();
-  if (value === '') return fail(ctx, 'is required');
-  let milli: number | null;
-  const clock = /^(\d{1,2}):([0-5]\d)$/.exec(value);
-  if (clock) {
-    milli = Number(clock[1]) * 1000 + Math.round((Number(clock[2]) * 1000) / 60);
-  } else {
-    milli = parseScaledDecimal(value, 3);
-  }
-  if (milli === null) return fail(ctx, 'is not a number of hours');
-  if (milli < 0) return fail(ctx, 'must not be negative');
-  if (milli > 24_000) return fail(ctx, 'must be at most 24 (one day)');
-  return milli;
-});
+export const workHours = workHoursOver(pointDecimals);
+numberFieldSchemas.set(workHours, workHoursOver);
 
 export function count(options: { required: boolean }) {
   return z.string().transform((raw, ctx) => {

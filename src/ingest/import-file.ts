@@ -197,6 +197,11 @@ async function runImport(database: Database, config: Config, options: ImportFile
         if (facts.preset !== undefined) report.format.preset = facts.preset;
         if (facts.titleRows !== undefined) report.format.titleRows = facts.titleRows;
         if (facts.skippedRows !== undefined) report.format.skippedRows = facts.skippedRows;
+        if (facts.dateColumns !== undefined) report.format.dateOrders = facts.dateColumns;
+        if (facts.numbers !== undefined) {
+          report.format.decimalSeparator = facts.numbers.decimalSeparator;
+          report.format.currency = currencyOf(facts.numbers.currencyMarks[0] ?? null, config.display.currency);
+        }
       },
       batch: async (batch) => {
         for (const problem of batch.errors) errors.addRow(problem);
@@ -292,6 +297,16 @@ async function runImport(database: Database, config: Config, options: ImportFile
     await appendAudit(trx, importAudit(report));
   });
   return report;
+}
+
+const symbolCurrencies: Record<string, string> = { '€': 'EUR', '£': 'GBP', '¥': 'JPY' };
+const dollarCurrencies = new Set(['USD', 'CAD', 'AUD', 'NZD', 'SGD', 'HKD', 'MXN']);
+
+/** A currency mark as an ISO code; `$` is the configured currency when that is a dollar, else USD. */
+function currencyOf(mark: string | null, configured: string): string | null {
+  if (mark === null) return null;
+  if (mark === '$') return dollarCurrencies.has(configured) ? configured : 'USD';
+  return symbolCurrencies[mark] ?? mark;
 }
 
 async function removeRawTemp(rawTemp: string | null): Promise<void> {

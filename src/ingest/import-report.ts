@@ -21,9 +21,15 @@ export interface ImportFormat {
   titleRows: number;
   /** Total, subtotal, footer and blank rows skipped. */
   skippedRows: number;
+  /** How each date column was read: `ymd` (year first), `dmy`, `mdy`, `excel-serial`; null when it held no dates. */
+  dateOrders: Array<{ column: string; order: 'ymd' | 'dmy' | 'mdy' | 'excel-serial' | null }>;
+  /** The decimal mark of the file's numbers (`.` or `,`); null when none had one. */
+  decimalSeparator: '.' | ',' | null;
+  /** The currency money cells were marked with (ISO code: `$` is the configured dollar currency), else null. */
+  currency: string | null;
 }
 
-export const noFormat: ImportFormat = { preset: null, titleRows: 0, skippedRows: 0 };
+export const noFormat: ImportFormat = { preset: null, titleRows: 0, skippedRows: 0, dateOrders: [], decimalSeparator: null, currency: null };
 
 export type ImportStatus = 'succeeded' | 'unchanged' | 'failed' | 'validated';
 

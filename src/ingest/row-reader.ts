@@ -5,7 +5,8 @@ import { MmError } from '../errors.js';
 import { CsvParser, detectDelimiter, type Delimiter } from './csv-reader.js';
 import { clientNameKey } from './datasets/clients.js';
 import type { DatasetDefinition, RowContext } from './datasets/dataset-definition.js';
-import { DateColumns, DateSurveyNeeded, type DateSurvey } from './date-columns.js';
+import { DateColumns, DateSurveyNeeded, type DateColumnFacts, type DateSurvey } from './date-columns.js';
+import type { NumberFacts } from './number-convention.js';
 import { createDecoder, type EncodingScan } from './encoding.js';
 import { listedNames, mapHeader, type HeaderMap, type PresetSelection, type PresetUsed } from './header-map.js';
 import { presetById } from './presets/index.js';
@@ -57,6 +58,10 @@ export interface FileFacts {
   skippedRows: number;
   /** Lines before the header (a report's title) that were skipped. */
   titleRows: number;
+  /** The file's decimal mark and currency marks. */
+  numbers: NumberFacts;
+  /** How each date column was read. */
+  dateColumns: DateColumnFacts[];
 }
 
 export interface RowSink {
@@ -226,6 +231,7 @@ async function readPass(input: PassInput, sink: RowSink): Promise<void> {
       // The delimiter is read off the whole header line, however the chunks fell.
       const delimiter: Delimiter = detectDelimiter(head);
       sink.note({ delimiter });
+      input.dates.numbers.useDelimiter(delimiter);
       return new CsvParser({ delimiter, fileLabel: fileName, onRecord });
     };
     for await (const chunk of decoded) {
@@ -259,7 +265,7 @@ async function readPass(input: PassInput, sink: RowSink): Promise<void> {
       batch.rows.push(...flushed.rows);
       batch.rejected += flushed.rejected;
     }
-    if (!input.survey) sink.note({ skippedRows });
+    if (!input.survey) sink.note({ skippedRows, numbers: input.dates.numbers.facts, dateColumns: input.dates.facts });
     await send();
   }
 }

@@ -83,6 +83,11 @@ export const presentedImportSchema = z.object({
       preset: z.object({ id: z.string(), name: z.string() }).nullable().describe('The vendor export the file was read as; null for canonical columns'),
       titleRows: z.number().int().describe('Title lines skipped above the header row'),
       skippedRows: z.number().int().describe('Total, subtotal, footer and blank rows skipped'),
+      dateOrders: z
+        .array(z.object({ column: z.string(), order: z.enum(['ymd', 'dmy', 'mdy', 'excel-serial']).nullable() }))
+        .describe('How each date column was read: ymd (year first), dmy, mdy, excel-serial; null when it held no dates'),
+      decimalSeparator: z.enum(['.', ',']).nullable().describe("The file's decimal mark; null when no number had one"),
+      currency: z.string().nullable().describe('The currency money cells were marked with (ISO code), else null'),
     })
     .describe('How the file was read'),
   message: z.string(),

@@ -57,7 +57,9 @@ export function registerImportCommand(program: Command): void {
         import('../../ingest/import-leftovers.js'),
       ]);
       const global = command.optsWithGlobals<GlobalOptions>();
+      let configuredCurrency = 'USD';
       const report = await withContext(global, async ({ config, database, actor }) => {
+        configuredCurrency = config.display.currency;
         // Only leftovers of processes that no longer run: an import running elsewhere keeps its files.
         const leftovers = await removeImportLeftovers(config.data_dir, { atStart: true });
         if (leftovers.files > 0) process.stderr.write(`note: removed ${describeLeftovers(leftovers)}\n`);
@@ -83,7 +85,7 @@ export function registerImportCommand(program: Command): void {
         }
       });
       if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-      else printReport(report);
+      else printReport(report, configuredCurrency);
       if (report.status === 'failed') process.exitCode = 1;
     });
 }
@@ -117,11 +119,24 @@ function safeSize(file: string): number {
   }
 }
 
-function printReport(report: ImportReport): void {
+const orderNames = { ymd: 'year first', dmy: 'day/month/year', mdy: 'month/day/year', 'excel-serial': 'Excel serial numbers' } as const;
+
+function printReport(report: ImportReport, configuredCurrency: string): void {
   const out = report.status === 'failed' ? process.stderr : process.stdout;
   out.write(`${report.status === 'failed' ? 'error: ' : ''}${report.message}\n`);
-  const { preset, titleRows, skippedRows } = report.format;
+  const { preset, titleRows, skippedRows, dateOrders, decimalSeparator, currency } = report.format;
   if (preset) out.write(`read as: ${preset.name} (preset ${preset.id})\n`);
+  const read = [
+    ...dateOrders.filter((d) => d.order !== null).map((d) => `${d.column} ${orderNames[d.order!]}`),
+    decimalSeparator ? `decimal mark '${decimalSeparator}'` : '',
+    currency ? `amounts in ${currency}` : '',
+  ].filter(Boolean);
+  if (read.length > 0 && report.status !== 'failed') out.write(`read: ${read.join(', ')}\n`);
+  if (currency && currency !== configuredCurrency) {
+    out.write(
+      `warning: the file's amounts are marked ${currency}, but MoatMetrics shows money as ${configuredCurrency} (display.currency); amounts are not converted\n`,
+    );
+  }
   if (titleRows > 0 || skippedRows > 0) {
     const skipped = [
       titleRows > 0 ? `${countOf(titleRows, 'title line')} above the header` : '',
