@@ -13,6 +13,14 @@ export interface RowError {
   message: string;
 }
 
+/** Client names in the file that matched no client exactly (docs/IMPORTING.md, "Client names across sources"). */
+export interface ClientMatchReport {
+  /** Names resolved by the loose match key to the one client that has it: loaded, awaiting confirmation. */
+  automatic: Array<{ name: string; clientId: string; clientName: string; rows: number }>;
+  /** Names no client could be found for (rows rejected); `candidates` names the clients an ambiguous one matches. */
+  unmapped: Array<{ name: string; rows: number; candidates: string[] }>;
+}
+
 export type ImportStatus = 'succeeded' | 'unchanged' | 'failed' | 'validated';
 
 export interface ImportReport {
@@ -35,6 +43,7 @@ export interface ImportReport {
   /** Set when the file as a whole was refused (encoding, malformed CSV, header). */
   errorCode: ErrorCode | null;
   ignoredColumns: string[];
+  clientMatches: ClientMatchReport;
   message: string;
   rejectsFile: string | null;
   createdBy: string;

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { ErrorCode } from '../errors.js';
-import type { ImportReport, RowError } from './import-report.js';
+import type { ClientMatchReport, ImportReport, RowError } from './import-report.js';
 import { resolveRejectsPath } from './rejects-file.js';
 import type { DatabaseSchema, ImportTable } from '../storage/schema.js';
 
@@ -9,6 +9,7 @@ interface StoredErrors {
   errorCode: ErrorCode | null;
   errors: RowError[];
   ignoredColumns: string[];
+  clientMatches: ClientMatchReport;
 }
 
 /** The record of one import run (done, refused or dry), inside the transaction that also records its event. */
@@ -62,6 +63,7 @@ function reportFromRow(row: ImportTable, dataDir: string): ImportReport {
     errors: stored.errors ?? [],
     errorCode: stored.errorCode ?? null,
     ignoredColumns: stored.ignoredColumns ?? [],
+    clientMatches: stored.clientMatches ?? { automatic: [], unmapped: [] },
     message: row.message,
     rejectsFile: row.rejects_file === null ? null : resolveRejectsPath(dataDir, row.rejects_file),
     createdBy: row.created_by,

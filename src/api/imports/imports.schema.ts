@@ -46,6 +46,16 @@ export const rowErrorSchema = z.object({
   message: z.string(),
 });
 
+/** Client names that matched no client exactly (docs/IMPORTING.md, "Client names across sources"). */
+export const clientMatchesSchema = z.object({
+  automatic: z
+    .array(z.object({ name: z.string(), clientId: z.string(), clientName: z.string(), rows: z.number().int() }))
+    .describe('Names resolved by the loose match key to the one client that has it: loaded, awaiting confirmation'),
+  unmapped: z
+    .array(z.object({ name: z.string(), rows: z.number().int(), candidates: z.array(z.string()) }))
+    .describe('Names no client was found for (rows rejected); candidates: the clients an ambiguous name matches'),
+});
+
 export const presentedImportSchema = z.object({
   id: z.string(),
   dataset: z.string(),
@@ -69,6 +79,7 @@ export const presentedImportSchema = z.object({
   /** The first errors (config ingest.inline_errors); `links.rejects` has every one. */
   errors: z.array(rowErrorSchema),
   ignoredColumns: z.array(z.string()),
+  clientMatches: clientMatchesSchema,
   message: z.string(),
   createdBy: z.string(),
   startedAt: z.string(),
