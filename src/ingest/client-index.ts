@@ -58,6 +58,8 @@ export interface ClientIndex {
   takeCounts(): ClientNameCount[];
 }
 
+const MAX_CACHED_NAMES = 100_000;
+
 export function clientIndex(list: ClientList): ClientIndex {
   const byId = new Set(list.ids);
   const byName = new Map(list.names);
@@ -70,18 +72,20 @@ export function clientIndex(list: ClientList): ClientIndex {
     else byLooseKey.set(key, [id]);
   }
   const aliases = new Map((list.aliases ?? []).map((alias) => [alias.key, alias]));
-  // Per distinct name: a file names the same few clients millions of times.
-  const matches = new Map<string, ClientNameMatch>();
+  // Per distinct name, with its alias key: a file names the same few clients millions of times.
+  const matches = new Map<string, { found: ClientNameMatch; key: string }>();
   const counts = new Map<string, ClientNameCount>();
 
-  const match = (name: string): ClientNameMatch => {
-    let found = matches.get(name);
-    if (!found) {
-      found = matchOnce(name);
-      matches.set(name, found);
+  const lookUp = (name: string): { found: ClientNameMatch; key: string } => {
+    let entry = matches.get(name);
+    if (!entry) {
+      entry = { found: matchOnce(name), key: clientAliasKey(name) };
+      // Bounded: a file of a million different names is matched name by name instead.
+      if (matches.size < MAX_CACHED_NAMES) matches.set(name, entry);
     }
-    return found;
+    return entry;
   };
+  const match = (name: string): ClientNameMatch => lookUp(name).found;
   const matchOnce = (name: string): ClientNameMatch => {
     const exact = byName.get(clientNameKey(name));
     if (exact !== undefined) return { kind: 'exact', clientId: exact, name };
@@ -95,9 +99,8 @@ export function clientIndex(list: ClientList): ClientIndex {
     if (candidates.length > 1) return { kind: 'ambiguous', candidates: candidates.map((id) => labels.get(id) ?? id).sort() };
     return { kind: 'none' };
   };
-  const count = (name: string, found: ClientNameMatch): void => {
+  const count = (name: string, key: string, found: ClientNameMatch): void => {
     if (found.kind === 'exact' || found.kind === 'alias') return;
-    const key = clientAliasKey(name);
     const counted = counts.get(key);
     if (counted) {
       counted.rows += 1;
@@ -117,8 +120,8 @@ export function clientIndex(list: ClientList): ClientIndex {
     resolve(id, name) {
       if (id !== null) return byId.has(id) ? id : null;
       if (name === null) return null;
-      const found = match(name);
-      count(name, found);
+      const { found, key } = lookUp(name);
+      count(name, key, found);
       return 'clientId' in found ? found.clientId : null;
     },
     refusal(id, name) {
@@ -131,8 +134,8 @@ export function clientIndex(list: ClientList): ClientIndex {
       return `unknown client: no client has this name; import it in clients first, or ${map}`;
     },
     matchName(name) {
-      const found = match(name);
-      count(name, found);
+      const { found, key } = lookUp(name);
+      count(name, key, found);
       return found;
     },
     takeCounts() {

@@ -7,6 +7,9 @@ import type { ClientMatchReport } from './import-report.js';
  * all (client-index.ts counts them per batch, on whichever thread reads the file), for the
  * import report and for `client_aliases`.
  */
+/** Distinct client names one import lists and records at most. */
+export const MAX_CLIENT_NAMES = 1000;
+
 export class ClientMatchTally {
   readonly #names = new Map<string, ClientNameCount>();
 
@@ -14,7 +17,9 @@ export class ClientMatchTally {
     for (const count of counts ?? []) {
       const known = this.#names.get(count.key);
       if (known) known.rows += count.rows;
-      else this.#names.set(count.key, { ...count, candidates: [...count.candidates] });
+      // A file of garbage could name a million clients: their rows are rejected and in the
+      // rejects file all the same, but only the first names are listed and remembered.
+      else if (this.#names.size < MAX_CLIENT_NAMES) this.#names.set(count.key, { ...count, candidates: [...count.candidates] });
     }
   }
 
