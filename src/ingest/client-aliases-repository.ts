@@ -4,7 +4,6 @@ import type { ClientAliasStatus } from './client-index.js';
 
 /** SQL of the `client_aliases` table (migration 0014); the rules are in client-aliases.ts. */
 
-
 export type ClientAliasRow = ClientAliasTable;
 
 /** What one import learnt about one client name. */

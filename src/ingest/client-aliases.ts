@@ -64,8 +64,15 @@ export async function confirmClientName(db: Kysely<DatabaseSchema>, input: { nam
       );
     }
     const client = await findClientByIdOrName(trx, alias.client_id);
-    if (!client) throw new MmError('MM_CLIENT_NOT_FOUND', `'${alias.alias_name}' matched client ${alias.client_id}, which no longer exists; map it to another client`);
-    return decide(trx, alias, { status: 'confirmed', client: { clientId: client.client_id, clientName: client.client_name } }, input.actor, 'clients.alias_confirm');
+    if (!client)
+      throw new MmError('MM_CLIENT_NOT_FOUND', `'${alias.alias_name}' matched client ${alias.client_id}, which no longer exists; map it to another client`);
+    return decide(
+      trx,
+      alias,
+      { status: 'confirmed', client: { clientId: client.client_id, clientName: client.client_name } },
+      input.actor,
+      'clients.alias_confirm',
+    );
   });
 }
 
@@ -84,7 +91,13 @@ export async function mapClientName(db: Kysely<DatabaseSchema>, input: { name: s
       );
     }
     const alias = (await findClientAlias(trx, clientAliasKey(name))) ?? null;
-    return decide(trx, alias ?? newAlias(name), { status: 'confirmed', client: { clientId: client.client_id, clientName: client.client_name } }, input.actor, 'clients.alias_map');
+    return decide(
+      trx,
+      alias ?? newAlias(name),
+      { status: 'confirmed', client: { clientId: client.client_id, clientName: client.client_name } },
+      input.actor,
+      'clients.alias_map',
+    );
   });
 }
 
@@ -104,7 +117,14 @@ async function decide(
   action: string,
 ): Promise<ClientAliasDecision> {
   const previous = alias.updated_by === '' ? null : { status: alias.status, clientId: alias.client_id };
-  await saveClientAlias(trx, { key: alias.alias_key, name: alias.alias_name, clientId: to.client?.clientId ?? null, status: to.status, actor, at: new Date().toISOString() });
+  await saveClientAlias(trx, {
+    key: alias.alias_key,
+    name: alias.alias_name,
+    clientId: to.client?.clientId ?? null,
+    status: to.status,
+    actor,
+    at: new Date().toISOString(),
+  });
   await appendAudit(trx, {
     actor,
     action,
@@ -116,7 +136,11 @@ async function decide(
 
 async function requireAlias(trx: Kysely<DatabaseSchema>, name: string): Promise<ClientAliasRow> {
   const alias = await findClientAlias(trx, clientAliasKey(name));
-  if (!alias) throw new MmError('MM_CLIENT_NAME_NOT_FOUND', `no import has met the client name '${name}'; \`moatmetrics clients unmapped\` lists the names waiting for a decision`);
+  if (!alias)
+    throw new MmError(
+      'MM_CLIENT_NAME_NOT_FOUND',
+      `no import has met the client name '${name}'; \`moatmetrics clients unmapped\` lists the names waiting for a decision`,
+    );
   return alias;
 }
 

@@ -44,9 +44,7 @@ export interface ClientNameCount {
 
 /** The outcome of matching one name against the existing clients. */
 export type ClientNameMatch =
-  | { kind: 'exact' | 'alias' | 'automatic'; clientId: string; name: string }
-  | { kind: 'ambiguous'; candidates: string[] }
-  | { kind: 'none' | 'distinct' };
+  { kind: 'exact' | 'alias' | 'automatic'; clientId: string; name: string } | { kind: 'ambiguous'; candidates: string[] } | { kind: 'none' | 'distinct' };
 
 export interface ClientIndex {
   resolve(id: string | null, name: string | null): string | null;

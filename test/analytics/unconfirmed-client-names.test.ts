@@ -15,7 +15,10 @@ test('the review policy sends a result resting on unconfirmed client names to re
   const decision = decideReview({ confidence: 0.99, unconfirmedClientNames: ['ACME Corporation'] }, review);
   assert.deepEqual(decision, { status: 'pending_review', reasons: [reason] });
   assert.equal(decideReview({ confidence: 0.99, unconfirmedClientNames: [] }, review).status, 'auto_approved');
-  assert.equal(decideReview({ confidence: 0.99, unconfirmedClientNames: ['A'] }, { ...review, always_review_unconfirmed_client_names: false }).status, 'auto_approved');
+  assert.equal(
+    decideReview({ confidence: 0.99, unconfirmedClientNames: ['A'] }, { ...review, always_review_unconfirmed_client_names: false }).status,
+    'auto_approved',
+  );
 });
 
 for (const engine of engines) {
@@ -48,7 +51,11 @@ for (const engine of engines) {
       assert.ok(acme.review.reasons.includes(reason), acme.review.reasons.join('; '));
       assert.ok(!beta.review.reasons.some((r) => r.includes('matched automatically')), beta.review.reasons.join('; '));
       assert.ok(before.overview.review.reasons.includes(reason), before.overview.review.reasons.join('; '));
-      const stored = await t.database.kysely.selectFrom('analytics_results').select(['review_status', 'review_reasons_json']).where('id', '=', acme.review.resultId).executeTakeFirstOrThrow();
+      const stored = await t.database.kysely
+        .selectFrom('analytics_results')
+        .select(['review_status', 'review_reasons_json'])
+        .where('id', '=', acme.review.resultId)
+        .executeTakeFirstOrThrow();
       assert.equal(stored.review_status, 'pending_review');
       assert.ok((JSON.parse(stored.review_reasons_json) as string[]).includes(reason));
 

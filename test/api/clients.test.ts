@@ -8,7 +8,8 @@ import { csvUpload, errorOf, startApiTest, type ApiTest } from './api-test-app.j
 
 const { policy } = loadPolicy(null);
 const clientsCsv = 'client_id,client_name\nacme,Acme Corp.\ndental-us,Acme Dental Inc.\ndental-ca,Acme Dental LLC\n';
-const invoicesCsv = 'invoice_id,client_name,invoice_date,amount\nI1,ACME Corporation,2025-01-05,100\nI2,Acme Dental,2025-01-06,50\nI3,Smith & Jones,2025-01-07,20\n';
+const invoicesCsv =
+  'invoice_id,client_name,invoice_date,amount\nI1,ACME Corporation,2025-01-05,100\nI2,Acme Dental,2025-01-06,50\nI3,Smith & Jones,2025-01-07,20\n';
 
 for (const engine of engines) {
   describe(`client names over HTTP on ${engine}`, () => {
@@ -24,7 +25,9 @@ for (const engine of engines) {
         ['vera', 'viewer'],
       ] as const) {
         await createUser(db, policy, { username, role, password: 'long enough password 1', createdBy: 'test' });
-        bearer[username] = { authorization: `Bearer ${(await createApiToken(db, policy, await requireUser(db, username), { name: 't', actor: 'test' })).token}` };
+        bearer[username] = {
+          authorization: `Bearer ${(await createApiToken(db, policy, await requireUser(db, username), { name: 't', actor: 'test' })).token}`,
+        };
       }
       assert.equal((await api.app.inject(csvUpload('/api/v1/imports/clients', clientsCsv))).statusCode, 201);
     });
@@ -59,11 +62,21 @@ for (const engine of engines) {
         ['Acme Dental', 'Smith & Jones'],
       );
 
-      const refused = await api.app.inject({ method: 'POST', url: '/api/v1/clients/aliases', headers: bearer.vera, payload: { name: 'Acme Dental', clientId: 'dental-us' } });
+      const refused = await api.app.inject({
+        method: 'POST',
+        url: '/api/v1/clients/aliases',
+        headers: bearer.vera,
+        payload: { name: 'Acme Dental', clientId: 'dental-us' },
+      });
       assert.equal(refused.statusCode, 403);
       assert.equal(errorOf(refused).code, 'MM_FORBIDDEN');
 
-      const mapped = await api.app.inject({ method: 'POST', url: '/api/v1/clients/aliases', headers: bearer.ana, payload: { name: 'Acme Dental', clientId: 'dental-us' } });
+      const mapped = await api.app.inject({
+        method: 'POST',
+        url: '/api/v1/clients/aliases',
+        headers: bearer.ana,
+        payload: { name: 'Acme Dental', clientId: 'dental-us' },
+      });
       assert.equal(mapped.statusCode, 200, mapped.body);
       assert.deepEqual(mapped.json(), {
         name: 'Acme Dental',
@@ -71,14 +84,27 @@ for (const engine of engines) {
         client: { clientId: 'dental-us', clientName: 'Acme Dental Inc.' },
         previous: { status: 'unmapped', clientId: null },
       });
-      const unknown = await api.app.inject({ method: 'POST', url: '/api/v1/clients/aliases', headers: bearer.ana, payload: { name: 'Smith & Jones', clientId: 'nobody' } });
+      const unknown = await api.app.inject({
+        method: 'POST',
+        url: '/api/v1/clients/aliases',
+        headers: bearer.ana,
+        payload: { name: 'Smith & Jones', clientId: 'nobody' },
+      });
       assert.equal(errorOf(unknown).code, 'MM_CLIENT_NOT_FOUND');
       assert.equal(unknown.statusCode, 404);
 
-      const confirmed = await api.app.inject({ method: 'POST', url: `/api/v1/clients/aliases/${encodeURIComponent('acme corporation')}/confirm`, headers: bearer.ana });
+      const confirmed = await api.app.inject({
+        method: 'POST',
+        url: `/api/v1/clients/aliases/${encodeURIComponent('acme corporation')}/confirm`,
+        headers: bearer.ana,
+      });
       assert.equal(confirmed.statusCode, 200, confirmed.body);
       assert.equal(confirmed.json().client.clientId, 'acme');
-      const twice = await api.app.inject({ method: 'POST', url: `/api/v1/clients/aliases/${encodeURIComponent('ACME Corporation')}/confirm`, headers: bearer.ana });
+      const twice = await api.app.inject({
+        method: 'POST',
+        url: `/api/v1/clients/aliases/${encodeURIComponent('ACME Corporation')}/confirm`,
+        headers: bearer.ana,
+      });
       assert.equal(twice.statusCode, 409);
       assert.equal(errorOf(twice).code, 'MM_CLIENT_NAME_CONFLICT');
 
@@ -95,7 +121,12 @@ for (const engine of engines) {
         [['Smith & Jones', true]],
       );
 
-      const events = await api.t.database.kysely.selectFrom('audit_events').select(['action', 'actor', 'target']).where('action', 'like', 'clients.%').orderBy('seq').execute();
+      const events = await api.t.database.kysely
+        .selectFrom('audit_events')
+        .select(['action', 'actor', 'target'])
+        .where('action', 'like', 'clients.%')
+        .orderBy('seq')
+        .execute();
       assert.deepEqual(events, [
         { action: 'clients.alias_map', actor: 'ana', target: 'Acme Dental' },
         { action: 'clients.alias_confirm', actor: 'ana', target: 'ACME Corporation' },

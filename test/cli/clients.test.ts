@@ -29,14 +29,23 @@ describe('moatmetrics clients', { concurrency: 1, timeout: 240_000 }, () => {
     dir = scratchDir();
     dataDir = path.join(dir, 'data');
     writeScratchFile(dir, 'clients.csv', 'client_id,client_name\nacme,Acme Corp.\ndental-us,Acme Dental Inc.\ndental-ca,Acme Dental LLC\n');
-    writeScratchFile(dir, 'invoices.csv', 'invoice_id,client_name,invoice_date,amount\nI1,ACME Corporation,2025-01-05,100\nI2,Acme Dental,2025-01-06,50\nI3,Acme Dentl,2025-01-07,20\n');
+    writeScratchFile(
+      dir,
+      'invoices.csv',
+      'invoice_id,client_name,invoice_date,amount\nI1,ACME Corporation,2025-01-05,100\nI2,Acme Dental,2025-01-06,50\nI3,Acme Dentl,2025-01-07,20\n',
+    );
     assertSucceeded(await runCli(['import', 'clients', file('clients.csv')], { dataDir }));
   });
 
   test('the import lists the names matched automatically and the ones it could not map, with the reason', async () => {
     const result = await runCli(['import', 'invoices', file('invoices.csv'), '--lenient'], { dataDir });
     assertSucceeded(result);
-    assert.ok(result.stdout.includes("client names matched automatically (confirm with `moatmetrics clients confirm \"<name>\"`):\n  'ACME Corporation' → Acme Corp. (acme), 1 row\n"), shown(result));
+    assert.ok(
+      result.stdout.includes(
+        'client names matched automatically (confirm with `moatmetrics clients confirm "<name>"`):\n  \'ACME Corporation\' → Acme Corp. (acme), 1 row\n',
+      ),
+      shown(result),
+    );
     assert.ok(result.stdout.includes("  'Acme Dental', 1 row; matches 'Acme Dental Inc.' and 'Acme Dental LLC'\n"), shown(result));
     assert.ok(
       result.stdout.includes(
@@ -68,7 +77,10 @@ describe('moatmetrics clients', { concurrency: 1, timeout: 240_000 }, () => {
     assertSucceeded(mapped);
     assert.equal(mapped.stdout, "'Acme Dental' is client Acme Dental LLC (dental-ca). Import the file again to load rows rejected for it.\n");
     assertSucceeded(await runCli(['clients', 'map', 'acme dentl', '--to', 'dental-ca'], { dataDir }));
-    assertOneLineError(await runCli(['clients', 'map', 'Nobody', '--to', 'no-such-client'], { dataDir }), /^error: no client has the id or name 'no-such-client'/);
+    assertOneLineError(
+      await runCli(['clients', 'map', 'Nobody', '--to', 'no-such-client'], { dataDir }),
+      /^error: no client has the id or name 'no-such-client'/,
+    );
     assertOneLineError(await runCli(['clients', 'confirm', 'Acme Dental'], { dataDir }), /is not an automatic match waiting for confirmation/);
 
     const again = await runCli(['import', 'invoices', file('invoices.csv')], { dataDir });

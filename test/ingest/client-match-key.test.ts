@@ -3,7 +3,17 @@ import { test } from 'node:test';
 import { clientAliasKey, clientMatchKey, closestClientNames } from '../../src/ingest/client-match-key.js';
 
 test('names that differ in case, punctuation and legal suffix share one key', () => {
-  for (const name of ['Acme Corp.', 'ACME Corporation', 'Acme', 'acme, inc.', 'The Acme Co.', 'Acme Co., Ltd.', 'Acme Pty Ltd', 'ACME L.L.C.', '  Acme   Incorporated ']) {
+  for (const name of [
+    'Acme Corp.',
+    'ACME Corporation',
+    'Acme',
+    'acme, inc.',
+    'The Acme Co.',
+    'Acme Co., Ltd.',
+    'Acme Pty Ltd',
+    'ACME L.L.C.',
+    '  Acme   Incorporated ',
+  ]) {
     assert.equal(clientMatchKey(name), 'acme', name);
   }
 });

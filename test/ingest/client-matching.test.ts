@@ -120,7 +120,13 @@ for (const engine of engines) {
         ],
       );
       const dental = listed.unmapped.find((u) => u.name === 'Acme Dental')!;
-      assert.deepEqual(dental.suggestions.map((s) => s.clientId).slice(0, 2).sort(), ['dental-ca', 'dental-us']);
+      assert.deepEqual(
+        dental.suggestions
+          .map((s) => s.clientId)
+          .slice(0, 2)
+          .sort(),
+        ['dental-ca', 'dental-us'],
+      );
       assert.deepEqual(listed.unmapped.find((u) => u.name === 'Gamma Works')!.suggestions, []);
 
       const mapped = await mapClientName(t.database.kysely, { name: 'acme dental', to: 'Acme Dental Inc.', actor: 'ana' });
@@ -128,7 +134,10 @@ for (const engine of engines) {
       const again = await importInvoices();
       assert.equal(again.status, 'succeeded', again.message);
       assert.equal(await clientOf('I3'), 'dental-us');
-      assert.deepEqual(again.clientMatches.unmapped.map((u) => u.name), ['Gamma Works']);
+      assert.deepEqual(
+        again.clientMatches.unmapped.map((u) => u.name),
+        ['Gamma Works'],
+      );
       const events = await t.database.kysely.selectFrom('audit_events').select(['action', 'target', 'actor']).where('action', 'like', 'clients.%').execute();
       assert.deepEqual(events, [{ action: 'clients.alias_map', target: 'Acme Dental', actor: 'ana' }]);
     });
@@ -153,7 +162,12 @@ for (const engine of engines) {
       assert.equal(await clientOf('I9'), 'acme');
       assert.equal(await clientOf('I10'), undefined);
       assert.match(report.errors[0]!.reason, /was unmapped from the client it looked like/);
-      const events = await t.database.kysely.selectFrom('audit_events').select(['action', 'actor']).where('action', 'like', 'clients.%').orderBy('seq').execute();
+      const events = await t.database.kysely
+        .selectFrom('audit_events')
+        .select(['action', 'actor'])
+        .where('action', 'like', 'clients.%')
+        .orderBy('seq')
+        .execute();
       assert.deepEqual(
         events.map((e) => `${e.action} ${e.actor}`),
         ['clients.alias_map ana', 'clients.alias_confirm ana', 'clients.alias_unmap bo'],
@@ -161,7 +175,10 @@ for (const engine of engines) {
     });
 
     test('a clients file saying "ACME Corporation" updates Acme Corp. instead of creating a second Acme', async () => {
-      const file = t.file('xero-clients.csv', 'client_name,industry\nACME CORP,Wholesale\nAcme Dental,Dentistry\nAcme Dental Ltd,Dentistry\nNew Client Ltd,Legal\n');
+      const file = t.file(
+        'xero-clients.csv',
+        'client_name,industry\nACME CORP,Wholesale\nAcme Dental,Dentistry\nAcme Dental Ltd,Dentistry\nNew Client Ltd,Legal\n',
+      );
       const report = await importFile(t.database, t.config, { dataset: 'clients', file, actor: 'ana', mode: 'lenient' });
       assert.equal(report.status, 'succeeded', report.message);
       assert.deepEqual(report.rows, { total: 4, added: 1, updated: 2, unchanged: 0, rejected: 1 });
@@ -172,7 +189,10 @@ for (const engine of engines) {
       // "Acme Dental" is mapped to Acme Dental Inc. (above): the row updates that client.
       const dental = await t.database.kysely.selectFrom('clients').selectAll().where('client_id', '=', 'dental-us').executeTakeFirstOrThrow();
       assert.deepEqual([dental.client_name, dental.industry], ['Acme Dental Inc.', 'Dentistry']);
-      assert.match(report.errors[0]!.message, /line 4, column 1 \(client_name\): 'Acme Dental Ltd' ambiguous client: matches 'Acme Dental Inc.' and 'Acme Dental LLC'/);
+      assert.match(
+        report.errors[0]!.message,
+        /line 4, column 1 \(client_name\): 'Acme Dental Ltd' ambiguous client: matches 'Acme Dental Inc.' and 'Acme Dental LLC'/,
+      );
       assert.deepEqual(
         (await t.database.kysely.selectFrom('clients').select('client_id').orderBy('client_id').execute()).map((c) => c.client_id),
         ['acme', 'beta', 'dental-ca', 'dental-us', 'new-client-ltd'],

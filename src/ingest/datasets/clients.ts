@@ -66,7 +66,9 @@ export const clientsDataset: DatasetDefinition = {
       const match = context.matchClientName(name);
       if (match.kind === 'ambiguous') {
         const names = match.candidates.map((candidate) => `'${candidate}'`).join(' and ');
-        return { problem: { field: 'client_name', reason: `ambiguous client: matches ${names}; give the row a client_id, or map it with \`moatmetrics clients map\`` } };
+        return {
+          problem: { field: 'client_name', reason: `ambiguous client: matches ${names}; give the row a client_id, or map it with \`moatmetrics clients map\`` },
+        };
       }
       if ('clientId' in match) {
         id = match.clientId;
