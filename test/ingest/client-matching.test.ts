@@ -57,6 +57,20 @@ for (const engine of engines) {
       assert.deepEqual(await listClientAliases(t.database.kysely), []);
     });
 
+    test('read on a worker thread, in batches of one row, the names are counted the same', async () => {
+      const onWorker = { ...t.config, ingest: { ...t.config.ingest, worker_min_mb: 0, batch_rows: 1 } };
+      const report = await importFile(t.database, onWorker, {
+        dataset: 'invoices',
+        file: t.file('w.csv', invoices),
+        actor: 'ana',
+        mode: 'lenient',
+        dryRun: true,
+      });
+      const inline = await importInvoices({ dryRun: true });
+      assert.deepEqual(report.clientMatches, inline.clientMatches);
+      assert.equal(report.clientMatches.automatic[0]!.rows, 2);
+    });
+
     test('a strict import that fails on unmapped names still records them (nothing else)', async () => {
       const report = await importInvoices({ mode: 'strict' });
       assert.equal(report.status, 'failed');
