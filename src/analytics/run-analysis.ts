@@ -9,6 +9,7 @@ import { countOf } from '../present/display-format.js';
 import type { Database } from '../storage/database.js';
 import type { AnalyticsResultTable } from '../storage/schema.js';
 import { currentVersionNumber } from '../versions/versions-repository.js';
+import { listAutomaticMatches } from '../ingest/client-aliases-repository.js';
 import type { AnalysisFilters } from './analysis-filters.js';
 import { clientInsights, type ClientInsight } from './client-insights.js';
 import { findRunPayload, insertRun, listRunReviewStates } from './results-repository.js';
@@ -64,6 +65,9 @@ export interface RunAnalysisOptions {
 export async function runAnalysis(database: Database, config: Config, options: RunAnalysisOptions): Promise<AnalysisDocument> {
   const filters = normaliseFilters(options.filters ?? {});
   const version = await currentVersionNumber(database.kysely);
+  // Confirming a name changes no dataset version, so the unconfirmed names are part of the
+  // plan: a run stored while they waited is not served once they are confirmed.
+  const unconfirmed = await unconfirmedNamesByClient(database);
   const planJson = JSON.stringify({
     kind: 'full',
     engine: analysisEngineVersion,
@@ -74,6 +78,7 @@ export async function runAnalysis(database: Database, config: Config, options: R
     // Explanations and recommendations name amounts in this currency, so a run is kept per currency.
     currency: config.display.currency,
     review: options.review,
+    ...(unconfirmed.size > 0 ? { unconfirmed_client_names: [...unconfirmed] } : {}),
   });
   const planHash = createHash('sha256').update(planJson).digest('hex');
   const stored = await findRunPayload(database.kysely, planHash, version);
@@ -117,20 +122,25 @@ export async function runAnalysis(database: Database, config: Config, options: R
     return { ...decision, resultId: id };
   };
   for (const client of document.clients) {
-    const decision = decideReview({ confidence: client.confidence.value, grossMarginPct: client.grossMarginPct }, options.review);
+    const unconfirmedClientNames = unconfirmed.get(client.clientId) ?? [];
+    const decision = decideReview({ confidence: client.confidence.value, grossMarginPct: client.grossMarginPct, unconfirmedClientNames }, options.review);
     const about = { clientId: client.clientId, subject: client.clientId, label: client.clientName };
     const detail = { grossProfit: client.grossProfit, revenue: client.revenue };
     client.review = record('profitability', about, 'gross_margin_pct', client.grossMarginPct, client.confidence.value, decision, detail);
   }
   for (const position of document.licenses.positions) {
-    const decision = decideReview({ confidence: 1, overAssignedSeats: position.overAssignedSeats }, options.review);
+    const unconfirmedClientNames = unconfirmed.get(position.clientId) ?? [];
+    const decision = decideReview({ confidence: 1, overAssignedSeats: position.overAssignedSeats, unconfirmedClientNames }, options.review);
     const subject = `${position.clientId}:${position.vendor ?? ''}:${position.product}`;
     const about = { clientId: position.clientId, subject, label: `${position.product} for ${position.clientName}` };
     position.review = record('license', about, 'license_utilization_pct', position.utilizationPct, 1, decision, position.recommendation);
   }
   const overview = document.overview;
   const portfolio = { clientId: null, subject: 'portfolio', label: 'Portfolio' };
-  const portfolioDecision = decideReview({ confidence: overview.confidence.value }, options.review);
+  // The portfolio adds up every client in the run: it waits for the names of any of them.
+  const inRun = new Set(document.clients.map((client) => client.clientId));
+  const portfolioNames = [...unconfirmed].filter(([clientId]) => inRun.has(clientId)).flatMap(([, names]) => names);
+  const portfolioDecision = decideReview({ confidence: overview.confidence.value, unconfirmedClientNames: portfolioNames }, options.review);
   const { totals, confidence } = overview;
   overview.review = record('overview', portfolio, 'gross_margin_pct', totals.grossMarginPct, confidence.value, portfolioDecision, totals);
   document.pendingReviews = results.filter((r) => r.review_status === 'pending_review').length;
@@ -225,6 +235,17 @@ function portfolioConfidence(rows: ProfitabilityRow[], insights: Map<string, Cli
       detail: `revenue-weighted over ${countOf(rows.length, 'client')}`,
     })),
   };
+}
+
+/** Client names matched automatically and not yet confirmed, by the client they matched. */
+async function unconfirmedNamesByClient(database: Database): Promise<Map<string, string[]>> {
+  const byClient = new Map<string, string[]>();
+  for (const match of await listAutomaticMatches(database.kysely)) {
+    const names = byClient.get(match.client_id);
+    if (names) names.push(match.alias_name);
+    else byClient.set(match.client_id, [match.alias_name]);
+  }
+  return byClient;
 }
 
 /** Review decisions made after the run (approve, reject) replace the stored ones. */

@@ -7,6 +7,7 @@ import { registerAnalyzeCommand } from './commands/analyze-command.js';
 import { registerAskCommand } from './commands/ask-command.js';
 import { registerAuditCommand } from './commands/audit-command.js';
 import { registerBackupCommands } from './commands/backup-command.js';
+import { registerClientsCommand } from './commands/clients-command.js';
 import { registerComplianceCommand } from './commands/compliance-command.js';
 import { registerDemoCommand } from './commands/demo-command.js';
 import { registerImportCommand } from './commands/import-command.js';
@@ -50,6 +51,7 @@ const program = new Command()
 registerServeCommand(program);
 registerImportCommand(program);
 registerVersionsCommand(program);
+registerClientsCommand(program);
 registerDemoCommand(program);
 registerAnalyzeCommand(program);
 registerAskCommand(program);

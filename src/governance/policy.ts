@@ -84,6 +84,7 @@ export const policySchema = z
       auto_approve_at: 0.9,
       always_review_negative_margin: true,
       always_review_over_assigned_seats: true,
+      always_review_unconfirmed_client_names: true,
       four_eyes: true,
     }),
     rate_limits: z

@@ -4,7 +4,8 @@ import type { ReviewStatus } from './review-status.js';
 /**
  * Which results a person must look at before they are trusted (DESIGN section 5).
  * Defaults: confidence < 0.7 → pending review; ≥ 0.9 → auto-approved; in between →
- * approved with a note; a negative margin or over-assigned seats always go to review.
+ * approved with a note; a negative margin, over-assigned seats or client names matched
+ * automatically and not yet confirmed always go to review.
  * They live in the policy file (config/policies/default.yaml, `review:`).
  */
 export const reviewPolicySchema = z
@@ -13,6 +14,8 @@ export const reviewPolicySchema = z
     auto_approve_at: z.number().min(0).max(1).default(0.9),
     always_review_negative_margin: z.boolean().default(true),
     always_review_over_assigned_seats: z.boolean().default(true),
+    /** Results that rest on client names matched automatically wait until the matches are confirmed. */
+    always_review_unconfirmed_client_names: z.boolean().default(true),
     /** A reviewer may not approve or reject a result computed from data they imported, or from a run they started. */
     four_eyes: z.boolean().default(true),
   })
@@ -26,6 +29,8 @@ export interface ReviewSubject {
   confidence: number;
   grossMarginPct?: number | null;
   overAssignedSeats?: number;
+  /** Client names the result's data was matched under automatically, not yet confirmed (ingest/client-index.ts). */
+  unconfirmedClientNames?: readonly string[];
 }
 
 export interface ReviewDecision {
@@ -40,6 +45,13 @@ export function decideReview(subject: ReviewSubject, policy: ReviewPolicy): Revi
   }
   if (policy.always_review_over_assigned_seats && (subject.overAssignedSeats ?? 0) > 0) {
     reasons.push(`${subject.overAssignedSeats} over-assigned seat${subject.overAssignedSeats === 1 ? '' : 's'}`);
+  }
+  const unconfirmed = subject.unconfirmedClientNames ?? [];
+  if (policy.always_review_unconfirmed_client_names && unconfirmed.length > 0) {
+    const names = unconfirmed.length <= 3 ? ` (${unconfirmed.map((name) => `'${name}'`).join(', ')})` : '';
+    reasons.push(
+      `${unconfirmed.length} client name${unconfirmed.length === 1 ? '' : 's'} matched automatically, not yet confirmed${names}: confirm with \`moatmetrics clients confirm\``,
+    );
   }
   if (subject.confidence < policy.review_below) reasons.push(`confidence ${subject.confidence.toFixed(2)} below ${policy.review_below}`);
   if (reasons.length > 0) return { status: 'pending_review', reasons };

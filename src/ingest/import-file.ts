@@ -24,6 +24,8 @@ import { PostgresImportWriter } from './writers/postgres-import-writer.js';
 import { SqliteImportWriter } from './writers/sqlite-import-writer.js';
 import { listClientKeys } from './datasets/clients-repository.js';
 import { insertImportRecord } from './imports-repository.js';
+import { listClientAliases, recordClientNameSightings } from './client-aliases-repository.js';
+import { ClientMatchTally } from './client-match-tally.js';
 
 export interface ImportProgress {
   bytesRead: number;
@@ -85,6 +87,9 @@ function importAudit(report: ImportReport): AuditInput {
       sha256: report.sha256,
       rows: report.rows,
       ...(report.errorCode ? { errorCode: report.errorCode } : {}),
+      ...(report.clientMatches.automatic.length + report.clientMatches.unmapped.length > 0
+        ? { clientMatches: { automatic: report.clientMatches.automatic.length, unmapped: report.clientMatches.unmapped.length } }
+        : {}),
     },
   };
 }
@@ -145,6 +150,7 @@ async function runImport(database: Database, config: Config, options: ImportFile
     errorCode: null,
     ignoredColumns: [],
     format: { ...noFormat },
+    clientMatches: { automatic: [], unmapped: [] },
     message: '',
     rejectsFile: null,
     createdBy: options.actor ?? 'anonymous',
@@ -153,6 +159,9 @@ async function runImport(database: Database, config: Config, options: ImportFile
   };
 
   const errors = new ErrorSink(fileName, dryRun ? null : importDir, config.ingest.inline_errors, report);
+  const matches = new ClientMatchTally();
+  /** Each client's stored name, for the report's automatic matches. */
+  const clientNames = new Map<string, string>();
   let writer: ImportWriter | null = null;
   // A large file is read (parsed, validated) on a worker thread while this one writes; the
   // outcome is the same either way. Started now, the worker loads while the file is inspected.
@@ -184,12 +193,16 @@ async function runImport(database: Database, config: Config, options: ImportFile
           waitMs: config.database.import_wait_minutes * 60_000,
           onWait: options.onWaitForImport,
         });
-        return dataset.referencesClient || dataset.name === 'clients' ? loadClientList(database) : { ids: [], names: [] };
+        if (!dataset.referencesClient && dataset.name !== 'clients') return { ids: [], names: [] };
+        const list = await loadClientList(database);
+        for (const [id, name] of list.labels ?? []) clientNames.set(id, name);
+        return list;
       },
       restart: async () => {
         await open.writer?.rollback();
         open.writer = writer = null;
         await errors.reset();
+        matches.reset();
       },
       note: (facts) => {
         if (facts.delimiter !== undefined) report.delimiter = facts.delimiter;
@@ -204,6 +217,7 @@ async function runImport(database: Database, config: Config, options: ImportFile
         }
       },
       batch: async (batch) => {
+        matches.add(batch.clientNames);
         for (const problem of batch.errors) errors.addRow(problem);
         report.rows.total += batch.read;
         report.rows.rejected += batch.rejected;
@@ -226,6 +240,7 @@ async function runImport(database: Database, config: Config, options: ImportFile
     if (worker) await worker.read(readInput, sink);
     else await readFileRows(readInput, sink);
     options.onProgress?.({ bytesRead: inspected.bytes, totalBytes: inspected.bytes, rows: report.rows.total });
+    report.clientMatches = matches.report(clientNames);
     writer = open.writer!;
     const version = open.version;
     const flushed = await writer.flush();
@@ -264,6 +279,7 @@ async function runImport(database: Database, config: Config, options: ImportFile
         importRecord: importRecord(report, config.data_dir),
         refreshRollups: changed,
         audit: importAudit(report),
+        clientNames: matches.sightings({ loaded: true }),
       });
       writer = null;
       return report;
@@ -276,6 +292,7 @@ async function runImport(database: Database, config: Config, options: ImportFile
       await errors.close();
       throw error;
     }
+    report.clientMatches = matches.report(clientNames);
     // The file as a whole was refused: record it like a row error so every surface shows it.
     report.errorCode = error.code as ErrorCode;
     const details = (error.details ?? {}) as { line?: number; column?: number };
@@ -291,8 +308,10 @@ async function runImport(database: Database, config: Config, options: ImportFile
     await appendAudit(database.kysely, importAudit(report));
     return report;
   }
-  // A refused import changed no data; its record and event still go in together.
+  // A refused import changed no data; its record and event still go in together, with the
+  // client names it could not map (the usual reason a strict import of invoices fails).
   await database.kysely.transaction().execute(async (trx) => {
+    await recordClientNameSightings(trx, matches.sightings({ loaded: false }), { importId, actor: report.createdBy, at: report.finishedAt });
     await insertImportRecord(trx, importRecord(report, config.data_dir));
     await appendAudit(trx, importAudit(report));
   });
@@ -318,10 +337,15 @@ function createWriter(database: Database, dataset: DatasetDefinition): ImportWri
   return new PostgresImportWriter(database.pgPool!, dataset, database.kysely);
 }
 
-/** Every client id and lower-cased name (an MSP has thousands at most). */
+/** Every client id and name, and the names people decided about (an MSP has thousands at most). */
 async function loadClientList(database: Database): Promise<ClientList> {
-  const rows = await listClientKeys(database.kysely);
-  return { ids: rows.map((r) => r.client_id), names: rows.map((r) => [r.client_name_key, r.client_id]) };
+  const [rows, aliases] = await Promise.all([listClientKeys(database.kysely), listClientAliases(database.kysely, ['confirmed', 'distinct'])]);
+  return {
+    ids: rows.map((r) => r.client_id),
+    names: rows.map((r) => [r.client_name_key, r.client_id]),
+    labels: rows.map((r) => [r.client_id, r.client_name]),
+    aliases: aliases.map((a) => ({ key: a.alias_key, clientId: a.client_id, status: a.status })),
+  };
 }
 
 /**
@@ -430,7 +454,13 @@ function importRecord(report: ImportReport, dataDir: string): ImportTable {
     rows_unchanged: report.rows.unchanged,
     rows_rejected: report.rows.rejected,
     error_count: report.errorCount,
-    errors_json: JSON.stringify({ errorCode: report.errorCode, errors: report.errors, ignoredColumns: report.ignoredColumns, format: report.format }),
+    errors_json: JSON.stringify({
+      errorCode: report.errorCode,
+      errors: report.errors,
+      ignoredColumns: report.ignoredColumns,
+      format: report.format,
+      clientMatches: report.clientMatches,
+    }),
     message: report.message,
     created_by: report.createdBy,
     started_at: report.startedAt,

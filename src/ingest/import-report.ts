@@ -31,6 +31,14 @@ export interface ImportFormat {
 
 export const noFormat: ImportFormat = { preset: null, titleRows: 0, skippedRows: 0, dateOrders: [], decimalSeparator: null, currency: null };
 
+/** Client names in the file that matched no client exactly (docs/IMPORTING.md, "Client names across sources"). */
+export interface ClientMatchReport {
+  /** Names resolved by the loose match key to the one client that has it: loaded, awaiting confirmation. */
+  automatic: Array<{ name: string; clientId: string; clientName: string; rows: number }>;
+  /** Names no client could be found for (rows rejected); `candidates` names the clients an ambiguous one matches. */
+  unmapped: Array<{ name: string; rows: number; candidates: string[] }>;
+}
+
 export type ImportStatus = 'succeeded' | 'unchanged' | 'failed' | 'validated';
 
 export interface ImportReport {
@@ -54,6 +62,7 @@ export interface ImportReport {
   errorCode: ErrorCode | null;
   ignoredColumns: string[];
   format: ImportFormat;
+  clientMatches: ClientMatchReport;
   message: string;
   rejectsFile: string | null;
   createdBy: string;

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { ErrorCode } from '../errors.js';
-import { noFormat, type ImportFormat, type ImportReport, type RowError } from './import-report.js';
+import { noFormat, type ClientMatchReport, type ImportFormat, type ImportReport, type RowError } from './import-report.js';
 import { resolveRejectsPath } from './rejects-file.js';
 import type { DatabaseSchema, ImportTable } from '../storage/schema.js';
 
@@ -10,6 +10,7 @@ interface StoredErrors {
   errors: RowError[];
   ignoredColumns: string[];
   format?: ImportFormat;
+  clientMatches: ClientMatchReport;
 }
 
 /** The record of one import run (done, refused or dry), inside the transaction that also records its event. */
@@ -64,6 +65,7 @@ function reportFromRow(row: ImportTable, dataDir: string): ImportReport {
     errorCode: stored.errorCode ?? null,
     ignoredColumns: stored.ignoredColumns ?? [],
     format: { ...noFormat, ...stored.format },
+    clientMatches: stored.clientMatches ?? { automatic: [], unmapped: [] },
     message: row.message,
     rejectsFile: row.rejects_file === null ? null : resolveRejectsPath(dataDir, row.rejects_file),
     createdBy: row.created_by,

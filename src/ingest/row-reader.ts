@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import type { DateOrderSetting } from '../config/schema.js';
 import { MmError } from '../errors.js';
 import { CsvParser, detectDelimiter, type Delimiter } from './csv-reader.js';
-import { clientNameKey } from './datasets/clients.js';
+import { clientIndex, type ClientIndex, type ClientList, type ClientNameCount } from './client-index.js';
 import type { DatasetDefinition, RowContext } from './datasets/dataset-definition.js';
 import { DateColumns, DateSurveyNeeded, type DateColumnFacts, type DateSurvey } from './date-columns.js';
 import type { NumberFacts } from './number-convention.js';
@@ -24,11 +24,7 @@ import type { StagedRow } from './writers/import-writer.js';
  * Everything it needs from the import comes through a `RowSink`.
  */
 
-/** What a row may reference: every client id, and each client's lower-cased name → id. */
-export interface ClientList {
-  ids: string[];
-  names: Array<[string, string]>;
-}
+export type { ClientList } from './client-index.js';
 
 /** A refused row or cell, located in the file (the importer words the message). */
 export type RowProblem = Omit<RowError, 'message'>;
@@ -45,6 +41,8 @@ export interface RowBatch {
   rejected: number;
   /** Bytes of the file read so far. */
   bytesRead: number;
+  /** Client names matched loosely or not at all, counted since the previous batch (client-index.ts). */
+  clientNames?: ClientNameCount[];
 }
 
 /** What the reader learns about the file as a whole. */
@@ -119,24 +117,6 @@ export async function readFileRows(input: ReadFileInput, sink: RowSink): Promise
   }
 }
 
-interface ClientIndex {
-  resolve(id: string | null, name: string | null): string | null;
-  existingIdByName(nameKey: string): string | null;
-}
-
-function clientIndex(list: ClientList): ClientIndex {
-  const byId = new Set(list.ids);
-  const byName = new Map(list.names);
-  return {
-    resolve(id, name) {
-      if (id !== null) return byId.has(id) ? id : null;
-      if (name !== null) return byName.get(clientNameKey(name)) ?? null;
-      return null;
-    },
-    existingIdByName: (nameKey) => byName.get(nameKey) ?? null,
-  };
-}
-
 interface PassInput extends ReadFileInput {
   dates: DateColumns;
   clients: ClientIndex;
@@ -170,7 +150,8 @@ async function readPass(input: PassInput, sink: RowSink): Promise<void> {
   let reportedBytes = 0;
   const context: RowContext = {
     resolveClient: (id, name) => clients.resolve(id, name),
-    existingClientIdByName: (nameKey) => clients.existingIdByName(nameKey),
+    matchClientName: (name) => clients.matchName(name),
+    clientRefusal: (id, name) => clients.refusal(id, name),
   };
   const onRecord = (fields: string[], line: number): void => {
     if (!header) {
@@ -207,6 +188,7 @@ async function readPass(input: PassInput, sink: RowSink): Promise<void> {
   const send = async (): Promise<void> => {
     const full = batch;
     full.bytesRead = reportedBytes = bytesRead;
+    full.clientNames = clients.takeCounts();
     batch = { rows: [], errors: [], read: 0, rejected: 0, bytesRead: 0 };
     await sink.batch(full);
   };
@@ -323,10 +305,7 @@ function finishRow(
     if (clientId === null) {
       const field = id !== null ? 'client_id' : 'client_name';
       const at = header.locate(field);
-      const reason =
-        id === null && name === null
-          ? 'client is required (client_id or client_name)'
-          : `unknown client: no client has this ${id !== null ? 'id' : 'name'}; import it in clients first`;
+      const reason = context.clientRefusal(id, name);
       errors.push({ line, column: at?.column ?? null, field: at?.header ?? field, value: id ?? name, reason });
       return null;
     }

@@ -293,6 +293,21 @@ export interface SecurityEventTable {
   detail: string;
 }
 
+/** A spelling of a client name met by an import, and what became of it (migration 0014). */
+export interface ClientAliasTable {
+  /** The name with case and spacing set aside (ingest/client-match-key.ts clientAliasKey). */
+  alias_key: string;
+  alias_name: string;
+  client_id: string | null;
+  status: 'auto' | 'confirmed' | 'unmapped' | 'distinct';
+  /** Rows that named the client this way, summed over the imports that recorded it. */
+  rows_seen: number;
+  first_seen_import: string | null;
+  last_seen_import: string | null;
+  updated_at: string;
+  updated_by: string;
+}
+
 export interface DatabaseSchema {
   clients: ClientTable;
   staff: StaffTable;
@@ -316,6 +331,7 @@ export interface DatabaseSchema {
   security_events: SecurityEventTable;
   backups: BackupTable;
   retention_runs: RetentionRunTable;
+  client_aliases: ClientAliasTable;
 }
 
 export type DataTableName = 'clients' | 'staff' | 'invoices' | 'time_logs' | 'licenses';

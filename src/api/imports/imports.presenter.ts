@@ -46,6 +46,10 @@ export function presentImport(report: ImportReport): PresentedImport {
       decimalSeparator: report.format.decimalSeparator,
       currency: report.format.currency,
     },
+    clientMatches: {
+      automatic: report.clientMatches.automatic.map((m) => ({ name: m.name, clientId: m.clientId, clientName: m.clientName, rows: m.rows })),
+      unmapped: report.clientMatches.unmapped.map((m) => ({ name: m.name, rows: m.rows, candidates: [...m.candidates] })),
+    },
     message: report.message,
     createdBy: report.createdBy,
     startedAt: report.startedAt,

@@ -208,7 +208,7 @@ function isInside(dir: string, file: string): boolean {
   return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
 }
 
-/** An import record without its row errors (their values may name any client), for client-scoped users. */
-function withoutRowErrors<T extends { errors: unknown[] }>(report: T): T {
-  return { ...report, errors: [] };
+/** An import record without its row errors and client names (they may name any client), for client-scoped users. */
+function withoutRowErrors(report: ImportReport): ImportReport {
+  return { ...report, errors: [], clientMatches: { automatic: [], unmapped: [] } };
 }

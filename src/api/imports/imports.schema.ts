@@ -55,6 +55,16 @@ export const rowErrorSchema = z.object({
   message: z.string(),
 });
 
+/** Client names that matched no client exactly (docs/IMPORTING.md, "Client names across sources"). */
+export const clientMatchesSchema = z.object({
+  automatic: z
+    .array(z.object({ name: z.string(), clientId: z.string(), clientName: z.string(), rows: z.number().int() }))
+    .describe('Names resolved by the loose match key to the one client that has it: loaded, awaiting confirmation'),
+  unmapped: z
+    .array(z.object({ name: z.string(), rows: z.number().int(), candidates: z.array(z.string()) }))
+    .describe('Names no client was found for (rows rejected); candidates: the clients an ambiguous name matches'),
+});
+
 export const presentedImportSchema = z.object({
   id: z.string(),
   dataset: z.string(),
@@ -90,6 +100,7 @@ export const presentedImportSchema = z.object({
       currency: z.string().nullable().describe('The currency money cells were marked with (ISO code), else null'),
     })
     .describe('How the file was read'),
+  clientMatches: clientMatchesSchema,
   message: z.string(),
   createdBy: z.string(),
   startedAt: z.string(),

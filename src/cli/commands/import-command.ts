@@ -157,9 +157,26 @@ function printReport(report: ImportReport, configuredCurrency: string): void {
     const where = report.rejectsFile ?? (report.dryRun ? 'in the rejects file of the real import (a dry run writes none)' : '(none)');
     out.write(`  ${more > 0 ? `… and ${more} more. ` : ''}${all}: ${where}\n`);
   }
+  printClientMatches(report, out);
   if (report.status !== 'failed') {
     out.write(
       `  import ${report.importId}  ${countOf(report.rows.total, 'row')}  sha256 ${report.sha256.slice(0, 12)}  ${report.encoding ?? ''} '${report.delimiter === '\t' ? '\\t' : (report.delimiter ?? '')}'\n`,
     );
+  }
+}
+
+/** Client names matched loosely (to confirm) or not at all (docs/IMPORTING.md, "Client names across sources"). */
+function printClientMatches(report: ImportReport, out: NodeJS.WritableStream): void {
+  const { automatic, unmapped } = report.clientMatches;
+  if (automatic.length > 0) {
+    out.write(`client names matched automatically (confirm with \`moatmetrics clients confirm "<name>"\`):\n`);
+    for (const match of automatic) out.write(`  '${match.name}' → ${match.clientName} (${match.clientId}), ${countOf(match.rows, 'row')}\n`);
+  }
+  if (unmapped.length > 0) {
+    out.write(`client names not mapped to any client (map with \`moatmetrics clients map "<name>" --to <client>\`):\n`);
+    for (const name of unmapped) {
+      const ambiguous = name.candidates.length > 0 ? `; matches ${name.candidates.map((c) => `'${c}'`).join(' and ')}` : '';
+      out.write(`  '${name.name}', ${countOf(name.rows, 'row')}${ambiguous}\n`);
+    }
   }
 }

@@ -56,10 +56,26 @@ export const clientsDataset: DatasetDefinition = {
     churned_on: { aliases: ['churn_date', 'churned', 'end_date', 'cancelled_on'], schema: optionalDate },
   },
   build(cells, context) {
-    const name = cells.client_name as string;
+    const explicitId = (cells.client_id as string | null | undefined) ?? null;
+    let name = cells.client_name as string;
+    let id = explicitId;
+    if (id === null) {
+      // A row without an id is the existing client its name matches (exactly, as mapped, or
+      // loosely when unambiguous), so "ACME Corporation" does not become a second "Acme Corp.";
+      // a looser spelling keeps the stored name, which the other sources already match exactly.
+      const match = context.matchClientName(name);
+      if (match.kind === 'ambiguous') {
+        const names = match.candidates.map((candidate) => `'${candidate}'`).join(' and ');
+        return {
+          problem: { field: 'client_name', reason: `ambiguous client: matches ${names}; give the row a client_id, or map it with \`moatmetrics clients map\`` },
+        };
+      }
+      if ('clientId' in match) {
+        id = match.clientId;
+        name = match.name;
+      } else id = clientIdFromName(name);
+    }
     const nameKey = clientNameKey(name);
-    const explicitId = cells.client_id as string | null;
-    const id = explicitId ?? context.existingClientIdByName(nameKey) ?? clientIdFromName(name);
     let status = (cells.status as string | undefined) ?? 'active';
     if (cells.status === undefined && cells.is_active === 0) status = 'inactive';
     const onboarded = (cells.onboarded_on as string | null | undefined) ?? null;

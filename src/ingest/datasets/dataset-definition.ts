@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { ClientNameMatch } from '../client-index.js';
 import { optionalText } from '../field-types.js';
 import type { DataTableName } from '../../storage/schema.js';
 
@@ -23,8 +24,10 @@ export interface RowProblem {
 export interface RowContext {
   /** Resolves a client reference; null when unknown. */
   resolveClient(clientId: string | null, clientName: string | null): string | null;
-  /** For the clients dataset: the id of an existing client with this name, if any. */
-  existingClientIdByName(nameKey: string): string | null;
+  /** For the clients dataset: the existing client a name stands for (exact, mapped or loose; client-index.ts). */
+  matchClientName(name: string): ClientNameMatch;
+  /** Why `resolveClient` found no client for this reference. */
+  clientRefusal(clientId: string | null, clientName: string | null): string;
 }
 
 export type BuiltRow = { values: Record<string, unknown>; key: string | null } | { problem: RowProblem };

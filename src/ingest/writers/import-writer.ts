@@ -1,4 +1,5 @@
 import type { AuditInput } from '../../governance/audit-log.js';
+import type { ClientNameSighting } from '../client-aliases-repository.js';
 import type { DatasetDefinition } from '../datasets/dataset-definition.js';
 import type { DatasetVersionTable, ImportTable } from '../../storage/schema.js';
 
@@ -57,6 +58,8 @@ export interface CommitRecords {
   /** The import changed data: add its rows to the rollups. */
   refreshRollups: boolean;
   audit: AuditInput;
+  /** Client names matched loosely or not at all, recorded in `client_aliases` in the same transaction. */
+  clientNames: ClientNameSighting[];
 }
 
 export interface BeginOptions {

@@ -8,6 +8,7 @@ import { importLockId } from '../../storage/advisory-locks.js';
 import { from as copyFrom } from 'pg-copy-streams';
 import { addStagedRowsToRollups, feedsRollups, refreshLaborAfterStaffImport, type RunSql } from '../../metrics/rollups/maintain-rollups.js';
 import type { DatabaseSchema } from '../../storage/schema.js';
+import { recordClientNameSightings } from '../client-aliases-repository.js';
 import type { DatasetDefinition } from '../datasets/dataset-definition.js';
 import {
   duplicateReason,
@@ -175,8 +176,11 @@ export class PostgresImportWriter implements ImportWriter {
     }
     if (records.version) await this.run(this.kysely.insertInto('dataset_versions').values(records.version).compile());
     await this.run(this.kysely.insertInto('imports').values(records.importRecord).compile());
+    const open = kyselyOnClient(client);
+    const { id: importId, created_by: actor, finished_at: at } = records.importRecord;
+    await recordClientNameSightings(open, records.clientNames, { importId, actor, at });
     // The event rides in the import's own transaction: no committed import without it.
-    await appendAuditInOpenTransaction(kyselyOnClient(client), records.audit);
+    await appendAuditInOpenTransaction(open, records.audit);
     await client.query('COMMIT');
     // Fresh planner statistics: without them PostgreSQL guesses a few hundred rows for a
     // table that just received a million and picks sort-based plans (measured 1.6 s vs 0.4 s).

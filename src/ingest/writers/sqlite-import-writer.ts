@@ -7,6 +7,7 @@ import { applyRollupDeltas, refreshLaborAfterStaffImport, startRollupDeltas, typ
 import type { RollupDeltas } from '../../metrics/rollups/rollup-deltas.js';
 import { createIndexes, dropSecondaryIndexes, isTableEmpty } from '../../storage/table-indexes-repository.js';
 import type { DatabaseSchema } from '../../storage/schema.js';
+import { recordClientNameSightings } from '../client-aliases-repository.js';
 import type { DatasetDefinition } from '../datasets/dataset-definition.js';
 import {
   duplicateReason,
@@ -184,8 +185,11 @@ export class SqliteImportWriter implements ImportWriter {
     }
     if (records.version) this.run(this.kysely.insertInto('dataset_versions').values(records.version).compile());
     this.run(this.kysely.insertInto('imports').values(records.importRecord).compile());
+    const open = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: connection }) });
+    const { id: importId, created_by: actor, finished_at: at } = records.importRecord;
+    await recordClientNameSightings(open, records.clientNames, { importId, actor, at });
     // The event rides in the import's own transaction: no committed import without it.
-    await appendAuditInOpenTransaction(new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: connection }) }), records.audit);
+    await appendAuditInOpenTransaction(open, records.audit);
     connection.exec('COMMIT');
     this.close();
   }
