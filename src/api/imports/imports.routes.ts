@@ -54,9 +54,10 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (a
     {
       config: { permission: 'data:import', openapiRequestBody: importUploadRequestBody },
       schema: {
-        summary: 'Import a CSV file into a dataset',
+        summary: 'Import a CSV file or an Excel workbook (.xlsx) into a dataset',
         description:
-          'Send the file as multipart/form-data (field `file`, optional fields `mode`, `dry_run`, `date_order`, `replace_demo`, `force`) ' +
+          'Send the file as multipart/form-data (field `file`, optional fields `mode`, `dry_run`, `date_order`, `sheet`, `replace_demo`, `force`) ' +
+          'A workbook is told from its content, whatever its name; `sheet` picks its worksheet (default the first). ' +
           'While the database holds the bundled demo data an import is refused (409 MM_DEMO_DATA) unless `replace_demo=true` ' +
           '(the demo data is removed first, as new audited versions) or `force=true` (mixed in on purpose). ' +
           'or as a raw text/csv or application/octet-stream body. ' +
@@ -92,6 +93,7 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (a
           file: tempFile,
           fileName: upload.fileName ?? options.file_name ?? 'upload.csv',
           mode: options.mode,
+          sheet: options.sheet,
           dateOrder: options.date_order,
           dryRun: options.dry_run,
           demoData: options.replace_demo ? 'replace' : options.force ? 'mix' : 'refuse',

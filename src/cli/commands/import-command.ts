@@ -13,6 +13,7 @@ import { UsageError } from '../usage-error.js';
 interface ImportCommandOptions {
   lenient?: boolean;
   dateOrder?: DateOrderSetting;
+  sheet?: string;
   dryRun?: boolean;
   json?: boolean;
   replaceDemo?: boolean;
@@ -25,9 +26,10 @@ const shownErrors = 20;
 export function registerImportCommand(program: Command): void {
   program
     .command('import')
-    .description(`Import a CSV file as a new dataset version (datasets: ${datasetNames.join(', ')})`)
+    .description(`Import a CSV file or an Excel workbook as a new dataset version (datasets: ${datasetNames.join(', ')})`)
     .argument('<dataset>', `one of: ${datasetNames.join(', ')}`)
-    .argument('<file>', 'CSV file (UTF-8/UTF-16/Windows-1252; comma, semicolon or tab)')
+    .argument('<file>', 'CSV file (UTF-8/UTF-16/Windows-1252; comma, semicolon or tab) or Excel workbook (.xlsx)')
+    .option('--sheet <name>', 'Excel workbook: the worksheet to import (case-insensitive; default the first)')
     .option('--lenient', 'load the valid rows and report the rejected ones (default: config ingest.mode, strict: all or nothing)')
     .addOption(
       new Option(
@@ -64,6 +66,7 @@ export function registerImportCommand(program: Command): void {
             file,
             // The same mode with and without --dry-run, so a dry run predicts the real import.
             mode: options.lenient ? 'lenient' : config.ingest.mode,
+            sheet: options.sheet,
             dateOrder: options.dateOrder ?? config.ingest.date_order,
             dryRun: options.dryRun ?? false,
             demoData: options.replaceDemo ? 'replace' : options.force ? 'mix' : 'refuse',
@@ -115,8 +118,8 @@ function printReport(report: ImportReport): void {
     out.write(`  ${more > 0 ? `… and ${more} more. ` : ''}${all}: ${where}\n`);
   }
   if (report.status !== 'failed') {
-    out.write(
-      `  import ${report.importId}  ${countOf(report.rows.total, 'row')}  sha256 ${report.sha256.slice(0, 12)}  ${report.encoding ?? ''} '${report.delimiter === '\t' ? '\\t' : (report.delimiter ?? '')}'\n`,
-    );
+    const format =
+      report.sheet !== null ? `sheet '${report.sheet}'` : `${report.encoding ?? ''} '${report.delimiter === '\t' ? '\\t' : (report.delimiter ?? '')}'`;
+    out.write(`  import ${report.importId}  ${countOf(report.rows.total, 'row')}  sha256 ${report.sha256.slice(0, 12)}  ${format}\n`);
   }
 }
