@@ -1,5 +1,5 @@
 import { MmError } from '../../errors.js';
-import { readZipDirectory, readZipEntry, ZipDirectoryProblem, type ZipEntry } from './zip-directory.js';
+import { readZipDirectory, readZipEntry, verifyZipEntry, ZipDirectoryProblem, type ZipEntry } from './zip-directory.js';
 
 /** A worksheet of a workbook, as the import reads it. */
 export interface WorkbookSheet {
@@ -56,11 +56,30 @@ export async function readWorkbookOutline(file: string, fileLabel: string): Prom
       outline.sheets.push({ name: sheet.name, part, hidden: sheet.hidden });
     }
     if (outline.sheets.length === 0) throw unreadable('the workbook has no worksheet');
+    await verifyReadParts(file, entries);
     return outline;
   } catch (error) {
     if (error instanceof ZipDirectoryProblem) throw unreadable(`is not a readable .xlsx workbook: ${error.message}`);
     throw error;
   }
+}
+
+/** Bytes of XML the parts exceljs reads may inflate to, together: a bound on what a zip bomb can make it write and parse. */
+const MAX_WORKBOOK_XML_BYTES = 4 * 1024 ** 3;
+
+/**
+ * Checks every part exceljs's streaming reader will decompress. It copies a worksheet that
+ * comes before the shared strings into a temporary file, and a damaged deflate stream there
+ * leaves its read waiting forever instead of failing; checked here, such a file is refused.
+ */
+async function verifyReadParts(file: string, entries: Map<string, ZipEntry>): Promise<void> {
+  const read = [...entries.values()].filter((entry) =>
+    /^xl\/(worksheets\/(_rels\/)?sheet\d+\.xml(\.rels)?|sharedStrings\.xml|styles\.xml|workbook\.xml|_rels\/workbook\.xml\.rels)$/.test(entry.name),
+  );
+  const total = read.reduce((sum, entry) => sum + entry.size, 0);
+  if (total > MAX_WORKBOOK_XML_BYTES)
+    throw new ZipDirectoryProblem(`its sheets unpack to ${Math.round(total / 1024 ** 3)} GB of XML, more than the 4 GB an import reads`);
+  for (const entry of read) await verifyZipEntry(file, entry);
 }
 
 /**
