@@ -60,6 +60,9 @@ const EXCEL_DIGITS = 15;
  */
 export function numberText(value: number): string {
   if (!Number.isFinite(value)) return '#NUM!';
+  // Most cells: a short shortest-round-trip form has at most 15 digits and no exponent, so it is already the answer.
+  const plain = String(value);
+  if (plain.length <= EXCEL_DIGITS && !plain.includes('e')) return plain;
   const text = String(Number(value.toPrecision(EXCEL_DIGITS)));
   const exponent = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(text);
   if (!exponent) return text;
