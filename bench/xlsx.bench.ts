@@ -44,10 +44,14 @@ for (const [format, file] of [
   const result = await importInChild(path.join(dir, `sqlite-${format}`), file);
   if (result.rows !== rows) throw new Error(`${format}: expected ${rows} rows added, got ${result.rows}`);
   results[format] = result;
-  console.log(`${format.padEnd(4)} import into SQLite: ${result.seconds.toFixed(2)} s → ${rate(result.rows, result.seconds)}, peak RSS ${result.maxRssMb.toFixed(0)} MB`);
+  console.log(
+    `${format.padEnd(4)} import into SQLite: ${result.seconds.toFixed(2)} s → ${rate(result.rows, result.seconds)}, peak RSS ${result.maxRssMb.toFixed(0)} MB`,
+  );
 }
 if (results.csv!.digest !== results.xlsx!.digest) throw new Error('the workbook stored other rows than the CSV file');
-console.log(`same stored rows from both (digest ${results.csv!.digest.slice(0, 12)}); xlsx at ${((results.csv!.seconds / results.xlsx!.seconds) * 100).toFixed(0)} % of the CSV rate`);
+console.log(
+  `same stored rows from both (digest ${results.csv!.digest.slice(0, 12)}); xlsx at ${((results.csv!.seconds / results.xlsx!.seconds) * 100).toFixed(0)} % of the CSV rate`,
+);
 
 /** The CSV's rows as typed cells: text, a real date, numbers, a boolean. */
 async function writeWorkbook(from: string, to: string): Promise<void> {
@@ -89,6 +93,8 @@ function importInChild(dataDir: string, file: string): Promise<ChildResult> {
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   return new Promise((resolve, reject) => {
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!) as ChildResult) : reject(new Error(`import child failed (${code}): ${out}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!) as ChildResult) : reject(new Error(`import child failed (${code}): ${out}`)),
+    );
   });
 }

@@ -158,6 +158,8 @@ async function runImport(database: Database, config: Config, options: ImportFile
   let writer: ImportWriter | null = null;
   // A large file is read (parsed, validated) on a worker thread while this one writes; the
   // outcome is the same either way. Started now, the worker loads while the file is inspected.
+  // A workbook goes there too (exceljs runs in the worker): its size is the compressed one,
+  // so a workbook past the threshold holds several times the rows of a CSV file as large.
   const size = await stat(options.file).then(
     (info) => info.size,
     () => null,
