@@ -46,7 +46,7 @@ function encodingError(fileLabel: string, at: EncodingErrorDetails, problem: str
 function binaryFileProblem(byte: number): string {
   return (
     `${hex(byte)} (a NUL byte) does not occur in text, so this looks like a binary file ` +
-    '(for example an Excel workbook) rather than CSV. Export it as CSV (UTF-8) and upload that file.'
+    '(a PDF, an image, an archive) rather than CSV. Export the data as CSV (UTF-8) or as an Excel workbook (.xlsx) and import that file.'
   );
 }
 

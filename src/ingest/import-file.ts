@@ -14,11 +14,13 @@ import type { DatasetDefinition } from './datasets/dataset-definition.js';
 import { getDataset } from './datasets/index.js';
 import { importTempName } from './import-leftovers.js';
 import { formatRowError, noFormat, type ImportReport, type RowError } from './import-report.js';
+import type { FileFormat } from './file-format.js';
 import { inspectFile } from './inspect-file.js';
 import { checkPresetChoice } from './presets/index.js';
 import { storedRejectsPath } from './rejects-file.js';
 import { RowReaderWorker } from './read-rows-in-worker.js';
-import { readFileRows, type ClientList, type ReadFileInput, type RowSink } from './row-reader.js';
+import { readFileRows, type ClientList, type ReadFileInput, type RowSink, type WorksheetSource } from './row-reader.js';
+import { chooseSheet, readWorkbookOutline } from './xlsx/workbook-sheets.js';
 import type { ImportWriter, WriteRejection } from './writers/import-writer.js';
 import { PostgresImportWriter } from './writers/postgres-import-writer.js';
 import { SqliteImportWriter } from './writers/sqlite-import-writer.js';
@@ -42,6 +44,8 @@ export interface ImportFileOptions {
   mode?: 'strict' | 'lenient';
   /** `auto` (recognise a vendor export from its header; the default), `none` (canonical columns only) or a preset id. */
   preset?: string;
+  /** The worksheet of an .xlsx workbook to read (case-insensitive; default the first). Refused for a CSV file. */
+  sheet?: string;
   /** How `03/11/2025` is read (defaults to config `ingest.date_order`; docs/IMPORTING.md, Dates). */
   dateOrder?: DateOrderSetting;
   dryRun?: boolean;
@@ -60,13 +64,15 @@ export interface ImportFileOptions {
 }
 
 /**
- * Imports one CSV file as one transaction and one new dataset version.
+ * Imports one CSV file, or one worksheet of an Excel workbook (.xlsx), as one transaction
+ * and one new dataset version.
  *
  * The file is read twice, both times as a stream: once for its sha256, encoding and a copy
  * into `data/raw/`, then to parse, validate (row-reader.ts; on a worker thread for a large
  * file) and write rows in batches. Problems with the
- * file as a whole (encoding, malformed CSV, header) and with rows come back in the report
- * with status `failed`; only usage errors (unknown dataset, missing file) throw.
+ * file as a whole (encoding, malformed CSV, unreadable workbook, header) and with rows come
+ * back in the report with status `failed`; only usage errors (unknown dataset or sheet,
+ * missing file) throw.
  */
 export async function importFile(database: Database, config: Config, options: ImportFileOptions): Promise<ImportReport> {
   return runImport(database, config, options);
@@ -140,6 +146,7 @@ async function runImport(database: Database, config: Config, options: ImportFile
     bytes: 0,
     encoding: null,
     delimiter: null,
+    sheet: null,
     mode,
     dryRun,
     status: 'failed',
@@ -165,6 +172,8 @@ async function runImport(database: Database, config: Config, options: ImportFile
   let writer: ImportWriter | null = null;
   // A large file is read (parsed, validated) on a worker thread while this one writes; the
   // outcome is the same either way. Started now, the worker loads while the file is inspected.
+  // A workbook goes there too (exceljs runs in the worker): its size is the compressed one,
+  // so a workbook past the threshold holds several times the rows of a CSV file as large.
   const size = await stat(options.file).then(
     (info) => info.size,
     () => null,
@@ -177,7 +186,9 @@ async function runImport(database: Database, config: Config, options: ImportFile
     });
     report.sha256 = inspected.sha256;
     report.bytes = inspected.bytes;
-    report.encoding = inspected.encoding.encoding;
+    report.encoding = inspected.encoding?.encoding ?? null;
+    const worksheet = await chooseWorksheet(options.file, fileName, inspected.format, options.sheet);
+    report.sheet = worksheet?.sheet.name ?? null;
 
     // The reader (row-reader.ts) drives the import: it asks for the write to be opened
     // before each pass over the file, and hands over batches of validated rows to write.
@@ -231,8 +242,10 @@ async function runImport(database: Database, config: Config, options: ImportFile
     const readInput: ReadFileInput = {
       file: options.file,
       encoding: inspected.encoding,
+      worksheet,
       dataset,
-      fileName,
+      // Whole-file messages name the sheet too: `time.xlsx sheet 'Time' row 1: missing required column …`.
+      fileName: worksheet ? `${fileName} sheet '${worksheet.sheet.name}'` : fileName,
       dateOrder: options.dateOrder ?? config.ingest.date_order,
       batchRows: config.ingest.batch_rows,
       preset: options.preset ?? 'auto',
@@ -287,7 +300,10 @@ async function runImport(database: Database, config: Config, options: ImportFile
   } catch (error) {
     worker?.stop();
     await writer?.rollback();
-    if (!isMmError(error) || ['MM_FILE_NOT_FOUND', 'MM_IMPORT_UNKNOWN_DATASET', 'MM_IMPORT_UNKNOWN_PRESET', 'MM_DATABASE_BUSY'].includes(error.code)) {
+    if (
+      !isMmError(error) ||
+      ['MM_FILE_NOT_FOUND', 'MM_IMPORT_UNKNOWN_DATASET', 'MM_IMPORT_UNKNOWN_PRESET', 'MM_IMPORT_UNKNOWN_SHEET', 'MM_DATABASE_BUSY'].includes(error.code)
+    ) {
       await removeRawTemp(rawTemp);
       await errors.close();
       throw error;
@@ -328,6 +344,16 @@ function currencyOf(mark: string | null, configured: string): string | null {
   return symbolCurrencies[mark] ?? mark;
 }
 
+/** The worksheet a workbook import reads (null for CSV); a sheet named for a CSV file is a usage error. */
+async function chooseWorksheet(file: string, fileName: string, format: FileFormat, requested: string | undefined): Promise<WorksheetSource | null> {
+  if (format === 'csv') {
+    if (requested === undefined) return null;
+    throw new MmError('MM_IMPORT_UNKNOWN_SHEET', `${fileName} is a CSV file, which has no sheets; a sheet can only be chosen in an Excel workbook (.xlsx)`);
+  }
+  const outline = await readWorkbookOutline(file, fileName);
+  return { sheet: chooseSheet(outline, requested, fileName), date1904: outline.date1904 };
+}
+
 async function removeRawTemp(rawTemp: string | null): Promise<void> {
   if (rawTemp) await rm(rawTemp, { force: true });
 }
@@ -365,7 +391,7 @@ class ErrorSink {
   ) {}
 
   addRow(error: Omit<RowError, 'message'>): void {
-    const full: RowError = { ...error, message: formatRowError(this.fileName, error) };
+    const full: RowError = { ...error, message: formatRowError(this.fileName, error, this.report.sheet) };
     this.report.errorCount += 1;
     if (this.report.errors.length < this.inlineLimit) this.report.errors.push(full);
     if (this.dir === null) return;
@@ -460,6 +486,8 @@ function importRecord(report: ImportReport, dataDir: string): ImportTable {
       ignoredColumns: report.ignoredColumns,
       format: report.format,
       clientMatches: report.clientMatches,
+      // The sheet is kept with the other facts of the file's content (no column of its own: it is shown, never queried).
+      sheet: report.sheet,
     }),
     message: report.message,
     created_by: report.createdBy,

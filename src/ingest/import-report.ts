@@ -9,7 +9,11 @@ export interface RowError {
   field: string | null;
   value: string | null;
   reason: string;
-  /** A full sentence: `time_logs.csv line 12, column 5 (hours): '-2' must not be negative`. */
+  /**
+   * A full sentence: `time_logs.csv line 12, column 5 (hours): '-2' must not be negative`;
+   * in a workbook, `time.xlsx sheet 'Time' row 12, column E (hours): …` (`line` and `column`
+   * are then the sheet's row and column numbers).
+   */
   message: string;
 }
 
@@ -47,8 +51,11 @@ export interface ImportReport {
   fileName: string;
   sha256: string;
   bytes: number;
+  /** A CSV file's encoding and delimiter; null for a workbook. */
   encoding: string | null;
   delimiter: string | null;
+  /** The worksheet imported from a workbook (.xlsx); null for a CSV file. */
+  sheet: string | null;
   mode: 'strict' | 'lenient';
   dryRun: boolean;
   status: ImportStatus;
@@ -70,10 +77,20 @@ export interface ImportReport {
   finishedAt: string;
 }
 
-export function formatRowError(fileLabel: string, e: Omit<RowError, 'message'>): string {
-  const where = e.column !== null ? `line ${e.line}, column ${e.column}${e.field ? ` (${e.field})` : ''}` : `line ${e.line}`;
+/** A row error as one sentence; `sheet` set: the file is a workbook, whose places are rows and lettered columns of that sheet. */
+export function formatRowError(fileLabel: string, e: Omit<RowError, 'message'>, sheet: string | null = null): string {
+  const row = sheet === null ? `line ${e.line}` : `sheet '${sheet}' row ${e.line}`;
+  const column = e.column === null ? null : sheet === null ? String(e.column) : columnLetters(e.column);
+  const where = column !== null ? `${row}, column ${column}${e.field ? ` (${e.field})` : ''}` : row;
   const value = e.value !== null && e.column !== null ? `'${truncate(e.value)}' ` : '';
   return `${fileLabel} ${where}: ${value}${e.reason}`;
+}
+
+/** 1 → A, 27 → AA: how a spreadsheet names a column. */
+export function columnLetters(column: number): string {
+  let letters = '';
+  for (let n = column; n > 0; n = Math.floor((n - 1) / 26)) letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
+  return letters;
 }
 
 function truncate(value: string): string {

@@ -11,6 +11,8 @@ interface StoredErrors {
   ignoredColumns: string[];
   format?: ImportFormat;
   clientMatches: ClientMatchReport;
+  /** The worksheet of a workbook import (absent in records of CSV imports and of imports before workbooks). */
+  sheet?: string | null;
 }
 
 /** The record of one import run (done, refused or dry), inside the transaction that also records its event. */
@@ -49,6 +51,7 @@ function reportFromRow(row: ImportTable, dataDir: string): ImportReport {
     bytes: Number(row.file_bytes),
     encoding: row.encoding,
     delimiter: row.delimiter,
+    sheet: stored.sheet ?? null,
     mode: row.mode,
     dryRun: Number(row.dry_run) === 1,
     status: row.status,

@@ -84,6 +84,7 @@ export class RowReaderWorker {
         input: {
           file: input.file,
           encoding: input.encoding,
+          worksheet: input.worksheet ?? null,
           dataset: input.dataset.name,
           fileName: input.fileName,
           dateOrder: input.dateOrder,

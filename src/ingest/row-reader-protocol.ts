@@ -1,7 +1,7 @@
 import type { DateOrderSetting } from '../config/schema.js';
 import type { DatasetName } from './datasets/dataset-definition.js';
 import type { EncodingScan } from './encoding.js';
-import type { ClientList, FileFacts, RowBatch } from './row-reader.js';
+import type { ClientList, FileFacts, RowBatch, WorksheetSource } from './row-reader.js';
 import type { PackedRows } from './row-packing.js';
 
 /** The messages between the importer and its row-reading worker (read-rows-in-worker.ts). */
@@ -15,7 +15,8 @@ export interface WorkerSetup {
 /** What the worker reads: a `ReadFileInput` with the dataset by name. */
 export interface WorkerInput {
   file: string;
-  encoding: EncodingScan;
+  encoding: EncodingScan | null;
+  worksheet: WorksheetSource | null;
   dataset: DatasetName;
   fileName: string;
   dateOrder: DateOrderSetting;

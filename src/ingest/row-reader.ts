@@ -15,10 +15,13 @@ import { parseCells } from './parse-cells.js';
 import { isBlankRecord, isSummaryRecord, isTitleRecord, TITLE_ROWS } from './summary-rows.js';
 import type { RowError } from './import-report.js';
 import type { StagedRow } from './writers/import-writer.js';
+import type { WorkbookSheet } from './xlsx/workbook-sheets.js';
+import { readWorksheetRecords } from './xlsx/worksheet-records.js';
 
 /**
- * Reads a CSV file into validated rows, in batches, without touching the database: decode,
- * parse, map the header, validate each row and build it for its table. The importer runs it
+ * Reads a CSV file (or one worksheet of an Excel workbook) into validated rows, in batches,
+ * without touching the database: decode and parse (or stream the sheet's rows as cell
+ * texts, xlsx/worksheet-records.ts), map the header, validate each row and build it for its table. The importer runs it
  * on its own thread for small files and on a worker thread for large ones
  * (read-rows-in-worker.ts), so that parsing the next rows overlaps writing the last ones.
  * Everything it needs from the import comes through a `RowSink`.
@@ -75,11 +78,20 @@ export interface RowSink {
   batch(batch: RowBatch): Promise<void>;
 }
 
+/** The worksheet an .xlsx import reads. */
+export interface WorksheetSource {
+  sheet: WorkbookSheet;
+  date1904: boolean;
+}
+
 export interface ReadFileInput {
   file: string;
-  encoding: EncodingScan;
+  /** A CSV file's encoding; null for a workbook. */
+  encoding: EncodingScan | null;
+  /** Set for a workbook: the records are that sheet's rows, numbered as in the sheet. */
+  worksheet?: WorksheetSource | null;
   dataset: DatasetDefinition;
-  /** Name shown in messages. */
+  /** Name shown in messages (for a workbook, the file and sheet: `time.xlsx sheet 'Time'`). */
   fileName: string;
   dateOrder: DateOrderSetting;
   /** Rows per batch (at least; a batch ends at the end of a read). */
@@ -131,13 +143,9 @@ const SURVEY_PROGRESS_BYTES = 1 << 20;
 
 async function readPass(input: PassInput, sink: RowSink): Promise<void> {
   const { dataset, fileName, clients } = input;
-  // Small reads keep each batch small: rows die young in V8's nursery instead of being
-  // promoted and swept by full GCs (measured: GC time fell from ~30 % to a few %).
-  const raw = createReadStream(input.file, { highWaterMark: 64 * 1024 });
   let bytesRead = 0;
-  raw.on('data', (chunk) => (bytesRead += chunk.length));
-  const decoded = raw.pipe(createDecoder(input.encoding));
-  raw.on('error', (error) => decoded.destroy(error));
+  // The CSV file's streams (consume opens them), closed however the pass ends.
+  const opened: Array<{ destroy(): void }> = [];
 
   let header: HeaderMap | null = null;
   let headerError: unknown = null;
@@ -194,7 +202,8 @@ async function readPass(input: PassInput, sink: RowSink): Promise<void> {
   };
 
   try {
-    await consume();
+    if (input.worksheet) await consumeWorksheet(input.worksheet);
+    else await consume();
   } catch (error) {
     // The rows read before a whole-file problem still count and keep their errors, as they would have one by one.
     if (!(error instanceof DateSurveyNeeded) && (batch.read > 0 || batch.errors.length > 0)) {
@@ -203,11 +212,34 @@ async function readPass(input: PassInput, sink: RowSink): Promise<void> {
     }
     throw error;
   } finally {
-    raw.destroy();
-    decoded.destroy();
+    for (const stream of opened) stream.destroy();
+  }
+
+  /** The same records from a worksheet: its rows, numbered as the sheet numbers them. */
+  async function consumeWorksheet(worksheet: WorksheetSource): Promise<void> {
+    const read = await readWorksheetRecords({
+      ...worksheet,
+      file: input.file,
+      label: fileName,
+      onRecord,
+      afterRecord: async (bytes) => {
+        bytesRead = bytes;
+        if (batch.rows.length >= input.batchRows || (input.survey && bytesRead - reportedBytes >= SURVEY_PROGRESS_BYTES)) await send();
+      },
+    });
+    if (read.headerRow === null) throw new MmError('MM_IMPORT_EMPTY', `${fileName} is empty (no header row)`);
+    await send();
   }
 
   async function consume(): Promise<void> {
+    if (!input.encoding) throw new Error('a CSV file is read with its encoding');
+    // Small reads keep each batch small: rows die young in V8's nursery instead of being
+    // promoted and swept by full GCs (measured: GC time fell from ~30 % to a few %).
+    const raw = createReadStream(input.file, { highWaterMark: 64 * 1024 });
+    raw.on('data', (chunk) => (bytesRead += chunk.length));
+    const decoded = raw.pipe(createDecoder(input.encoding));
+    raw.on('error', (error) => decoded.destroy(error));
+    opened.push(raw, decoded);
     let head = '';
     const startParser = (): CsvParser => {
       // The delimiter is read off the whole header line, however the chunks fell.

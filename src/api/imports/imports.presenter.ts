@@ -17,6 +17,7 @@ export function presentImport(report: ImportReport): PresentedImport {
     bytes: report.bytes,
     encoding: report.encoding,
     delimiter: report.delimiter,
+    sheet: report.sheet,
     mode: report.mode,
     dryRun: report.dryRun,
     status: report.status,

@@ -54,9 +54,10 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (a
     {
       config: { permission: 'data:import', openapiRequestBody: importUploadRequestBody },
       schema: {
-        summary: 'Import a CSV file into a dataset',
+        summary: 'Import a CSV file or an Excel workbook (.xlsx) into a dataset',
         description:
-          'Send the file as multipart/form-data (field `file`, optional fields `mode`, `dry_run`, `date_order`, `preset`, `replace_demo`, `force`) ' +
+          'Send the file as multipart/form-data (field `file`, optional fields `mode`, `dry_run`, `date_order`, `preset`, `sheet`, `replace_demo`, `force`) ' +
+          'A workbook is told from its content, whatever its name; `sheet` picks its worksheet (default the first). ' +
           'While the database holds the bundled demo data an import is refused (409 MM_DEMO_DATA) unless `replace_demo=true` ' +
           '(the demo data is removed first, as new audited versions) or `force=true` (mixed in on purpose). ' +
           'or as a raw text/csv or application/octet-stream body. ' +
@@ -93,6 +94,7 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (a
           file: tempFile,
           fileName: upload.fileName ?? options.file_name ?? 'upload.csv',
           mode: options.mode,
+          sheet: options.sheet,
           dateOrder: options.date_order,
           preset: options.preset,
           dryRun: options.dry_run,

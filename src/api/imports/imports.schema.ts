@@ -24,6 +24,13 @@ export const importOptionsSchema = z.object({
     .describe(
       'Vendor export preset: auto (default: recognised from the header), none (canonical columns only) or an id such as connectwise-time (docs/IMPORTING.md)',
     ),
+  sheet: z
+    .string()
+    .trim()
+    .min(1)
+    .max(255)
+    .optional()
+    .describe('An Excel workbook (.xlsx): the worksheet to import, by name, case-insensitive (default the first); refused for a CSV file'),
   file_name: z.string().trim().min(1).max(255).optional().describe('Name shown in messages for a raw body (default upload.csv)'),
   replace_demo: booleanText
     .optional()
@@ -73,6 +80,8 @@ export const presentedImportSchema = z.object({
   bytes: z.number().int(),
   encoding: z.string().nullable(),
   delimiter: z.string().nullable(),
+  /** The worksheet read from an Excel workbook; null for CSV (whose encoding and delimiter are then set). */
+  sheet: z.string().nullable(),
   mode: z.enum(['strict', 'lenient']),
   dryRun: z.boolean(),
   status: z.enum(['succeeded', 'unchanged', 'failed', 'validated']),
@@ -137,7 +146,8 @@ export const importUploadRequestBody = {
         type: 'object',
         required: ['file'],
         properties: {
-          file: { type: 'string', format: 'binary', description: 'The CSV export' },
+          file: { type: 'string', format: 'binary', description: 'The CSV export or Excel workbook (.xlsx)' },
+          sheet: { type: 'string', description: 'The worksheet of a workbook to import (default the first)' },
           mode: { type: 'string', enum: ['strict', 'lenient'] },
           dry_run: { type: 'string', enum: ['true', 'false'] },
           preset: { type: 'string', description: 'auto (default), none, or a preset id such as connectwise-time' },

@@ -13,6 +13,7 @@ import { UsageError } from '../usage-error.js';
 interface ImportCommandOptions {
   lenient?: boolean;
   dateOrder?: DateOrderSetting;
+  sheet?: string;
   dryRun?: boolean;
   json?: boolean;
   replaceDemo?: boolean;
@@ -26,9 +27,10 @@ const shownErrors = 20;
 export function registerImportCommand(program: Command): void {
   program
     .command('import')
-    .description(`Import a CSV file as a new dataset version (datasets: ${datasetNames.join(', ')})`)
+    .description(`Import a CSV file or an Excel workbook as a new dataset version (datasets: ${datasetNames.join(', ')})`)
     .argument('<dataset>', `one of: ${datasetNames.join(', ')}`)
-    .argument('<file>', 'CSV file (UTF-8/UTF-16/Windows-1252; comma, semicolon or tab)')
+    .argument('<file>', 'CSV file (UTF-8/UTF-16/Windows-1252; comma, semicolon or tab) or Excel workbook (.xlsx)')
+    .option('--sheet <name>', 'Excel workbook: the worksheet to import (case-insensitive; default the first)')
     .option('--lenient', 'load the valid rows and report the rejected ones (default: config ingest.mode, strict: all or nothing)')
     .addOption(
       new Option(
@@ -72,6 +74,7 @@ export function registerImportCommand(program: Command): void {
             file,
             // The same mode with and without --dry-run, so a dry run predicts the real import.
             mode: options.lenient ? 'lenient' : config.ingest.mode,
+            sheet: options.sheet,
             dateOrder: options.dateOrder ?? config.ingest.date_order,
             preset: options.preset,
             dryRun: options.dryRun ?? false,
@@ -159,9 +162,9 @@ function printReport(report: ImportReport, configuredCurrency: string): void {
   }
   printClientMatches(report, out);
   if (report.status !== 'failed') {
-    out.write(
-      `  import ${report.importId}  ${countOf(report.rows.total, 'row')}  sha256 ${report.sha256.slice(0, 12)}  ${report.encoding ?? ''} '${report.delimiter === '\t' ? '\\t' : (report.delimiter ?? '')}'\n`,
-    );
+    const format =
+      report.sheet !== null ? `sheet '${report.sheet}'` : `${report.encoding ?? ''} '${report.delimiter === '\t' ? '\\t' : (report.delimiter ?? '')}'`;
+    out.write(`  import ${report.importId}  ${countOf(report.rows.total, 'row')}  sha256 ${report.sha256.slice(0, 12)}  ${format}\n`);
   }
 }
 
