@@ -23,6 +23,8 @@ export const errorCatalogue = {
   MM_IMPORT_BAD_ROWS: { status: 422, title: 'Rows failed validation' },
   MM_IMPORT_EMPTY: { status: 422, title: 'File has no data rows' },
   MM_IMPORT_AMBIGUOUS_DATES: { status: 422, title: 'Day and month cannot be told apart in a date column' },
+  MM_IMPORT_NEEDS_CLIENT: { status: 422, title: 'The file names no client' },
+  MM_IMPORT_PRICE_LIST: { status: 422, title: 'The price list cannot be read' },
   MM_IMPORT_NOT_FOUND: { status: 404, title: 'Import not found' },
   MM_DEMO_DATA: { status: 409, title: 'The database holds the bundled demo data' },
   MM_UPLOAD_TOO_LARGE: { status: 413, title: 'Upload is larger than the configured limit' },

@@ -24,6 +24,8 @@ import { PostgresImportWriter } from './writers/postgres-import-writer.js';
 import { SqliteImportWriter } from './writers/sqlite-import-writer.js';
 import { listClientKeys } from './datasets/clients-repository.js';
 import { insertImportRecord } from './imports-repository.js';
+import { listStoredLicenses } from './datasets/licenses-repository.js';
+import { readPriceList } from './price-list.js';
 
 export interface ImportProgress {
   bytesRead: number;
@@ -40,6 +42,12 @@ export interface ImportFileOptions {
   mode?: 'strict' | 'lenient';
   /** `auto` (recognise a vendor export from its header; the default), `none` (canonical columns only) or a preset id. */
   preset?: string;
+  /** The client (id or name) of a file that names none: a Microsoft 365 tenant's license export (`--client`). */
+  client?: string;
+  /** A CSV of monthly cost per seat by product, for license exports without prices (`--price-list`; price-list.ts). */
+  priceList?: string;
+  /** Name of the price list in messages (defaults to its base name). */
+  priceListName?: string;
   /** How `03/11/2025` is read (defaults to config `ingest.date_order`; docs/IMPORTING.md, Dates). */
   dateOrder?: DateOrderSetting;
   dryRun?: boolean;
@@ -114,6 +122,8 @@ async function handleDemoData(database: Database, options: ImportFileOptions, dr
 async function runImport(database: Database, config: Config, options: ImportFileOptions): Promise<ImportReport> {
   const dataset = getDataset(options.dataset);
   if (options.preset !== undefined) checkPresetChoice(options.preset, dataset.name);
+  // Read before anything is written: a price list that cannot be read refuses the import as a usage error would.
+  const prices = options.priceList === undefined ? undefined : await readPriceList(options.priceList, options.priceListName);
   await handleDemoData(database, options, options.dryRun ?? false);
   const fileName = options.fileName ?? path.basename(options.file);
   const importId = randomUUID();
@@ -184,7 +194,10 @@ async function runImport(database: Database, config: Config, options: ImportFile
           waitMs: config.database.import_wait_minutes * 60_000,
           onWait: options.onWaitForImport,
         });
-        return dataset.referencesClient || dataset.name === 'clients' ? loadClientList(database) : { ids: [], names: [] };
+        if (!dataset.referencesClient && dataset.name !== 'clients') return { ids: [], names: [] };
+        const clients = await loadClientList(database);
+        // Vendor license files complete the positions other files started (presets/license-positions.ts).
+        return dataset.name === 'licenses' ? { ...clients, licenses: await listStoredLicenses(database.kysely) } : clients;
       },
       restart: async () => {
         await open.writer?.rollback();
@@ -217,6 +230,8 @@ async function runImport(database: Database, config: Config, options: ImportFile
       dateOrder: options.dateOrder ?? config.ingest.date_order,
       batchRows: config.ingest.batch_rows,
       preset: options.preset ?? 'auto',
+      ...(options.client !== undefined ? { client: options.client } : {}),
+      ...(prices !== undefined ? { prices } : {}),
     };
     if (worker) await worker.read(readInput, sink);
     else await readFileRows(readInput, sink);

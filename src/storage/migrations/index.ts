@@ -12,6 +12,7 @@ import * as resultClientIds from './0010-result-client-ids.js';
 import * as zeroHourTimeLogs from './0011-zero-hour-time-logs.js';
 import * as relativeRejectsFiles from './0012-relative-rejects-files.js';
 import * as demoRemovalVersions from './0013-demo-removal-versions.js';
+import * as licenseSources from './0014-license-sources.js';
 
 /** Migrations in order. Bundled statically (no directory scan) so they work from any cwd. */
 export const migrationProvider: MigrationProvider = {
@@ -30,6 +31,7 @@ export const migrationProvider: MigrationProvider = {
       '0011-zero-hour-time-logs': zeroHourTimeLogs,
       '0012-relative-rejects-files': relativeRejectsFiles,
       '0013-demo-removal-versions': demoRemovalVersions,
+      '0014-license-sources': licenseSources,
     };
   },
 };
