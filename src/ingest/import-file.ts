@@ -25,7 +25,7 @@ import { SqliteImportWriter } from './writers/sqlite-import-writer.js';
 import { listClientKeys } from './datasets/clients-repository.js';
 import { insertImportRecord } from './imports-repository.js';
 import { listStoredLicenses } from './datasets/licenses-repository.js';
-import { readPriceList } from './price-list.js';
+import { parsePriceEntries, readPriceList } from './price-list.js';
 
 export interface ImportProgress {
   bytesRead: number;
@@ -46,8 +46,8 @@ export interface ImportFileOptions {
   client?: string;
   /** A CSV of monthly cost per seat by product, for license exports without prices (`--price-list`; price-list.ts). */
   priceList?: string;
-  /** Name of the price list in messages (defaults to its base name). */
-  priceListName?: string;
+  /** The same written inline (HTTP `prices=`: `SPE_E3=36.00;SPB=22.00`); entries here win over the file's. */
+  prices?: string;
   /** How `03/11/2025` is read (defaults to config `ingest.date_order`; docs/IMPORTING.md, Dates). */
   dateOrder?: DateOrderSetting;
   dryRun?: boolean;
@@ -123,7 +123,10 @@ async function runImport(database: Database, config: Config, options: ImportFile
   const dataset = getDataset(options.dataset);
   if (options.preset !== undefined) checkPresetChoice(options.preset, dataset.name);
   // Read before anything is written: a price list that cannot be read refuses the import as a usage error would.
-  const prices = options.priceList === undefined ? undefined : await readPriceList(options.priceList, options.priceListName);
+  const prices =
+    options.priceList === undefined && options.prices === undefined
+      ? undefined
+      : [...(options.priceList === undefined ? [] : await readPriceList(options.priceList)), ...parsePriceEntries(options.prices ?? '')];
   await handleDemoData(database, options, options.dryRun ?? false);
   const fileName = options.fileName ?? path.basename(options.file);
   const importId = randomUUID();

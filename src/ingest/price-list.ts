@@ -61,3 +61,22 @@ export async function readPriceList(file: string, label = path.basename(file)): 
   if (productAt < 0) fail(1, null, 'the file is empty (header product,cost_per_seat expected)');
   return [...prices];
 }
+
+/**
+ * A price list written inline (HTTP `prices=`): `SPE_E3=36.00;Microsoft 365 Business Premium=22.00`.
+ * Returns [product key, cents] pairs, or throws naming the entry.
+ */
+export function parsePriceEntries(text: string): Array<[string, number]> {
+  const prices = new Map<string, number>();
+  text.split(';').forEach((entry, index) => {
+    if (entry.trim() === '') return;
+    const at = entry.lastIndexOf('=');
+    const product = at < 0 ? '' : entry.slice(0, at).trim();
+    const cents = at < 0 ? null : parseScaledDecimal(entry.slice(at + 1).trim(), 2);
+    if (product === '' || cents === null || cents < 0) {
+      throw new MmError('MM_IMPORT_PRICE_LIST', `prices entry ${index + 1} '${entry.trim().slice(0, 80)}': write product=monthly cost per seat, e.g. SPE_E3=36.00`);
+    }
+    prices.set(productKey(productName(product)), cents);
+  });
+  return [...prices];
+}

@@ -56,7 +56,7 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (a
       schema: {
         summary: 'Import a CSV file into a dataset',
         description:
-          'Send the file as multipart/form-data (field `file`, optional fields `mode`, `dry_run`, `date_order`, `preset`, `replace_demo`, `force`) ' +
+          'Send the file as multipart/form-data (field `file`, optional fields `mode`, `dry_run`, `date_order`, `preset`, `client`, `prices`, `replace_demo`, `force`) ' +
           'While the database holds the bundled demo data an import is refused (409 MM_DEMO_DATA) unless `replace_demo=true` ' +
           '(the demo data is removed first, as new audited versions) or `force=true` (mixed in on purpose). ' +
           'or as a raw text/csv or application/octet-stream body. ' +
@@ -95,6 +95,8 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (a
           mode: options.mode,
           dateOrder: options.date_order,
           preset: options.preset,
+          ...(options.client !== undefined ? { client: options.client } : {}),
+          ...(options.prices !== undefined ? { prices: options.prices } : {}),
           dryRun: options.dry_run,
           demoData: options.replace_demo ? 'replace' : options.force ? 'mix' : 'refuse',
           actor: request.actor,

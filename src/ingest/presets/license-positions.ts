@@ -167,7 +167,7 @@ function missingCost(product: string): string {
   const named = partNumber ? `${product} (${partNumber})` : product;
   return (
     `no monthly cost per seat for ${named}: this export has no prices. Pass a price list with a row for it ` +
-    '(CLI --price-list prices.csv, HTTP price_list=<path on the server>; columns product,cost_per_seat), ' +
+    '(CLI --price-list prices.csv with columns product,cost_per_seat; HTTP prices=SPE_E3=36.00;SPB=22.00), ' +
     "or import the vendor's file for this client first (Partner Center, Pax8)"
   );
 }

@@ -46,7 +46,6 @@ export const partnerCenterLicenses: ImportPreset = {
     client_name: { headers: customerName },
     product: { inputs: productNames, derive: productColumn },
     billing_term: { inputs: [['termandbillingcycle', 'term_and_billing_cycle'], ['billingfrequency', 'billing_frequency', 'billingcycletype']], derive: firstPresent },
-    vendor: { headers: ['publishername', 'publisher_name'] },
     _position: { inputs: [customerName, ...productNames], derive: positionKey, schema: optionalText },
     _subscription: { headers: ['subscriptionid', 'subscription_id', 'orderid', 'order_id'], schema: optionalText },
     _charge_type: { headers: ['chargetype', 'charge_type'], schema: optionalText },
