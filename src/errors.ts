@@ -26,6 +26,8 @@ export const errorCatalogue = {
   MM_IMPORT_WORKBOOK_UNSUPPORTED: { status: 422, title: 'Workbook is an old .xls or password-protected' },
   MM_IMPORT_WORKBOOK_UNREADABLE: { status: 422, title: 'Workbook cannot be read' },
   MM_IMPORT_UNKNOWN_SHEET: { status: 400, title: 'Workbook has no sheet of that name' },
+  MM_IMPORT_NEEDS_CLIENT: { status: 422, title: 'The file names no client' },
+  MM_IMPORT_PRICE_LIST: { status: 422, title: 'The price list cannot be read' },
   MM_IMPORT_NOT_FOUND: { status: 404, title: 'Import not found' },
   MM_CLIENT_NOT_FOUND: { status: 404, title: 'Client not found' },
   MM_CLIENT_NAME_NOT_FOUND: { status: 404, title: 'No import has met this client name' },

@@ -1,5 +1,6 @@
 import { clientAliasKey, clientMatchKey } from './client-match-key.js';
 import { clientNameKey } from './datasets/clients.js';
+import type { StoredLicense } from './presets/import-preset.js';
 
 /**
  * How a row's client reference finds its client during one reading pass. In order:
@@ -20,6 +21,8 @@ export interface ClientList {
   labels?: Array<[string, string]>;
   /** Names a person decided about, by alias key (client-match-key.ts). */
   aliases?: Array<{ key: string; clientId: string | null; status: ClientAliasStatus }>;
+  /** For a licenses import: the stored rows, which a vendor preset completes (presets/license-positions.ts). */
+  licenses?: StoredLicense[];
 }
 
 /**
@@ -54,6 +57,8 @@ export interface ClientIndex {
   matchName(name: string): ClientNameMatch;
   /** Names counted since the previous call (and forgets them). */
   takeCounts(): ClientNameCount[];
+  /** For a licenses import: the stored rows by license id. */
+  licenses: ReadonlyMap<string, StoredLicense>;
 }
 
 const MAX_CACHED_NAMES = 100_000;
@@ -115,6 +120,7 @@ export function clientIndex(list: ClientList): ClientIndex {
   };
 
   return {
+    licenses: new Map((list.licenses ?? []).map((l) => [l.license_id, l])),
     resolve(id, name) {
       if (id !== null) return byId.has(id) ? id : null;
       if (name === null) return null;

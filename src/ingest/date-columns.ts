@@ -181,7 +181,9 @@ export class DateSurvey {
   start(columns: readonly MappedColumn[]): void {
     this.#numberColumns = columns.filter((c) => numberFieldSchemas.has(this.dataset.fields[c.field]!.schema)).map((c) => c.index);
     for (const column of columns) {
-      if (!dateFieldSchemas.has(this.dataset.fields[column.field]!.schema)) continue;
+      // A preset's working field (not in the dataset) reads its own dates.
+      const spec = this.dataset.fields[column.field];
+      if (!spec || !dateFieldSchemas.has(spec.schema)) continue;
       const facts: ColumnFacts = { dayFirst: null, monthFirst: null, ambiguous: [], ambiguousCount: 0, serial: null, written: null };
       this.columns.push({ field: column.field, header: column.header, index: column.index, facts });
     }

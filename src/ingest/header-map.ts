@@ -177,7 +177,11 @@ function mapPresetHeader(dataset: DatasetDefinition, preset: ImportPreset, heade
     );
   }
   const shape: Record<string, z.ZodType<unknown, string>> = {};
-  for (const [field, column] of located) shape[field] = dates ? dates.schemaFor(column) : dataset.fields[field]!.schema;
+  for (const [field, column] of located) {
+    // A working field (`_charge_type`) is the preset's own: read with its schema, never stored.
+    const working = dataset.fields[field] ? undefined : preset.fields[field]!.schema;
+    shape[field] = working ?? (dates ? dates.schemaFor(column) : dataset.fields[field]!.schema);
+  }
   return {
     columns,
     derived,

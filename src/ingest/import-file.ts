@@ -28,6 +28,8 @@ import { listClientKeys } from './datasets/clients-repository.js';
 import { insertImportRecord } from './imports-repository.js';
 import { listClientAliases, recordClientNameSightings } from './client-aliases-repository.js';
 import { ClientMatchTally } from './client-match-tally.js';
+import { listStoredLicenses } from './datasets/licenses-repository.js';
+import { parsePriceEntries, readPriceList } from './price-list.js';
 
 export interface ImportProgress {
   bytesRead: number;
@@ -46,6 +48,12 @@ export interface ImportFileOptions {
   preset?: string;
   /** The worksheet of an .xlsx workbook to read (case-insensitive; default the first). Refused for a CSV file. */
   sheet?: string;
+  /** The client (id or name) of a file that names none: a Microsoft 365 tenant's license export (`--client`). */
+  client?: string;
+  /** A CSV of monthly cost per seat by product, for license exports without prices (`--price-list`; price-list.ts). */
+  priceList?: string;
+  /** The same written inline (HTTP `prices=`: `SPE_E3=36.00;SPB=22.00`); entries here win over the file's. */
+  prices?: string;
   /** How `03/11/2025` is read (defaults to config `ingest.date_order`; docs/IMPORTING.md, Dates). */
   dateOrder?: DateOrderSetting;
   dryRun?: boolean;
@@ -125,6 +133,11 @@ async function handleDemoData(database: Database, options: ImportFileOptions, dr
 async function runImport(database: Database, config: Config, options: ImportFileOptions): Promise<ImportReport> {
   const dataset = getDataset(options.dataset);
   if (options.preset !== undefined) checkPresetChoice(options.preset, dataset.name);
+  // Read before anything is written: a price list that cannot be read refuses the import as a usage error would.
+  const prices =
+    options.priceList === undefined && options.prices === undefined
+      ? undefined
+      : [...(options.priceList === undefined ? [] : await readPriceList(options.priceList)), ...parsePriceEntries(options.prices ?? '')];
   await handleDemoData(database, options, options.dryRun ?? false);
   const fileName = options.fileName ?? path.basename(options.file);
   const importId = randomUUID();
@@ -207,7 +220,8 @@ async function runImport(database: Database, config: Config, options: ImportFile
         if (!dataset.referencesClient && dataset.name !== 'clients') return { ids: [], names: [] };
         const list = await loadClientList(database);
         for (const [id, name] of list.labels ?? []) clientNames.set(id, name);
-        return list;
+        // Vendor license files complete the positions other files started (presets/license-positions.ts).
+        return dataset.name === 'licenses' ? { ...list, licenses: await listStoredLicenses(database.kysely) } : list;
       },
       restart: async () => {
         await open.writer?.rollback();
@@ -249,6 +263,8 @@ async function runImport(database: Database, config: Config, options: ImportFile
       dateOrder: options.dateOrder ?? config.ingest.date_order,
       batchRows: config.ingest.batch_rows,
       preset: options.preset ?? 'auto',
+      ...(options.client !== undefined ? { client: options.client } : {}),
+      ...(prices !== undefined ? { prices } : {}),
     };
     if (worker) await worker.read(readInput, sink);
     else await readFileRows(readInput, sink);

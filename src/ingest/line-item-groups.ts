@@ -46,6 +46,10 @@ export class LineItemGroups {
       this.#groups.set(key, { data, line });
       return true;
     }
+    if (this.grouping.merge) {
+      this.grouping.merge(group.data, data);
+      return true;
+    }
     for (const field of this.grouping.sum) {
       const value = data[field];
       if (typeof value === 'number') group.data[field] = ((group.data[field] as number | null | undefined) ?? 0) + value;

@@ -89,6 +89,9 @@ export class RowReaderWorker {
           fileName: input.fileName,
           dateOrder: input.dateOrder,
           batchRows: input.batchRows,
+          ...(input.preset !== undefined ? { preset: input.preset } : {}),
+          ...(input.client !== undefined ? { client: input.client } : {}),
+          ...(input.prices !== undefined ? { prices: input.prices } : {}),
         },
       });
     });

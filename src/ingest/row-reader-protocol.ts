@@ -21,6 +21,9 @@ export interface WorkerInput {
   fileName: string;
   dateOrder: DateOrderSetting;
   batchRows: number;
+  preset?: string;
+  client?: string;
+  prices?: Array<[string, number]>;
 }
 
 /** An error, as it crosses the thread boundary (an MmError keeps its code and details). */

@@ -9,6 +9,7 @@ import { DateColumns, DateSurveyNeeded, type DateColumnFacts, type DateSurvey } 
 import type { NumberFacts } from './number-convention.js';
 import { createDecoder, type EncodingScan } from './encoding.js';
 import { listedNames, mapHeader, type HeaderMap, type PresetSelection, type PresetUsed } from './header-map.js';
+import type { ImportPreset, PresetRowContext } from './presets/import-preset.js';
 import { presetById } from './presets/index.js';
 import { LineItemGroups } from './line-item-groups.js';
 import { parseCells } from './parse-cells.js';
@@ -98,6 +99,10 @@ export interface ReadFileInput {
   batchRows: number;
   /** `auto` (default: recognise a vendor export from the header), `none` (canonical columns only) or a preset id. */
   preset?: string;
+  /** The client (id or name) of rows that name none: a one-tenant export without a client column (`--client`). */
+  client?: string;
+  /** Monthly cost per seat in cents by product key, from `--price-list` (price-list.ts). */
+  prices?: Array<[string, number]>;
 }
 
 function presetSelection(choice: string | undefined): PresetSelection {
@@ -161,6 +166,7 @@ async function readPass(input: PassInput, sink: RowSink): Promise<void> {
     matchClientName: (name) => clients.matchName(name),
     clientRefusal: (id, name) => clients.refusal(id, name),
   };
+  const hooks: RowHooks = { clientOption: null, complete: null };
   const onRecord = (fields: string[], line: number): void => {
     if (!header) {
       try {
@@ -176,6 +182,7 @@ async function readPass(input: PassInput, sink: RowSink): Promise<void> {
       // Summarised: a header of a million unknown columns would otherwise be stored whole in the import record.
       sink.note({ ignoredColumns: listedNames(header.ignored), preset: header.preset, titleRows });
       if (header.grouping) groups = new LineItemGroups(header.grouping, header);
+      Object.assign(hooks, rowHooks(input, header, header.preset ? presetById(header.preset.id) : null, clients, line));
       input.survey?.start(header.columns);
       return;
     }
@@ -189,7 +196,7 @@ async function readPass(input: PassInput, sink: RowSink): Promise<void> {
       if (isRagged(header, fields, line, batch.errors) || !groups.add(fields, line, batch.errors)) batch.rejected += 1;
       return;
     }
-    const staged = readRow(dataset, header, fields, line, context, batch.errors);
+    const staged = readRow(dataset, header, fields, line, context, hooks, batch.errors);
     if (staged) batch.rows.push(staged);
     else batch.rejected += 1;
   };
@@ -275,7 +282,7 @@ async function readPass(input: PassInput, sink: RowSink): Promise<void> {
     }
     if (groups && !input.survey) {
       // Grouped rows are complete only at the end of the file; those refused here count as rows read.
-      const flushed = (groups as LineItemGroups).finish((data, line, errors) => finishRow(dataset, header!, data, line, context, errors), batch.errors);
+      const flushed = (groups as LineItemGroups).finish((data, line, errors) => finishRow(dataset, header!, data, line, context, hooks, errors), batch.errors);
       batch.rows.push(...flushed.rows);
       batch.rejected += flushed.rejected;
     }
@@ -293,11 +300,63 @@ function headerTooLong(fileName: string): MmError {
   );
 }
 
+/** What a file's preset and the import's options add to reading each row. */
+interface RowHooks {
+  /** The client id rows without a client get (`--client`). */
+  clientOption: string | null;
+  /** The preset's `complete`, with its context. */
+  complete: ((cells: Record<string, unknown>) => ReturnType<NonNullable<ImportPreset['complete']>>) | null;
+}
+
+/**
+ * The hooks for a file once its header is mapped. A file without a client column (a
+ * Microsoft 365 tenant's export) needs `--client`: refused here, before any row, otherwise.
+ */
+function rowHooks(input: PassInput, header: HeaderMap, preset: ImportPreset | null, clients: ClientIndex, line: number): RowHooks {
+  let clientOption: string | null = null;
+  const hasClientColumn = header.locate('client_id') !== null || header.locate('client_name') !== null;
+  if (input.dataset.referencesClient && !hasClientColumn) {
+    const what = preset ? `a ${preset.name} export` : 'this file';
+    if (input.client === undefined || input.client.trim() === '') {
+      throw new MmError(
+        'MM_IMPORT_NEEDS_CLIENT',
+        `${input.fileName}: ${what} names no client (one file is one tenant): say whose it is with ` +
+          '--client <client id or name> (HTTP client=<id or name>)',
+        { line, preset: preset?.id ?? null },
+      );
+    }
+    const wanted = input.client.trim();
+    clientOption = clients.resolve(wanted, null) ?? clients.resolve(null, wanted);
+    if (clientOption === null) {
+      throw new MmError('MM_IMPORT_NEEDS_CLIENT', `${input.fileName}: --client '${wanted}': no client has this id or name; import it in clients first`, {
+        line,
+        client: wanted,
+      });
+    }
+  }
+  let complete: RowHooks['complete'] = null;
+  if (preset?.complete) {
+    const prices = new Map(input.prices ?? []);
+    const presetContext: PresetRowContext = { prices, storedLicense: (id) => clients.licenses.get(id) ?? null };
+    const run = preset.complete;
+    complete = (cells) => run(cells, presetContext);
+  }
+  return { clientOption, complete };
+}
+
 /** Validates one record and turns it into a staged row, or records why not. */
-function readRow(dataset: DatasetDefinition, header: HeaderMap, fields: string[], line: number, context: RowContext, errors: RowProblem[]): StagedRow | null {
+function readRow(
+  dataset: DatasetDefinition,
+  header: HeaderMap,
+  fields: string[],
+  line: number,
+  context: RowContext,
+  hooks: RowHooks,
+  errors: RowProblem[],
+): StagedRow | null {
   if (isRagged(header, fields, line, errors)) return null;
   const data = parseCells(header, fields, line, errors);
-  return data ? finishRow(dataset, header, data, line, context, errors, fields) : null;
+  return data ? finishRow(dataset, header, data, line, context, hooks, errors, fields) : null;
 }
 
 /** A record with more or fewer fields than the header (its problem added to `errors`). */
@@ -326,11 +385,14 @@ function finishRow(
   data: Record<string, unknown>,
   line: number,
   context: RowContext,
+  hooks: RowHooks,
   errors: RowProblem[],
   /** The record as read, for error values; absent for a row merged from line items. */
   fields?: string[],
 ): StagedRow | null {
   if (dataset.referencesClient) {
+    const named = data.client_id != null || data.client_name != null;
+    if (!named && hooks.clientOption !== null) data.client_id = hooks.clientOption;
     const id = (data.client_id as string | null | undefined) ?? null;
     const name = (data.client_name as string | null | undefined) ?? null;
     const clientId = context.resolveClient(id, name);
@@ -343,7 +405,8 @@ function finishRow(
     }
     data.client_id = clientId;
   }
-  const built = dataset.build(data, context);
+  const completed = hooks.complete?.(data) ?? null;
+  const built = completed ? { problem: completed } : dataset.build(data, context);
   if ('problem' in built) {
     const at = built.problem.field ? header.locate(built.problem.field) : null;
     const typed = built.problem.field ? data[built.problem.field] : undefined;

@@ -69,6 +69,10 @@ export interface LicenseTable extends ProvenanceColumns {
   renewal_date: string | null;
   start_date: string | null;
   end_date: string | null;
+  /** Seats invoiced to the client (a PSA's agreement additions, or the canonical column). */
+  seats_billed: number | null;
+  /** Kinds of vendor file the row's figures come from (`vendor,tenant,billed`); null for a canonical row. */
+  sources: string | null;
 }
 
 export interface DatasetVersionTable {

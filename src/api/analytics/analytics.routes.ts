@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { resolveAnalysisFilters, type AnalysisFilters, type FilterInput } from '../../analytics/analysis-filters.js';
 import { licenseEfficiency } from '../../analytics/license-efficiency.js';
+import { licenseReconciliation } from '../../analytics/license-reconciliation.js';
 import { monthlyTrends } from '../../analytics/monthly-trends.js';
 import { portfolioOverview } from '../../analytics/portfolio-overview.js';
 import { profitabilityByClient } from '../../analytics/profitability.js';
@@ -37,6 +38,7 @@ import {
   withDemoFlag,
   type AnalysisQuery,
 } from './analytics.schema.js';
+import { presentedLicenseReconciliationSchema } from './license-reconciliation.schema.js';
 
 export interface AnalyticsRoutesOptions {
   config: Config;
@@ -133,6 +135,36 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = as
       const analysis = audited('licenses', request, filters, await licenseEfficiency(database, config, filters));
       const reviews = await reviewsOf('license', analysis, request);
       return { ...presentLicenses(analysis, reviews, currency), demo: await demoDataPresent(database.kysely) };
+    },
+  );
+
+  app.get(
+    '/license-reconciliation',
+    {
+      config: { permission: 'data:read' },
+      schema: {
+        summary:
+          'Seats bought at the vendor vs assigned in the tenant vs billed to the client, per client and product, with the monthly money of each difference',
+        description:
+          'Filters: `client` (id or name) and `industry`, repeatable or comma-separated; `from`/`to` are accepted and do not apply (positions are current). ' +
+          'Only positions with a difference are listed, largest monthly impact first (docs/IMPORTING.md, Three-way license reconciliation).',
+        tags,
+        querystring: analysisQuerySchema,
+        response: { 200: presentedLicenseReconciliationSchema, ...commonErrorResponses },
+      },
+    },
+    async (request) => {
+      const filters = await filtersOf(request.query, request);
+      const result = await licenseReconciliation(database, filters);
+      const via = `${request.method} ${request.routeOptions.url ?? request.url}`;
+      auditDataRead(database.kysely, {
+        actor: request.actor,
+        what: 'analytics.license_reconciliation',
+        via,
+        filters: { ...filters },
+        datasetVersion: result.version,
+      });
+      return { currency, ...result, demo: await demoDataPresent(database.kysely) };
     },
   );
 

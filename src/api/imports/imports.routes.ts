@@ -56,7 +56,7 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (a
       schema: {
         summary: 'Import a CSV file or an Excel workbook (.xlsx) into a dataset',
         description:
-          'Send the file as multipart/form-data (field `file`, optional fields `mode`, `dry_run`, `date_order`, `preset`, `sheet`, `replace_demo`, `force`) ' +
+          'Send the file as multipart/form-data (field `file`, optional fields `mode`, `dry_run`, `date_order`, `preset`, `sheet`, `client`, `prices`, `replace_demo`, `force`) ' +
           'A workbook is told from its content, whatever its name; `sheet` picks its worksheet (default the first). ' +
           'While the database holds the bundled demo data an import is refused (409 MM_DEMO_DATA) unless `replace_demo=true` ' +
           '(the demo data is removed first, as new audited versions) or `force=true` (mixed in on purpose). ' +
@@ -97,6 +97,8 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (a
           sheet: options.sheet,
           dateOrder: options.date_order,
           preset: options.preset,
+          ...(options.client !== undefined ? { client: options.client } : {}),
+          ...(options.prices !== undefined ? { prices: options.prices } : {}),
           dryRun: options.dry_run,
           demoData: options.replace_demo ? 'replace' : options.force ? 'mix' : 'refuse',
           actor: request.actor,

@@ -31,6 +31,20 @@ export const importOptionsSchema = z.object({
     .max(255)
     .optional()
     .describe('An Excel workbook (.xlsx): the worksheet to import, by name, case-insensitive (default the first); refused for a CSV file'),
+  client: z
+    .string()
+    .trim()
+    .min(1)
+    .max(255)
+    .optional()
+    .describe("The client (id or name) of a file that names none: a Microsoft 365 tenant's license export (one tenant, one client)"),
+  prices: z
+    .string()
+    .trim()
+    .min(1)
+    .max(1000)
+    .optional()
+    .describe('Monthly cost per seat for license exports without prices: product=cost entries separated by ;, e.g. SPE_E3=36.00;SPB=22.00'),
   file_name: z.string().trim().min(1).max(255).optional().describe('Name shown in messages for a raw body (default upload.csv)'),
   replace_demo: booleanText
     .optional()
@@ -151,6 +165,8 @@ export const importUploadRequestBody = {
           mode: { type: 'string', enum: ['strict', 'lenient'] },
           dry_run: { type: 'string', enum: ['true', 'false'] },
           preset: { type: 'string', description: 'auto (default), none, or a preset id such as connectwise-time' },
+          client: { type: 'string', description: "the client (id or name) of a file that names none (a Microsoft 365 tenant's licenses)" },
+          prices: { type: 'string', description: 'monthly cost per seat by product: SPE_E3=36.00;SPB=22.00' },
           replace_demo: { type: 'string', enum: ['true', 'false'] },
           force: { type: 'string', enum: ['true', 'false'] },
         },

@@ -19,6 +19,8 @@ interface ImportCommandOptions {
   replaceDemo?: boolean;
   force?: boolean;
   preset?: string;
+  client?: string;
+  priceList?: string;
 }
 
 /** How many errors the terminal shows before pointing at the rejects file. */
@@ -44,6 +46,8 @@ export function registerImportCommand(program: Command): void {
       '--preset <id>',
       'vendor export preset: auto (recognised from the header), none (canonical columns only), or an id such as connectwise-time (docs/IMPORTING.md)',
     )
+    .option('--client <id or name>', "the client of a file that names none (a Microsoft 365 tenant's license export: one tenant, one client)")
+    .option('--price-list <file>', 'CSV of monthly cost per seat by product (columns product,cost_per_seat), for license exports without prices')
     .option('--dry-run', 'validate and report what would change, write nothing')
     .option('--replace-demo', 'the database holds the bundled demo data: remove it first (as new versions, audited; `versions rollback` undoes it)')
     .option('--force', 'the database holds the bundled demo data: import alongside it anyway')
@@ -77,6 +81,8 @@ export function registerImportCommand(program: Command): void {
             sheet: options.sheet,
             dateOrder: options.dateOrder ?? config.ingest.date_order,
             preset: options.preset,
+            ...(options.client !== undefined ? { client: options.client } : {}),
+            ...(options.priceList !== undefined ? { priceList: options.priceList } : {}),
             dryRun: options.dryRun ?? false,
             demoData: options.replaceDemo ? 'replace' : options.force ? 'mix' : 'refuse',
             actor,

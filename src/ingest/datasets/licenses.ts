@@ -18,6 +18,8 @@ export const licensesDataset: DatasetDefinition = {
     'renewal_date',
     'start_date',
     'end_date',
+    'seats_billed',
+    'sources',
   ],
   referencesClient: true,
   fields: {
@@ -50,6 +52,8 @@ export const licensesDataset: DatasetDefinition = {
     renewal_date: { aliases: ['renewal', 'renews_on', 'next_renewal', 'expiry_date', 'expiration_date'], schema: optionalDate },
     start_date: { aliases: ['start', 'starts_on', 'begin_date'], schema: optionalDate },
     end_date: { aliases: ['end', 'ends_on', 'cancelled_on'], schema: optionalDate },
+    // What the client is invoiced for: compared with the seats bought and assigned (license-reconciliation.ts).
+    seats_billed: { aliases: ['billed_seats', 'quantity_billed', 'billed_quantity'], schema: count({ required: false }) },
   },
   build(cells) {
     const costPerSeat = (cells.cost_per_seat as number | null | undefined) ?? null;
@@ -76,6 +80,9 @@ export const licensesDataset: DatasetDefinition = {
         renewal_date: cells.renewal_date ?? null,
         start_date: start,
         end_date: end,
+        seats_billed: cells.seats_billed ?? null,
+        // Set by the vendor presets only (presets/license-positions.ts): a canonical row states every figure itself.
+        sources: cells.sources ?? null,
       },
     };
   },

@@ -1,4 +1,5 @@
-import type { DatasetName } from '../datasets/dataset-definition.js';
+import type { z } from 'zod';
+import type { DatasetName, RowProblem } from '../datasets/dataset-definition.js';
 
 /**
  * A preset maps one vendor's export (a ConnectWise time-entry report, a Xero invoice export,
@@ -16,6 +17,8 @@ export interface ColumnSource {
   headers: readonly string[];
   /** Rewrites a vendor value into one the canonical field reads (`DoNotBill` → `no`). */
   convert?: (value: string) => string;
+  /** For a working field (name starting with `_`, not stored): how its cell is read. */
+  schema?: z.ZodType<unknown, string>;
 }
 
 export interface DerivedSource {
@@ -25,6 +28,8 @@ export interface DerivedSource {
   derive: (values: readonly string[]) => string;
   /** How many of `inputs` the file must have for the field to count as present (default 1). */
   minInputs?: number;
+  /** For a working field (name starting with `_`, not stored): how the derived cell is read. */
+  schema?: z.ZodType<unknown, string>;
 }
 
 export type PresetSource = ColumnSource | DerivedSource;
@@ -39,6 +44,33 @@ export interface LineItemGrouping {
   key: string;
   /** Money fields added up over the group's lines; every other field is taken from its first line. */
   sum: readonly string[];
+  /** Instead of `sum`: folds a later line's validated cells into the group's (the first line's, kept as the group). */
+  merge?: (group: Record<string, unknown>, line: Record<string, unknown>) => void;
+}
+
+/** What a preset's `complete` may use beyond the row: the import's options and the rows already stored. */
+export interface PresetRowContext {
+  /** Monthly cost per seat in cents by product key (license-products.ts), from `--price-list`; empty without one. */
+  prices: ReadonlyMap<string, number>;
+  /** The stored license with this id (a position another vendor file started), or null. */
+  storedLicense(licenseId: string): StoredLicense | null;
+}
+
+/** A license row as stored, as far as a vendor preset completes it. */
+export interface StoredLicense {
+  license_id: string;
+  vendor: string | null;
+  seats_purchased: number;
+  seats_used: number;
+  cost_per_seat_cents: number | null;
+  total_cost_cents: number | null;
+  price_per_seat_cents: number | null;
+  billing_term: string | null;
+  renewal_date: string | null;
+  start_date: string | null;
+  end_date: string | null;
+  seats_billed: number | null;
+  sources: string | null;
 }
 
 export interface ImportPreset {
@@ -61,4 +93,10 @@ export interface ImportPreset {
   /** Canonical fields this export must provide (checked with the file's preset named in the error). */
   required: readonly string[];
   grouping?: LineItemGrouping;
+  /**
+   * Runs on a validated row once its client is resolved (`client_id` set), before the
+   * dataset builds it: computes canonical fields from working ones and what other files
+   * stored. Returns the row's problem, or null.
+   */
+  complete?: (cells: Record<string, unknown>, context: PresetRowContext) => RowProblem | null;
 }

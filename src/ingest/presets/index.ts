@@ -1,13 +1,26 @@
 import { MmError } from '../../errors.js';
 import type { DatasetName } from '../datasets/dataset-definition.js';
 import { autotaskTime } from './autotask-time.js';
+import { connectWiseAgreementAdditions } from './connectwise-agreement-additions.js';
 import { connectWiseTime } from './connectwise-time.js';
 import { haloPsaTime } from './halopsa-time.js';
 import type { ImportPreset } from './import-preset.js';
 import { psaStaff } from './psa-staff.js';
+import { microsoftGraphSkus } from './microsoft-graph-skus.js';
+import { partnerCenterLicenses } from './partner-center-licenses.js';
+import { pax8Licenses } from './pax8-licenses.js';
 
 /** Every vendor preset, grouped by dataset. Detection tries them all (a file may be imported as the wrong dataset). */
-export const presets: readonly ImportPreset[] = [connectWiseTime, autotaskTime, haloPsaTime, psaStaff];
+export const presets: readonly ImportPreset[] = [
+  connectWiseTime,
+  autotaskTime,
+  haloPsaTime,
+  partnerCenterLicenses,
+  microsoftGraphSkus,
+  pax8Licenses,
+  connectWiseAgreementAdditions,
+  psaStaff,
+];
 
 /** What `--preset` accepts: a preset id, `auto` (detect from the header, the default) or `none` (canonical names and aliases only). */
 export type PresetChoice = string;

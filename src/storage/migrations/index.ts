@@ -13,6 +13,7 @@ import * as zeroHourTimeLogs from './0011-zero-hour-time-logs.js';
 import * as relativeRejectsFiles from './0012-relative-rejects-files.js';
 import * as demoRemovalVersions from './0013-demo-removal-versions.js';
 import * as clientAliases from './0014-client-aliases.js';
+import * as licenseSources from './0015-license-sources.js';
 
 /** Migrations in order. Bundled statically (no directory scan) so they work from any cwd. */
 export const migrationProvider: MigrationProvider = {
@@ -32,6 +33,7 @@ export const migrationProvider: MigrationProvider = {
       '0012-relative-rejects-files': relativeRejectsFiles,
       '0013-demo-removal-versions': demoRemovalVersions,
       '0014-client-aliases': clientAliases,
+      '0015-license-sources': licenseSources,
     };
   },
 };
