@@ -19,7 +19,7 @@ export interface ImportFormat {
   preset: { id: string; name: string } | null;
   /** Title lines skipped above the header row. */
   titleRows: number;
-  /** Total, subtotal, footer and blank rows skipped. */
+  /** Total, subtotal, footer and blank rows skipped, and rows a preset skips (payments in a QuickBooks transaction list). */
   skippedRows: number;
 }
 

@@ -53,7 +53,7 @@ export interface FileFacts {
   ignoredColumns: string[];
   /** The vendor export the file was read as; null for canonical columns. */
   preset: PresetUsed | null;
-  /** Total and subtotal rows, and rows of empty cells, skipped (not data). */
+  /** Total and subtotal rows, rows of empty cells, and rows a preset skips (a payment in an invoice list): not data. */
   skippedRows: number;
   /** Lines before the header (a report's title) that were skipped. */
   titleRows: number;
@@ -185,7 +185,7 @@ async function readPass(input: PassInput, sink: RowSink): Promise<void> {
       input.survey?.start(header.columns);
       return;
     }
-    if (isBlankRecord(fields) || isSummaryRecord(fields, header, dataset)) {
+    if (isBlankRecord(fields) || isSummaryRecord(fields, header, dataset) || header.skips?.(fields) === true) {
       if (!input.survey) skippedRows += 1;
       return;
     }

@@ -9,7 +9,8 @@ import type { DatasetName } from '../datasets/dataset-definition.js';
  * — same validation, errors, streaming and versioning.
  *
  * Header spellings here are normalised as `normaliseHeader` does: lower case, spaces, dashes,
- * dots, slashes and `#` as `_`, parentheses dropped (`Bill (B/NB/NC)` → `bill_b_nb_nc`).
+ * dots, slashes and `#` as `_`, parentheses and `*` dropped (`Bill (B/NB/NC)` → `bill_b_nb_nc`,
+ * `*InvoiceNumber` → `invoicenumber`).
  */
 export interface ColumnSource {
   /** The vendor's header spellings for this field, in order of preference. */
@@ -25,6 +26,8 @@ export interface DerivedSource {
   derive: (values: readonly string[]) => string;
   /** How many of `inputs` the file must have for the field to count as present (default 1). */
   minInputs?: number;
+  /** The field counts as present only when the first input is (an amount, where the others only adjust it). */
+  firstRequired?: boolean;
 }
 
 export type PresetSource = ColumnSource | DerivedSource;
@@ -39,6 +42,20 @@ export interface LineItemGrouping {
   key: string;
   /** Money fields added up over the group's lines; every other field is taken from its first line. */
   sum: readonly string[];
+  /**
+   * Fields added up only when the file gives them from one of these header spellings (a
+   * per-line amount: Xero's `LineAmount`); from any other column (the invoice `Total` that
+   * Xero repeats on every line) they are taken from the first line like the rest.
+   */
+  sumWhenFrom?: Readonly<Record<string, readonly string[]>>;
+}
+
+/** Rows of an export that are no records of the dataset (a payment in a QuickBooks transaction list). */
+export interface SkippedRows {
+  /** The column that tells, by its header spellings. */
+  headers: readonly string[];
+  /** True for a value whose row is skipped: counted with the total rows, neither imported nor refused. */
+  skip: (value: string) => boolean;
 }
 
 export interface ImportPreset {
@@ -61,4 +78,5 @@ export interface ImportPreset {
   /** Canonical fields this export must provide (checked with the file's preset named in the error). */
   required: readonly string[];
   grouping?: LineItemGrouping;
+  skipRows?: SkippedRows;
 }

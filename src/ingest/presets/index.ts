@@ -4,9 +4,11 @@ import { autotaskTime } from './autotask-time.js';
 import { connectWiseTime } from './connectwise-time.js';
 import { haloPsaTime } from './halopsa-time.js';
 import type { ImportPreset } from './import-preset.js';
+import { quickBooksInvoices } from './quickbooks-invoices.js';
+import { xeroInvoices } from './xero-invoices.js';
 
 /** Every vendor preset, grouped by dataset. Detection tries them all (a file may be imported as the wrong dataset). */
-export const presets: readonly ImportPreset[] = [connectWiseTime, autotaskTime, haloPsaTime];
+export const presets: readonly ImportPreset[] = [connectWiseTime, autotaskTime, haloPsaTime, xeroInvoices, quickBooksInvoices];
 
 /** What `--preset` accepts: a preset id, `auto` (detect from the header, the default) or `none` (canonical names and aliases only). */
 export type PresetChoice = string;
