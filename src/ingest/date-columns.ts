@@ -232,8 +232,7 @@ function notReal(year: number, month: number, day: number): { problem: string } 
   return { problem: `is not a real date: ${noSuchDate(year, month, day)}` };
 }
 
-const notADate =
-  'is not a date (write YYYY-MM-DD, day/month/year such as 31/03/2025, 03/31/2025 or 31.03.2025, or 31 Mar 2025; or a column of Excel serial numbers)';
+const notADate = 'is not a date (write YYYY-MM-DD or day/month/year such as 31/03/2025, 03/31/2025 or 31.03.2025; or a column of Excel serial numbers)';
 
 /** Reads one column's dates with what is known about the column (see `DateColumns`). */
 class DateColumnReader implements DateCellReader {

@@ -86,9 +86,14 @@ describe('accounting invoice presets: recognition, reports and errors', () => {
       ...(options.mode ? { mode: options.mode } : {}),
     });
   const stored = async (ids: string[]) =>
-    (await t.database.kysely.selectFrom('invoices').select(['invoice_id', 'total_cents', 'status', 'currency']).where('invoice_id', 'in', ids).orderBy('invoice_id').execute()).map(
-      (r) => [r.invoice_id, Number(r.total_cents), r.status, r.currency],
-    );
+    (
+      await t.database.kysely
+        .selectFrom('invoices')
+        .select(['invoice_id', 'total_cents', 'status', 'currency'])
+        .where('invoice_id', 'in', ids)
+        .orderBy('invoice_id')
+        .execute()
+    ).map((r) => [r.invoice_id, Number(r.total_cents), r.status, r.currency]);
 
   for (const { file, preset, lines, titleRows, skippedRows } of invoiceExports) {
     test(`${file}: the report names the preset and counts the title, total and skipped rows`, async () => {
@@ -205,7 +210,10 @@ describe('accounting invoice presets: recognition, reports and errors', () => {
   });
 
   test('Xero decimal commas with euro signs and a EUR currency column, semicolon-delimited', async () => {
-    const csv = ['Contact Name;Invoice Number;Invoice Date;Due Date;Total;Amount Due;Currency;Status', 'Acme Corp;E-1;15.03.2025;31.03.2025;1.234,50 €;0,00 €;EUR;Paid'].join('\n');
+    const csv = [
+      'Contact Name;Invoice Number;Invoice Date;Due Date;Total;Amount Due;Currency;Status',
+      'Acme Corp;E-1;15.03.2025;31.03.2025;1.234,50 €;0,00 €;EUR;Paid',
+    ].join('\n');
     const report = await importCsv('eu.csv', csv, { dryRun: false });
     assert.equal(report.status, 'succeeded', report.message);
     assert.equal(report.format.preset?.id, 'xero-invoices');
@@ -215,7 +223,10 @@ describe('accounting invoice presets: recognition, reports and errors', () => {
   test('an unknown Xero status is refused naming the cell as written', async () => {
     const csv = ['ContactName,InvoiceNumber,InvoiceDate,Total,InvoiceAmountDue,Status', 'Acme Corp,S-1,2025-03-01,10.00,0,ARCHIVED'].join('\n');
     const report = await importCsv('status.csv', csv);
-    assert.equal(report.errors[0]!.message, "status.csv line 2, column 6 (Status): 'ARCHIVED' is not a known invoice status (paid, pending, overdue, void, draft)");
+    assert.equal(
+      report.errors[0]!.message,
+      "status.csv line 2, column 6 (Status): 'ARCHIVED' is not a known invoice status (paid, pending, overdue, void, draft)",
+    );
   });
 
   test('--preset none reads the canonical names only, and a Xero file is not read as QuickBooks', async () => {
