@@ -40,6 +40,8 @@ export interface HeaderMap {
   grouping: LineItemGrouping | null;
   /** True for a record that is no row of the dataset (a preset's `skipRows`): skipped like a total row. */
   skips?: (fields: readonly string[]) => boolean;
+  /** Set when section headings in the first column give a field (a preset's `sectionHeadings`): that column's field. */
+  sectionField?: string;
   /** Header cells that match no field: ignored, and reported as a warning. */
   ignored: string[];
   /** Number of header cells (the expected field count of every record). */
@@ -170,6 +172,14 @@ function mapPresetHeader(dataset: DatasetDefinition, preset: ImportPreset, heade
     columns.push(column);
     located.set(field, column);
   }
+  const sectionField = preset.sectionHeadings;
+  const sectioned = sectionField !== undefined && !located.has(sectionField) && header.length > 1 && header[0]!.trim() === '';
+  if (sectioned) {
+    const column: MappedColumn = { index: 0, field: sectionField, header: '' };
+    columns.push(column);
+    located.set(sectionField, column);
+    used.add(0);
+  }
   const missing = preset.required.filter((field) => !located.has(field));
   if (missing.length > 0) {
     const wanted = missing.map((field) => describeSource(preset, field));
@@ -191,6 +201,7 @@ function mapPresetHeader(dataset: DatasetDefinition, preset: ImportPreset, heade
     preset: { id: preset.id, name: preset.name },
     grouping: preset.grouping ? groupingFor(preset.grouping, located) : null,
     ...(skipRows && skipAt >= 0 ? { skips: (fields: readonly string[]) => skipRows.skip(fields[skipAt] ?? '') } : {}),
+    ...(sectioned ? { sectionField } : {}),
     ignored: header.filter((cell, index) => !used.has(index) && cell.trim() !== '').map((cell) => cell.trim()),
     width: header.length,
     rowSchema: z.object(shape),

@@ -159,6 +159,8 @@ async function readPass(input: PassInput, sink: RowSink): Promise<void> {
   let titleRows = 0;
   let skippedRows = 0;
   let groups: LineItemGroups | null = null;
+  /** The latest section heading's text (a report grouped by client; see `HeaderMap.sectionField`). */
+  let section = '';
   const selection = presetSelection(input.preset);
   let parser: CsvParser | null = null;
   let batch: RowBatch = { rows: [], errors: [], read: 0, rejected: 0, bytesRead: 0 };
@@ -184,6 +186,16 @@ async function readPass(input: PassInput, sink: RowSink): Promise<void> {
       if (header.grouping) groups = new LineItemGroups(header.grouping, header);
       input.survey?.start(header.columns);
       return;
+    }
+    if (header.sectionField !== undefined && !isBlankRecord(fields)) {
+      // A section heading (`Acme Corp` alone in the first column) names the client of the rows below it.
+      const first = (fields[0] ?? '').trim();
+      if (first !== '' && isBlankRecord(fields.slice(1))) {
+        section = first;
+        if (!input.survey) skippedRows += 1;
+        return;
+      }
+      if (first === '') fields[0] = section;
     }
     if (isBlankRecord(fields) || isSummaryRecord(fields, header, dataset) || header.skips?.(fields) === true) {
       if (!input.survey) skippedRows += 1;

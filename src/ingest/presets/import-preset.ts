@@ -79,4 +79,10 @@ export interface ImportPreset {
   required: readonly string[];
   grouping?: LineItemGrouping;
   skipRows?: SkippedRows;
+  /**
+   * Reports grouped by client (QuickBooks' "Transaction List by Customer"): when the file has
+   * no column for this field and its header's first cell is blank, a row with only its first
+   * cell filled is a section heading that gives this field to the rows below it.
+   */
+  sectionHeadings?: string;
 }

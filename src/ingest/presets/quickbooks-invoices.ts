@@ -70,4 +70,6 @@ export const quickBooksInvoices: ImportPreset = {
   // Each line's amount is its own: added up. A report row is one whole invoice, a group of one.
   grouping: { key: 'invoice_id', sum: ['total_amount'] },
   skipRows: { headers: ['transaction_type', 'transactiontype', 'type'], skip: isQuickBooksNonInvoice },
+  // Transaction List by Customer names each customer once, in a heading row above its transactions.
+  sectionHeadings: 'client_name',
 };

@@ -15,6 +15,8 @@ const invoiceExports = [
   { file: 'quickbooks-invoice-lines.csv', preset: 'quickbooks-invoices', lines: 10, titleRows: 0, skippedRows: 0 },
   // Four total rows, two payments and the "Accrual Basis …" footer.
   { file: 'quickbooks-invoice-list.csv', preset: 'quickbooks-invoices', lines: 6, titleRows: 3, skippedRows: 7 },
+  // Customers as heading rows (3), their totals (3), two payments, a blank row, TOTAL and the footer.
+  { file: 'quickbooks-transactions-by-customer.csv', preset: 'quickbooks-invoices', lines: 6, titleRows: 3, skippedRows: 11 },
 ];
 
 /**
