@@ -231,6 +231,20 @@ describe('accounting invoice presets: recognition, reports and errors', () => {
     );
   });
 
+  test('a Xero export imported as time logs says which dataset it is', async () => {
+    const report = await importFile(t.database, t.config, {
+      dataset: 'time_logs',
+      file: t.file('xero.csv', readFileSync(fixture('xero-invoices.csv'), 'utf8')),
+      actor: 'tester',
+      dryRun: true,
+    });
+    assert.equal(report.status, 'failed');
+    assert.match(
+      report.message,
+      /looks like a Xero invoices export, which imports as invoices, not time_logs; import it with: moatmetrics import invoices xero\.csv/,
+    );
+  });
+
   test('--preset none reads the canonical names only, and a Xero file is not read as QuickBooks', async () => {
     const none = await importCsv('xero.csv', readFileSync(fixture('xero-invoices.csv'), 'utf8'), { preset: 'none' });
     assert.equal(none.format.preset, null);
