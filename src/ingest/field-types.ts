@@ -16,21 +16,52 @@ const yearFirstDate = new RegExp(String.raw`^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})$
 /** `3/11/2025`, `13.11.2025`, `13-11-2025`, optionally with a time: day and month in an order the file must tell. */
 const dayMonthDate = new RegExp(String.raw`^(\d{1,2})([-/.])(\d{1,2})\2(\d{4})${timeOfDay}$`);
 
+/**
+ * A month written as a word, before or after the day, with the year last: `1 Mar 2025`,
+ * `01-Mar-2025`, `1 March 2025`, `Mar 1, 2025`, `March 1st 2025` (Xero and QuickBooks
+ * reports, spreadsheets formatted "d-mmm-yyyy"). English month names and their three-letter
+ * (or `Sept`) abbreviations; the word says which number is the month, so no order is needed.
+ */
+const namedMonthDate = new RegExp(
+  String.raw`^(?:(\d{1,2})(?:st|nd|rd|th)?[ \-/.]+([A-Za-z]{3,9})\.?|([A-Za-z]{3,9})\.?[ \-/.]+(\d{1,2})(?:st|nd|rd|th)?,?)[ \-/.,]+(\d{4})${timeOfDay}$`,
+);
+
+const monthNumbers: ReadonlyMap<string, number> = new Map(
+  ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'].flatMap(
+    (name, index): Array<[string, number]> => [
+      [name, index + 1],
+      [name.slice(0, 3), index + 1],
+      ...(name === 'september' ? ([['sept', 9]] as Array<[string, number]>) : []),
+    ],
+  ),
+);
+
 /** A written date split into its numbers, before the day/month order is known. */
 export interface WrittenDate {
-  /** `2025-03-31` (first = month, second = day) or `31/03/2025` (which is which depends on the order). */
+  /**
+   * True when the date says which number is the month: `2025-03-31` (year first) or
+   * `31 Mar 2025` (a named month); first = month, second = day. False for `31/03/2025`,
+   * where which is which depends on the column's order.
+   */
   yearFirst: boolean;
   year: number;
   first: number;
   second: number;
 }
 
-/** Splits a written date (year-first or day/month/year, with `-`, `/` or `.`); null if it is not written like one. */
+/** Splits a written date (year-first, day/month/year with `-`, `/` or `.`, or a named month); null if it is not written like one. */
 export function splitWrittenDate(raw: string): WrittenDate | null {
   let match = yearFirstDate.exec(raw);
   if (match) return { yearFirst: true, year: Number(match[1]), first: Number(match[3]), second: Number(match[4]) };
   match = dayMonthDate.exec(raw);
   if (match) return { yearFirst: false, year: Number(match[4]), first: Number(match[1]), second: Number(match[3]) };
+  match = namedMonthDate.exec(raw);
+  if (match) {
+    // An unknown word (`1 Foo 2025`) is not a date; a known month with an impossible day is one, refused by calendarDate.
+    const month = monthNumbers.get((match[2] ?? match[3]!).toLowerCase());
+    if (month === undefined) return null;
+    return { yearFirst: true, year: Number(match[5]), first: month, second: Number(match[1] ?? match[4]) };
+  }
   return null;
 }
 

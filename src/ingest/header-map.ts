@@ -38,6 +38,10 @@ export interface HeaderMap {
   preset: PresetUsed | null;
   /** Line items to group into one row (invoice exports). */
   grouping: LineItemGrouping | null;
+  /** True for a record that is no row of the dataset (a preset's `skipRows`): skipped like a total row. */
+  skips?: (fields: readonly string[]) => boolean;
+  /** Set when section headings in the first column give a field (a preset's `sectionHeadings`): that column's field. */
+  sectionField?: string;
   /** Header cells that match no field: ignored, and reported as a warning. */
   ignored: string[];
   /** Number of header cells (the expected field count of every record). */
@@ -48,14 +52,17 @@ export interface HeaderMap {
   locate(field: string): { column: number; header: string } | null;
 }
 
-/** `Time Entry ID` → `time_entry_id`, `IsNonBillable` → `isnonbillable`. */
+/**
+ * `Time Entry ID` → `time_entry_id`, `IsNonBillable` → `isnonbillable`, `*InvoiceNumber` →
+ * `invoicenumber` (Xero marks the columns its import template requires with a `*`).
+ */
 export function normaliseHeader(cell: string): string {
   return cell
     .trim()
     .replace(/^\uFEFF/, '')
     .toLowerCase()
     .replace(/[\s\-./#]+/g, '_')
-    .replace(/[()]/g, '')
+    .replace(/[()*]/g, '')
     .replace(/^_+|_+$/g, '');
 }
 
@@ -152,7 +159,7 @@ function mapPresetHeader(dataset: DatasetDefinition, preset: ImportPreset, heade
     if (isDerived(source)) {
       const indices = source.inputs.map(find);
       const present = indices.filter((i) => i >= 0);
-      if (present.length < (source.minInputs ?? 1)) continue;
+      if (present.length < (source.minInputs ?? 1) || (source.firstRequired && indices[0]! < 0)) continue;
       for (const i of present) used.add(i);
       derived.push({ field, indices, derive: source.derive });
       located.set(field, { index: present[0]!, field, header: header[present[0]!]!.trim() });
@@ -164,6 +171,14 @@ function mapPresetHeader(dataset: DatasetDefinition, preset: ImportPreset, heade
     const column: MappedColumn = { index, field, header: header[index]!.trim(), ...(source.convert ? { convert: source.convert } : {}) };
     columns.push(column);
     located.set(field, column);
+  }
+  const sectionField = preset.sectionHeadings;
+  const sectioned = sectionField !== undefined && !located.has(sectionField) && header.length > 1 && header[0]!.trim() === '';
+  if (sectioned) {
+    const column: MappedColumn = { index: 0, field: sectionField, header: '' };
+    columns.push(column);
+    located.set(sectionField, column);
+    used.add(0);
   }
   const missing = preset.required.filter((field) => !located.has(field));
   if (missing.length > 0) {
@@ -182,11 +197,15 @@ function mapPresetHeader(dataset: DatasetDefinition, preset: ImportPreset, heade
     const working = dataset.fields[field] ? undefined : preset.fields[field]!.schema;
     shape[field] = working ?? (dates ? dates.schemaFor(column) : dataset.fields[field]!.schema);
   }
+  const skipAt = preset.skipRows ? find(preset.skipRows.headers) : -1;
+  const skipRows = preset.skipRows;
   return {
     columns,
     derived,
     preset: { id: preset.id, name: preset.name },
-    grouping: preset.grouping ?? null,
+    grouping: preset.grouping ? groupingFor(preset.grouping, located) : null,
+    ...(skipRows && skipAt >= 0 ? { skips: (fields: readonly string[]) => skipRows.skip(fields[skipAt] ?? '') } : {}),
+    ...(sectioned ? { sectionField } : {}),
     ignored: header.filter((cell, index) => !used.has(index) && cell.trim() !== '').map((cell) => cell.trim()),
     width: header.length,
     rowSchema: z.object(shape),
@@ -195,6 +214,16 @@ function mapPresetHeader(dataset: DatasetDefinition, preset: ImportPreset, heade
       return column ? { column: column.index + 1, header: column.header } : null;
     },
   };
+}
+
+/** The preset's grouping with the fields this file gives per line (`sumWhenFrom`) added to those summed. */
+function groupingFor(grouping: LineItemGrouping, located: ReadonlyMap<string, MappedColumn>): LineItemGrouping {
+  const sum = [...grouping.sum];
+  for (const [field, spellings] of Object.entries(grouping.sumWhenFrom ?? {})) {
+    const column = located.get(field);
+    if (column && spellings.includes(normaliseHeader(column.header)) && !sum.includes(field)) sum.push(field);
+  }
+  return { key: grouping.key, sum };
 }
 
 /** `staff_name (Member Name or Member ID)`: the canonical field and the vendor spellings that give it. */

@@ -23,7 +23,7 @@ export interface ImportFormat {
   preset: { id: string; name: string } | null;
   /** Title lines skipped above the header row. */
   titleRows: number;
-  /** Total, subtotal, footer and blank rows skipped. */
+  /** Total, subtotal, footer and blank rows skipped, and rows a preset skips (payments in a QuickBooks transaction list). */
   skippedRows: number;
   /** How each date column was read: `ymd` (year first), `dmy`, `mdy`, `excel-serial`; null when it held no dates. */
   dateOrders: Array<{ column: string; order: 'ymd' | 'dmy' | 'mdy' | 'excel-serial' | null }>;

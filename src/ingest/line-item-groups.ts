@@ -15,10 +15,13 @@ interface Group {
  * each line is validated as it is read (its errors name its own line), lines with the same
  * key are merged — the `sum` fields added up, every other field from the first line — and
  * the merged rows are built at the end of the file, in the order their first lines came.
- * Memory holds one entry per invoice, not per line.
+ * An invoice with a refused line is refused whole, with an error of its own: a lenient
+ * import must not store it without that line. Memory holds one entry per invoice, not per line.
  */
 export class LineItemGroups {
   readonly #groups = new Map<string, Group>();
+  /** Keys with a refused line, and the first such line: their invoices are refused whole (a lenient import would store a wrong total). */
+  readonly #refused = new Map<string, number>();
 
   constructor(
     private readonly grouping: LineItemGrouping,
@@ -28,7 +31,12 @@ export class LineItemGroups {
   /** Validates one line and merges it; false (with its problems in `errors`) when it is refused. */
   add(fields: string[], line: number, errors: RowProblem[]): boolean {
     const data = parseCells(this.header, fields, line, errors);
-    if (!data) return false;
+    if (!data) {
+      const at = this.header.locate(this.grouping.key);
+      const key = at ? (fields[at.column - 1] ?? '').trim() : '';
+      if (key !== '' && !this.#refused.has(key)) this.#refused.set(key, line);
+      return false;
+    }
     const key = data[this.grouping.key];
     if (typeof key !== 'string' || key === '') {
       const at = this.header.locate(this.grouping.key);
@@ -64,12 +72,26 @@ export class LineItemGroups {
   ): { rows: StagedRow[]; rejected: number } {
     const rows: StagedRow[] = [];
     let rejected = 0;
-    for (const { data, line } of this.#groups.values()) {
+    for (const [key, { data, line }] of this.#groups) {
+      const refusedLine = this.#refused.get(key);
+      if (refusedLine !== undefined) {
+        const at = this.header.locate(this.grouping.key);
+        errors.push({
+          line,
+          column: at?.column ?? null,
+          field: at?.header ?? this.grouping.key,
+          value: key,
+          reason: `is not imported: its line item on line ${refusedLine} was refused, and the invoice without it would be incomplete`,
+        });
+        rejected += 1;
+        continue;
+      }
       const row = build(data, line, errors);
       if (row) rows.push(row);
       else rejected += 1;
     }
     this.#groups.clear();
+    this.#refused.clear();
     return { rows, rejected };
   }
 }

@@ -56,7 +56,7 @@ export interface FileFacts {
   ignoredColumns: string[];
   /** The vendor export the file was read as; null for canonical columns. */
   preset: PresetUsed | null;
-  /** Total and subtotal rows, and rows of empty cells, skipped (not data). */
+  /** Total and subtotal rows, rows of empty cells, and rows a preset skips (a payment in an invoice list): not data. */
   skippedRows: number;
   /** Lines before the header (a report's title) that were skipped. */
   titleRows: number;
@@ -157,6 +157,8 @@ async function readPass(input: PassInput, sink: RowSink): Promise<void> {
   let titleRows = 0;
   let skippedRows = 0;
   let groups: LineItemGroups | null = null;
+  /** The latest section heading's text (a report grouped by client; see `HeaderMap.sectionField`). */
+  let section = '';
   const selection = presetSelection(input.preset);
   let parser: CsvParser | null = null;
   let batch: RowBatch = { rows: [], errors: [], read: 0, rejected: 0, bytesRead: 0 };
@@ -186,7 +188,17 @@ async function readPass(input: PassInput, sink: RowSink): Promise<void> {
       input.survey?.start(header.columns);
       return;
     }
-    if (isBlankRecord(fields) || isSummaryRecord(fields, header, dataset)) {
+    if (header.sectionField !== undefined && !isBlankRecord(fields)) {
+      // A section heading (`Acme Corp` alone in the first column) names the client of the rows below it.
+      const first = (fields[0] ?? '').trim();
+      if (first !== '' && isBlankRecord(fields.slice(1))) {
+        section = first;
+        if (!input.survey) skippedRows += 1;
+        return;
+      }
+      if (first === '') fields[0] = section;
+    }
+    if (isBlankRecord(fields) || isSummaryRecord(fields, header, dataset) || header.skips?.(fields) === true) {
       if (!input.survey) skippedRows += 1;
       return;
     }

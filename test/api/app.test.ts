@@ -91,7 +91,19 @@ describe('the API application', () => {
     assert.match(document.openapi, /^3\./);
     const upload = document.paths['/api/v1/imports/{dataset}']?.post;
     assert.ok(upload, `import route missing: ${Object.keys(document.paths).join(', ')}`);
-    assert.deepEqual(upload.parameters?.map((p) => p.name).sort(), ['client', 'dataset', 'date_order', 'dry_run', 'file_name', 'force', 'mode', 'preset', 'prices', 'replace_demo', 'sheet']);
+    assert.deepEqual(upload.parameters?.map((p) => p.name).sort(), [
+      'client',
+      'dataset',
+      'date_order',
+      'dry_run',
+      'file_name',
+      'force',
+      'mode',
+      'preset',
+      'prices',
+      'replace_demo',
+      'sheet',
+    ]);
     assert.deepEqual(Object.keys(upload.requestBody?.content ?? {}).sort(), ['application/octet-stream', 'multipart/form-data', 'text/csv']);
     assert.deepEqual(Object.keys(upload.responses).sort(), ['200', '201', '400', '404', '409', '413', '422', '500']);
     for (const path of [

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { excelSerialDate, parseDate, parseScaledDecimal, serialDayNumber, workHours } from '../../src/ingest/field-types.js';
+import { excelSerialDate, parseDate, parseScaledDecimal, serialDayNumber, splitWrittenDate, workHours } from '../../src/ingest/field-types.js';
 
 test('dates: ISO, ISO with time, slashed ISO and US M/D/YYYY; impossible dates refused', () => {
   assert.equal(parseDate('2025-03-31'), '2025-03-31');
@@ -35,6 +35,22 @@ test('dates with a time keep the date; dotted and dashed day/month/year follow t
   assert.equal(parseDate('2025-03-31', 'ymd'), '2025-03-31');
   assert.equal(parseDate('3/11.2025', 'dmy'), null, 'one separator throughout');
   assert.equal(parseDate('29.02.2023', 'dmy'), null);
+});
+
+test('dates with the month as a word read the same in every order, as Xero and QuickBooks reports write them', () => {
+  for (const order of ['mdy', 'dmy', 'ymd'] as const) {
+    assert.equal(parseDate('1 Mar 2025', order), '2025-03-01');
+    assert.equal(parseDate('01-Mar-2025', order), '2025-03-01');
+    assert.equal(parseDate('31 March 2025', order), '2025-03-31');
+    assert.equal(parseDate('Mar 1, 2025', order), '2025-03-01');
+    assert.equal(parseDate('March 21st, 2025', order), '2025-03-21');
+  }
+  assert.equal(parseDate('15 sept 2025'), '2025-09-15');
+  assert.equal(parseDate('1 Mar. 2025 9:30 AM'), '2025-03-01');
+  assert.equal(parseDate('30 Feb 2025'), null, 'no such day');
+  assert.equal(parseDate('1 Foo 2025'), null, 'not a month');
+  assert.equal(parseDate('1 Mar 25'), null, 'a two-digit year is not read');
+  assert.deepEqual(splitWrittenDate('Dec 5 2025'), { yearFirst: true, year: 2025, first: 12, second: 5 });
 });
 
 test('Excel serial dates count from 1899-12-30, so the 1900 leap-year bug does not shift them', () => {

@@ -115,7 +115,7 @@ export const presentedImportSchema = z.object({
     .object({
       preset: z.object({ id: z.string(), name: z.string() }).nullable().describe('The vendor export the file was read as; null for canonical columns'),
       titleRows: z.number().int().describe('Title lines skipped above the header row'),
-      skippedRows: z.number().int().describe('Total, subtotal, footer and blank rows skipped'),
+      skippedRows: z.number().int().describe('Total, subtotal, footer and blank rows skipped, and rows of other transactions a preset skips (payments)'),
       dateOrders: z
         .array(z.object({ column: z.string(), order: z.enum(['ymd', 'dmy', 'mdy', 'excel-serial']).nullable() }))
         .describe('How each date column was read: ymd (year first), dmy, mdy, excel-serial; null when it held no dates'),

@@ -149,7 +149,7 @@ function printReport(report: ImportReport, configuredCurrency: string): void {
   if (titleRows > 0 || skippedRows > 0) {
     const skipped = [
       titleRows > 0 ? `${countOf(titleRows, 'title line')} above the header` : '',
-      skippedRows > 0 ? `${countOf(skippedRows, 'total, footer or blank row')}` : '',
+      skippedRows > 0 ? `${countOf(skippedRows, 'total, footer, blank or non-data row')}` : '',
     ]
       .filter(Boolean)
       .join(', ');

@@ -10,7 +10,8 @@ import type { DatasetName, RowProblem } from '../datasets/dataset-definition.js'
  * — same validation, errors, streaming and versioning.
  *
  * Header spellings here are normalised as `normaliseHeader` does: lower case, spaces, dashes,
- * dots, slashes and `#` as `_`, parentheses dropped (`Bill (B/NB/NC)` → `bill_b_nb_nc`).
+ * dots, slashes and `#` as `_`, parentheses and `*` dropped (`Bill (B/NB/NC)` → `bill_b_nb_nc`,
+ * `*InvoiceNumber` → `invoicenumber`).
  */
 export interface ColumnSource {
   /** The vendor's header spellings for this field, in order of preference. */
@@ -30,6 +31,8 @@ export interface DerivedSource {
   minInputs?: number;
   /** For a working field (name starting with `_`, not stored): how the derived cell is read. */
   schema?: z.ZodType<unknown, string>;
+  /** The field counts as present only when the first input is (an amount, where the others only adjust it). */
+  firstRequired?: boolean;
 }
 
 export type PresetSource = ColumnSource | DerivedSource;
@@ -46,6 +49,20 @@ export interface LineItemGrouping {
   sum: readonly string[];
   /** Instead of `sum`: folds a later line's validated cells into the group's (the first line's, kept as the group). */
   merge?: (group: Record<string, unknown>, line: Record<string, unknown>) => void;
+  /**
+   * Fields added up only when the file gives them from one of these header spellings (a
+   * per-line amount: Xero's `LineAmount`); from any other column (the invoice `Total` that
+   * Xero repeats on every line) they are taken from the first line like the rest.
+   */
+  sumWhenFrom?: Readonly<Record<string, readonly string[]>>;
+}
+
+/** Rows of an export that are no records of the dataset (a payment in a QuickBooks transaction list). */
+export interface SkippedRows {
+  /** The column that tells, by its header spellings. */
+  headers: readonly string[];
+  /** True for a value whose row is skipped: counted with the total rows, neither imported nor refused. */
+  skip: (value: string) => boolean;
 }
 
 /** What a preset's `complete` may use beyond the row: the import's options and the rows already stored. */
@@ -99,4 +116,11 @@ export interface ImportPreset {
    * stored. Returns the row's problem, or null.
    */
   complete?: (cells: Record<string, unknown>, context: PresetRowContext) => RowProblem | null;
+  skipRows?: SkippedRows;
+  /**
+   * Reports grouped by client (QuickBooks' "Transaction List by Customer"): when the file has
+   * no column for this field and its header's first cell is blank, a row with only its first
+   * cell filled is a section heading that gives this field to the rows below it.
+   */
+  sectionHeadings?: string;
 }

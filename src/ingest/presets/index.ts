@@ -10,11 +10,16 @@ import { microsoftGraphSkus } from './microsoft-graph-skus.js';
 import { partnerCenterLicenses } from './partner-center-licenses.js';
 import { pax8Licenses } from './pax8-licenses.js';
 
+import { quickBooksInvoices } from './quickbooks-invoices.js';
+import { xeroInvoices } from './xero-invoices.js';
+
 /** Every vendor preset, grouped by dataset. Detection tries them all (a file may be imported as the wrong dataset). */
 export const presets: readonly ImportPreset[] = [
   connectWiseTime,
   autotaskTime,
   haloPsaTime,
+  xeroInvoices,
+  quickBooksInvoices,
   partnerCenterLicenses,
   microsoftGraphSkus,
   pax8Licenses,

@@ -84,12 +84,39 @@ describe('three-way license reconciliation', () => {
     const t = await loaded('sqlite', vendorFiles);
     try {
       const result = await licenseReconciliation(t.database);
-      const listed = result.positions.map((p) => [p.clientName, p.product, p.purchased, p.assigned, p.billed, p.differences.map((d) => [d.kind, d.seats, d.monthlyImpact])]);
+      const listed = result.positions.map((p) => [
+        p.clientName,
+        p.product,
+        p.purchased,
+        p.assigned,
+        p.billed,
+        p.differences.map((d) => [d.kind, d.seats, d.monthlyImpact]),
+      ]);
       assert.deepEqual(listed, [
         ['Coastal Logistics', 'Microsoft 365 E3', 35, null, 37, [['over_billed', 2, 90]]],
         ['Acme Corp', 'Microsoft 365 Business Premium', 25, 21, 25, [['unused', 4, 88]]],
-        ['Bright Dental', 'Microsoft 365 Business Standard', 12, 14, 12, [['unbilled', 2, 34], ['over_assigned', 2, 25]]],
-        ['Acme Corp', 'Microsoft Entra ID P1', 5, 3, 0, [['unbilled', 3, 18], ['unused', 2, 12]]],
+        [
+          'Bright Dental',
+          'Microsoft 365 Business Standard',
+          12,
+          14,
+          12,
+          [
+            ['unbilled', 2, 34],
+            ['over_assigned', 2, 25],
+          ],
+        ],
+        [
+          'Acme Corp',
+          'Microsoft Entra ID P1',
+          5,
+          3,
+          0,
+          [
+            ['unbilled', 3, 18],
+            ['unused', 2, 12],
+          ],
+        ],
         ['Bright Dental', 'Exchange Online (Plan 1)', 3, 3, 0, [['unbilled', 3, 15]]],
         ['Acme Corp', 'Exchange Online (Plan 1)', 10, 10, 8, [['unbilled', 2, 12]]],
       ]);
@@ -129,7 +156,11 @@ describe('license presets: recognition, options and errors', () => {
       for (const [file, preset, rows, titleRows, skippedRows] of expected) {
         const report = await dryRun(t, fixture(file), { client: 'Bright Dental', prices: 'O365_BUSINESS_PREMIUM=12.50;EXCHANGESTANDARD=4' });
         assert.equal(report.status, 'validated', `${file}: ${report.message} ${report.errors.map((e) => e.message).join('\n')}`);
-        assert.deepEqual([report.format.preset?.id, report.rows.total, report.format.titleRows, report.format.skippedRows], [preset, rows, titleRows, skippedRows], file);
+        assert.deepEqual(
+          [report.format.preset?.id, report.rows.total, report.format.titleRows, report.format.skippedRows],
+          [preset, rows, titleRows, skippedRows],
+          file,
+        );
       }
     } finally {
       await t.cleanup();
@@ -141,7 +172,10 @@ describe('license presets: recognition, options and errors', () => {
     try {
       const missing = await dryRun(t, fixture('graph-subscribed-skus-acme.csv'), { priceList: fixture('price-list.csv') });
       assert.equal(missing.errorCode, 'MM_IMPORT_NEEDS_CLIENT');
-      assert.match(missing.message, /graph-subscribed-skus-acme\.csv: a Microsoft 365 licenses .* export names no client .* --client <client id or name> \(HTTP client=/);
+      assert.match(
+        missing.message,
+        /graph-subscribed-skus-acme\.csv: a Microsoft 365 licenses .* export names no client .* --client <client id or name> \(HTTP client=/,
+      );
       const unknown = await dryRun(t, fixture('graph-subscribed-skus-acme.csv'), { client: 'Zeta Ltd', priceList: fixture('price-list.csv') });
       assert.equal(unknown.errorCode, 'MM_IMPORT_NEEDS_CLIENT');
       assert.match(unknown.message, /--client 'Zeta Ltd': no client has this id or name/);
@@ -162,7 +196,10 @@ describe('license presets: recognition, options and errors', () => {
           [4, 'AAD_PREMIUM'],
         ],
       );
-      assert.match(report.errors[0]!.message, /no monthly cost per seat for Exchange Online \(Plan 1\) \(EXCHANGESTANDARD\): .*--price-list prices\.csv.*prices=SPE_E3=36\.00.*Partner Center/);
+      assert.match(
+        report.errors[0]!.message,
+        /no monthly cost per seat for Exchange Online \(Plan 1\) \(EXCHANGESTANDARD\): .*--price-list prices\.csv.*prices=SPE_E3=36\.00.*Partner Center/,
+      );
     } finally {
       await t.cleanup();
     }
@@ -174,7 +211,8 @@ describe('license presets: recognition, options and errors', () => {
       const prices = t.file('prices.csv', 'product,cost_per_seat\nSPE_E3,36.00\nSPB,twenty\n');
       await assert.rejects(
         dryRun(t, fixture('graph-subscribed-skus-acme.csv'), { client: 'C-ACME', priceList: prices }),
-        (error: Error & { code?: string }) => error.code === 'MM_IMPORT_PRICE_LIST' && /price list prices\.csv line 3, column 2: 'twenty' is not a monthly cost per seat/.test(error.message),
+        (error: Error & { code?: string }) =>
+          error.code === 'MM_IMPORT_PRICE_LIST' && /price list prices\.csv line 3, column 2: 'twenty' is not a monthly cost per seat/.test(error.message),
       );
       const headerless = t.file('nohead.csv', 'sku;amount\nSPE_E3;36\n');
       await assert.rejects(dryRun(t, fixture('graph-subscribed-skus-acme.csv'), { client: 'C-ACME', priceList: headerless }), /needs a product column/);
