@@ -133,16 +133,26 @@ function fillRow(rows: Int32Array, columns: number, i: number, key: string, type
   const twoAbove = above - columns;
   const letter = key.charCodeAt(i - 1);
   const letterBefore = i > 1 ? key.charCodeAt(i - 2) : -1;
-  let minimum = Math.min(i, cap);
-  rows[row] = minimum;
+  let left = i < cap ? i : cap;
+  let diagonal = rows[above]!;
+  let minimum = left;
+  rows[row] = left;
   for (let j = 1; j < columns; j++) {
+    const up = rows[above + j]!;
     const typedLetter = typed[j - 1]!;
-    let value = Math.min(rows[above + j]! + 1, rows[row + j - 1]! + 1, rows[above + j - 1]! + (letter === typedLetter ? 0 : 1));
+    let value = letter === typedLetter ? diagonal : diagonal + 1;
+    if (up + 1 < value) value = up + 1;
+    if (left + 1 < value) value = left + 1;
     // A swap of two neighbouring letters is one typo.
-    if (i > 1 && j > 1 && letter === typed[j - 2] && letterBefore === typedLetter) value = Math.min(value, rows[twoAbove + j - 2]! + 1);
+    if (j > 1 && letterBefore === typedLetter && letter === typed[j - 2]) {
+      const swapped = rows[twoAbove + j - 2]! + 1;
+      if (swapped < value) value = swapped;
+    }
     if (value > cap) value = cap;
     rows[row + j] = value;
     if (value < minimum) minimum = value;
+    left = value;
+    diagonal = up;
   }
   return minimum;
 }
