@@ -15,9 +15,9 @@ export interface AliasIndex {
   /** Aliases of each word count, in vocabulary order; `names` ids are positions in `aliases`. */
   byWords: Map<number, { aliases: Alias[]; names: NameList }>;
   /** One-word leading names ("zenith") in the order of `vocabulary.prefixes`; `names` ids are positions here. */
-  leadingWords: { entries: Array<{ word: string; entities: Entity[] }>; names: NameList };
+  leadingWords(): { entries: Array<{ word: string; entities: Entity[] }>; names: NameList };
   /** Client aliases in vocabulary order; `names` ids are positions here. */
-  clients: { aliases: Alias[]; names: NameList };
+  clients(): { aliases: Alias[]; names: NameList };
 }
 
 const aliasIndexes = new WeakMap<Vocabulary, AliasIndex>();
@@ -45,14 +45,25 @@ function buildAliasIndex(vocabulary: Vocabulary): AliasIndex {
   const byWords = new Map<number, { aliases: Alias[]; names: NameList }>();
   for (const [words, aliases] of byWordCount) byWords.set(words, { aliases, names: sortedKeys(aliases.map((a) => a.key)) });
 
-  const entries = [...vocabulary.prefixes].filter(([word]) => !word.includes(' ')).map(([word, entities]) => ({ word, entities }));
-  const clientAliases = vocabulary.aliases.filter((a) => a.entity.kind === 'client');
+  // Sorted on first use only: the CLI answers one question per process, and most questions
+  // need neither a leading-word typo nor "did you mean".
   return {
     byKey,
     byWords,
-    leadingWords: { entries, names: sortedKeys(entries.map((e) => e.word)) },
-    clients: { aliases: clientAliases, names: sortedKeys(clientAliases.map((a) => a.key)) },
+    leadingWords: once(() => {
+      const entries = [...vocabulary.prefixes].filter(([word]) => !word.includes(' ')).map(([word, entities]) => ({ word, entities }));
+      return { entries, names: sortedKeys(entries.map((e) => e.word)) };
+    }),
+    clients: once(() => {
+      const aliases = vocabulary.aliases.filter((a) => a.entity.kind === 'client');
+      return { aliases, names: sortedKeys(aliases.map((a) => a.key)) };
+    }),
   };
+}
+
+function once<T>(make: () => T): () => T {
+  let made: { value: T } | null = null;
+  return () => (made ??= { value: make() }).value;
 }
 
 function sortedKeys(keys: string[]): NameList {

@@ -303,7 +303,7 @@ function matchSpan(span: string[], vocabulary: Vocabulary, protectedWords: Reado
   // A leading word with a typo ("keystne" for Keystone Animal Rescue): long words only, and
   // only when one name starts so — a short or shared word is more likely another name.
   if (single && key.length >= 6 && !protectedWords.has(key) && !questionWords.has(key)) {
-    const { entries, names } = index.leadingWords;
+    const { entries, names } = index.leadingWords();
     const positions: number[] = [];
     searchNames(names, key, {
       limit: typoLimitFor(key.length),
@@ -333,7 +333,7 @@ export function closestClients(typed: string, vocabulary: Vocabulary, limit = 3)
   // Only names this close are worth suggesting; the search keeps to the best `limit` found so
   // far, so a question about an unknown name costs little with thousands of clients.
   const cap = Math.floor(Math.max(3, key.length / 2));
-  const { aliases, names } = aliasIndexOf(vocabulary).clients;
+  const { aliases, names } = aliasIndexOf(vocabulary).clients();
   const near: Array<{ name: string; distance: number }> = [];
   const distances: number[] = [];
   searchNames(names, key, {
