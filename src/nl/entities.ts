@@ -145,12 +145,26 @@ export function buildVocabulary(rows: VocabularyRows): Vocabulary {
   const suffixes = new Map<string, Entity[]>();
   const seenPrefixes = new Set<string>();
   const seenSuffixes = new Set<string>();
+  // Client ids are the table's key, so a client met for the first time has no name here yet and
+  // its names go in unchecked (10,000 clients: the checks were most of building); only a
+  // repeated id, possible in hand-built rows, is checked against what is there.
+  const clientIds = new Set<string>();
   for (const client of rows.clients) {
     const entity: Entity = { kind: 'client', value: client.id, name: client.name };
-    addAlias(aliases, entity, client.name);
+    const repeated = clientIds.has(client.id);
+    clientIds.add(client.id);
     const words = stripSuffixes(nameKey(client.name).split(' '));
+    const key = words.join(' ');
+    if (key && !(repeated && aliases.aliases.some((a) => a.key === key && sameEntity(a.entity, entity)))) {
+      aliases.aliases.push({ entity, key, words: words.length });
+    }
     // "Zenith" for Zenith Labs Ltd: one or two leading words.
-    for (let n = 1; n < words.length && n <= 2; n++) addTo(prefixes, seenPrefixes, words.slice(0, n).join(' '), entity);
+    for (let n = 1; n < words.length && n <= 2; n++) {
+      const prefix = n === 1 ? words[0]! : `${words[0]} ${words[1]}`;
+      const list = prefixes.get(prefix);
+      if (!list) prefixes.set(prefix, [entity]);
+      else if (!(repeated && list.some((e) => sameEntity(e, entity)))) list.push(entity);
+    }
   }
   for (const staff of rows.staff) {
     const entity: Entity = { kind: 'staff', value: staff, name: staff };
