@@ -73,3 +73,25 @@ describe('names among 10,000 clients', () => {
     assert.equal(result.suggestions.length, closestClients('Copperfield Dairy', vocabulary).length);
   });
 });
+
+describe('a client id given twice (hand-built rows)', () => {
+  test('is still one client, under each of its names, never a choice between itself', () => {
+    const twice = buildVocabulary({
+      clients: [
+        { id: 'A', name: 'Maple Motors Inc', industry: null, status: 'active' },
+        { id: 'B', name: 'Maple Realty', industry: null, status: 'active' },
+        { id: 'A', name: 'Maple Motors', industry: null, status: 'active' },
+      ],
+      staff: [],
+      products: [],
+      industries: [],
+    });
+    assert.equal(twice.aliases.filter((a) => a.entity.value === 'A').length, 1);
+    assert.deepEqual(
+      twice.prefixes.get('maple')?.map((e) => e.value),
+      ['A', 'B'],
+    );
+    const result = understand('revenue for maple motors in 2024', { vocabulary: twice, asOf: '2025-09-30' });
+    assert.deepEqual((result as QueryUnderstanding).plan.filters?.clients, ['A']);
+  });
+});
