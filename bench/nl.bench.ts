@@ -1,7 +1,8 @@
 /**
  * `npm run bench:nl [-- --set <dir>] [--reps 5] [--large-clients 0]`: how long a plain-English
  * question takes. For every question of an evaluation set (default ../shared/nl), imported into
- * a scratch SQLite database: parsing alone (`understand`), the whole uncached answer
+ * a scratch SQLite database: parsing alone (`understand`; wall and CPU time, the latter not
+ * inflated when other processes hold the CPUs), the whole uncached answer
  * (`askQuestion`, the code path of `moatmetrics ask --json`, with the metric layer's result
  * cache cleared first), and the metric layer's own time for the same plan (`runQuery`, cache
  * off). Each is the median of --reps runs per question; printed as p50/p99 over questions.
@@ -51,6 +52,13 @@ const percentile = (xs: number[], p: number): number => {
   const sorted = [...xs].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 };
+/** CPU milliseconds of a synchronous step: unlike wall time, not inflated by other processes holding the CPUs. */
+function cpuTimed(step: () => unknown): number {
+  const started = process.cpuUsage();
+  step();
+  const used = process.cpuUsage(started);
+  return (used.user + used.system) / 1000;
+}
 async function timed(step: () => unknown): Promise<number> {
   const started = performance.now();
   await step();
@@ -71,6 +79,7 @@ async function benchOn(label: string, csvDir: string): Promise<void> {
     const vocabulary = buildVocabulary(await readVocabulary(database.kysely));
     const version = await currentVersionNumber(database.kysely);
     const parse: number[] = [];
+    const parseCpu: number[] = [];
     const answer: number[] = [];
     const cachedAnswer: number[] = [];
     const metric: number[] = [];
@@ -79,12 +88,14 @@ async function benchOn(label: string, csvDir: string): Promise<void> {
     for (const q of questions) await askQuestion(database, config, q, { asOf, actor: 'bench' });
     for (const q of questions) {
       const p: number[] = [];
+      const pc: number[] = [];
       const a: number[] = [];
       const c: number[] = [];
       const m: number[] = [];
       let plan = null;
       for (let i = 0; i < reps; i++) {
         p.push(await timed(() => understand(q, { vocabulary, asOf })));
+        pc.push(cpuTimed(() => understand(q, { vocabulary, asOf })));
         // Uncached: neither the metric layer's result cache nor the semantic cache of answers holds it.
         clearResults(database);
         semanticCacheOf(database).clear();
@@ -102,6 +113,7 @@ async function benchOn(label: string, csvDir: string): Promise<void> {
         }
       }
       parse.push(median(p));
+      parseCpu.push(median(pc));
       answer.push(median(a));
       cachedAnswer.push(median(c));
       if (m.length) {
@@ -118,7 +130,7 @@ async function benchOn(label: string, csvDir: string): Promise<void> {
     );
     process.stdout.write('| what | questions | p50 | p99 |\n|---|---|---|---|\n');
     process.stdout.write(
-      `${row('parse alone (understand)', parse)}\n${row('uncached answer (askQuestion, result and semantic caches cleared)', answer)}\n${row('cached answer (askQuestion, the same question again)', cachedAnswer)}\n${row('metric layer alone, same plan (runQuery, cache off)', metric)}\n${row('uncached answer ÷ metric layer, per answered question', ratio, '×')}\n`,
+      `${row('parse alone (understand)', parse)}\n${row('parse alone, CPU time', parseCpu)}\n${row('uncached answer (askQuestion, result and semantic caches cleared)', answer)}\n${row('cached answer (askQuestion, the same question again)', cachedAnswer)}\n${row('metric layer alone, same plan (runQuery, cache off)', metric)}\n${row('uncached answer ÷ metric layer, per answered question', ratio, '×')}\n`,
     );
   } finally {
     await database.close();

@@ -1,4 +1,6 @@
-import { editDistance, nameKey, typoAllowance } from './tokenize.js';
+import { aliasIndexOf } from './alias-index.js';
+import { rangeStartingWith, searchNames } from './name-search.js';
+import { nameKey, typoAllowance } from './tokenize.js';
 import type { VocabularyRows } from './vocabulary-repository.js';
 
 /**
@@ -31,7 +33,7 @@ export interface AmbiguousName {
   candidates: Entity[];
 }
 
-interface Alias {
+export interface Alias {
   entity: Entity;
   key: string;
   words: number;
@@ -105,11 +107,19 @@ export const questionWords = new Set(
   ).split(' '),
 );
 
-function addAlias(aliases: Alias[], entity: Entity, name: string): void {
+/** The aliases so far and what they name (kind, value, key), so a repeat is found without scanning them all. */
+interface AliasList {
+  aliases: Alias[];
+  seen: Set<string>;
+}
+
+function addAlias(list: AliasList, entity: Entity, name: string): void {
   const key = stripSuffixes(nameKey(name).split(' ')).join(' ');
   if (!key) return;
-  if (aliases.some((a) => a.key === key && a.entity.kind === entity.kind && a.entity.value === entity.value)) return;
-  aliases.push({ entity, key, words: key.split(' ').length });
+  const identity = `${entity.kind}\u0000${entity.value}\u0000${key}`;
+  if (list.seen.has(identity)) return;
+  list.seen.add(identity);
+  list.aliases.push({ entity, key, words: key.split(' ').length });
 }
 
 /** "delta dental inc" → "delta dental"; a name that is only a suffix ("Group") keeps it. */
@@ -119,29 +129,49 @@ export function stripSuffixes(words: string[]): string[] {
   return out;
 }
 
-function addTo(map: Map<string, Entity[]>, key: string, entity: Entity): void {
-  const list = map.get(key) ?? [];
-  if (!list.some((e) => e.kind === entity.kind && e.value === entity.value)) list.push(entity);
-  map.set(key, list);
+/** Entities by word(s), each entity once per key: `seen` holds what was added, as checking the list grew with it. */
+function addTo(map: Map<string, Entity[]>, seen: Set<string>, key: string, entity: Entity): void {
+  const identity = `${key}\u0000${entity.kind}\u0000${entity.value}`;
+  if (seen.has(identity)) return;
+  seen.add(identity);
+  const list = map.get(key);
+  if (list) list.push(entity);
+  else map.set(key, [entity]);
 }
 
 export function buildVocabulary(rows: VocabularyRows): Vocabulary {
-  const aliases: Alias[] = [];
+  const aliases: AliasList = { aliases: [], seen: new Set() };
   const prefixes = new Map<string, Entity[]>();
   const suffixes = new Map<string, Entity[]>();
+  const seenPrefixes = new Set<string>();
+  const seenSuffixes = new Set<string>();
+  // Client ids are the table's key, so a client met for the first time has no name here yet and
+  // its names go in unchecked (10,000 clients: the checks were most of building); only a
+  // repeated id, possible in hand-built rows, is checked against what is there.
+  const clientIds = new Set<string>();
   for (const client of rows.clients) {
     const entity: Entity = { kind: 'client', value: client.id, name: client.name };
-    addAlias(aliases, entity, client.name);
+    const repeated = clientIds.has(client.id);
+    clientIds.add(client.id);
     const words = stripSuffixes(nameKey(client.name).split(' '));
+    const key = words.join(' ');
+    if (key && !(repeated && aliases.aliases.some((a) => a.key === key && sameEntity(a.entity, entity)))) {
+      aliases.aliases.push({ entity, key, words: words.length });
+    }
     // "Zenith" for Zenith Labs Ltd: one or two leading words.
-    for (let n = 1; n < words.length && n <= 2; n++) addTo(prefixes, words.slice(0, n).join(' '), entity);
+    for (let n = 1; n < words.length && n <= 2; n++) {
+      const prefix = n === 1 ? words[0]! : `${words[0]} ${words[1]}`;
+      const list = prefixes.get(prefix);
+      if (!list) prefixes.set(prefix, [entity]);
+      else if (!(repeated && list.some((e) => sameEntity(e, entity)))) list.push(entity);
+    }
   }
   for (const staff of rows.staff) {
     const entity: Entity = { kind: 'staff', value: staff, name: staff };
     addAlias(aliases, entity, staff);
     const words = nameKey(staff).split(' ');
     // A first name or a surname alone ("Casey", "Novak") when only one person has it.
-    if (words.length > 1) for (const word of words) addTo(prefixes, word, entity);
+    if (words.length > 1) for (const word of words) addTo(prefixes, seenPrefixes, word, entity);
   }
   const vendors = new Set<string>();
   for (const { product, vendor } of rows.products) {
@@ -155,7 +185,7 @@ export function buildVocabulary(rows: VocabularyRows): Vocabulary {
     for (let n = 1; n < words.length; n++) {
       const tail = words.slice(words.length - n).join(' ');
       // A one-word tail names a product only when it is distinctive ("e3"), not "pro" or "1".
-      if (n > 1 || (/\d/.test(tail) && tail.length > 1)) addTo(suffixes, tail, entity);
+      if (n > 1 || (/\d/.test(tail) && tail.length > 1)) addTo(suffixes, seenSuffixes, tail, entity);
     }
     if (vendor) vendors.add(vendor);
   }
@@ -169,7 +199,7 @@ export function buildVocabulary(rows: VocabularyRows): Vocabulary {
     addAlias(aliases, entity, industry);
     for (const synonym of industrySynonyms[nameKey(industry)] ?? []) addAlias(aliases, entity, synonym);
   }
-  return { aliases, prefixes, suffixes, clients: rows.clients };
+  return { aliases: aliases.aliases, prefixes, suffixes, clients: rows.clients };
 }
 
 export interface EntityReading {
@@ -221,35 +251,6 @@ export function readEntities(text: string, vocabulary: Vocabulary, protectedWord
   return { text: ` ${out.join(' ')} `, matches, ambiguous };
 }
 
-/**
- * The aliases looked up by key and by word count, built once per vocabulary: a question tries
- * up to five spans at every word, and scanning every name for each span made parsing grow with
- * the size of the client list (p99 9 ms at 1,000 clients). Same candidates, same order.
- */
-interface AliasIndex {
-  byKey: Map<string, Alias[]>;
-  byWords: Map<number, Alias[]>;
-}
-
-const aliasIndexes = new WeakMap<Vocabulary, AliasIndex>();
-
-function aliasIndexOf(vocabulary: Vocabulary): AliasIndex {
-  let index = aliasIndexes.get(vocabulary);
-  if (!index) {
-    index = { byKey: new Map(), byWords: new Map() };
-    for (const alias of vocabulary.aliases) {
-      const sameKey = index.byKey.get(alias.key);
-      if (sameKey) sameKey.push(alias);
-      else index.byKey.set(alias.key, [alias]);
-      const sameWords = index.byWords.get(alias.words);
-      if (sameWords) sameWords.push(alias);
-      else index.byWords.set(alias.words, [alias]);
-    }
-    aliasIndexes.set(vocabulary, index);
-  }
-  return index;
-}
-
 function matchSpan(span: string[], vocabulary: Vocabulary, protectedWords: ReadonlySet<string>): { entities: Entity[]; how: EntityMatch['how'] } | null {
   // "tri-county", "non-profit": the parts of a hyphenated word are words of the name.
   const stripped = stripSuffixes(span.flatMap((w) => w.replace(/'/g, '').split(/[^a-z0-9]+/)).filter(Boolean));
@@ -259,33 +260,46 @@ function matchSpan(span: string[], vocabulary: Vocabulary, protectedWords: Reado
   const exact = index.byKey.get(key) ?? [];
   if (exact.length > 0) return { entities: preferKinds(unique(exact.map((a) => a.entity))), how: 'exact' };
 
+  const group = index.byWords.get(stripped.length);
   // Typos: only against names of as many words, and never for a word the question itself uses ("detail" is not Retail).
   const single = stripped.length === 1;
   if (!(single && (protectedWords.has(key) || questionWords.has(key)))) {
     let best = Infinity;
     let found: Entity[] = [];
-    for (const alias of index.byWords.get(stripped.length) ?? []) {
-      if (single && alias.key[0] !== key[0]) continue;
-      const allowed = typoAllowance(alias.key.length);
-      if (allowed === 0 || Math.abs(alias.key.length - key.length) > allowed) continue;
-      const distance = editDistance(key, alias.key, allowed);
-      if (distance > allowed) continue;
-      if (distance < best) {
-        best = distance;
-        found = [alias.entity];
-      } else if (distance === best) found.push(alias.entity);
+    if (group) {
+      const near: Array<{ position: number; distance: number }> = [];
+      searchNames(group.names, key, {
+        limit: typoLimitFor(key.length),
+        startingWith: single ? key[0] : undefined,
+        found: (position, distance) => {
+          if (distance <= typoAllowance(group.aliases[position]!.key.length)) near.push({ position, distance });
+        },
+      });
+      // In vocabulary order, as a scan of the names met them.
+      for (const { position, distance } of near.sort((a, b) => a.position - b.position)) {
+        const entity = group.aliases[position]!.entity;
+        if (distance < best) {
+          best = distance;
+          found = [entity];
+        } else if (distance === best) found.push(entity);
+      }
     }
     if (found.length > 0) return { entities: preferKinds(unique(found)), how: 'typo' };
   }
 
   // Each word the start of the name's word ("maple med" for Maple Medical Group).
-  if (stripped.length >= 2 && stripped.every((w) => w.length >= 3)) {
+  if (group && stripped.length >= 2 && stripped.every((w) => w.length >= 3)) {
+    // Only names whose first word starts with the first typed word can qualify: one sorted block.
+    const [from, to] = rangeStartingWith(group.names, stripped[0]!);
     const found = unique(
-      (index.byWords.get(stripped.length) ?? [])
+      group.names.ids
+        .slice(from, to)
+        .sort((a, b) => a - b)
+        .map((position) => group.aliases[position]!)
         .filter((a) => a.entity.kind === 'client' || a.entity.kind === 'staff')
         .filter((a) => {
           const words = a.key.split(' ');
-          return words.length === stripped.length && stripped.every((w, i) => words[i]!.startsWith(w));
+          return stripped.every((w, i) => words[i]!.startsWith(w));
         })
         .map((a) => a.entity),
     );
@@ -303,16 +317,17 @@ function matchSpan(span: string[], vocabulary: Vocabulary, protectedWords: Reado
   // A leading word with a typo ("keystne" for Keystone Animal Rescue): long words only, and
   // only when one name starts so — a short or shared word is more likely another name.
   if (single && key.length >= 6 && !protectedWords.has(key) && !questionWords.has(key)) {
-    const near = unique(
-      [...vocabulary.prefixes]
-        .filter(([prefix]) => {
-          if (prefix.includes(' ') || prefix[0] !== key[0]) return false;
-          // As many typos as a word of that length may carry (editDistance stops past the limit).
-          const allowed = typoAllowance(prefix.length);
-          return allowed > 0 && Math.abs(prefix.length - key.length) <= allowed && editDistance(key, prefix, allowed) <= allowed;
-        })
-        .flatMap(([, entities]) => entities),
-    );
+    const { entries, names } = index.leadingWords();
+    const positions: number[] = [];
+    searchNames(names, key, {
+      limit: typoLimitFor(key.length),
+      startingWith: key[0],
+      // As many typos as a word of that length may carry.
+      found: (position, distance) => {
+        if (distance <= typoAllowance(entries[position]!.word.length)) positions.push(position);
+      },
+    });
+    const near = unique(positions.sort((a, b) => a - b).flatMap((position) => entries[position]!.entities));
     if (near.length === 1) return { entities: near, how: 'typo' };
   }
   return null;
@@ -329,14 +344,33 @@ function preferKinds(entities: Entity[]): Entity[] {
 /** Up to `limit` client names closest to `typed`, for "did you mean …?". */
 export function closestClients(typed: string, vocabulary: Vocabulary, limit = 3): string[] {
   const key = stripSuffixes(nameKey(typed).split(' ')).join(' ');
-  // Only names this close are worth suggesting; bounding the distance lets editDistance stop
-  // early, so a question about an unknown name costs little with thousands of clients.
-  const cap = Math.max(3, key.length / 2);
-  return vocabulary.aliases
-    .filter((a) => a.entity.kind === 'client')
-    .map((a) => ({ name: a.entity.name, distance: editDistance(key, a.key, Math.floor(cap)) }))
-    .filter((c) => c.distance <= cap)
+  // Only names this close are worth suggesting; the search keeps to the best `limit` found so
+  // far, so a question about an unknown name costs little with thousands of clients.
+  const cap = Math.floor(Math.max(3, key.length / 2));
+  const { aliases, names } = aliasIndexOf(vocabulary).clients();
+  const near: Array<{ name: string; distance: number }> = [];
+  const distances: number[] = [];
+  searchNames(names, key, {
+    limit: cap,
+    found: (position, distance) => {
+      near.push({ name: aliases[position]!.entity.name, distance });
+      distances.push(distance);
+      // Names further than the limit-th closest so far can no longer make the list.
+      if (distances.length >= limit) return distances.sort((a, b) => a - b)[limit - 1];
+    },
+  });
+  return near
     .sort((a, b) => a.distance - b.distance || a.name.localeCompare(b.name))
     .slice(0, limit)
     .map((c) => c.name);
+}
+
+/** The most typos any name may carry and still match a typed word of this length (typoAllowance never exceeds 2). */
+function typoLimitFor(length: number): number {
+  let most = 0;
+  for (let nameLength = Math.max(1, length - 2); nameLength <= length + 2; nameLength++) {
+    const allowed = typoAllowance(nameLength);
+    if (Math.abs(nameLength - length) <= allowed) most = Math.max(most, allowed);
+  }
+  return most;
 }
