@@ -223,7 +223,7 @@ function groupingFor(grouping: LineItemGrouping, located: ReadonlyMap<string, Ma
     const column = located.get(field);
     if (column && spellings.includes(normaliseHeader(column.header)) && !sum.includes(field)) sum.push(field);
   }
-  return { key: grouping.key, sum };
+  return { ...grouping, sum };
 }
 
 /** `staff_name (Member Name or Member ID)`: the canonical field and the vendor spellings that give it. */

@@ -34,6 +34,17 @@ describe('moatmetrics import invoices <vendor export>', { concurrency: 1, timeou
     const json = await runCli(['import', 'invoices', fixture('quickbooks-invoice-list.csv'), '--dry-run', '--json'], { dataDir });
     assertSucceeded(json);
     const report = JSON.parse(json.stdout) as ImportReport;
-    assert.deepEqual(report.format, { preset: { id: 'quickbooks-invoices', name: 'QuickBooks Online invoices' }, titleRows: 3, skippedRows: 7 });
+    assert.deepEqual(report.format, {
+      preset: { id: 'quickbooks-invoices', name: 'QuickBooks Online invoices' },
+      titleRows: 3,
+      skippedRows: 7,
+      // US report: 12/31/2024-style dates, amounts like 1,234.50 without a currency symbol.
+      dateOrders: [
+        { column: 'Date', order: 'mdy' },
+        { column: 'Due date', order: 'mdy' },
+      ],
+      decimalSeparator: '.',
+      currency: null,
+    });
   });
 });
