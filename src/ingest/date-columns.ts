@@ -108,7 +108,11 @@ export class DateColumns {
       else if (facts.dayFirst && facts.monthFirst) order = { conflict: conflictReason(facts.dayFirst, facts.monthFirst) };
       else if (facts.dayFirst) order = { order: 'dmy', because: `the column is day first, as ${shownAt(facts.dayFirst)}` };
       else if (facts.monthFirst) order = { order: 'mdy', because: `the column is month first, as ${shownAt(facts.monthFirst)}` };
-      else if (facts.ambiguousCount > 0) ambiguous.push(column);
+      else if (facts.ambiguousCount > 0) {
+        // A column of 1/3/2025-style dates only (every invoice dated the 1st) follows the file's other date columns.
+        order = fileOrder(survey.columns, column);
+        if (!order) ambiguous.push(column);
+      }
       this.#decisions.set(column.field, { order, serial: facts.serial !== null && facts.written === null });
     }
     this.#surveyed = true;
@@ -220,6 +224,16 @@ function noteOrderEvidence(facts: ColumnFacts, date: WrittenDate, sample: Sample
 }
 
 type OrderDecision = { order: DateOrder; because: string } | { conflict: string };
+
+/** The one order the file's other date columns show (none when they show none, or both). */
+function fileOrder(columns: readonly SurveyedColumn[], undecided: SurveyedColumn): OrderDecision | null {
+  const dayFirst = columns.find((c) => c !== undecided && c.facts.dayFirst && !c.facts.monthFirst);
+  const monthFirst = columns.find((c) => c !== undecided && c.facts.monthFirst && !c.facts.dayFirst);
+  if (dayFirst && !monthFirst) return { order: 'dmy', because: `the file's ${dayFirst.header} column is day first, as ${shownAt(dayFirst.facts.dayFirst!)}` };
+  if (monthFirst && !dayFirst)
+    return { order: 'mdy', because: `the file's ${monthFirst.header} column is month first, as ${shownAt(monthFirst.facts.monthFirst!)}` };
+  return null;
+}
 
 interface ColumnDecision {
   /** Null: the column has no day/month dates, so no order is needed. */

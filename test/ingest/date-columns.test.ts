@@ -107,6 +107,28 @@ describe('date columns: day/month order', () => {
     );
   });
 
+  test("a column of only ambiguous dates follows the file's other date column (every invoice on the 1st, due dates day first)", () => {
+    const dates = surveyed('auto', [
+      ['01/03/2025', '31/03/2025'],
+      ['01/04/2025', '01/05/2025'],
+    ]);
+    const map = mapped(dates);
+    assert.deepEqual(readDates(map, '01/03/2025', '31/03/2025'), { invoice_date: '2025-03-01', due_date: '2025-03-31', problems: [] });
+    assert.deepEqual(dates.facts, [
+      { column: 'invoice_date', order: 'dmy' },
+      { column: 'due_date', order: 'dmy' },
+    ]);
+    // Two other columns that disagree settle nothing: the column stays ambiguous.
+    assert.throws(
+      () =>
+        surveyed('auto', [
+          ['01/03/2025', ''],
+          ['02/03/2025', ''],
+        ]),
+      /day and month cannot be told apart/,
+    );
+  });
+
   test('an explicit order needs no evidence: the same ambiguous column reads without complaint', () => {
     const map = mapped(surveyed('dmy', [['03/11/2025'], ['04/12/2025']]));
     assert.equal(readDates(map, '03/11/2025').invoice_date, '2025-11-03');
