@@ -103,11 +103,18 @@ for (const engine of engines) {
       assert.deepEqual(await invoiceDates('W0', 'W9'), { W0: ['2025-01-01', null], W9: ['2025-01-13', '2025-02-28'] });
     });
 
-    test('columns decide alone: a day-first invoice_date does not settle an ambiguous due_date', async () => {
+    test("a column with no evidence of its own follows the file's other date columns; one with evidence decides alone", async () => {
       const report = await run('invoices', 'two-columns.csv', invoices('K1,C1,25/03/2025,02/04/2025,10'));
-      assert.equal(report.errorCode, 'MM_IMPORT_AMBIGUOUS_DATES');
-      assert.equal(report.errors.length, 1);
-      assert.match(report.errors[0]!.message, /cannot be told apart in column 4 \(due_date\), 1 date such as line 2: 02\/04\/2025: /);
+      assert.equal(report.status, 'succeeded', report.message);
+      assert.deepEqual(await invoiceDates('K1'), { K1: ['2025-03-25', '2025-04-02'] });
+      assert.deepEqual(report.format.dateOrders, [
+        { column: 'invoice_date', order: 'dmy' },
+        { column: 'due_date', order: 'dmy' },
+      ]);
+      // Each column with evidence keeps its own order: day first here, month first there.
+      const mixed = await run('invoices', 'mixed.csv', invoices('K2,C1,25/03/2025,04/30/2025,10'));
+      assert.equal(mixed.status, 'succeeded', mixed.message);
+      assert.deepEqual(await invoiceDates('K2'), { K2: ['2025-03-25', '2025-04-30'] });
     });
 
     test('config ingest.date_order applies when the import names no order', async () => {
