@@ -25,10 +25,10 @@ const MAX_HEADER_TEXT = 1 << 20;
 
 /** The header among the complete records of `text`; null when more text may still bring it. */
 function headerAmong(text: string, label: string, complete: boolean): HeaderRow | null {
-  const firstLine = text.split(/\r?\n|\r/, 1)[0] ?? '';
   const records: HeaderRow[] = [];
   const parser = new CsvParser({
-    delimiter: detectDelimiter(firstLine),
+    // Read off the header line, past title lines above it, as the importer does.
+    delimiter: detectDelimiter(text),
     fileLabel: label,
     onRecord: (fields, line) => {
       if (!isBlankRecord(fields)) records.push({ cells: fields.map((f) => f.trim()), line });
@@ -36,8 +36,7 @@ function headerAmong(text: string, label: string, complete: boolean): HeaderRow 
   });
   parser.push(text.replace(/^\uFEFF/, ''));
   if (complete) parser.end();
-  const header = chooseHeader(records, complete);
-  return header;
+  return chooseHeader(records, complete);
 }
 
 function chooseHeader(records: readonly HeaderRow[], complete: boolean): HeaderRow | null {
