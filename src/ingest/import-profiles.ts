@@ -57,7 +57,10 @@ export async function saveImportProfile(
   };
   return db.transaction().execute(async (trx) => {
     if (await findImportProfile(trx, name)) {
-      throw new MmError('MM_PROFILE_EXISTS', `a mapping profile named '${name}' exists; remove it first (moatmetrics profiles remove "${name}") or choose another name`);
+      throw new MmError(
+        'MM_PROFILE_EXISTS',
+        `a mapping profile named '${name}' exists; remove it first (moatmetrics profiles remove "${name}") or choose another name`,
+      );
     }
     await insertImportProfile(trx, profile);
     await appendAudit(trx, {
@@ -81,7 +84,8 @@ export async function requireImportProfile(db: Kysely<DatabaseSchema>, name: str
     const saved = (await listImportProfiles(db, dataset)).map((p) => p.name);
     throw new MmError(
       'MM_PROFILE_NOT_FOUND',
-      `no saved mapping profile named '${name}'` + (saved.length > 0 ? `; saved${dataset ? ` for ${dataset}` : ''}: ${saved.join(', ')}` : '; none is saved yet'),
+      `no saved mapping profile named '${name}'` +
+        (saved.length > 0 ? `; saved${dataset ? ` for ${dataset}` : ''}: ${saved.join(', ')}` : '; none is saved yet'),
     );
   }
   if (dataset !== undefined && profile.dataset !== dataset) {

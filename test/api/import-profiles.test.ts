@@ -79,7 +79,11 @@ for (const engine of engines) {
       const imported = await api.app.inject(csvUpload('/api/v1/imports/invoices', oddInvoices, bearer.ana));
       assert.equal(imported.statusCode, 201, imported.body);
       assert.deepEqual(imported.json().format.preset, { id: 'profile:ledger', name: 'ledger (saved mapping)' });
-      const rows = await api.t.database.kysely.selectFrom('invoices').select(['invoice_id', 'total_cents', 'status', 'due_date']).orderBy('invoice_id').execute();
+      const rows = await api.t.database.kysely
+        .selectFrom('invoices')
+        .select(['invoice_id', 'total_cents', 'status', 'due_date'])
+        .orderBy('invoice_id')
+        .execute();
       assert.deepEqual(
         rows.map((r) => ({ ...r, total_cents: Number(r.total_cents) })),
         [

@@ -75,9 +75,12 @@ describe('moatmetrics import --map and profiles', { concurrency: 1, timeout: 240
 
   test('saved with a --set correction, the profile imports the odd file with no flags as the canonical file would', async () => {
     assertSucceeded(await runCli(['import', 'clients', file('clients.csv')], { dataDir }));
-    const saved = await runCli(['import', 'invoices', file('odd.csv'), '--map', '--set', 'Amt Due Dt=', '--set', 'Amt Due Dt=due_date', '--save-profile', 'ledger'], {
-      dataDir,
-    });
+    const saved = await runCli(
+      ['import', 'invoices', file('odd.csv'), '--map', '--set', 'Amt Due Dt=', '--set', 'Amt Due Dt=due_date', '--save-profile', 'ledger'],
+      {
+        dataDir,
+      },
+    );
     assertSucceeded(saved);
     assert.match(saved.stdout, /saved as profile 'ledger'/);
 
@@ -108,7 +111,10 @@ describe('moatmetrics import --map and profiles', { concurrency: 1, timeout: 240
     assertSucceeded(shownProfile);
     assert.match(shownProfile.stdout, /invoice_id\s+Inv #/);
 
-    assertOneLineError(await runCli(['import', 'invoices', file('odd.csv'), '--profile', 'nope'], { dataDir }), "no saved mapping profile named 'nope'; saved for invoices: ledger");
+    assertOneLineError(
+      await runCli(['import', 'invoices', file('odd.csv'), '--profile', 'nope'], { dataDir }),
+      "no saved mapping profile named 'nope'; saved for invoices: ledger",
+    );
     assertOneLineError(await runCli(['profiles', 'show', 'nope'], { dataDir }), "no saved mapping profile named 'nope'");
     assertOneLineError(await runCli(['import', 'invoices', file('odd.csv'), '--set', 'Pd?=status'], { dataDir }), '--save-profile and --set go with --map', 2);
 

@@ -10,7 +10,10 @@ import { workbookBuffer } from '../support/workbooks.js';
 
 /** What the proposal maps each column to (null: left unmapped), in header order. */
 function fieldsFor(dataset: string, header: string): Array<[string, string | null]> {
-  return proposeMapping(getDataset(dataset), header.split(',').map((h) => h.trim())).columns.map((c) => [c.header, c.field]);
+  return proposeMapping(
+    getDataset(dataset),
+    header.split(',').map((h) => h.trim()),
+  ).columns.map((c) => [c.header, c.field]);
 }
 
 describe('proposing a mapping for an unknown header', () => {

@@ -115,9 +115,15 @@ for (const engine of engines) {
     });
 
     test('an override naming a column or field that does not exist is refused', () => {
-      assert.throws(() => proposeProfile('time_logs', oddHeader, [parseMappingOverride('Minutes=hours')]), /the file has no column 'Minutes' \(its columns: Tech, Day/);
+      assert.throws(
+        () => proposeProfile('time_logs', oddHeader, [parseMappingOverride('Minutes=hours')]),
+        /the file has no column 'Minutes' \(its columns: Tech, Day/,
+      );
       assert.throws(() => proposeProfile('time_logs', oddHeader, [parseMappingOverride('Tech=technician')]), /time_logs has no field 'technician'/);
-      assert.throws(() => parseMappingOverride('Tech'), (e: unknown) => isMmError(e) && e.code === 'MM_PROFILE_INVALID');
+      assert.throws(
+        () => parseMappingOverride('Tech'),
+        (e: unknown) => isMmError(e) && e.code === 'MM_PROFILE_INVALID',
+      );
     });
 
     test('an unknown profile, or one for another dataset, is refused before anything is read', async () => {
@@ -136,7 +142,9 @@ for (const engine of engines) {
       const missing = await refusal(saveImportProfile(t.database.kysely, { name: 'partial', header, proposal: incomplete, actor: 'ana' }));
       assert.equal(missing.code, 'MM_PROFILE_INVALID');
       assert.match(missing.message, /the required field date of time_logs unmapped/);
-      const taken = await refusal(saveImportProfile(t.database.kysely, { name: 'billed', header, proposal: proposeProfile('time_logs', header), actor: 'ana' }));
+      const taken = await refusal(
+        saveImportProfile(t.database.kysely, { name: 'billed', header, proposal: proposeProfile('time_logs', header), actor: 'ana' }),
+      );
       assert.equal(taken.code, 'MM_PROFILE_EXISTS');
       assert.deepEqual(
         (await listProfiles(t.database.kysely)).map((p) => p.name),

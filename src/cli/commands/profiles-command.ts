@@ -25,7 +25,8 @@ export function registerProfilesCommand(program: Command): void {
       await withContext(command.optsWithGlobals<GlobalOptions>(), async ({ database }) => {
         const listed = await listProfiles(database.kysely, dataset);
         if (options.json) return void process.stdout.write(`${JSON.stringify(listed, null, 2)}\n`);
-        if (listed.length === 0) return void process.stdout.write('No mapping profile is saved. Save one with: moatmetrics import <dataset> <file> --map --save-profile <name>\n');
+        if (listed.length === 0)
+          return void process.stdout.write('No mapping profile is saved. Save one with: moatmetrics import <dataset> <file> --map --save-profile <name>\n');
         const rows = listed.map((p) => [p.name, p.dataset, Object.keys(p.mapping).length, p.createdBy, p.createdAt.slice(0, 10)]);
         process.stdout.write(`${textTable(['name', 'dataset', 'fields', 'saved by', 'saved on'], rows)}\n`);
       });

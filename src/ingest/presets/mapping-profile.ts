@@ -58,10 +58,7 @@ export function profilePreset(profile: MappingProfile): ImportPreset {
  * one whose mapped columns are all in the header (a superset: the export gained a column),
  * the one mapping most columns winning. Null when none fits.
  */
-export function fittingProfile(
-  profiles: readonly MappingProfile[],
-  normalisedHeader: readonly string[],
-): { profile: MappingProfile; exact: boolean } | null {
+export function fittingProfile(profiles: readonly MappingProfile[], normalisedHeader: readonly string[]): { profile: MappingProfile; exact: boolean } | null {
   const cells = new Set(normalisedHeader.filter((cell) => cell !== ''));
   let superset: MappingProfile | null = null;
   for (const profile of profiles) {
