@@ -22,6 +22,7 @@ import { answerClientError, createErrorHandler, handleNotFound } from './error-h
 import { healthRoutes } from './health/health.routes.js';
 import { importRoutes } from './imports/imports.routes.js';
 import { clientRoutes } from './clients/clients.routes.js';
+import { importProfileRoutes } from './import-profiles/import-profiles.routes.js';
 import { installInputGuard, requestTarget, routeFrameworkErrors, visible } from './input-guard.js';
 import { metricsRoutes } from './metrics/metrics.routes.js';
 import { resultRoutes } from './results/results.routes.js';
@@ -123,6 +124,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.register(importRoutes, { prefix: '/api/v1/imports', config, database });
   app.register(versionRoutes, { prefix: '/api/v1/versions', database });
   app.register(clientRoutes, { prefix: '/api/v1/clients', database });
+  app.register(importProfileRoutes, { prefix: '/api/v1/import-profiles', database });
   app.register(analyticsRoutes, { prefix: '/api/v1/analytics', config, database, policy });
   app.register(askRoutes, { prefix: '/api/v1/ask', config, database, policy });
   app.register(resultRoutes, { prefix: '/api/v1/results', config, database });

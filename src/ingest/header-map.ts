@@ -4,6 +4,8 @@ import type { DatasetDefinition } from './datasets/dataset-definition.js';
 import type { DateColumns } from './date-columns.js';
 import { isDerived, type DerivedSource, type ImportPreset, type LineItemGrouping } from './presets/import-preset.js';
 import { recognisePreset } from './presets/index.js';
+import { fittingProfile, profilePreset, type MappingProfile } from './presets/mapping-profile.js';
+import { normaliseHeader } from './normalise-header.js';
 
 /** One file column that feeds a canonical field. */
 export interface MappedColumn {
@@ -52,19 +54,7 @@ export interface HeaderMap {
   locate(field: string): { column: number; header: string } | null;
 }
 
-/**
- * `Time Entry ID` → `time_entry_id`, `IsNonBillable` → `isnonbillable`, `*InvoiceNumber` →
- * `invoicenumber` (Xero marks the columns its import template requires with a `*`).
- */
-export function normaliseHeader(cell: string): string {
-  return cell
-    .trim()
-    .replace(/^\uFEFF/, '')
-    .toLowerCase()
-    .replace(/[\s\-./#]+/g, '_')
-    .replace(/[()*]/g, '')
-    .replace(/^_+|_+$/g, '');
-}
+export { normaliseHeader };
 
 /** Column names kept or quoted in full: a header may hold hundreds of thousands of cells, each of any length. */
 const LISTED_NAMES = 50;
@@ -86,8 +76,12 @@ function shortName(name: string): string {
   return name.length > NAME_LENGTH ? `${name.slice(0, NAME_LENGTH - 1)}…` : name;
 }
 
-/** `auto`: recognise a vendor export from the header; `none`: canonical names and aliases only; or one preset. */
-export type PresetSelection = { kind: 'auto' } | { kind: 'none' } | { kind: 'preset'; preset: ImportPreset };
+/**
+ * `auto`: recognise a vendor export from the header, or one of the dataset's saved mapping
+ * profiles (`profiles`); `none`: canonical names and aliases only; or one preset (a saved
+ * profile chosen by name is one too: presets/mapping-profile.ts).
+ */
+export type PresetSelection = { kind: 'auto'; profiles?: readonly MappingProfile[] } | { kind: 'none' } | { kind: 'preset'; preset: ImportPreset };
 
 /**
  * Maps a header row onto a dataset's fields: by a vendor preset when one is chosen or
@@ -107,6 +101,21 @@ export function mapHeader(
   const label = `${fileLabel} line ${line}`;
   if (selection.kind === 'none') return mapCanonicalHeader(dataset, header, label, line, dates);
   if (selection.kind === 'preset') return mapPresetHeader(dataset, selection.preset, header, label, line, dates);
+  const profiles = selection.profiles ?? [];
+  const fitting = profiles.length > 0 ? fittingProfile(profiles, header.map(normaliseHeader)) : null;
+  // A header a person saved a profile for is read their way, even where names or a preset would map it.
+  if (fitting?.exact) return mapPresetHeader(dataset, profilePreset(fitting.profile), header, label, line, dates);
+  try {
+    return mapRecognisedHeader(dataset, header, fileLabel, label, line, dates);
+  } catch (error) {
+    // A profile whose columns are all in a larger header (the export gained a column) is the last resort.
+    if (!fitting) throw error;
+    return mapPresetHeader(dataset, profilePreset(fitting.profile), header, label, line, dates);
+  }
+}
+
+/** The `auto` mapping without profiles: a recognised vendor export, else canonical names and aliases. */
+function mapRecognisedHeader(dataset: DatasetDefinition, header: string[], fileLabel: string, label: string, line: number, dates?: DateColumns): HeaderMap {
   const recognised = recognisePreset(new Set(header.map(normaliseHeader)), dataset.name);
   if (!recognised) return mapCanonicalHeader(dataset, header, label, line, dates);
   const { preset } = recognised;

@@ -10,13 +10,16 @@ import type { Database } from '../storage/database.js';
 import { demoDataPresent } from './demo-data-repository.js';
 import { removeDemoData } from './remove-demo-data.js';
 import type { DatasetVersionTable, ImportTable } from '../storage/schema.js';
-import type { DatasetDefinition } from './datasets/dataset-definition.js';
+import type { DatasetDefinition, DatasetName } from './datasets/dataset-definition.js';
 import { getDataset } from './datasets/index.js';
 import { importTempName } from './import-leftovers.js';
 import { formatRowError, noFormat, type ImportReport, type RowError } from './import-report.js';
 import type { FileFormat } from './file-format.js';
 import { inspectFile } from './inspect-file.js';
 import { checkPresetChoice } from './presets/index.js';
+import { profileNameOf, type MappingProfile } from './presets/mapping-profile.js';
+import { requireImportProfile } from './import-profiles.js';
+import { listImportProfiles } from './import-profiles-repository.js';
 import { storedRejectsPath } from './rejects-file.js';
 import { RowReaderWorker } from './read-rows-in-worker.js';
 import { readFileRows, type ClientList, type ReadFileInput, type RowSink, type WorksheetSource } from './row-reader.js';
@@ -44,8 +47,13 @@ export interface ImportFileOptions {
   /** Name shown in messages (defaults to the file's base name; uploads pass the client's name). */
   fileName?: string;
   mode?: 'strict' | 'lenient';
-  /** `auto` (recognise a vendor export from its header; the default), `none` (canonical columns only) or a preset id. */
+  /**
+   * `auto` (recognise a vendor export, or a saved mapping profile, from its header; the
+   * default), `none` (canonical columns only), a preset id, or `profile:NAME` (a saved profile).
+   */
   preset?: string;
+  /** A saved mapping profile to read the file with (`--profile NAME`; the same as `preset: 'profile:NAME'`). */
+  profile?: string;
   /** The worksheet of an .xlsx workbook to read (case-insensitive; default the first). Refused for a CSV file. */
   sheet?: string;
   /** The client (id or name) of a file that names none: a Microsoft 365 tenant's license export (`--client`). */
@@ -133,6 +141,7 @@ async function handleDemoData(database: Database, options: ImportFileOptions, dr
 async function runImport(database: Database, config: Config, options: ImportFileOptions): Promise<ImportReport> {
   const dataset = getDataset(options.dataset);
   if (options.preset !== undefined) checkPresetChoice(options.preset, dataset.name);
+  const profiles = await chooseProfiles(database, dataset.name, options);
   // Read before anything is written: a price list that cannot be read refuses the import as a usage error would.
   const prices =
     options.priceList === undefined && options.prices === undefined
@@ -263,6 +272,7 @@ async function runImport(database: Database, config: Config, options: ImportFile
       dateOrder: options.dateOrder ?? config.ingest.date_order,
       batchRows: config.ingest.batch_rows,
       preset: options.preset ?? 'auto',
+      ...profiles,
       ...(options.client !== undefined ? { client: options.client } : {}),
       ...(prices !== undefined ? { prices } : {}),
     };
@@ -368,6 +378,29 @@ async function chooseWorksheet(file: string, fileName: string, format: FileForma
   }
   const outline = await readWorkbookOutline(file, fileName);
   return { sheet: chooseSheet(outline, requested, fileName), date1904: outline.date1904 };
+}
+
+/**
+ * The saved mapping profile the import was told to use (`profile`, `preset: 'profile:NAME'`;
+ * refused when there is none of that name for the dataset), or with `auto` every profile of
+ * the dataset, for the reader to use when one fits the header. Plain data: it crosses to the
+ * worker thread as it is.
+ */
+async function chooseProfiles(
+  database: Database,
+  dataset: DatasetName,
+  options: ImportFileOptions,
+): Promise<{ profile?: MappingProfile; profiles?: MappingProfile[] }> {
+  const named = profileNameOf(options.preset);
+  if (options.profile !== undefined && (options.preset ?? 'auto') !== 'auto' && named !== options.profile) {
+    throw new MmError('MM_IMPORT_UNKNOWN_PRESET', `choose a saved profile (--profile ${options.profile}) or a preset (--preset ${options.preset}), not both`);
+  }
+  const name = options.profile ?? named;
+  const plain = ({ name, dataset, signature, mapping }: MappingProfile): MappingProfile => ({ name, dataset, signature, mapping });
+  if (name !== null) return { profile: plain(await requireImportProfile(database.kysely, name, dataset)) };
+  if ((options.preset ?? 'auto') !== 'auto') return {};
+  const saved = await listImportProfiles(database.kysely, dataset);
+  return saved.length > 0 ? { profiles: saved.map(plain) } : {};
 }
 
 async function removeRawTemp(rawTemp: string | null): Promise<void> {

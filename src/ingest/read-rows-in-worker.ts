@@ -90,6 +90,9 @@ export class RowReaderWorker {
           dateOrder: input.dateOrder,
           batchRows: input.batchRows,
           ...(input.preset !== undefined ? { preset: input.preset } : {}),
+          // Profiles as plain data: the worker builds their presets itself (functions do not cross threads).
+          ...(input.profile !== undefined ? { profile: input.profile } : {}),
+          ...(input.profiles !== undefined ? { profiles: input.profiles } : {}),
           ...(input.client !== undefined ? { client: input.client } : {}),
           ...(input.prices !== undefined ? { prices: input.prices } : {}),
         },

@@ -1,6 +1,7 @@
 import type { DateOrderSetting } from '../config/schema.js';
 import type { DatasetName } from './datasets/dataset-definition.js';
 import type { EncodingScan } from './encoding.js';
+import type { MappingProfile } from './presets/mapping-profile.js';
 import type { ClientList, FileFacts, RowBatch, WorksheetSource } from './row-reader.js';
 import type { PackedRows } from './row-packing.js';
 
@@ -22,6 +23,8 @@ export interface WorkerInput {
   dateOrder: DateOrderSetting;
   batchRows: number;
   preset?: string;
+  profile?: MappingProfile;
+  profiles?: MappingProfile[];
   client?: string;
   prices?: Array<[string, number]>;
 }

@@ -11,6 +11,7 @@ import { createDecoder, type EncodingScan } from './encoding.js';
 import { listedNames, mapHeader, type HeaderMap, type PresetSelection, type PresetUsed } from './header-map.js';
 import type { ImportPreset, PresetRowContext } from './presets/import-preset.js';
 import { presetById } from './presets/index.js';
+import { profilePreset, profilePresetId, type MappingProfile } from './presets/mapping-profile.js';
 import { LineItemGroups } from './line-item-groups.js';
 import { parseCells } from './parse-cells.js';
 import { isBlankRecord, isSummaryRecord, isTitleRecord, TITLE_ROWS } from './summary-rows.js';
@@ -99,16 +100,29 @@ export interface ReadFileInput {
   batchRows: number;
   /** `auto` (default: recognise a vendor export from the header), `none` (canonical columns only) or a preset id. */
   preset?: string;
+  /** A saved mapping profile chosen by name (`--profile`, `--preset profile:NAME`): read with it, whatever `preset` says. */
+  profile?: MappingProfile;
+  /** With `auto`: the dataset's saved profiles, used when one fits the header (presets/mapping-profile.ts). */
+  profiles?: MappingProfile[];
   /** The client (id or name) of rows that name none: a one-tenant export without a client column (`--client`). */
   client?: string;
   /** Monthly cost per seat in cents by product key, from `--price-list` (price-list.ts). */
   prices?: Array<[string, number]>;
 }
 
-function presetSelection(choice: string | undefined): PresetSelection {
-  if (choice === undefined || choice === 'auto') return { kind: 'auto' };
+function presetSelection(input: ReadFileInput): PresetSelection {
+  const choice = input.preset;
+  if (input.profile) return { kind: 'preset', preset: profilePreset(input.profile) };
+  if (choice === undefined || choice === 'auto') return { kind: 'auto', ...(input.profiles ? { profiles: input.profiles } : {}) };
   if (choice === 'none') return { kind: 'none' };
   return { kind: 'preset', preset: presetById(choice) };
+}
+
+/** The preset a header was mapped with: a vendor preset, or the saved profile it names. */
+function presetUsed(input: ReadFileInput, used: PresetUsed | null): ImportPreset | null {
+  if (!used) return null;
+  const profile = [...(input.profile ? [input.profile] : []), ...(input.profiles ?? [])].find((p) => profilePresetId(p.name) === used.id);
+  return profile ? profilePreset(profile) : presetById(used.id);
 }
 
 /**
@@ -159,7 +173,7 @@ async function readPass(input: PassInput, sink: RowSink): Promise<void> {
   let groups: LineItemGroups | null = null;
   /** The latest section heading's text (a report grouped by client; see `HeaderMap.sectionField`). */
   let section = '';
-  const selection = presetSelection(input.preset);
+  const selection = presetSelection(input);
   let parser: CsvParser | null = null;
   let batch: RowBatch = { rows: [], errors: [], read: 0, rejected: 0, bytesRead: 0 };
   let reportedBytes = 0;
@@ -184,7 +198,7 @@ async function readPass(input: PassInput, sink: RowSink): Promise<void> {
       // Summarised: a header of a million unknown columns would otherwise be stored whole in the import record.
       sink.note({ ignoredColumns: listedNames(header.ignored), preset: header.preset, titleRows });
       if (header.grouping) groups = new LineItemGroups(header.grouping, header);
-      Object.assign(hooks, rowHooks(input, header, header.preset ? presetById(header.preset.id) : null, clients, line));
+      Object.assign(hooks, rowHooks(input, header, presetUsed(input, header.preset), clients, line));
       input.survey?.start(header.columns);
       return;
     }

@@ -312,6 +312,18 @@ export interface ClientAliasTable {
   updated_by: string;
 }
 
+/** A saved mapping profile (migration 0016; ingest/import-profiles.ts). */
+export interface ImportProfileTable {
+  name: string;
+  dataset: DataTableName;
+  /** JSON array of the header's normalised cells. */
+  header_signature_json: string;
+  /** JSON object: canonical field → header cell as written. */
+  mapping_json: string;
+  created_by: string;
+  created_at: string;
+}
+
 export interface DatabaseSchema {
   clients: ClientTable;
   staff: StaffTable;
@@ -336,6 +348,7 @@ export interface DatabaseSchema {
   backups: BackupTable;
   retention_runs: RetentionRunTable;
   client_aliases: ClientAliasTable;
+  import_profiles: ImportProfileTable;
 }
 
 export type DataTableName = 'clients' | 'staff' | 'invoices' | 'time_logs' | 'licenses';

@@ -35,6 +35,9 @@ describe('the API application', () => {
       'GET /api/v1/versions',
       'GET /api/v1/versions/:number',
       'POST /api/v1/versions/:number/rollback',
+      'GET /api/v1/import-profiles',
+      'POST /api/v1/import-profiles',
+      'DELETE /api/v1/import-profiles/:name',
       'GET /test/boom',
     ];
     const listed = new Set(routes.map((route) => `${route.method} ${route.url}`));
@@ -46,6 +49,9 @@ describe('the API application', () => {
     assert.equal(permissionOf('POST', '/api/v1/imports/:dataset'), 'data:import');
     assert.equal(permissionOf('GET', '/api/v1/imports/:id'), 'data:read');
     assert.equal(permissionOf('POST', '/api/v1/versions/:number/rollback'), 'data:delete');
+    assert.equal(permissionOf('GET', '/api/v1/import-profiles'), 'data:read');
+    assert.equal(permissionOf('POST', '/api/v1/import-profiles'), 'data:import');
+    assert.equal(permissionOf('DELETE', '/api/v1/import-profiles/:name'), 'data:import');
     assert.equal(permissionOf('GET', '/healthz'), 'public');
     assert.equal(permissionOf('GET', '/docs/json'), 'public');
   });

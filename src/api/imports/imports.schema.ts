@@ -19,10 +19,11 @@ export const importOptionsSchema = z.object({
     .string()
     .trim()
     .min(1)
-    .max(64)
+    .max(80)
     .optional()
     .describe(
-      'Vendor export preset: auto (default: recognised from the header), none (canonical columns only) or an id such as connectwise-time (docs/IMPORTING.md)',
+      'Vendor export preset: auto (default: recognised from the header, or a saved mapping profile that fits it), none (canonical columns only), ' +
+        'an id such as connectwise-time, or profile:NAME for a saved mapping profile (docs/IMPORTING.md)',
     ),
   sheet: z
     .string()

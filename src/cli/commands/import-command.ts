@@ -8,6 +8,7 @@ import type { ImportReport } from '../../ingest/import-report.js';
 import { countOf } from '../../present/display-format.js';
 import { withContext, type GlobalOptions } from '../cli-context.js';
 import { createProgressReporter } from '../progress-bar.js';
+import { textTable } from '../text-table.js';
 import { UsageError } from '../usage-error.js';
 
 interface ImportCommandOptions {
@@ -19,8 +20,12 @@ interface ImportCommandOptions {
   replaceDemo?: boolean;
   force?: boolean;
   preset?: string;
+  profile?: string;
   client?: string;
   priceList?: string;
+  map?: boolean;
+  saveProfile?: string;
+  set?: string[];
 }
 
 /** How many errors the terminal shows before pointing at the rejects file. */
@@ -46,6 +51,14 @@ export function registerImportCommand(program: Command): void {
       '--preset <id>',
       'vendor export preset: auto (recognised from the header), none (canonical columns only), or an id such as connectwise-time (docs/IMPORTING.md)',
     )
+    .option('--profile <name>', 'read the file with a saved mapping profile (the same as --preset profile:NAME); see `moatmetrics profiles list`')
+    .option('--map', 'import nothing: propose a mapping of the file header onto the dataset fields (fuzzy match), to check and save as a profile')
+    .option('--save-profile <name>', 'with --map: save the proposed mapping (with the --set corrections) as a named profile, used for files with this header')
+    .option(
+      '--set <"File Header=field">',
+      'with --map: map that column to that field instead (repeat it; "File Header=" leaves the column unmapped)',
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+    )
     .option('--client <id or name>', "the client of a file that names none (a Microsoft 365 tenant's license export: one tenant, one client)")
     .option('--price-list <file>', 'CSV of monthly cost per seat by product (columns product,cost_per_seat), for license exports without prices')
     .option('--dry-run', 'validate and report what would change, write nothing')
@@ -57,6 +70,8 @@ export function registerImportCommand(program: Command): void {
       if (!datasetNameOf(dataset)) throw new UsageError(unknownDatasetMessage(dataset));
       requireRegularFile(file);
       if (options.replaceDemo && options.force) throw new UsageError('use --replace-demo or --force, not both');
+      if (options.map) return proposeMapping(datasetNameOf(dataset)!, file, options, command);
+      if (options.saveProfile !== undefined || options.set !== undefined) throw new UsageError('--save-profile and --set go with --map');
       if (options.preset !== undefined) await checkPreset(options.preset, dataset);
       const [{ importFile }, { describeLeftovers, removeImportLeftovers }] = await Promise.all([
         import('../../ingest/import-file.js'),
@@ -81,6 +96,7 @@ export function registerImportCommand(program: Command): void {
             sheet: options.sheet,
             dateOrder: options.dateOrder ?? config.ingest.date_order,
             preset: options.preset,
+            ...(options.profile !== undefined ? { profile: options.profile } : {}),
             ...(options.client !== undefined ? { client: options.client } : {}),
             ...(options.priceList !== undefined ? { priceList: options.priceList } : {}),
             dryRun: options.dryRun ?? false,
@@ -97,6 +113,47 @@ export function registerImportCommand(program: Command): void {
       else printReport(report, configuredCurrency);
       if (report.status === 'failed') process.exitCode = 1;
     });
+}
+
+/**
+ * `import <dataset> <file> --map`: the proposed mapping of the file's header, printed; with
+ * `--save-profile` saved as a profile (audited). Without it nothing is opened or written.
+ */
+async function proposeMapping(dataset: string, file: string, options: ImportCommandOptions, command: Command): Promise<void> {
+  const [{ readHeaderRow }, { parseMappingOverride }, { proposeProfile, saveImportProfile }] = await Promise.all([
+    import('../../ingest/header-row.js'),
+    import('../../ingest/header-proposal.js'),
+    import('../../ingest/import-profiles.js'),
+  ]);
+  const header = await readHeaderRow(file, path.basename(file), options.sheet);
+  const proposal = proposeProfile(dataset, header.cells, (options.set ?? []).map(parseMappingOverride));
+  const name = options.saveProfile;
+  const saved =
+    name === undefined
+      ? null
+      : await withContext(command.optsWithGlobals<GlobalOptions>(), ({ database, actor }) =>
+          saveImportProfile(database.kysely, { name, header: header.cells, proposal, actor }),
+        );
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify({ header, proposal, saved }, null, 2)}
+`);
+    return;
+  }
+  const rows = proposal.columns.map((c) => [c.column, c.header, c.field ?? '(not mapped)', c.score === null ? '' : c.score.toFixed(2)]);
+  process.stdout.write(`Proposed mapping of ${path.basename(file)} (header on line ${header.line}) onto ${dataset}:
+`);
+  process.stdout.write(`${textTable(['#', 'file column', 'field', 'score'], rows)}
+`);
+  process.stdout.write(
+    proposal.missing.length > 0
+      ? `required fields not mapped: ${proposal.missing.join(', ')} (map them with --set "File Header=field")\n`
+      : 'every required field is mapped\n',
+  );
+  if (saved) {
+    process.stdout.write(`saved as profile '${saved.name}': \`moatmetrics import ${dataset} <file>\` now reads files with this header this way\n`);
+  } else {
+    process.stdout.write('nothing saved (a proposal); correct it with --set "File Header=field" and save it with --save-profile <name>\n');
+  }
 }
 
 /** An unknown preset, or one for another dataset, is a usage error: nothing is opened. */
@@ -134,7 +191,8 @@ function printReport(report: ImportReport, configuredCurrency: string): void {
   const out = report.status === 'failed' ? process.stderr : process.stdout;
   out.write(`${report.status === 'failed' ? 'error: ' : ''}${report.message}\n`);
   const { preset, titleRows, skippedRows, dateOrders, decimalSeparator, currency } = report.format;
-  if (preset) out.write(`read as: ${preset.name} (preset ${preset.id})\n`);
+  // A saved profile's name already says so: `read as: acme (saved mapping)`.
+  if (preset) out.write(`read as: ${preset.name}${preset.id.startsWith('profile:') ? '' : ` (preset ${preset.id})`}\n`);
   const read = [
     ...dateOrders.filter((d) => d.order !== null).map((d) => `${d.column} ${orderNames[d.order!]}`),
     decimalSeparator ? `decimal mark '${decimalSeparator}'` : '',

@@ -5,6 +5,7 @@ import { connectWiseAgreementAdditions } from './connectwise-agreement-additions
 import { connectWiseTime } from './connectwise-time.js';
 import { haloPsaTime } from './halopsa-time.js';
 import type { ImportPreset } from './import-preset.js';
+import { PROFILE_PRESET_PREFIX } from './mapping-profile.js';
 import { psaStaff } from './psa-staff.js';
 import { microsoftGraphSkus } from './microsoft-graph-skus.js';
 import { partnerCenterLicenses } from './partner-center-licenses.js';
@@ -33,14 +34,18 @@ export type PresetChoice = string;
 export function presetById(id: string): ImportPreset {
   const found = presets.find((p) => p.id === id);
   if (!found) {
-    throw new MmError('MM_IMPORT_UNKNOWN_PRESET', `unknown preset '${id}'; choose one of: auto, none, ${presets.map((p) => p.id).join(', ')}`);
+    throw new MmError(
+      'MM_IMPORT_UNKNOWN_PRESET',
+      `unknown preset '${id}'; choose one of: auto, none, ${presets.map((p) => p.id).join(', ')}, or profile:NAME for a saved mapping profile`,
+    );
   }
   return found;
 }
 
 /** Checks a `--preset` value before anything is read (a usage error otherwise). */
 export function checkPresetChoice(choice: string, dataset: DatasetName): void {
-  if (choice === 'auto' || choice === 'none') return;
+  // A saved profile (`profile:NAME`) is checked against the database by the import itself.
+  if (choice === 'auto' || choice === 'none' || choice.startsWith(PROFILE_PRESET_PREFIX)) return;
   const preset = presetById(choice);
   if (preset.dataset !== dataset) {
     throw new MmError('MM_IMPORT_UNKNOWN_PRESET', `preset '${choice}' (${preset.name}) imports ${preset.dataset}, not ${dataset}`);

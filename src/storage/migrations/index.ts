@@ -14,6 +14,7 @@ import * as relativeRejectsFiles from './0012-relative-rejects-files.js';
 import * as demoRemovalVersions from './0013-demo-removal-versions.js';
 import * as clientAliases from './0014-client-aliases.js';
 import * as licenseSources from './0015-license-sources.js';
+import * as importProfiles from './0016-import-profiles.js';
 
 /** Migrations in order. Bundled statically (no directory scan) so they work from any cwd. */
 export const migrationProvider: MigrationProvider = {
@@ -34,6 +35,7 @@ export const migrationProvider: MigrationProvider = {
       '0013-demo-removal-versions': demoRemovalVersions,
       '0014-client-aliases': clientAliases,
       '0015-license-sources': licenseSources,
+      '0016-import-profiles': importProfiles,
     };
   },
 };
