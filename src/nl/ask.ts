@@ -16,6 +16,8 @@ import { buildVocabulary, type Entity, type Vocabulary } from './entities.js';
 import { readFollowUp, refinementText, type ConversationTurn } from './follow-up.js';
 import { understand } from './grammar.js';
 import { withLlmFallback } from './llm-fallback.js';
+import { questionCacheOf, questionKeyText, type RememberedQuestion } from './question-cache.js';
+import { checkQuestion } from './safety.js';
 import { semanticCacheOf } from './semantic-cache.js';
 import type { QueryUnderstanding, Understanding, WhyUnderstanding } from './understanding.js';
 import { readVocabulary, scopedVocabularyRows, type VocabularyRows } from './vocabulary-repository.js';
@@ -85,9 +87,10 @@ export async function askQuestion(database: Database, config: Config, question: 
 
 /** askQuestion with what a conversation needs: the previous turn in, the new turn out. */
 export async function askWithContext(database: Database, config: Config, question: string, options: AskOptions): Promise<AskOutcome> {
-  const { context, understanding, refinement } = options.prepared ?? (await prepare(database, config, question, options));
+  const prepared = options.prepared ?? (await prepare(database, config, question, options));
+  const { context, understanding, refinement } = prepared;
   const { version, asOf, scope } = context;
-  const answered = await answerFor(context, question, understanding, options.precomputed);
+  const answered = await answerFor(context, question, prepared, options.precomputed);
   let answer = answered.answer;
   if (refinement) answer = { ...answer, explanation: `${refinementText(refinement)} ${answer.explanation}` };
   const review = answer.status === 'answered' ? reviewOfAnswer(answer.confidence, options.review ?? defaultReviewPolicy) : null;
@@ -136,14 +139,29 @@ export interface PreparedQuestion {
   context: AnswerContext;
   understanding: Understanding;
   refinement: { kept: string[]; changed: string[] } | null;
+  /** The plan a query runs (`runnablePlan`); null for anything else or a plan the metric layer refuses. */
+  plan: QueryPlan | null;
+  /** Its entry in the question cache, when it has one: the built answer is kept there. */
+  remembered: RememberedQuestion | null;
 }
 
-/** The question understood (and, for a follow-up, refined) against the current data. */
+/**
+ * The question understood (and, for a follow-up, refined) against the current data. A
+ * question asked again in the same words on the same data is not parsed again
+ * (question-cache.ts): only the dataset version is read, to know the data is the same.
+ */
 async function prepare(database: Database, config: Config, question: string, options: AskOptions): Promise<PreparedQuestion> {
   const version = await currentVersionNumber(database.kysely);
   const range = await dataDateRange(database, version);
   const asOf = options.asOf ?? config.analytics.as_of ?? range.to ?? new Date().toISOString().slice(0, 10);
   const scope = options.clientScope ?? null;
+  const context: AnswerContext = { database, config, version, range, asOf, scope };
+  const questions = questionCacheOf(database);
+  // A refusal is never remembered, so the payload check runs on every asking (and parsing repeats it).
+  const key = checkQuestion(question) === null ? questionKey(question, context, options.previous ?? null) : null;
+  const remembered = key === null ? undefined : questions.get(version, key);
+  if (remembered) return { context, understanding: remembered.understanding, refinement: remembered.refinement, plan: remembered.plan, remembered };
+
   const vocabulary = await vocabularyFor(database, version, scope);
   let understanding = understand(question, { vocabulary, asOf });
   let refinement: PreparedQuestion['refinement'] = null;
@@ -153,8 +171,27 @@ async function prepare(database: Database, config: Config, question: string, opt
     refinement = followUp.refinement;
   }
   // Only a question the grammar could not map at all goes to the local model (off by default).
+  const grammars = understanding;
   understanding = await withLlmFallback(understanding, question, config.nl.llm, { vocabulary, asOf });
-  return { context: { database, config, version, range, asOf, scope }, understanding, refinement };
+  const plan = understanding.kind === 'query' ? runnablePlan(context, understanding) : null;
+  // A model's proposal is not the grammar's reading: it is asked again, not remembered.
+  const readByGrammar = understanding === grammars;
+  let entry: RememberedQuestion | null = null;
+  if (key !== null && readByGrammar && understanding.kind !== 'refused') {
+    entry = { understanding, refinement, plan };
+    questions.set(version, key, entry);
+  }
+  return { context, understanding, refinement, plan, remembered: entry };
+}
+
+/**
+ * What, besides the dataset version, decides how a question reads: its words, the as-of
+ * date, the scope's names, the turn it follows, and whether a local model would be asked
+ * (a question the grammar cannot map is remembered only while none is configured).
+ */
+function questionKey(question: string, context: AnswerContext, previous: ConversationTurn | null): string {
+  const { asOf, scope, config } = context;
+  return JSON.stringify([questionKeyText(question), asOf, scope ? [...scope].sort() : null, previous, config.nl.llm.url ?? null]);
 }
 
 /**
@@ -171,8 +208,7 @@ export async function prepareBatch(
   const out: Array<{ prepared: PreparedQuestion; plan: QueryPlan | null; cached: boolean }> = [];
   for (const question of questions) {
     const prepared = await prepare(database, config, question, options);
-    const { context, understanding } = prepared;
-    const plan = understanding.kind === 'query' ? runnablePlan(context, understanding) : null;
+    const { context, plan } = prepared;
     out.push({ prepared, plan, cached: plan !== null && semanticCacheOf<CachedFacts>(database).has(context.version, cacheKey(context, plan)) });
   }
   return out;
@@ -196,12 +232,13 @@ function cacheKey(context: AnswerContext, what: unknown): string {
 async function answerFor(
   context: AnswerContext,
   question: string,
-  understanding: Understanding,
+  prepared: PreparedQuestion,
   precomputed?: AskOptions['precomputed'],
 ): Promise<{ answer: NlAnswer; leadingClient: Entity | null }> {
+  const { understanding } = prepared;
   if (understanding.kind === 'refused' || understanding.kind === 'clarify') return { answer: clarifyAnswer(question, understanding), leadingClient: null };
   if (understanding.kind === 'why') return { answer: await answerWhy(context, question, understanding), leadingClient: understanding.client };
-  return answerQuery(context, question, understanding, precomputed);
+  return answerQuery(context, question, understanding, prepared, precomputed);
 }
 
 async function answerWhy(context: AnswerContext, question: string, understanding: WhyUnderstanding): Promise<NlAnswer> {
@@ -231,10 +268,11 @@ async function answerQuery(
   context: AnswerContext,
   question: string,
   understanding: QueryUnderstanding,
+  prepared: Pick<PreparedQuestion, 'plan' | 'remembered'>,
   precomputed?: AskOptions['precomputed'],
 ): Promise<{ answer: NlAnswer; leadingClient: Entity | null }> {
   const { database, config, version, range, asOf, scope } = context;
-  const plan = runnablePlan(context, understanding);
+  const { plan, remembered } = prepared;
   if (!plan) return { answer: cannotAnswer(question, 'the question does not make a valid plan'), leadingClient: null };
   if (scope && plan.filters.clients?.length === 0) {
     return {
@@ -245,7 +283,7 @@ async function answerQuery(
   const cache = semanticCacheOf<CachedFacts>(database);
   const key = cacheKey(context, plan);
   const hit = cache.get(version, key);
-  let facts: { result: MetricResult; data: number };
+  let facts: CachedFacts & { kind: 'query' };
   let cached = false;
   if (hit?.kind === 'query') {
     facts = hit;
@@ -254,24 +292,26 @@ async function answerQuery(
     try {
       const computed = precomputed?.get(JSON.stringify(plan));
       if (computed && isMmError(computed)) throw computed;
-      const result = computed ?? (await runQuery(database, config, plan));
-      facts = { result, data: dataConfidence(result, asOf, range.to) };
+      const result = computed ?? (await runQuery(database, config, plan, { version }));
+      facts = { kind: 'query', result, data: dataConfidence(result, asOf, range.to) };
     } catch (error) {
       // A plan the data cannot answer ("revenue by staff") is a question to ask back, not a failure.
       if (isMmError(error) && error.code === 'MM_QUERY_INVALID') return { answer: cannotAnswer(question, error.message), leadingClient: null };
       throw error;
     }
-    cache.set(version, key, { kind: 'query', ...facts });
+    cache.set(version, key, facts);
   }
-  const answer = queryAnswer(
-    question,
-    understanding,
-    facts.result,
-    { parse: understanding.parseConfidence, data: facts.data },
-    config.display.currency,
-    cached,
-  );
-  return { answer: { ...answer, plan: plan as QueryPlan }, leadingClient: leadingClientOf(understanding, facts.result) };
+  const currency = config.display.currency;
+  const built = remembered?.built;
+  let answer: NlAnswer;
+  if (built && built.facts === facts && built.currency === currency) {
+    // The same words read the same way, answered from the same entry: the same answer, this asking's text.
+    answer = { ...built.answer, question, cached };
+  } else {
+    answer = { ...queryAnswer(question, understanding, facts.result, { parse: understanding.parseConfidence, data: facts.data }, currency, cached), plan };
+    if (remembered) remembered.built = { facts, currency, answer };
+  }
+  return { answer, leadingClient: leadingClientOf(understanding, facts.result) };
 }
 
 function cannotAnswer(question: string, why: string): NlAnswer {
