@@ -3,13 +3,15 @@ import { isMmError, type MmError } from '../errors.js';
 import { enqueueAudit } from '../governance/audit-log.js';
 import { reviewPolicySchema, type ReviewPolicy } from '../governance/review-policy.js';
 import { recordSecurityEvent } from '../governance/security-events.js';
+import type { Period } from '../metrics/period.js';
 import type { QueryPlan } from '../metrics/query-plan.js';
 import { runQuery, type MetricResult } from '../metrics/run-query.js';
 import { dataDateRange } from '../metrics/sources/data-date-range.js';
 import type { Database } from '../storage/database.js';
 import { currentVersionNumber } from '../versions/versions-repository.js';
 import { dataConfidence } from './answer-confidence.js';
-import { pendingReviewText, reviewOfAnswer } from './answer-review.js';
+import { reviewOfAnswer, reviewSentence } from './answer-review.js';
+import { queueAnswerForReview } from './answer-review-queue.js';
 import { clarifyAnswer, queryAnswer, type NlAnswer } from './answer.js';
 import { canonicalPlan } from './canonical-plan.js';
 import { buildVocabulary, type Entity, type Vocabulary } from './entities.js';
@@ -93,10 +95,21 @@ export async function askWithContext(database: Database, config: Config, questio
   const answered = await answerFor(context, question, prepared, options.precomputed);
   let answer = answered.answer;
   if (refinement) answer = { ...answer, explanation: `${refinementText(refinement)} ${answer.explanation}` };
-  const review = answer.status === 'answered' ? reviewOfAnswer(answer.confidence, options.review ?? defaultReviewPolicy) : null;
+  let review = answer.status === 'answered' ? reviewOfAnswer(answer.confidence, options.review ?? defaultReviewPolicy) : null;
+  if (review?.status === 'pending_review' && answered.about) {
+    // Low confidence routes to review like any result: stored once per question and data, decided by a reviewer.
+    const { key, period, clientId } = answered.about;
+    try {
+      const stored = await queueAnswerForReview(database, { key, answer, review, version, asOf, period, clientId, actor: options.actor });
+      review = { status: stored.reviewStatus, reasons: stored.reasons, resultId: stored.id, reviewedBy: stored.reviewedBy };
+    } catch (error) {
+      // Another process holds SQLite's write lock (an import): the answer still goes out, marked pending, unqueued.
+      if (!isMmError(error) || error.code !== 'MM_DATABASE_BUSY') throw error;
+    }
+  }
   answer = { ...answer, review };
-  if (review?.status === 'pending_review')
-    answer.explanation = `${answer.explanation}${/[.!?]$/.test(answer.explanation) ? '' : '.'} ${pendingReviewText(review)}`;
+  const reviewText = review ? reviewSentence(review) : null;
+  if (reviewText) answer.explanation = `${answer.explanation}${/[.!?]$/.test(answer.explanation) ? '' : '.'} ${reviewText}`;
 
   if (understanding.kind === 'refused') {
     await recordSecurityEvent(database.kysely, {
@@ -125,6 +138,7 @@ export async function askWithContext(database: Database, config: Config, questio
             ...(scope ? { clientScope: [...scope] } : {}),
             ...(refinement ? { followUp: refinement.changed } : {}),
             ...(review ? { review: review.status } : {}),
+            ...(review?.resultId ? { resultId: review.resultId } : {}),
             ...options.auditDetails,
           },
   });
@@ -229,28 +243,31 @@ function cacheKey(context: AnswerContext, what: unknown): string {
   return JSON.stringify([what, asOf, scope ? [...scope].sort() : null, config.analytics.default_cost_rate, config.display.currency]);
 }
 
-async function answerFor(
-  context: AnswerContext,
-  question: string,
-  prepared: PreparedQuestion,
-  precomputed?: AskOptions['precomputed'],
-): Promise<{ answer: NlAnswer; leadingClient: Entity | null }> {
+async function answerFor(context: AnswerContext, question: string, prepared: PreparedQuestion, precomputed?: AskOptions['precomputed']): Promise<Answered> {
   const { understanding } = prepared;
   if (understanding.kind === 'refused' || understanding.kind === 'clarify') return { answer: clarifyAnswer(question, understanding), leadingClient: null };
-  if (understanding.kind === 'why') return { answer: await answerWhy(context, question, understanding), leadingClient: understanding.client };
+  if (understanding.kind === 'why') return answerWhy(context, question, understanding);
   return answerQuery(context, question, understanding, prepared, precomputed);
 }
 
-async function answerWhy(context: AnswerContext, question: string, understanding: WhyUnderstanding): Promise<NlAnswer> {
+/** An answer, whom a following "why?" is about, and what identifies it in the review queue (answered questions only). */
+interface Answered {
+  answer: NlAnswer;
+  leadingClient: Entity | null;
+  about?: { key: string; period: Period; clientId: string | null };
+}
+
+async function answerWhy(context: AnswerContext, question: string, understanding: WhyUnderstanding): Promise<Answered> {
   const { database, config, version, asOf, scope } = context;
   const cache = semanticCacheOf<CachedFacts>(database);
   const period = understanding.period ? [understanding.period.from, understanding.period.to] : [context.range.from, context.range.to];
   const key = cacheKey(context, ['why', understanding.client.value, period]);
+  const about = { key, period: { from: period[0] ?? asOf, to: period[1] ?? asOf }, clientId: understanding.client.value };
   const hit = cache.get(version, key);
-  if (hit?.kind === 'why') return whyAnswer(question, understanding, hit.facts, true);
+  if (hit?.kind === 'why') return { answer: whyAnswer(question, understanding, hit.facts, true), leadingClient: understanding.client, about };
   const facts = await whyFacts(database, config, understanding, asOf, scope);
   cache.set(version, key, { kind: 'why', facts });
-  return whyAnswer(question, understanding, facts, false);
+  return { answer: whyAnswer(question, understanding, facts, false), leadingClient: understanding.client, about };
 }
 
 /** The plan a query understanding runs as: up to the as-of date, within the caller's scope, canonical. */
@@ -270,7 +287,7 @@ async function answerQuery(
   understanding: QueryUnderstanding,
   prepared: Pick<PreparedQuestion, 'plan' | 'remembered'>,
   precomputed?: AskOptions['precomputed'],
-): Promise<{ answer: NlAnswer; leadingClient: Entity | null }> {
+): Promise<Answered> {
   const { database, config, version, range, asOf, scope } = context;
   const { plan, remembered } = prepared;
   if (!plan) return { answer: cannotAnswer(question, 'the question does not make a valid plan'), leadingClient: null };
@@ -311,7 +328,13 @@ async function answerQuery(
     answer = { ...queryAnswer(question, understanding, facts.result, { parse: understanding.parseConfidence, data: facts.data }, currency, cached), plan };
     if (remembered) remembered.built = { facts, currency, answer };
   }
-  return { answer, leadingClient: leadingClientOf(understanding, facts.result) };
+  const clients = plan.filters.clients ?? [];
+  const about = {
+    key,
+    period: { from: plan.filters.from ?? range.from ?? asOf, to: plan.filters.to ?? asOf },
+    clientId: clients.length === 1 ? clients[0]! : null,
+  };
+  return { answer, leadingClient: leadingClientOf(understanding, facts.result), about };
 }
 
 function cannotAnswer(question: string, why: string): NlAnswer {
