@@ -80,13 +80,9 @@ export function registerReviewCommand(program: Command): void {
           process.stdout.write(
             `\n${r.id}: "${r.answer.question}" (as of ${r.answer.asOf})\n  plan: ${JSON.stringify(r.answer.plan)}\n  ${r.answer.explanation}\n`,
           );
-          if (r.answer.columns.length > 0)
-            process.stdout.write(
-              `${textTable(
-                r.answer.columns,
-                r.answer.rows.map((row) => row.map((v) => (v === null ? '—' : String(v)))),
-              )}\n`,
-            );
+          if (r.answer.columns.length === 0) continue;
+          const rows = r.answer.rows.map((row) => row.map((v) => (v === null ? '—' : v)));
+          process.stdout.write(`${textTable(r.answer.columns, rows).replace(/^/gm, '  ')}\n`);
         }
       });
     });
