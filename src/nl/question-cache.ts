@@ -31,7 +31,11 @@ export interface RememberedQuestion {
   built?: { facts: object; currency: string; answer: NlAnswer };
 }
 
-export const DEFAULT_QUESTION_CACHE_ENTRIES = 1000;
+/**
+ * As many as the semantic cache holds: an entry keeps its built answer and the semantic entry
+ * it came from, so a larger cache would keep results the semantic cache already let go.
+ */
+export const DEFAULT_QUESTION_CACHE_ENTRIES = 500;
 
 export class QuestionCache {
   private entries = new Map<string, RememberedQuestion>();
