@@ -4,8 +4,10 @@
  * a scratch SQLite database: parsing alone (`understand`; wall and CPU time, the latter not
  * inflated when other processes hold the CPUs), the whole uncached answer
  * (`askQuestion`, the code path of `moatmetrics ask --json`, with the metric layer's result
- * cache cleared first), and the metric layer's own time for the same plan (`runQuery`, cache
- * off). Each is the median of --reps runs per question; printed as p50/p99 over questions.
+ * cache, the semantic cache and the question cache cleared first), the same question asked
+ * again (cached), and the metric layer's own time for the same plan (`runQuery`, cache off);
+ * each in wall and CPU time. Audit events, written behind each answer, are flushed between
+ * the timed steps, so no step pays for the previous one's. Each is the median of --reps runs per question; printed as p50/p99 over questions.
  * With --large-clients N the sample generator writes an N-client MSP and the same questions
  * (their names will mostly be unknown: they time the clarify path) are asked of it too.
  */
@@ -20,6 +22,7 @@ import { openDatabase } from '../src/metrics/rollups/open-database.js';
 import { runQuery } from '../src/metrics/run-query.js';
 import { currentVersionNumber } from '../src/versions/versions-repository.js';
 import { askQuestion } from '../src/nl/ask.js';
+import { questionCacheOf } from '../src/nl/question-cache.js';
 import { semanticCacheOf } from '../src/nl/semantic-cache.js';
 import { buildVocabulary } from '../src/nl/entities.js';
 import { understand } from '../src/nl/grammar.js';
@@ -64,6 +67,15 @@ async function timed(step: () => unknown): Promise<number> {
   await step();
   return performance.now() - started;
 }
+/** Wall and CPU milliseconds of an async step (the CPU of anything else the process runs meanwhile counts too). */
+async function timedBoth(step: () => unknown): Promise<{ wall: number; cpu: number }> {
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  await step();
+  const wall = performance.now() - started;
+  const used = process.cpuUsage(cpu);
+  return { wall, cpu: (used.user + used.system) / 1000 };
+}
 
 async function benchOn(label: string, csvDir: string): Promise<void> {
   const dir = scratchDir(`nl-${label}`);
@@ -81,44 +93,69 @@ async function benchOn(label: string, csvDir: string): Promise<void> {
     const parse: number[] = [];
     const parseCpu: number[] = [];
     const answer: number[] = [];
+    const answerCpu: number[] = [];
     const cachedAnswer: number[] = [];
+    const cachedCpu: number[] = [];
     const metric: number[] = [];
+    const metricCpu: number[] = [];
     const ratio: number[] = [];
+    const ratioCpu: number[] = [];
+    // Audit events (and refusals' security events) are written behind the answer, in batches:
+    // flushed before each timed step so that no step is charged with the previous one's.
+    const settle = async (): Promise<void> => {
+      await flushQueuedAudit(database.kysely);
+      await flushSecurityEvents(database.kysely);
+    };
     // One warm-up pass: the first question of a process pays for module and statement preparation.
     for (const q of questions) await askQuestion(database, config, q, { asOf, actor: 'bench' });
     for (const q of questions) {
       const p: number[] = [];
       const pc: number[] = [];
       const a: number[] = [];
+      const ac: number[] = [];
       const c: number[] = [];
+      const cc: number[] = [];
       const m: number[] = [];
+      const mc: number[] = [];
       let plan = null;
       for (let i = 0; i < reps; i++) {
         p.push(await timed(() => understand(q, { vocabulary, asOf })));
         pc.push(cpuTimed(() => understand(q, { vocabulary, asOf })));
-        // Uncached: neither the metric layer's result cache nor the semantic cache of answers holds it.
+        // Uncached: neither the metric layer's result cache, the semantic cache of answers nor the question cache holds it.
         clearResults(database);
         semanticCacheOf(database).clear();
-        a.push(
-          await timed(async () => {
-            plan = (await askQuestion(database, config, q, { asOf, actor: 'bench' })).plan;
-          }),
-        );
-        // Cached: the same question again, answered from the semantic cache.
-        c.push(await timed(() => askQuestion(database, config, q, { asOf, actor: 'bench' })));
+        questionCacheOf(database).clear();
+        await settle();
+        const uncached = await timedBoth(async () => {
+          plan = (await askQuestion(database, config, q, { asOf, actor: 'bench' })).plan;
+        });
+        a.push(uncached.wall);
+        ac.push(uncached.cpu);
+        // Cached: the same question again, answered from the question and semantic caches.
+        await settle();
+        const cachedRun = await timedBoth(() => askQuestion(database, config, q, { asOf, actor: 'bench' }));
+        c.push(cachedRun.wall);
+        cc.push(cachedRun.cpu);
         if (plan) {
           clearResults(database);
           const thePlan = plan;
-          m.push(await timed(() => runQuery(database, config, thePlan, { useCache: false })));
+          await settle();
+          const alone = await timedBoth(() => runQuery(database, config, thePlan, { useCache: false }));
+          m.push(alone.wall);
+          mc.push(alone.cpu);
         }
       }
       parse.push(median(p));
       parseCpu.push(median(pc));
       answer.push(median(a));
+      answerCpu.push(median(ac));
       cachedAnswer.push(median(c));
+      cachedCpu.push(median(cc));
       if (m.length) {
         metric.push(median(m));
+        metricCpu.push(median(mc));
         ratio.push(median(a) / median(m));
+        ratioCpu.push(median(ac) / median(mc));
       }
     }
     await flushQueuedAudit(database.kysely);
@@ -130,7 +167,19 @@ async function benchOn(label: string, csvDir: string): Promise<void> {
     );
     process.stdout.write('| what | questions | p50 | p99 |\n|---|---|---|---|\n');
     process.stdout.write(
-      `${row('parse alone (understand)', parse)}\n${row('parse alone, CPU time', parseCpu)}\n${row('uncached answer (askQuestion, result and semantic caches cleared)', answer)}\n${row('cached answer (askQuestion, the same question again)', cachedAnswer)}\n${row('metric layer alone, same plan (runQuery, cache off)', metric)}\n${row('uncached answer ÷ metric layer, per answered question', ratio, '×')}\n`,
+      [
+        row('parse alone (understand)', parse),
+        row('parse alone, CPU time', parseCpu),
+        row('uncached answer (askQuestion, result, semantic and question caches cleared)', answer),
+        row('uncached answer, CPU time', answerCpu),
+        row('cached answer (askQuestion, the same question again)', cachedAnswer),
+        row('cached answer, CPU time', cachedCpu),
+        row('metric layer alone, same plan (runQuery, cache off)', metric),
+        row('metric layer alone, CPU time', metricCpu),
+        row('uncached answer ÷ metric layer, per answered question', ratio, '×'),
+        row('uncached answer ÷ metric layer, CPU time', ratioCpu, '×'),
+        '',
+      ].join('\n'),
     );
   } finally {
     await database.close();

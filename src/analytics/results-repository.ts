@@ -34,6 +34,18 @@ export interface StoredResult {
   reviewedBy: string | null;
   reviewedAt: string | null;
   reviewComment: string | null;
+  /** For a plain-English answer sent to review (kind `answer`): what was asked and what was answered. */
+  answer?: StoredAnswer;
+}
+
+/** What a reviewer of an answer needs to see: the question, the plan that ran and the table. */
+export interface StoredAnswer {
+  question: string;
+  plan: Record<string, unknown> | null;
+  asOf: string;
+  columns: string[];
+  rows: Array<Array<string | number | null>>;
+  explanation: string;
 }
 
 export interface StoredResultWithDetail extends StoredResult {
@@ -114,7 +126,7 @@ export async function listResults(
   page: { limit: number; offset: number },
 ): Promise<{ results: StoredResult[]; total: number }> {
   const rows = await withFilter(joinedResults(db), filter)
-    .select(resultColumns)
+    .select([...resultColumns, 'analytics_results.detail_json'])
     .orderBy('analytics_results.created_at', 'desc')
     .orderBy('analytics_results.run_id')
     .orderBy('analytics_results.kind')
@@ -205,9 +217,12 @@ interface ResultRow {
   review_comment: string | null;
   period_from: string;
   period_to: string;
+  /** Read where answers are shown (their question and table are in it). */
+  detail_json?: string;
 }
 
 function resultFromRow(row: ResultRow): StoredResult {
+  const answer = row.kind === 'answer' && row.detail_json !== undefined ? (JSON.parse(row.detail_json) as StoredAnswer) : undefined;
   return {
     id: row.id,
     runId: row.run_id,
@@ -226,6 +241,7 @@ function resultFromRow(row: ResultRow): StoredResult {
     reviewedBy: row.reviewed_by,
     reviewedAt: row.reviewed_at,
     reviewComment: row.review_comment,
+    ...(answer ? { answer } : {}),
   };
 }
 
@@ -238,6 +254,21 @@ export async function findRunPayload(db: Kysely<DatabaseSchema>, planHash: strin
     .where('dataset_version', '=', datasetVersion)
     .executeTakeFirst();
   return row?.payload_json ?? null;
+}
+
+/**
+ * The first result (by id) of the run stored for this plan on this dataset version, with its
+ * current review: for runs of one result, such as a plain-English answer sent to review
+ * (src/nl/answer-review-queue.ts), what asking again finds instead of storing a second one.
+ */
+export async function findResultOfRun(db: Kysely<DatabaseSchema>, planHash: string, datasetVersion: number): Promise<StoredResult | null> {
+  const row = await joinedResults(db)
+    .select([...resultColumns, 'analytics_results.detail_json'])
+    .where('analytics_runs.plan_hash', '=', planHash)
+    .where('analytics_runs.dataset_version', '=', datasetVersion)
+    .orderBy('analytics_results.id')
+    .executeTakeFirst();
+  return row ? resultFromRow(row) : null;
 }
 
 /** A run and its results, inside the caller's transaction (which also records the audit event). */

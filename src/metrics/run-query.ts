@@ -95,6 +95,11 @@ export interface RunQueryOptions {
   useCache?: boolean;
   /** `false` sums the rows instead of reading the monthly rollups (same answer; for tests and benchmarks). */
   useRollups?: boolean;
+  /**
+   * The current dataset version, when the caller has just read it (src/nl/ask.ts reads it
+   * once per question for its own cache): saves reading it again.
+   */
+  version?: number;
 }
 
 /**
@@ -104,7 +109,7 @@ export interface RunQueryOptions {
  */
 export async function runQuery(database: Database, config: Config, input: QueryPlanInput, options: RunQueryOptions = {}): Promise<MetricResult> {
   const plan = validatePlan(input);
-  const version = await currentVersionNumber(database.kysely);
+  const version = options.version ?? (await currentVersionNumber(database.kysely));
   const cacheKey = resultCacheKey(plan, version, config, options);
   const cached = options.useCache === false ? undefined : cachedResult<MetricResult>(database, cacheKey);
   if (cached) return cached;

@@ -3,19 +3,23 @@ import { isMmError, type MmError } from '../errors.js';
 import { enqueueAudit } from '../governance/audit-log.js';
 import { reviewPolicySchema, type ReviewPolicy } from '../governance/review-policy.js';
 import { recordSecurityEvent } from '../governance/security-events.js';
+import type { Period } from '../metrics/period.js';
 import type { QueryPlan } from '../metrics/query-plan.js';
 import { runQuery, type MetricResult } from '../metrics/run-query.js';
 import { dataDateRange } from '../metrics/sources/data-date-range.js';
 import type { Database } from '../storage/database.js';
 import { currentVersionNumber } from '../versions/versions-repository.js';
 import { dataConfidence } from './answer-confidence.js';
-import { pendingReviewText, reviewOfAnswer } from './answer-review.js';
+import { reviewOfAnswer, reviewSentence } from './answer-review.js';
+import { queueAnswerForReview } from './answer-review-queue.js';
 import { clarifyAnswer, queryAnswer, type NlAnswer } from './answer.js';
 import { canonicalPlan } from './canonical-plan.js';
 import { buildVocabulary, type Entity, type Vocabulary } from './entities.js';
 import { readFollowUp, refinementText, type ConversationTurn } from './follow-up.js';
 import { understand } from './grammar.js';
 import { withLlmFallback } from './llm-fallback.js';
+import { questionCacheOf, questionKeyText, type RememberedQuestion } from './question-cache.js';
+import { checkQuestion } from './safety.js';
 import { semanticCacheOf } from './semantic-cache.js';
 import type { QueryUnderstanding, Understanding, WhyUnderstanding } from './understanding.js';
 import { readVocabulary, scopedVocabularyRows, type VocabularyRows } from './vocabulary-repository.js';
@@ -85,15 +89,27 @@ export async function askQuestion(database: Database, config: Config, question: 
 
 /** askQuestion with what a conversation needs: the previous turn in, the new turn out. */
 export async function askWithContext(database: Database, config: Config, question: string, options: AskOptions): Promise<AskOutcome> {
-  const { context, understanding, refinement } = options.prepared ?? (await prepare(database, config, question, options));
+  const prepared = options.prepared ?? (await prepare(database, config, question, options));
+  const { context, understanding, refinement } = prepared;
   const { version, asOf, scope } = context;
-  const answered = await answerFor(context, question, understanding, options.precomputed);
+  const answered = await answerFor(context, question, prepared, options.precomputed);
   let answer = answered.answer;
   if (refinement) answer = { ...answer, explanation: `${refinementText(refinement)} ${answer.explanation}` };
-  const review = answer.status === 'answered' ? reviewOfAnswer(answer.confidence, options.review ?? defaultReviewPolicy) : null;
+  let review = answer.status === 'answered' ? reviewOfAnswer(answer.confidence, options.review ?? defaultReviewPolicy) : null;
+  if (review?.status === 'pending_review' && answered.about) {
+    // Low confidence routes to review like any result: stored once per question and data, decided by a reviewer.
+    const { key, period, clientId } = answered.about;
+    try {
+      const stored = await queueAnswerForReview(database, { key, answer, review, version, asOf, period, clientId, actor: options.actor });
+      review = { status: stored.reviewStatus, reasons: stored.reasons, resultId: stored.id, reviewedBy: stored.reviewedBy };
+    } catch (error) {
+      // Another process holds SQLite's write lock (an import): the answer still goes out, marked pending, unqueued.
+      if (!isMmError(error) || error.code !== 'MM_DATABASE_BUSY') throw error;
+    }
+  }
   answer = { ...answer, review };
-  if (review?.status === 'pending_review')
-    answer.explanation = `${answer.explanation}${/[.!?]$/.test(answer.explanation) ? '' : '.'} ${pendingReviewText(review)}`;
+  const reviewText = review ? reviewSentence(review) : null;
+  if (reviewText) answer.explanation = `${answer.explanation}${/[.!?]$/.test(answer.explanation) ? '' : '.'} ${reviewText}`;
 
   if (understanding.kind === 'refused') {
     await recordSecurityEvent(database.kysely, {
@@ -122,6 +138,7 @@ export async function askWithContext(database: Database, config: Config, questio
             ...(scope ? { clientScope: [...scope] } : {}),
             ...(refinement ? { followUp: refinement.changed } : {}),
             ...(review ? { review: review.status } : {}),
+            ...(review?.resultId ? { resultId: review.resultId } : {}),
             ...options.auditDetails,
           },
   });
@@ -136,14 +153,29 @@ export interface PreparedQuestion {
   context: AnswerContext;
   understanding: Understanding;
   refinement: { kept: string[]; changed: string[] } | null;
+  /** The plan a query runs (`runnablePlan`); null for anything else or a plan the metric layer refuses. */
+  plan: QueryPlan | null;
+  /** Its entry in the question cache, when it has one: the built answer is kept there. */
+  remembered: RememberedQuestion | null;
 }
 
-/** The question understood (and, for a follow-up, refined) against the current data. */
+/**
+ * The question understood (and, for a follow-up, refined) against the current data. A
+ * question asked again in the same words on the same data is not parsed again
+ * (question-cache.ts): only the dataset version is read, to know the data is the same.
+ */
 async function prepare(database: Database, config: Config, question: string, options: AskOptions): Promise<PreparedQuestion> {
   const version = await currentVersionNumber(database.kysely);
   const range = await dataDateRange(database, version);
   const asOf = options.asOf ?? config.analytics.as_of ?? range.to ?? new Date().toISOString().slice(0, 10);
   const scope = options.clientScope ?? null;
+  const context: AnswerContext = { database, config, version, range, asOf, scope };
+  const questions = questionCacheOf(database);
+  // A refusal is never remembered, so the payload check runs on every asking (and parsing repeats it).
+  const key = checkQuestion(question) === null ? questionKey(question, context, options.previous ?? null) : null;
+  const remembered = key === null ? undefined : questions.get(version, key);
+  if (remembered) return { context, understanding: remembered.understanding, refinement: remembered.refinement, plan: remembered.plan, remembered };
+
   const vocabulary = await vocabularyFor(database, version, scope);
   let understanding = understand(question, { vocabulary, asOf });
   let refinement: PreparedQuestion['refinement'] = null;
@@ -153,8 +185,27 @@ async function prepare(database: Database, config: Config, question: string, opt
     refinement = followUp.refinement;
   }
   // Only a question the grammar could not map at all goes to the local model (off by default).
+  const grammars = understanding;
   understanding = await withLlmFallback(understanding, question, config.nl.llm, { vocabulary, asOf });
-  return { context: { database, config, version, range, asOf, scope }, understanding, refinement };
+  const plan = understanding.kind === 'query' ? runnablePlan(context, understanding) : null;
+  // A model's proposal is not the grammar's reading: it is asked again, not remembered.
+  const readByGrammar = understanding === grammars;
+  let entry: RememberedQuestion | null = null;
+  if (key !== null && readByGrammar && understanding.kind !== 'refused') {
+    entry = { understanding, refinement, plan };
+    questions.set(version, key, entry);
+  }
+  return { context, understanding, refinement, plan, remembered: entry };
+}
+
+/**
+ * What, besides the dataset version, decides how a question reads: its words, the as-of
+ * date, the scope's names, the turn it follows, and whether a local model would be asked
+ * (a question the grammar cannot map is remembered only while none is configured).
+ */
+function questionKey(question: string, context: AnswerContext, previous: ConversationTurn | null): string {
+  const { asOf, scope, config } = context;
+  return JSON.stringify([questionKeyText(question), asOf, scope ? [...scope].sort() : null, previous, config.nl.llm.url ?? null]);
 }
 
 /**
@@ -171,8 +222,7 @@ export async function prepareBatch(
   const out: Array<{ prepared: PreparedQuestion; plan: QueryPlan | null; cached: boolean }> = [];
   for (const question of questions) {
     const prepared = await prepare(database, config, question, options);
-    const { context, understanding } = prepared;
-    const plan = understanding.kind === 'query' ? runnablePlan(context, understanding) : null;
+    const { context, plan } = prepared;
     out.push({ prepared, plan, cached: plan !== null && semanticCacheOf<CachedFacts>(database).has(context.version, cacheKey(context, plan)) });
   }
   return out;
@@ -193,27 +243,31 @@ function cacheKey(context: AnswerContext, what: unknown): string {
   return JSON.stringify([what, asOf, scope ? [...scope].sort() : null, config.analytics.default_cost_rate, config.display.currency]);
 }
 
-async function answerFor(
-  context: AnswerContext,
-  question: string,
-  understanding: Understanding,
-  precomputed?: AskOptions['precomputed'],
-): Promise<{ answer: NlAnswer; leadingClient: Entity | null }> {
+async function answerFor(context: AnswerContext, question: string, prepared: PreparedQuestion, precomputed?: AskOptions['precomputed']): Promise<Answered> {
+  const { understanding } = prepared;
   if (understanding.kind === 'refused' || understanding.kind === 'clarify') return { answer: clarifyAnswer(question, understanding), leadingClient: null };
-  if (understanding.kind === 'why') return { answer: await answerWhy(context, question, understanding), leadingClient: understanding.client };
-  return answerQuery(context, question, understanding, precomputed);
+  if (understanding.kind === 'why') return answerWhy(context, question, understanding);
+  return answerQuery(context, question, understanding, prepared, precomputed);
 }
 
-async function answerWhy(context: AnswerContext, question: string, understanding: WhyUnderstanding): Promise<NlAnswer> {
+/** An answer, whom a following "why?" is about, and what identifies it in the review queue (answered questions only). */
+interface Answered {
+  answer: NlAnswer;
+  leadingClient: Entity | null;
+  about?: { key: string; period: Period; clientId: string | null };
+}
+
+async function answerWhy(context: AnswerContext, question: string, understanding: WhyUnderstanding): Promise<Answered> {
   const { database, config, version, asOf, scope } = context;
   const cache = semanticCacheOf<CachedFacts>(database);
   const period = understanding.period ? [understanding.period.from, understanding.period.to] : [context.range.from, context.range.to];
   const key = cacheKey(context, ['why', understanding.client.value, period]);
+  const about = { key, period: { from: period[0] ?? asOf, to: period[1] ?? asOf }, clientId: understanding.client.value };
   const hit = cache.get(version, key);
-  if (hit?.kind === 'why') return whyAnswer(question, understanding, hit.facts, true);
+  if (hit?.kind === 'why') return { answer: whyAnswer(question, understanding, hit.facts, true), leadingClient: understanding.client, about };
   const facts = await whyFacts(database, config, understanding, asOf, scope);
   cache.set(version, key, { kind: 'why', facts });
-  return whyAnswer(question, understanding, facts, false);
+  return { answer: whyAnswer(question, understanding, facts, false), leadingClient: understanding.client, about };
 }
 
 /** The plan a query understanding runs as: up to the as-of date, within the caller's scope, canonical. */
@@ -231,10 +285,11 @@ async function answerQuery(
   context: AnswerContext,
   question: string,
   understanding: QueryUnderstanding,
+  prepared: Pick<PreparedQuestion, 'plan' | 'remembered'>,
   precomputed?: AskOptions['precomputed'],
-): Promise<{ answer: NlAnswer; leadingClient: Entity | null }> {
+): Promise<Answered> {
   const { database, config, version, range, asOf, scope } = context;
-  const plan = runnablePlan(context, understanding);
+  const { plan, remembered } = prepared;
   if (!plan) return { answer: cannotAnswer(question, 'the question does not make a valid plan'), leadingClient: null };
   if (scope && plan.filters.clients?.length === 0) {
     return {
@@ -245,7 +300,7 @@ async function answerQuery(
   const cache = semanticCacheOf<CachedFacts>(database);
   const key = cacheKey(context, plan);
   const hit = cache.get(version, key);
-  let facts: { result: MetricResult; data: number };
+  let facts: CachedFacts & { kind: 'query' };
   let cached = false;
   if (hit?.kind === 'query') {
     facts = hit;
@@ -254,24 +309,32 @@ async function answerQuery(
     try {
       const computed = precomputed?.get(JSON.stringify(plan));
       if (computed && isMmError(computed)) throw computed;
-      const result = computed ?? (await runQuery(database, config, plan));
-      facts = { result, data: dataConfidence(result, asOf, range.to) };
+      const result = computed ?? (await runQuery(database, config, plan, { version }));
+      facts = { kind: 'query', result, data: dataConfidence(result, asOf, range.to) };
     } catch (error) {
       // A plan the data cannot answer ("revenue by staff") is a question to ask back, not a failure.
       if (isMmError(error) && error.code === 'MM_QUERY_INVALID') return { answer: cannotAnswer(question, error.message), leadingClient: null };
       throw error;
     }
-    cache.set(version, key, { kind: 'query', ...facts });
+    cache.set(version, key, facts);
   }
-  const answer = queryAnswer(
-    question,
-    understanding,
-    facts.result,
-    { parse: understanding.parseConfidence, data: facts.data },
-    config.display.currency,
-    cached,
-  );
-  return { answer: { ...answer, plan: plan as QueryPlan }, leadingClient: leadingClientOf(understanding, facts.result) };
+  const currency = config.display.currency;
+  const built = remembered?.built;
+  let answer: NlAnswer;
+  if (built && built.facts === facts && built.currency === currency) {
+    // The same words read the same way, answered from the same entry: the same answer, this asking's text.
+    answer = { ...built.answer, question, cached };
+  } else {
+    answer = { ...queryAnswer(question, understanding, facts.result, { parse: understanding.parseConfidence, data: facts.data }, currency, cached), plan };
+    if (remembered) remembered.built = { facts, currency, answer };
+  }
+  const clients = plan.filters.clients ?? [];
+  const about = {
+    key,
+    period: { from: plan.filters.from ?? range.from ?? asOf, to: plan.filters.to ?? asOf },
+    clientId: clients.length === 1 ? clients[0]! : null,
+  };
+  return { answer, leadingClient: leadingClientOf(understanding, facts.result), about };
 }
 
 function cannotAnswer(question: string, why: string): NlAnswer {

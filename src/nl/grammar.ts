@@ -124,6 +124,9 @@ interface MeasureHit {
   index: number;
 }
 
+/** Measure words a name must not swallow, built once (every question is read against them). */
+const lexiconWordSet: ReadonlySet<string> = new Set(lexiconWords.map((w) => w.word));
+
 export function understand(question: string, context: GrammarContext): Understanding {
   const verdict = checkQuestion(question);
   if (verdict)
@@ -154,7 +157,7 @@ export function understand(question: string, context: GrammarContext): Understan
   const periodLabel = period ? `${period.label} (${period.from} to ${period.to})` : 'all data';
 
   // 2. Names.
-  const entityReading = readEntities(periodReading.text, context.vocabulary, new Set(lexiconWords.map((w) => w.word)));
+  const entityReading = readEntities(periodReading.text, context.vocabulary, lexiconWordSet);
   if (entityReading.ambiguous.length > 0) {
     const { typed, candidates } = entityReading.ambiguous[0]!;
     const names = candidates.map((c) => c.name);

@@ -30,6 +30,19 @@ export const NO_VALUE = '—';
  * print the same number the API returns.
  */
 export function displayFormat(currency = 'USD'): DisplayFormat {
+  // Building the Intl formats costs more than formatting with them (every answer asks for one).
+  let format = formats.get(currency);
+  if (!format) {
+    format = buildDisplayFormat(currency);
+    formats.set(currency, format);
+  }
+  return format;
+}
+
+/** One per currency: a handful at most (config `display.currency`). */
+const formats = new Map<string, DisplayFormat>();
+
+function buildDisplayFormat(currency: string): DisplayFormat {
   const moneyFormat = new Intl.NumberFormat('en-US', {
     style: 'currency',
     currency,

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { CompiledQuery, Kysely } from 'kysely';
 import type { DatabaseSchema, DatasetVersionTable } from '../storage/schema.js';
 
 /** A dataset version as shown by the CLI and the API. */
@@ -54,13 +54,25 @@ export async function findVersion(db: Kysely<DatabaseSchema>, number: number): P
 
 /** The version the data is at now: the highest one not rolled back (0 when nothing is loaded). */
 export async function currentVersionNumber(db: Kysely<DatabaseSchema>): Promise<number> {
-  const row = await db
-    .selectFrom('dataset_versions')
-    .select((eb) => eb.fn.max('number').as('n'))
-    .where('status', '=', 'active')
-    .executeTakeFirst();
-  return Number(row?.n ?? 0);
+  let query = currentVersionQueries.get(db);
+  if (!query) {
+    query = db
+      .selectFrom('dataset_versions')
+      .select((eb) => eb.fn.max('number').as('n'))
+      .where('status', '=', 'active')
+      .compile();
+    currentVersionQueries.set(db, query);
+  }
+  const { rows } = await db.executeQuery(query);
+  return Number(rows[0]?.n ?? 0);
 }
+
+/**
+ * The version query compiled once per connection pool (its SQL differs per engine): every
+ * question and analysis reads the version first, and building and compiling the query cost
+ * more than SQLite's answer.
+ */
+const currentVersionQueries = new WeakMap<Kysely<DatabaseSchema>, CompiledQuery<{ n: number | null }>>();
 
 /** Active versions `user` imported, up to `upTo` (four-eyes: results computed from them are not theirs to decide). */
 export async function activeVersionsCreatedBy(db: Kysely<DatabaseSchema>, user: string, upTo: number): Promise<Array<{ number: number; dataset: string }>> {

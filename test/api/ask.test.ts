@@ -27,7 +27,7 @@ interface Answer {
   cached: boolean;
   suggestions: string[];
   chart: unknown;
-  review: { status: string; reasons: string[] } | null;
+  review: { status: string; reasons: string[]; resultId?: string; reviewedBy?: string | null } | null;
   conversationId: string | null;
 }
 
@@ -211,15 +211,62 @@ for (const engine of engines) {
       assert.equal(errorOf(made_up).code, 'MM_VALIDATION');
     });
 
-    test('low confidence is marked pending review, with the reason in the explanation', async () => {
+    test('low confidence routes to the review queue: stored once per question and data, listed with its question, plan and table, decided there', async () => {
       // One overdue invoice is all of Beta's Q1 revenue: the data confidence is low.
       const answer = await ask('revenue for Beta q1 2025');
       assert.equal(answer.status, 'answered');
       assert.ok(answer.confidence! < policy.review.review_below, String(answer.confidence));
       assert.equal(answer.review?.status, 'pending_review');
       assert.match(answer.review?.reasons[0] ?? '', /^confidence 0\.\d\d below 0\.7$/);
-      assert.match(answer.explanation, /Pending review: confidence .* not stored as a result\.$/);
+      const resultId = answer.review?.resultId;
+      assert.ok(resultId, 'the answer carries the id of its result in the review queue');
+      assert.match(answer.explanation, new RegExp(`Pending review \\(result ${resultId}\\): confidence .* in the review queue\\.$`));
       assert.equal((await ask('how are we doing?')).review, null, 'nothing answered, nothing to review');
+
+      // The reviewer sees it in the queue with the question, the plan and the table.
+      const queue = (await api.app.inject({ method: 'GET', url: '/api/v1/reviews?kind=answer' })).json() as {
+        results: Array<{ id: string; kind: string; clientId: string | null; subjectLabel: string; reviewStatus: string; answer?: Record<string, unknown> }>;
+        total: number;
+      };
+      const item = queue.results.find((r) => r.id === resultId);
+      assert.deepEqual(
+        [item!.id, item!.kind, item!.clientId, item!.subjectLabel, item!.reviewStatus],
+        [resultId, 'answer', 'C2', 'revenue for Beta q1 2025', 'pending_review'],
+      );
+      assert.deepEqual(item!.answer?.rows, answer.rows);
+      assert.deepEqual(item!.answer?.plan, answer.plan);
+      assert.equal(item!.answer?.question, 'revenue for Beta q1 2025');
+
+      // Asked again, in the same words or others that make the same plan: the same item, no second one.
+      const again = await ask('revenue for Beta q1 2025');
+      const rephrased = await ask('Beta revenue Q1 2025');
+      assert.deepEqual([again.review?.resultId, rephrased.review?.resultId], [resultId, resultId]);
+      assert.equal(((await api.app.inject({ method: 'GET', url: '/api/v1/reviews?kind=answer' })).json() as { total: number }).total, queue.total);
+
+      // Four-eyes: the asker started its run; another reviewer decides, and the answer then says so.
+      const own = await api.app.inject({ method: 'POST', url: `/api/v1/reviews/${resultId}/approve`, payload: { comment: 'checked the invoice' } });
+      assert.equal(errorOf(own).code, 'MM_FOUR_EYES');
+      const db = api.t.database.kysely;
+      await createUser(db, policy, { username: 'rita', role: 'reviewer', password: 'long enough password 3', createdBy: 'test' });
+      const rita = { authorization: `Bearer ${(await createApiToken(db, policy, await requireUser(db, 'rita'), { name: 't', actor: 'test' })).token}` };
+      const approved = await api.app.inject({
+        method: 'POST',
+        url: `/api/v1/reviews/${resultId}/approve`,
+        headers: rita,
+        payload: { comment: 'the overdue invoice is real' },
+      });
+      assert.equal(approved.statusCode, 200, approved.body);
+      const after = await ask('revenue for Beta q1 2025');
+      assert.deepEqual([after.review?.status, after.review?.resultId, after.review?.reviewedBy], ['approved', resultId, 'rita']);
+      assert.match(after.explanation, /Reviewed \(result .*\): approved by rita\.$/);
+      await flushQueuedAudit(db);
+      const queued = await db
+        .selectFrom('audit_events')
+        .select(['actor', 'target'])
+        .where('action', '=', 'nl.review_queued')
+        .where('target', '=', resultId)
+        .execute();
+      assert.deepEqual(queued, [{ actor: 'test-admin', target: resultId }], 'queued once, audited with the stored answer');
     });
 
     test('batch: answers in order, identical plans computed once, plans on the same sums in one pass, each question audited, at most 50', async () => {

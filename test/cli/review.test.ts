@@ -135,4 +135,30 @@ describe('moatmetrics review', () => {
       /^error: result \S+ \(Beta\) is approved by rita; only pending or noted results can be decided$/,
     );
   });
+  test('a low-confidence answer from `ask` waits in the queue with its question, plan and table; rejected there, asking again says so', async () => {
+    const question = 'revenue for Beta q1 2025';
+    const asked = await runCli(['ask', '--json', '--as-of', '2025-03-31', question], { dataDir });
+    assertSucceeded(asked);
+    const answer = JSON.parse(asked.stdout) as { rows: unknown[][]; review: { status: string; resultId?: string } };
+    assert.equal(answer.review.status, 'pending_review');
+    const id = answer.review.resultId!;
+    const listed = await runCli(['review', 'list', '--kind', 'answer'], { dataDir });
+    assertSucceeded(listed);
+    assert.match(listed.stdout, new RegExp(`${id} +answer +"${question}" +300 `));
+    assert.match(listed.stdout, new RegExp(`${id}: "${question}" \\(as of 2025-03-31\\)\\n  plan: \\{"measures":\\["revenue"\\]`));
+    process.stderr.write(listed.stdout);
+    assert.match(listed.stdout, /^ {2}revenue\n {3,}300$/m, 'the table itself');
+    const rejected = await runCli(['review', 'reject', id, '--comment', 'Beta paid late, not less', '--user', 'rita', '--password-stdin'], {
+      dataDir,
+      stdin: password('rita'),
+    });
+    assertSucceeded(rejected);
+    const again = JSON.parse((await runCli(['ask', '--json', '--as-of', '2025-03-31', question], { dataDir })).stdout) as typeof answer & {
+      explanation: string;
+    };
+    assert.deepEqual([again.review.status, again.review.resultId], ['rejected', id]);
+    assert.match(again.explanation, /rejected by rita; do not rely on this answer\.$/);
+    const pending = JSON.parse((await runCli(['review', 'list', '--kind', 'answer', '--json'], { dataDir })).stdout) as { total: number };
+    assert.equal(pending.total, 0, 'nothing pending: asked twice, queued once, decided');
+  });
 });

@@ -51,9 +51,16 @@ export const answerSchema = z.object({
   suggestions: z.array(z.string()),
   chart: z.record(z.string(), z.unknown()).nullable().describe('A Vega-Lite spec, or null for a single number'),
   review: z
-    .object({ status: z.enum(['auto_approved', 'approved_with_note', 'pending_review', 'approved', 'rejected']), reasons: z.array(z.string()) })
+    .object({
+      status: z.enum(['auto_approved', 'approved_with_note', 'pending_review', 'approved', 'rejected']),
+      reasons: z.array(z.string()),
+      resultId: z.string().optional().describe('The result in the review queue (GET /api/v1/reviews) when the answer was sent to review'),
+      reviewedBy: z.string().nullable().optional().describe('Who approved or rejected it, once someone did'),
+    })
     .nullable()
-    .describe('How the review policy treats the answer: pending_review below review_below; null when nothing was answered'),
+    .describe(
+      'How the review policy treats the answer: below review_below it is stored in the review queue (pending_review until a reviewer decides); null when nothing was answered',
+    ),
 });
 
 export const askResponseSchema = answerSchema.extend({

@@ -1,4 +1,4 @@
-import type { StoredResult, StoredResultWithDetail } from '../../analytics/results-repository.js';
+import type { StoredAnswer, StoredResult, StoredResultWithDetail } from '../../analytics/results-repository.js';
 import { roundHours, roundMoney, roundPercent } from '../../present/rounding.js';
 import type { PresentedResult, PresentedResultWithDetail } from './results.schema.js';
 
@@ -25,6 +25,7 @@ export function presentResult(result: StoredResult): PresentedResult {
     reviewedBy: result.reviewedBy,
     reviewedAt: result.reviewedAt,
     reviewComment: result.reviewComment,
+    ...(result.answer ? { answer: presentStoredAnswer(result.answer) } : {}),
   };
 }
 
@@ -55,4 +56,10 @@ function presentDetail(kind: string, detail: unknown): unknown {
     else if (numbers.hours.includes(key)) shown[key] = roundHours(value);
   }
   return shown;
+}
+
+/** A stored answer's fields, listed: its numbers were rounded for display when it was answered. */
+function presentStoredAnswer(answer: StoredAnswer): StoredAnswer {
+  const { question, plan, asOf, columns, rows, explanation } = answer;
+  return { question, plan, asOf, columns, rows, explanation };
 }

@@ -4,7 +4,7 @@ import { currencySchema, reviewStatusSchema, type Assert, type Equivalent } from
 
 export const listResultsQuerySchema = z.object({
   status: reviewStatusSchema.optional().describe('Only results with this review status, e.g. pending_review'),
-  kind: z.string().min(1).max(64).optional().describe('profitability, license or overview'),
+  kind: z.string().min(1).max(64).optional().describe('profitability, license, overview or answer (a plain-English answer sent to review)'),
   subject: z.string().min(1).max(300).optional().describe('A client id, `clientId:product`, or `portfolio`'),
   version: z.coerce.number().int().min(0).optional().describe('Only results computed on this dataset version'),
   limit: z.coerce.number().int().min(1).max(500).default(50),
@@ -34,6 +34,17 @@ export const presentedResultSchema = z.object({
   reviewedBy: z.string().nullable(),
   reviewedAt: z.string().nullable(),
   reviewComment: z.string().nullable(),
+  answer: z
+    .object({
+      question: z.string(),
+      plan: z.record(z.string(), z.unknown()).nullable().describe('The QueryPlan that ran (null for a "why")'),
+      asOf: z.string(),
+      columns: z.array(z.string()),
+      rows: z.array(z.array(z.union([z.string(), z.number(), z.null()]))),
+      explanation: z.string(),
+    })
+    .optional()
+    .describe('Kind `answer` only: the plain-English question sent to review, the plan that ran and the table it answered'),
 });
 
 export const presentedResultWithDetailSchema = presentedResultSchema.extend({

@@ -6,7 +6,7 @@ export const reviewQueueQuerySchema = z.object({
     .preprocess((value) => (value === 'pending' ? 'pending_review' : value), reviewStatusSchema)
     .default('pending_review')
     .describe('pending (= pending_review, the default), approved_with_note, approved, rejected or auto_approved'),
-  kind: z.string().min(1).max(64).optional().describe('profitability, license or overview'),
+  kind: z.string().min(1).max(64).optional().describe('profitability, license, overview or answer (a plain-English answer sent to review)'),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   offset: z.coerce.number().int().min(0).default(0),
 });

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { StoredAnswer } from '../../analytics/results-repository.js';
 import type { ReviewStatus } from '../../governance/review-status.js';
 import { reviewStatusLabels } from '../../governance/review-status.js';
 import { displayFormat } from '../../present/display-format.js';
@@ -10,6 +11,14 @@ import { wholeNumber } from '../option-parsers.js';
 import { textTable } from '../text-table.js';
 import { UsageError } from '../usage-error.js';
 
+/** An answer's table in one cell: its one value, or how many rows it has and the first. */
+function answerText(answer: StoredAnswer): string {
+  const [first, ...more] = answer.rows;
+  if (!first) return '(no rows)';
+  const shown = first.map((v) => (v === null ? '—' : String(v))).join(' ');
+  return more.length === 0 ? shown : `${shown} (+${more.length} rows)`;
+}
+
 const statuses: readonly ReviewStatus[] = ['pending_review', 'approved_with_note', 'approved', 'rejected', 'auto_approved'];
 
 export function registerReviewCommand(program: Command): void {
@@ -19,7 +28,7 @@ export function registerReviewCommand(program: Command): void {
     .command('list')
     .description('Results by review status (default: pending), newest first')
     .option('--status <status>', statuses.join(', '), 'pending_review')
-    .option('--kind <kind>', 'profitability, license or overview')
+    .option('--kind <kind>', 'profitability, license, overview or answer (a plain-English answer sent to review)')
     .option('--limit <n>', 'at most this many', wholeNumber, 50)
     .option('--json', 'print as JSON')
     .action(async (options: { status: string; kind?: string; limit: number; json?: boolean }, command: Command) => {
@@ -56,8 +65,8 @@ export function registerReviewCommand(program: Command): void {
         const rows = results.map((r) => [
           r.id,
           r.kind,
-          r.subjectLabel,
-          format.percent(r.value),
+          r.answer ? `"${r.answer.question}"` : r.subjectLabel,
+          r.answer ? answerText(r.answer) : format.percent(r.value),
           r.confidence.toFixed(2),
           r.reasons.join('; '),
           r.reviewedBy ? `${r.reviewedBy}: ${r.reviewComment ?? ''}` : '',
@@ -65,6 +74,16 @@ export function registerReviewCommand(program: Command): void {
         process.stdout.write(
           `${textTable(['id', 'kind', 'subject', 'value', 'confidence', 'why', 'decision'], rows, ['value'])}\n${results.length} of ${total} shown\n`,
         );
+        // An answer's reviewer needs the plan and the whole table, not one number.
+        for (const r of results) {
+          if (!r.answer) continue;
+          process.stdout.write(
+            `\n${r.id}: "${r.answer.question}" (as of ${r.answer.asOf})\n  plan: ${JSON.stringify(r.answer.plan)}\n  ${r.answer.explanation}\n`,
+          );
+          if (r.answer.columns.length === 0) continue;
+          const rows = r.answer.rows.map((row) => row.map((v) => (v === null ? '—' : v)));
+          process.stdout.write(`${textTable(r.answer.columns, rows).replace(/^/gm, '  ')}\n`);
+        }
       });
     });
 
