@@ -20,7 +20,9 @@ export interface CanonicalMsp {
 
 /** Reads a canonical file written by the sample generator (quoted cells allowed). */
 export function readCanonicalCsv(file: string): CsvRow[] {
-  const lines = readFileSync(file, 'utf8').split(/\r?\n/).filter((l) => l !== '');
+  const lines = readFileSync(file, 'utf8')
+    .split(/\r?\n/)
+    .filter((l) => l !== '');
   const [header, ...rows] = lines.map(splitCsvLine);
   return rows.map((cells) => Object.fromEntries(header!.map((h, i) => [h, cells[i] ?? ''])));
 }
@@ -32,11 +34,11 @@ function splitCsvLine(line: string): string[] {
   for (let i = 0; i < line.length; i++) {
     const c = line[i]!;
     if (quoted) {
-      if (c === '"' && line[i + 1] === '"') (cell += '"'), i++;
+      if (c === '"' && line[i + 1] === '"') ((cell += '"'), i++);
       else if (c === '"') quoted = false;
       else cell += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') cells.push(cell), (cell = '');
+    else if (c === ',') (cells.push(cell), (cell = ''));
     else cell += c;
   }
   cells.push(cell);
@@ -171,7 +173,22 @@ export function connectWiseTimeReport(msp: CanonicalMsp): string {
 export function connectWiseTimeApi(msp: CanonicalMsp): string {
   const names = clientNames(msp);
   const lines = [
-    csvLine(['id', 'company/identifier', 'company/name', 'chargeToId', 'chargeToType', 'member/identifier', 'member/name', 'timeStart', 'timeEnd', 'actualHours', 'billableOption', 'hourlyRate', 'workType/name', 'notes']),
+    csvLine([
+      'id',
+      'company/identifier',
+      'company/name',
+      'chargeToId',
+      'chargeToType',
+      'member/identifier',
+      'member/name',
+      'timeStart',
+      'timeEnd',
+      'actualHours',
+      'billableOption',
+      'hourlyRate',
+      'workType/name',
+      'notes',
+    ]),
   ];
   msp.time_logs.forEach((log, i) => {
     const [first = '', last = ''] = log.staff_name!.split(' ');
@@ -205,7 +222,24 @@ export function connectWiseTimeApi(msp: CanonicalMsp): string {
  */
 export function autotaskTimeEntries(msp: CanonicalMsp): string {
   const names = clientNames(msp);
-  const lines = [csvLine(['TimeEntryID', 'TicketNumber', 'Account', 'Resource', 'DateWorked', 'StartDateTime', 'HoursWorked', 'HoursToBill', 'IsNonBillable', 'BillingCodeName', 'SummaryNotes'], ';')];
+  const lines = [
+    csvLine(
+      [
+        'TimeEntryID',
+        'TicketNumber',
+        'Account',
+        'Resource',
+        'DateWorked',
+        'StartDateTime',
+        'HoursWorked',
+        'HoursToBill',
+        'IsNonBillable',
+        'BillingCodeName',
+        'SummaryNotes',
+      ],
+      ';',
+    ),
+  ];
   msp.time_logs.forEach((log, i) => {
     const billable = isTrue(log.billable);
     lines.push(
@@ -233,7 +267,9 @@ export function autotaskTimeEntries(msp: CanonicalMsp): string {
 /** HaloPSA actions: whe_ timestamps, actioncode -1 for no charge, charge and non-charge hours, no timetaken. */
 export function haloPsaActions(msp: CanonicalMsp): string {
   const names = clientNames(msp);
-  const lines = [csvLine(['faultid', 'actionnumber', 'who', 'whe_', 'client_name', 'actioncode', 'actionchargehours', 'actionnonchargehours', 'outcome', 'note'])];
+  const lines = [
+    csvLine(['faultid', 'actionnumber', 'who', 'whe_', 'client_name', 'actioncode', 'actionchargehours', 'actionnonchargehours', 'outcome', 'note']),
+  ];
   msp.time_logs.forEach((log, i) => {
     const billable = isTrue(log.billable);
     // Non-billable time is written both ways Halo does: a -1 charge rate, or all of it non-chargeable.
@@ -241,7 +277,18 @@ export function haloPsaActions(msp: CanonicalMsp): string {
     const charge = billable ? log.hours! : i % 2 === 0 ? log.hours! : '0';
     const nonCharge = billable ? '0' : i % 2 === 0 ? '0' : log.hours!;
     lines.push(
-      csvLine([30000 + Math.floor(i / 3), (i % 3) + 1, log.staff_name!, `${log.date}T${pad(8 + (i % 9))}:15:00.000`, names.get(log.client_id!)!, code, charge, nonCharge, 'Remote Session', '<p>done</p>']),
+      csvLine([
+        30000 + Math.floor(i / 3),
+        (i % 3) + 1,
+        log.staff_name!,
+        `${log.date}T${pad(8 + (i % 9))}:15:00.000`,
+        names.get(log.client_id!)!,
+        code,
+        charge,
+        nonCharge,
+        'Remote Session',
+        '<p>done</p>',
+      ]),
     );
   });
   return csvText(lines);
@@ -338,10 +385,11 @@ export function xeroInvoiceLines(msp: CanonicalMsp): string {
  * PSA until it is sent): they are not in the export. A voided invoice is kept at 0.00 with
  * "Voided" in the memo.
  */
-export function quickBooksTransactionList(msp: CanonicalMsp, locale: 'us' | 'uk' = 'us'): string {
+export function quickBooksTransactionList(msp: CanonicalMsp, locale: 'us' | 'uk' | 'fr' = 'us'): string {
   const names = clientNames(msp);
   const date = locale === 'us' ? (iso: string) => `${pad(ymd(iso)[1])}/${pad(ymd(iso)[2])}/${ymd(iso)[0]}` : ukDate;
-  const amount = (c: number) => (locale === 'us' ? money(c) : money(c).replaceAll(',', ''));
+  // UK: 1,234.50 with day-first dates; France: 1 234,50 (a no-break space between thousands).
+  const amount = (c: number) => (locale === 'fr' ? money(c, { decimal: ',' }).replaceAll('.', '\u00a0') : money(c));
   const lines = ['Moat Other MSP Ltd', 'Transaction List by Customer', 'September 2024 - October 2025', ''];
   lines.push(csvLine(['', 'Date', 'Transaction type', 'Num', 'Customer', 'Memo/Description', 'Due date', 'Amount', 'Open balance']));
   let grand = 0;
@@ -357,8 +405,20 @@ export function quickBooksTransactionList(msp: CanonicalMsp, locale: 'us' | 'uk'
       const value = void_ ? 0 : cents(invoice.total_amount!);
       const open = invoice.status === 'paid' || void_ ? 0 : value;
       total += value;
-      lines.push(csvLine(['', date(invoice.invoice_date!), 'Invoice', invoice.invoice_id!, name, void_ ? 'Voided' : 'Monthly services', date(invoice.due_date!), amount(value), amount(open)]));
-      if (invoice.status === 'paid') lines.push(csvLine(['', date(invoice.due_date!), 'Payment', '', name, '', '', amount(value), '0.00']));
+      lines.push(
+        csvLine([
+          '',
+          date(invoice.invoice_date!),
+          'Invoice',
+          invoice.invoice_id!,
+          name,
+          void_ ? 'Voided' : 'Monthly services',
+          date(invoice.due_date!),
+          amount(value),
+          amount(open),
+        ]),
+      );
+      if (invoice.status === 'paid') lines.push(csvLine(['', date(invoice.due_date!), 'Payment', '', name, '', '', amount(value), amount(0)]));
     }
     grand += total;
     lines.push(csvLine([`Total for ${name}`, '', '', '', '', '', '', amount(total), '']));
@@ -372,7 +432,22 @@ export function quickBooksTransactionList(msp: CanonicalMsp, locale: 'us' | 'uk'
 /** Pax8 subscriptions: per-seat partner cost and retail price per billing period (annual: the year's). */
 export function pax8Subscriptions(msp: CanonicalMsp): string {
   const names = clientNames(msp);
-  const lines = [csvLine(['Company Name', 'Product Name', 'Vendor Name', 'Subscription ID', 'Quantity', 'Partner Cost', 'Retail Price', 'Billing Term', 'Commitment Term', 'Start Date', 'End Date', 'Status'])];
+  const lines = [
+    csvLine([
+      'Company Name',
+      'Product Name',
+      'Vendor Name',
+      'Subscription ID',
+      'Quantity',
+      'Partner Cost',
+      'Retail Price',
+      'Billing Term',
+      'Commitment Term',
+      'Start Date',
+      'End Date',
+      'Status',
+    ]),
+  ];
   msp.licenses.forEach((license, i) => {
     const annual = license.billing_term === 'annual';
     const per = (value: string) => (value === '' ? '' : money(cents(value) * (annual ? 12 : 1), { symbol: '$' }));
@@ -407,4 +482,74 @@ export function m365AdminLicenses(msp: CanonicalMsp, clientId: string): string |
     lines.push(csvLine([license.product!.replace('Exchange Online Plan 1', 'Exchange Online (Plan 1)'), bought, 0, used, Math.max(0, bought - used)]));
   }
   return csvText(lines);
+}
+
+// ---- what a user's copy of the file looks like -------------------------------------------
+
+export interface Untidiness {
+  /** Header cells upper-cased and followed by a space (`MEMBER/NAME `). */
+  shoutedHeader?: boolean;
+  /** A UTF-8 byte-order mark, as Excel writes "CSV UTF-8". */
+  bom?: boolean;
+  /** Windows line endings. */
+  crlf?: boolean;
+  /** A column no preset knows, inserted second. */
+  extraColumn?: boolean;
+  /** The columns in reverse order. */
+  reversed?: boolean;
+}
+
+/** A header-first, comma-separated export (no title lines) as a user's spreadsheet round trip leaves it. */
+export function untidy(csv: string, how: Untidiness): string {
+  const rows = csv
+    .split('\n')
+    .filter((l) => l !== '')
+    .map(splitCsvLine);
+  const out = rows.map((cells, i) => {
+    let row = [...cells];
+    if (i === 0 && how.shoutedHeader) row = row.map((h) => `${h.toUpperCase()} `);
+    if (how.extraColumn) row.splice(1, 0, i === 0 ? 'Custom Field 1' : `x${i}`);
+    if (how.reversed) row.reverse();
+    return csvLine(row);
+  });
+  return `${how.bom ? '\uFEFF' : ''}${csvText(out, how.crlf ? '\r\n' : '\n')}`;
+}
+
+/** Windows-1252 bytes of a text (the characters sample files use: ASCII, €, é and the like). */
+export function windows1252(text: string): Buffer {
+  const special: Record<string, number> = { '€': 0x80, '‚': 0x82, '„': 0x84, '…': 0x85, '‘': 0x91, '’': 0x92, '“': 0x93, '”': 0x94, '–': 0x96, '—': 0x97 };
+  return Buffer.from([...text].map((c) => special[c] ?? (c.charCodeAt(0) < 256 ? c.charCodeAt(0) : 0x3f)));
+}
+
+/**
+ * Xero's invoice export from a German-locale organisation, saved by Excel in Windows-1252:
+ * `;` separated, `1.234,50 €` amounts, DD.MM.YYYY dates, EUR currency.
+ */
+export function xeroInvoicesEuro(msp: CanonicalMsp): string {
+  const names = clientNames(msp);
+  const date = (iso: string) => ((y, m, d) => `${pad(d)}.${pad(m)}.${y}`)(...ymd(iso));
+  const euro = (c: number) => `${money(c, { decimal: ',' })} €`;
+  const lines = [csvLine(['Contact Name', 'Invoice Number', 'Invoice Date', 'Due Date', 'Total', 'Amount Paid', 'Amount Due', 'Status', 'Currency'], ';')];
+  for (const invoice of msp.invoices) {
+    const total = cents(invoice.total_amount!);
+    const status = xeroStatus[invoice.status!]!;
+    const due = status === 'PAID' || status === 'VOIDED' ? 0 : total;
+    lines.push(
+      csvLine(
+        [
+          names.get(invoice.client_id!)!,
+          invoice.invoice_id!,
+          date(invoice.invoice_date!),
+          date(invoice.due_date!),
+          euro(total),
+          euro(total - due),
+          euro(due),
+          status,
+          'EUR',
+        ],
+        ';',
+      ),
+    );
+  }
+  return csvText(lines, '\r\n');
 }

@@ -35,6 +35,8 @@ interface Figures {
   profitability: unknown;
   staff: unknown;
   invoices: unknown;
+  /** Hours per work date: a day/month swap shows here. */
+  days: unknown;
   outstanding: number;
   licenses: unknown;
   waste: number;
@@ -47,7 +49,8 @@ async function figuresAfter(replace: Replacement): Promise<Figures> {
   const presets: Array<string | null> = [];
   try {
     for (const dataset of ['clients', 'staff', 'invoices', 'time_logs', 'licenses'] as const) {
-      const imports = dataset === 'clients' || dataset === 'staff' ? [{ file: sample.files[dataset] }] : (replace[dataset] ?? [{ file: sample.files[dataset] }]);
+      const imports =
+        dataset === 'clients' || dataset === 'staff' ? [{ file: sample.files[dataset] }] : (replace[dataset] ?? [{ file: sample.files[dataset] }]);
       for (const { file, ...options } of imports) {
         const report = await importFile(t.database, t.config, { dataset, file, actor: 'tester', ...options });
         const errors = report.errors.slice(0, 5).map((e) => e.message);
@@ -60,13 +63,26 @@ async function figuresAfter(replace: Replacement): Promise<Figures> {
     const staff = await staffUtilization(t.database, t.config, {});
     const overview = await portfolioOverview(t.database, t.config, {});
     const efficiency = await licenseEfficiency(t.database, t.config, {});
-    const invoices = await t.database.kysely.selectFrom('invoices').select(['invoice_id', 'client_id', 'status', 'total_cents']).orderBy('invoice_id').execute();
+    const invoices = await t.database.kysely
+      .selectFrom('invoices')
+      .select(['invoice_id', 'client_id', 'status', 'total_cents', 'invoice_date', 'due_date'])
+      .orderBy('invoice_id')
+      .execute();
     return {
       profitability: profitability.rows.map(({ sums: _s, ...row }) => row),
       staff: staff.rows,
-      invoices: invoices.map((i) => [i.invoice_id, i.client_id, i.status, Number(i.total_cents)]),
+      invoices: invoices.map((i) => [i.invoice_id, i.client_id, i.status, Number(i.total_cents), i.invoice_date, i.due_date]),
+      days: await t.database.kysely
+        .selectFrom('time_logs')
+        .select(['work_date', (eb) => eb.fn.sum<number>('hours_milli').as('hours')])
+        .groupBy('work_date')
+        .orderBy('work_date')
+        .execute()
+        .then((rows) => rows.map((r) => [r.work_date, Number(r.hours)])),
       outstanding: overview.totals.outstanding,
-      licenses: efficiency.positions.map(({ recommendation: _r, ...p }) => p).sort((a, b) => `${a.clientId}${a.product}`.localeCompare(`${b.clientId}${b.product}`)),
+      licenses: efficiency.positions
+        .map(({ recommendation: _r, ...p }) => p)
+        .sort((a, b) => `${a.clientId}${a.product}`.localeCompare(`${b.clientId}${b.product}`)),
       waste: efficiency.totalMonthlyWaste,
       presets,
     };
@@ -97,14 +113,15 @@ describe('vendor exports of another MSP, imported with no flags', () => {
       assert.deepEqual(figures.presets, [preset]);
       assert.deepEqual(figures.profitability, canonical.profitability);
       assert.deepEqual(figures.staff, canonical.staff);
+      assert.deepEqual(figures.days, canonical.days);
     });
   }
 
   /** Neither Xero nor QuickBooks can say overdue: it imports as pending. QuickBooks has no drafts, nor a voided invoice's amount. */
   const expressible = (invoices: unknown, fold: Record<string, string>) =>
-    (invoices as Array<[string, string, string, number]>)
+    (invoices as Array<[string, string, string, number, string, string]>)
       .filter(([, , status]) => fold[status] !== '')
-      .map(([id, client, status, total]) => [id, client, fold[status] ?? status, status === 'void' && fold.void === 'void' ? 0 : total]);
+      .map(([id, client, status, total, ...dates]) => [id, client, fold[status] ?? status, status === 'void' && fold.void === 'void' ? 0 : total, ...dates]);
 
   test('xero-invoices.csv (line items): the same profitability, invoice statuses and outstanding', async () => {
     const figures = await figuresAfter({ invoices: [{ file: write('xero-invoices.csv', vendor.xeroInvoiceLines(msp)) }] });
@@ -137,8 +154,57 @@ describe('vendor exports of another MSP, imported with no flags', () => {
     const expected = (canonical.licenses as Position[]).map((p) =>
       p.vendor === 'Microsoft'
         ? { ...p, product: productName(p.product) }
-        : { ...p, seatsUsed: p.seatsPurchased, unusedSeats: 0, overAssignedSeats: 0, utilizationPct: p.seatsPurchased > 0 ? 100 : null, monthlyWaste: 0, band: 'good' },
+        : {
+            ...p,
+            seatsUsed: p.seatsPurchased,
+            unusedSeats: 0,
+            overAssignedSeats: 0,
+            utilizationPct: p.seatsPurchased > 0 ? 100 : null,
+            monthlyWaste: 0,
+            band: 'good',
+          },
     );
     assert.deepEqual(positions, expected);
   });
+
+  const untidyTimeLogs: Array<[string, vendor.Untidiness]> = [
+    ['shouted headers with trailing spaces, a BOM and CRLF', { shoutedHeader: true, bom: true, crlf: true }],
+    ['an extra unknown column and the columns in reverse order', { extraColumn: true, reversed: true }],
+  ];
+  for (const [what, how] of untidyTimeLogs) {
+    test(`ConnectWise API time entries with ${what}: the same figures`, async () => {
+      const figures = await figuresAfter({ time_logs: [{ file: write('cw-untidy.csv', vendor.untidy(vendor.connectWiseTimeApi(msp), how)) }] });
+      assert.deepEqual(figures.presets, ['connectwise-time']);
+      assert.deepEqual(figures.profitability, canonical.profitability);
+      assert.deepEqual(figures.staff, canonical.staff);
+      assert.deepEqual(figures.days, canonical.days);
+    });
+  }
+
+  test('Xero line items with every untidiness at once: the same figures', async () => {
+    const csv = vendor.untidy(vendor.xeroInvoiceLines(msp), { shoutedHeader: true, bom: true, crlf: true, extraColumn: true, reversed: true });
+    const figures = await figuresAfter({ invoices: [{ file: write('xero-untidy.csv', csv) }] });
+    assert.deepEqual(figures.presets, ['xero-invoices']);
+    assert.deepEqual(figures.profitability, canonical.profitability);
+    assert.deepEqual(figures.invoices, expressible(canonical.invoices, { overdue: 'pending' }));
+    assert.equal(figures.outstanding, canonical.outstanding);
+  });
+
+  test('a Windows-1252 Xero export from a German organisation (1.234,50 €, DD.MM.YYYY, semicolons): the same figures in EUR', async () => {
+    const figures = await figuresAfter({ invoices: [{ file: write('xero-eur.csv', vendor.windows1252(vendor.xeroInvoicesEuro(msp))) }] });
+    assert.deepEqual(figures.presets, ['xero-invoices']);
+    assert.deepEqual(figures.profitability, canonical.profitability);
+    assert.deepEqual(figures.invoices, expressible(canonical.invoices, { overdue: 'pending' }));
+    assert.equal(figures.outstanding, canonical.outstanding);
+  });
+
+  for (const locale of ['uk', 'fr'] as const) {
+    test(`a QuickBooks transaction list exported in the ${locale} locale: the same figures`, async () => {
+      const figures = await figuresAfter({ invoices: [{ file: write(`qb-${locale}.csv`, vendor.quickBooksTransactionList(msp, locale)) }] });
+      assert.deepEqual(figures.presets, ['quickbooks-invoices']);
+      assert.deepEqual(figures.profitability, canonical.profitability);
+      assert.deepEqual(figures.invoices, expressible(canonical.invoices, { overdue: 'pending', draft: '', void: 'void' }));
+      assert.equal(figures.outstanding, canonical.outstanding);
+    });
+  }
 });
