@@ -44,6 +44,12 @@ export interface HeaderMap {
   skips?: (fields: readonly string[]) => boolean;
   /** Set when section headings in the first column give a field (a preset's `sectionHeadings`): that column's field. */
   sectionField?: string;
+  /**
+   * True when the report's first column is an unnamed heading column (a preset's
+   * `sectionHeadings`): a row with only that cell filled is a heading, never data, even when
+   * another column names the field (`sectionField` unset then).
+   */
+  sectionHeadings?: boolean;
   /** Header cells that match no field: ignored, and reported as a warning. */
   ignored: string[];
   /** Number of header cells (the expected field count of every record). */
@@ -182,7 +188,8 @@ function mapPresetHeader(dataset: DatasetDefinition, preset: ImportPreset, heade
     located.set(field, column);
   }
   const sectionField = preset.sectionHeadings;
-  const sectioned = sectionField !== undefined && !located.has(sectionField) && header.length > 1 && header[0]!.trim() === '';
+  const headingColumn = sectionField !== undefined && header.length > 1 && header[0]!.trim() === '';
+  const sectioned = headingColumn && !located.has(sectionField);
   if (sectioned) {
     const column: MappedColumn = { index: 0, field: sectionField, header: '' };
     columns.push(column);
@@ -215,6 +222,7 @@ function mapPresetHeader(dataset: DatasetDefinition, preset: ImportPreset, heade
     grouping: preset.grouping ? groupingFor(preset.grouping, located) : null,
     ...(skipRows && skipAt >= 0 ? { skips: (fields: readonly string[]) => skipRows.skip(fields[skipAt] ?? '') } : {}),
     ...(sectioned ? { sectionField } : {}),
+    ...(headingColumn ? { sectionHeadings: true } : {}),
     ignored: header.filter((cell, index) => !used.has(index) && cell.trim() !== '').map((cell) => cell.trim()),
     width: header.length,
     rowSchema: z.object(shape),

@@ -202,15 +202,16 @@ async function readPass(input: PassInput, sink: RowSink): Promise<void> {
       input.survey?.start(header.columns);
       return;
     }
-    if (header.sectionField !== undefined && !isBlankRecord(fields)) {
-      // A section heading (`Acme Corp` alone in the first column) names the client of the rows below it.
+    if (header.sectionHeadings === true && !isBlankRecord(fields)) {
+      // A section heading (`Acme Corp` alone in the first column) names the client of the rows below it,
+      // unless a column of their own names them (a customised report): then it is only a heading.
       const first = (fields[0] ?? '').trim();
       if (first !== '' && isBlankRecord(fields.slice(1))) {
         section = first;
         if (!input.survey) skippedRows += 1;
         return;
       }
-      if (first === '') fields[0] = section;
+      if (first === '' && header.sectionField !== undefined) fields[0] = section;
     }
     if (isBlankRecord(fields) || isSummaryRecord(fields, header, dataset) || header.skips?.(fields) === true) {
       if (!input.survey) skippedRows += 1;

@@ -211,6 +211,19 @@ describe('accounting invoice presets: recognition, reports and errors', () => {
     ]);
   });
 
+  test('QuickBooks: customer heading rows are skipped when the report also has a Customer column', async () => {
+    const csv = [
+      ',Date,Transaction type,Num,Customer,Due date,Amount,Open balance',
+      'Acme Corp,,,,,,,',
+      ',03/13/2025,Invoice,H-1,Acme Corp,03/31/2025,"1,000.00",0.00',
+      'Total for Acme Corp,,,,,,"1,000.00",',
+    ].join('\n');
+    const report = await importCsv('qb-headed.csv', csv, { dryRun: false });
+    assert.equal(report.status, 'succeeded', `${report.message} ${report.errors.map((e) => e.message).join('; ')}`);
+    assert.equal(report.format.skippedRows, 2);
+    assert.deepEqual(await stored(['H-1']), [['H-1', 100000, 'paid', 'USD']]);
+  });
+
   test('Xero decimal commas with euro signs and a EUR currency column, semicolon-delimited', async () => {
     const csv = [
       'Contact Name;Invoice Number;Invoice Date;Due Date;Total;Amount Due;Currency;Status',

@@ -130,6 +130,30 @@ describe('PSA time-entry presets: recognition and reports', () => {
     });
   });
 
+  test("a HaloPSA report with the designer's spaced column titles is read as HaloPSA actions", async () => {
+    const csv = [
+      'Ticket ID,Action Number,Who,When,Client Name,Charge Rate,Charge Hours,Non Charge Hours',
+      '5001,1,Jane Doe,2025-03-04 10:00,Acme Corp,-1,0,1.5',
+      '5001,2,Jane Doe,2025-03-05 11:00,Acme Corp,2,0.75,0.25',
+    ].join('\n');
+    const report = await importFile(t.database, t.config, { dataset: 'time_logs', file: t.file('halo-spaced.csv', csv), actor: 'tester' });
+    assert.equal(report.status, 'succeeded', report.message);
+    assert.equal(report.format.preset?.id, 'halopsa-time');
+    const rows = await t.database.kysely
+      .selectFrom('time_logs')
+      .select(['log_id', 'work_date', 'billable', 'hours_milli'])
+      .where('log_id', 'in', ['5001-1', '5001-2'])
+      .orderBy('log_id')
+      .execute();
+    assert.deepEqual(
+      rows.map((r) => [r.log_id, r.work_date, Number(r.billable), Number(r.hours_milli)]),
+      [
+        ['5001-1', '2025-03-04', 0, 1500],
+        ['5001-2', '2025-03-05', 1, 1000],
+      ],
+    );
+  });
+
   test('a total row is skipped but a client whose name starts with Total is data', async () => {
     const csv = [
       'client_name,staff_name,date,hours',
