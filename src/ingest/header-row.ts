@@ -75,6 +75,8 @@ export async function readHeaderRow(file: string, label: string, sheet?: string)
         date1904: outline.date1904,
         label: `${label} sheet '${chosen.name}'`,
         onRecord: (fields, row) => void records.push({ cells: fields.map((f) => f.trim()), line: row }),
+        // Title rows (one merged cell, a date range) keep their own width; the header sets it.
+        headerFound: () => !isTitleRecord(records[records.length - 1]!.cells),
         afterRecord: () => {
           if (chooseHeader(records, false)) throw new HeaderFound();
         },

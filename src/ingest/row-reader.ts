@@ -256,12 +256,14 @@ async function readPass(input: PassInput, sink: RowSink): Promise<void> {
       file: input.file,
       label: fileName,
       onRecord,
+      headerFound: () => header !== null,
       afterRecord: async (bytes) => {
         bytesRead = bytes;
         if (batch.rows.length >= input.batchRows || (input.survey && bytesRead - reportedBytes >= SURVEY_PROGRESS_BYTES)) await send();
       },
     });
-    if (read.headerRow === null) throw new MmError('MM_IMPORT_EMPTY', `${fileName} is empty (no header row)`);
+    // Only title-like rows and no header: the first of them was refused as a header, say why.
+    if (read.headerRow === null) throw headerError ?? new MmError('MM_IMPORT_EMPTY', `${fileName} is empty (no header row)`);
     await send();
   }
 

@@ -118,4 +118,15 @@ describe('the header row of a file or of text', () => {
     assert.deepEqual(await readHeaderRow(xlsx, 'time.xlsx', 'time'), { cells: ['Tech', 'Day', 'Cust', 'Hrs Spent'], line: 3 });
     await assert.rejects(readHeaderRow(csv, 'time.csv', 'Time'), /time\.csv is a CSV file, which has no sheets/);
   });
+
+  test("a workbook report's one-cell title rows do not cut the header short", async () => {
+    const xlsx = path.join(dir, 'report.xlsx');
+    writeFileSync(
+      xlsx,
+      await workbookBuffer([
+        { name: 'Report', rows: [['Acme MSP'], ['Time by technician'], ['Tech', 'Day', 'Cust', 'Hrs Spent'], ['Ana', '2025-01-02', 'Acme', 1]] },
+      ]),
+    );
+    assert.deepEqual(await readHeaderRow(xlsx, 'report.xlsx'), { cells: ['Tech', 'Day', 'Cust', 'Hrs Spent'], line: 3 });
+  });
 });

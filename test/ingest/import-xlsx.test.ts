@@ -236,6 +236,33 @@ describe('workbooks that cannot be imported', () => {
     assert.equal(report.errors[0]!.line, 3);
   });
 
+  test("a report's one-cell title rows above the header are skipped; the header keeps its full width", async () => {
+    const book = await workbookBuffer([
+      {
+        name: 'Time',
+        rows: [
+          ['Acme MSP'],
+          ['Time Entry Detail'],
+          [],
+          ['log_id', 'client_id', 'staff_name', 'date', 'hours'],
+          ['T1', 'C1', 'Jane Doe', '2025-02-03', 1.5],
+          ['T2', 'C2', 'Raj Patel', '2025-02-04', 2],
+        ],
+      },
+    ]);
+    const report = await run('titled.xlsx', book, { dryRun: true });
+    assert.equal(report.status, 'validated', report.message);
+    assert.equal(report.rows.total, 2);
+    assert.equal(report.rows.rejected, 0);
+    assert.equal(report.format.titleRows, 2);
+  });
+
+  test('title rows with no header after them: the first is refused as the header, with its reason', async () => {
+    const report = await run('titles.xlsx', await workbookBuffer([{ name: 'T', rows: [['Acme MSP'], ['Time Entry Detail']] }]));
+    assert.equal(report.errorCode, 'MM_IMPORT_HEADER');
+    assert.match(report.message, /missing required column/);
+  });
+
   test('an empty sheet is refused as empty', async () => {
     const report = await run('empty.xlsx', await workbookBuffer([{ name: 'Blank', rows: [[], []] }]));
     assert.equal(report.errorCode, 'MM_IMPORT_EMPTY');

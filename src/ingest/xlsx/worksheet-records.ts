@@ -32,6 +32,12 @@ export interface WorksheetRecordsInput {
   onRecord: (fields: string[], row: number) => void;
   /** Awaited after each record, with the bytes of the file read so far: the caller sends its batches here. */
   afterRecord: (bytesRead: number) => Promise<void> | void;
+  /**
+   * Asked after each record until it says yes: whether that record was the header. Rows
+   * before it (a report's title lines, often one merged cell) keep their own width instead
+   * of setting the header's. Without it, the first non-blank row is the header.
+   */
+  headerFound?: () => boolean;
 }
 
 /** What the reader saw: where the header was. */
@@ -82,11 +88,11 @@ export async function readWorksheetRecords(input: WorksheetRecordsInput): Promis
         try {
           const fields = rowTexts(row, input, headerRow === null ? 0 : width);
           if (fields === null) continue;
-          if (headerRow === null) {
+          input.onRecord(fields, row.number);
+          if (headerRow === null && (input.headerFound?.() ?? true)) {
             headerRow = row.number;
             width = fields.length;
           }
-          input.onRecord(fields, row.number);
           await input.afterRecord(bytesRead);
         } catch (error) {
           failure = error;
