@@ -2,6 +2,7 @@ import type { QueryPlan } from '../metrics/query-plan.js';
 import type { Database } from '../storage/database.js';
 import type { NlAnswer } from './answer.js';
 import type { Understanding } from './understanding.js';
+import { VersionedLru } from './versioned-lru.js';
 
 /**
  * The front of the semantic cache: a question asked again in the same words (spaces aside)
@@ -37,49 +38,23 @@ export interface RememberedQuestion {
  */
 export const DEFAULT_QUESTION_CACHE_ENTRIES = 500;
 
-export class QuestionCache {
-  private entries = new Map<string, RememberedQuestion>();
-  private version: number | null = null;
-  /** Questions found (not parsed again) and not found, since the cache was made. */
-  hits = 0;
-  misses = 0;
+export class QuestionCache extends VersionedLru<RememberedQuestion> {
+  readonly #counts: { hits: number; misses: number };
 
-  constructor(readonly capacity = DEFAULT_QUESTION_CACHE_ENTRIES) {}
-
-  get(version: number, key: string): RememberedQuestion | undefined {
-    this.useVersion(version);
-    const found = this.entries.get(key);
-    if (found === undefined) {
-      this.misses++;
-      return undefined;
-    }
-    this.hits++;
-    // Re-inserted: a Map iterates in insertion order, so this is now the most recently used.
-    this.entries.delete(key);
-    this.entries.set(key, found);
-    return found;
+  constructor(capacity = DEFAULT_QUESTION_CACHE_ENTRIES) {
+    const counts = { hits: 0, misses: 0 };
+    super(capacity, { hit: () => counts.hits++, miss: () => counts.misses++ });
+    this.#counts = counts;
   }
 
-  set(version: number, key: string, value: RememberedQuestion): void {
-    this.useVersion(version);
-    this.entries.delete(key);
-    this.entries.set(key, value);
-    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as string);
+  /** Questions found (not parsed again) since the cache was made. */
+  get hits(): number {
+    return this.#counts.hits;
   }
 
-  get size(): number {
-    return this.entries.size;
-  }
-
-  /** Forgets every question (benchmarks time the uncached path with it). */
-  clear(): void {
-    this.entries.clear();
-  }
-
-  private useVersion(version: number): void {
-    if (this.version === version) return;
-    this.entries.clear();
-    this.version = version;
+  /** Questions not found (parsed) since the cache was made. */
+  get misses(): number {
+    return this.#counts.misses;
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Database } from '../storage/database.js';
+import { VersionedLru } from './versioned-lru.js';
 
 /**
  * Answers already computed, keyed by what was asked rather than how: the canonical plan
@@ -18,56 +19,14 @@ export const DEFAULT_SEMANTIC_CACHE_ENTRIES = 500;
 /** Process-wide counters for GET /metrics (every database's cache counts). */
 const counters = { hits: 0, misses: 0, evictions: 0, invalidations: 0 };
 
-export class SemanticCache<T> {
-  private entries = new Map<string, T>();
-  private version: number | null = null;
-
-  constructor(readonly capacity = DEFAULT_SEMANTIC_CACHE_ENTRIES) {}
-
-  /** The entry for `key` computed on dataset `version`; counts a hit or a miss. */
-  get(version: number, key: string): T | undefined {
-    this.useVersion(version);
-    const hit = this.entries.get(key);
-    if (hit === undefined) {
-      counters.misses++;
-      return undefined;
-    }
-    counters.hits++;
-    // A Map iterates in insertion order: re-inserting makes this the most recently used.
-    this.entries.delete(key);
-    this.entries.set(key, hit);
-    return hit;
-  }
-
-  /** Whether `key` is held for `version`, without counting a hit or a miss or refreshing it. */
-  has(version: number, key: string): boolean {
-    return this.version === version && this.entries.has(key);
-  }
-
-  set(version: number, key: string, value: T): void {
-    this.useVersion(version);
-    this.entries.delete(key);
-    this.entries.set(key, value);
-    while (this.entries.size > this.capacity) {
-      this.entries.delete(this.entries.keys().next().value as string);
-      counters.evictions++;
-    }
-  }
-
-  get size(): number {
-    return this.entries.size;
-  }
-
-  /** Forgets every entry (benchmarks time the uncached path with it; counters are kept). */
-  clear(): void {
-    this.entries.clear();
-  }
-
-  private useVersion(version: number): void {
-    if (this.version === version) return;
-    if (this.version !== null && this.entries.size > 0) counters.invalidations++;
-    this.entries.clear();
-    this.version = version;
+export class SemanticCache<T> extends VersionedLru<T> {
+  constructor(capacity = DEFAULT_SEMANTIC_CACHE_ENTRIES) {
+    super(capacity, {
+      hit: () => counters.hits++,
+      miss: () => counters.misses++,
+      evict: () => counters.evictions++,
+      invalidate: () => counters.invalidations++,
+    });
   }
 }
 

@@ -1,30 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { DatabaseSchema } from '../../storage/schema.js';
-import type { StoredLicense } from '../presets/import-preset.js';
+import { storedLicenseColumns, type StoredLicense } from '../presets/import-preset.js';
 
 /**
  * Every stored license (an MSP has thousands of positions at most), read when the import
  * begins: what a vendor preset completes a position from (presets/license-positions.ts).
  */
 export async function listStoredLicenses(db: Kysely<DatabaseSchema>): Promise<StoredLicense[]> {
-  const rows = await db
-    .selectFrom('licenses')
-    .select([
-      'license_id',
-      'vendor',
-      'seats_purchased',
-      'seats_used',
-      'cost_per_seat_cents',
-      'total_cost_cents',
-      'price_per_seat_cents',
-      'billing_term',
-      'renewal_date',
-      'start_date',
-      'end_date',
-      'seats_billed',
-      'sources',
-    ])
-    .execute();
+  const rows = await db.selectFrom('licenses').select(storedLicenseColumns).execute();
   // PostgreSQL returns bigint columns as strings.
   const cents = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
   return rows.map((row) => ({

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { LicenseTable } from '../../storage/schema.js';
 import type { DatasetName, RowProblem } from '../datasets/dataset-definition.js';
 
 /**
@@ -73,22 +74,25 @@ export interface PresetRowContext {
   storedLicense(licenseId: string): StoredLicense | null;
 }
 
+/** The columns of a stored license a vendor preset completes a position from (all but its client and product). */
+export const storedLicenseColumns = [
+  'license_id',
+  'vendor',
+  'seats_purchased',
+  'seats_used',
+  'cost_per_seat_cents',
+  'total_cost_cents',
+  'price_per_seat_cents',
+  'billing_term',
+  'renewal_date',
+  'start_date',
+  'end_date',
+  'seats_billed',
+  'sources',
+] as const;
+
 /** A license row as stored, as far as a vendor preset completes it. */
-export interface StoredLicense {
-  license_id: string;
-  vendor: string | null;
-  seats_purchased: number;
-  seats_used: number;
-  cost_per_seat_cents: number | null;
-  total_cost_cents: number | null;
-  price_per_seat_cents: number | null;
-  billing_term: string | null;
-  renewal_date: string | null;
-  start_date: string | null;
-  end_date: string | null;
-  seats_billed: number | null;
-  sources: string | null;
-}
+export type StoredLicense = Pick<LicenseTable, (typeof storedLicenseColumns)[number]>;
 
 export interface ImportPreset {
   /** Stable id for `--preset` and the import record: `connectwise-time`. */
